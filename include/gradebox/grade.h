@@ -1,0 +1,33 @@
+// Grading one answer: extract -> build -> run harness (sandboxed) -> check
+// (trusted, outside) -> score. The one entry point the CLI, the pipeline and
+// the Python module share.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "gradebox/report.h"
+#include "gradebox/sandbox.h"
+#include "gradebox/task.h"
+
+namespace gradebox {
+
+struct GradeOptions {
+  std::string model;            // recorded in the report
+  bool pick_best = false;       // --pick best: grade every candidate, keep the best
+  bool retry_timeouts = true;   // a timed-out test is run once more before it counts
+};
+
+/// Grades `answer` (the model's raw text) for `task`. Never throws for
+/// anything the answer does; a fault of gradebox or of the environment is a
+/// report with verdict grader-error.
+class Grader {
+ public:
+  explicit Grader(std::shared_ptr<Sandbox> sandbox);
+  Report grade(const Task& task, const std::string& answer, const GradeOptions& options) const;
+
+ private:
+  std::shared_ptr<Sandbox> sandbox_;
+};
+
+}  // namespace gradebox

@@ -1,0 +1,113 @@
+// The isolation layer's public interface. sandbox/ implements it; nothing in
+// it knows about tasks or grading. A run is: fresh mount, PID, network
+// (loopback only), IPC and UTS namespaces; an unprivileged uid with no
+// capabilities and no_new_privs; a libseccomp deny-list; cgroup (v1 or v2)
+// memory and process limits, rlimits for CPU, file size and open files; and a
+// small PID-1 init that reaps orphans and reports the program's status.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gradebox/status.h"
+
+namespace gradebox {
+
+/// A host path made visible inside the sandbox. Read-only unless writable.
+struct BindMount {
+  std::string source;  // host path (file or directory)
+  std::string target;  // absolute path inside the sandbox
+  bool writable = false;
+};
+
+/// Resource limits of one run. Zero means "use the default".
+struct SandboxLimits {
+  double cpu_seconds = 10.0;          // RLIMIT_CPU-style, whole tree
+  double wall_seconds = 30.0;         // backstop against sleeping/blocked
+  std::uint64_t memory_bytes = 512ull << 20;  // cgroup memory limit
+  int max_processes = 64;             // cgroup pids limit (threads count)
+  std::uint64_t file_size_bytes = 16ull << 20;  // RLIMIT_FSIZE
+  int open_files = 256;               // RLIMIT_NOFILE
+  std::uint64_t output_bytes = 1ull << 20;   // stdout and stderr, each
+  std::uint64_t channel_bytes = 64ull << 20;  // the result channel (fd 3)
+  std::uint64_t tmpfs_bytes = 64ull << 20;   // size of the writable /tmp
+};
+
+/// What to run and what it may see. argv[0] is an absolute path inside the
+/// sandbox. The environment is exactly `env` (nothing is inherited).
+struct SandboxSpec {
+  std::vector<std::string> argv;
+  std::vector<std::string> env;
+  std::vector<BindMount> mounts;  // beyond the base system (/usr, a minimal /etc, /dev)
+  std::string cwd = "/tmp";
+  std::string stdin_data;         // empty: stdin reads EOF at once
+  SandboxLimits limits;
+  bool loopback = true;           // bring `lo` up in the private network namespace
+  /// Extra syscalls a runtime needs on top of the default policy's allow-all
+  /// minus deny-list (reserved for per-runtime variants; empty by default).
+  std::vector<std::string> seccomp_allow;
+};
+
+/// Which limit, if any, ended the run.
+enum class LimitHit { kNone, kCpu, kWall, kMemory, kProcesses, kOutput, kFileSize };
+const char* to_string(LimitHit limit);
+
+/// What happened to one run. A sandbox fault is never an Outcome: it is an
+/// Error from Sandbox::run (two error channels, as in isolate).
+struct SandboxOutcome {
+  bool exited = false;     // true: exit_code is valid; false: killed by term_signal
+  int exit_code = -1;
+  int term_signal = 0;
+  double cpu_seconds = 0;  // user + system of the program and its descendants
+  double wall_seconds = 0;
+  std::uint64_t peak_memory_bytes = 0;
+  LimitHit limit = LimitHit::kNone;
+  std::string violation;   // name of the blocked syscall, e.g. "ptrace"; empty if none
+  std::string stdout_data;
+  std::string stderr_data;
+  std::string channel_data;  // everything written to fd 3 (the result channel)
+  bool stdout_truncated = false;
+  bool stderr_truncated = false;
+  bool channel_truncated = false;
+};
+
+/// A sandboxed program that is still running (servers probed from outside).
+class RunningSandbox {
+ public:
+  virtual ~RunningSandbox() = default;
+  /// Runs `fn` on a thread that has joined the sandbox's network namespace
+  /// (and nothing else of it), so trusted code can reach its loopback ports.
+  virtual Status in_network(const std::function<void()>& fn) = 0;
+  /// Path of the network namespace (/proc/<pid>/ns/net), for a trusted
+  /// helper process that should join it.
+  virtual std::string network_namespace_path() const = 0;
+  /// Waits for the program to end (or a limit to end it) and reports.
+  virtual Result<SandboxOutcome> wait() = 0;
+  /// Ends the whole process tree now; wait() then reports what happened.
+  virtual void kill() = 0;
+};
+
+/// The isolation layer. Implementations: the namespace sandbox (real) and
+/// FakeSandbox in tests (no root needed).
+class Sandbox {
+ public:
+  virtual ~Sandbox() = default;
+  virtual Result<std::unique_ptr<RunningSandbox>> start(const SandboxSpec& spec) = 0;
+  /// start() then wait().
+  Result<SandboxOutcome> run(const SandboxSpec& spec);
+};
+
+/// The real sandbox. Fails (with a clear Error, never by running unconfined)
+/// when this machine cannot isolate: not root and no user namespaces,
+/// seccomp missing, the init helper missing.
+Result<std::unique_ptr<Sandbox>> make_namespace_sandbox();
+
+/// Removes what an earlier gradebox that was killed left behind (cgroups,
+/// temporary directories of processes that no longer exist).
+void clean_stale_sandboxes();
+
+}  // namespace gradebox

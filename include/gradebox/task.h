@@ -1,0 +1,82 @@
+// A task pack: one folder under graders/ described by its task.json.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gradebox/extract.h"
+#include "gradebox/status.h"
+
+namespace gradebox {
+
+/// A test category from the contract (shared/tasks/<id>.md).
+struct Category {
+  std::string id;
+  std::string kind;  // "core" or "edge"
+  std::string description;
+};
+
+/// Per-task limits. Time limits are scaled from the reference solution's
+/// time on this host: max(floor, multiple x reference).
+struct TaskLimits {
+  double test_cpu_floor_ms = 1000;
+  double reference_multiple = 10;
+  double run_wall_seconds = 60;      // backstop for one sandboxed harness run
+  std::uint64_t memory_mb = 512;
+  int max_processes = 64;
+  std::uint64_t output_kb = 1024;
+  std::uint64_t tmpfs_mb = 64;
+};
+
+/// A known-wrong answer (mutant or hack) that must fail `must_fail`.
+struct SelftestCase {
+  std::string answer;                 // path relative to the task folder
+  std::vector<std::string> must_fail;  // categories that must not be all-pass
+  std::string verdict;                 // expected verdict, if not "graded"
+};
+
+/// Everything gradebox knows about a task, loaded from its folder.
+struct Task {
+  std::filesystem::path dir;
+  std::string id;
+  std::string version;        // the grader's own version string
+  std::string stamp;          // version + hash of every file in the folder
+  std::string language;       // canonical language of answers
+  std::string runtime;        // sandbox runtime profile (python, node, go)
+  std::string prompt;
+  std::vector<std::string> prompt_blocks;  // code quoted in the prompt
+  EntryPointRule entry;
+  std::vector<Category> categories;
+  TaskLimits limits;
+  std::string answer_file;    // name the answer gets in the box, e.g. answer.py
+  std::vector<std::string> harness_files;  // copied into the box
+  std::vector<std::string> harness_argv;   // run inside the sandbox
+  std::string checker;        // "values" (built in) or a trusted script path
+  std::string reference;      // reference answer, relative to dir
+  std::vector<SelftestCase> selftest;
+  nlohmann::json tests;       // hidden tests, expectations included (never enter the sandbox)
+  nlohmann::json raw;         // the whole task.json, for task-specific fields
+
+  const Category* category(const std::string& id) const;
+};
+
+/// Loads and validates one task folder; the Error names the file and field.
+Result<Task> load_task(const std::filesystem::path& dir);
+
+/// Every task folder under `root` (folders starting with '_' are shared
+/// helpers, not tasks). Invalid folders are reported, not skipped silently.
+struct TaskRegistry {
+  std::map<std::string, Task> tasks;
+  std::vector<Error> problems;
+};
+TaskRegistry load_tasks(const std::filesystem::path& root);
+
+/// Where graders/ is: $GRADEBOX_GRADERS, else next to the executable, else
+/// the source tree this binary was built from.
+std::filesystem::path default_graders_dir();
+
+}  // namespace gradebox
