@@ -1,0 +1,57 @@
+#include "grade/answer_layout.h"
+
+#include <algorithm>
+#include <set>
+
+namespace gradebox {
+namespace {
+
+bool same_language_sibling(const Candidate& c, const Candidate& primary) {
+  return c.index != primary.index && !c.quotation && c.language == primary.language;
+}
+
+}  // namespace
+
+std::vector<AnswerFile> layout_candidate(const Task& task, const Extraction& extraction, int index) {
+  const Candidate& primary = extraction.candidates.at(index);
+  std::string name = safe_relative_path(primary.filename);
+  // Multi-file answers keep their own names so local requires resolve;
+  // otherwise the task's name (e.g. answer.py) so the harness knows it.
+  if (name.empty() || !task.raw.value("multi_file", false)) name = task.answer_file;
+  std::vector<AnswerFile> files{{name, primary.code}};
+  if (!task.raw.value("multi_file", false)) return files;
+  std::set<std::string> taken{name};
+  for (const auto& c : extraction.candidates) {
+    std::string path = safe_relative_path(c.filename);
+    if (!same_language_sibling(c, primary) || path.empty() || !taken.insert(path).second) continue;
+    files.push_back({path, c.code});
+  }
+  return files;
+}
+
+std::vector<AnswerFile> layout_joined(const Task& task, const Extraction& extraction,
+                                      const std::vector<int>& indices) {
+  std::vector<int> ordered = indices;
+  std::sort(ordered.begin(), ordered.end());
+  std::string code;
+  for (int i : ordered) code += extraction.candidates.at(i).code + "\n\n";
+  return {{task.answer_file, code}};
+}
+
+std::vector<int> blocks_defining(const Extraction& extraction, int primary,
+                                 const std::set<std::string>& names) {
+  std::vector<int> found;
+  const Candidate& p = extraction.candidates.at(primary);
+  for (const auto& c : extraction.candidates) {
+    if (!same_language_sibling(c, p)) continue;
+    for (const auto& name : defined_names(c)) {
+      if (names.count(name)) {
+        found.push_back(c.index);
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+}  // namespace gradebox

@@ -1,0 +1,53 @@
+// The box: a host directory, mounted read-only at /box in the sandbox, that
+// holds exactly what one harness run may see: the answer's files, the
+// harness, and inputs.json with every expectation stripped.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gradebox/status.h"
+#include "gradebox/task.h"
+
+namespace gradebox {
+
+/// One file of the answer, at a relative path under /box/answer/.
+struct AnswerFile {
+  std::string path;  // e.g. "app.js", "routes/users.js"
+  std::string code;
+};
+
+/// A temporary directory that removes itself (RAII, design.md rule 7).
+/// Named after the owning pid so a later gradebox can remove the boxes of
+/// one that was killed (remove_stale_boxes).
+class Box {
+ public:
+  static Result<Box> create();
+  Box(Box&& other) noexcept;
+  Box& operator=(Box&&) = delete;
+  ~Box();
+
+  const std::filesystem::path& path() const { return path_; }
+  /// Writes the answer files, the task's harness files and inputs.json.
+  Status fill(const Task& task, const std::vector<AnswerFile>& answer,
+              const nlohmann::json& inputs);
+
+ private:
+  explicit Box(std::filesystem::path path) : path_(std::move(path)) {}
+  std::filesystem::path path_;
+};
+
+/// The tests as the sandbox may see them: `expect` removed from each.
+nlohmann::json strip_expectations(const nlohmann::json& tests);
+
+/// A file name from a block's info string made safe: relative, no "..",
+/// no absolute part; empty when nothing usable is left.
+std::string safe_relative_path(const std::string& name);
+
+/// Removes boxes of gradebox processes that no longer exist.
+void remove_stale_boxes();
+
+}  // namespace gradebox

@@ -1,0 +1,156 @@
+#include "grade/candidate_grade.h"
+
+#include "grade/checker.h"
+#include "grade/harness_run.h"
+
+namespace gradebox {
+namespace {
+
+using nlohmann::json;
+
+CandidateGrade fault(std::string message) {
+  CandidateGrade g;
+  g.verdict = Verdict::kGraderError;
+  g.verdict_detail = std::move(message);
+  return g;
+}
+
+// The load event decides whether there is anything to test at all.
+std::optional<std::pair<Verdict, std::string>> load_verdict(const json& load) {
+  auto text = [&](const char* key) { return load.value(key, std::string()); };
+  if (load.contains("compile_error")) return std::pair{Verdict::kCompileError, text("compile_error")};
+  if (load.contains("unsupported")) return std::pair{Verdict::kUnsupported, text("unsupported")};
+  if (load.value("no_entry", false))
+    return std::pair{Verdict::kNoCode, std::string("the code defines no entry point")};
+  return std::nullopt;
+}
+
+void collect_missing_names(const Observations& obs, std::set<std::string>& names) {
+  auto take = [&](const json& e) {
+    if (e.contains("missing_name") && e["missing_name"].is_string())
+      names.insert(e["missing_name"].get<std::string>());
+  };
+  for (const auto& e : obs.events) {
+    take(e);
+    for (const auto& err : e.value("errors", json::array())) {
+      if (err.is_object()) take(err);
+    }
+  }
+}
+
+json run_summary(const HarnessResult& r) {
+  return {{"cpu_seconds", r.outcome.cpu_seconds},
+          {"wall_seconds", r.outcome.wall_seconds},
+          {"peak_memory_bytes", r.outcome.peak_memory_bytes},
+          {"exit_code", r.outcome.exit_code},
+          {"signal", r.outcome.term_signal},
+          {"limit", to_string(r.outcome.limit)},
+          {"violation", r.outcome.violation},
+          {"stdout_truncated", r.outcome.stdout_truncated},
+          {"problems", r.observations.problems},
+          {"limits",
+           {{"cpu_seconds", r.limits.cpu_seconds},
+            {"wall_seconds", r.limits.wall_seconds},
+            {"memory_bytes", r.limits.memory_bytes},
+            {"max_processes", r.limits.max_processes}}}};
+}
+
+json tests_with_ids(const json& tests, const std::set<std::string>& ids) {
+  json subset = json::array();
+  for (const auto& t : tests) {
+    if (ids.count(t.at("id").get<std::string>())) subset.push_back(t);
+  }
+  return subset;
+}
+
+Result<CheckResult> run_and_check(const GradeContext& ctx, const std::vector<AnswerFile>& files,
+                                  const json& tests, HarnessResult& run_out) {
+  HarnessRequest request{ctx.task, ctx.profile, files, tests, ctx.time_limits_ms,
+                         ctx.task.raw.value("options", json::object())};
+  auto run = run_harness(ctx.sandbox, request);
+  if (!run) return run.error();
+  run_out = std::move(*run);
+  CheckInput input{ctx.task, tests, run_out.observations, run_out.outcome, ctx.answer, run_out.probe};
+  return check(input);
+}
+
+// A test that timed out is run once more, alone with the other timeouts,
+// before the timeout counts: a loaded machine must not fail an answer.
+void retry_timeouts(const GradeContext& ctx, const std::vector<AnswerFile>& files,
+                    CheckResult& checked) {
+  std::set<std::string> timed_out;
+  for (const auto& [id, r] : checked.results) {
+    if (r.status == TestStatus::kTimeout) timed_out.insert(id);
+  }
+  if (timed_out.empty() || timed_out.size() == checked.results.size()) return;
+  HarnessResult again;
+  auto rechecked = run_and_check(ctx, files, tests_with_ids(ctx.task.tests["tests"], timed_out), again);
+  if (!rechecked) return;  // the first result stands
+  for (auto& [id, r] : rechecked->results) {
+    if (!timed_out.count(id)) continue;
+    r.retried = true;
+    checked.results[id] = r;
+  }
+}
+
+std::vector<TestResult> ordered_results(const Task& task, CheckResult& checked) {
+  std::vector<TestResult> tests;
+  for (const auto& t : task.tests["tests"]) {
+    std::string id = t.at("id").get<std::string>();
+    TestResult r;
+    if (auto it = checked.results.find(id); it != checked.results.end()) {
+      r = it->second;
+    } else {
+      r.status = TestStatus::kFail;
+      r.detail = "the checker gave no result for this test";
+    }
+    r.id = id;
+    r.category = t.at("category").get<std::string>();
+    r.kind = task.category(r.category)->kind;
+    tests.push_back(std::move(r));
+  }
+  return tests;
+}
+
+}  // namespace
+
+double CandidateGrade::weighted() const {
+  if (verdict != Verdict::kGraded) return -1;
+  double core = 0, core_n = 0, edge = 0, edge_n = 0;
+  for (const auto& t : tests) {
+    if (t.status == TestStatus::kNotApplicable) continue;
+    bool pass = t.status == TestStatus::kPass;
+    (t.kind == "core" ? core : edge) += pass;
+    (t.kind == "core" ? core_n : edge_n) += 1;
+  }
+  return 0.4 * (core_n ? core / core_n : 0) + 0.2 * (edge_n ? edge / edge_n : 0);
+}
+
+CandidateGrade grade_files(const GradeContext& ctx, const std::vector<AnswerFile>& files) {
+  HarnessResult run;
+  auto checked = run_and_check(ctx, files, ctx.task.tests["tests"], run);
+  if (!checked) return fault(checked.error().message);
+  CandidateGrade grade;
+  grade.run = run_summary(run);
+  const Observations& obs = run.observations;
+  // The harness says "start" before the answer runs, so its absence is
+  // gradebox's fault (toolchain missing, harness broken), never the answer's.
+  if (!obs.started)
+    return fault("the harness did not start (exit code " + std::to_string(run.outcome.exit_code) +
+                 ", limit " + to_string(run.outcome.limit) + "): " +
+                 run.outcome.stderr_data.substr(0, 300));
+  if (obs.load) grade.load = *obs.load;
+  collect_missing_names(obs, grade.missing_names);
+  grade.extra = checked->extra;
+  if (auto special = obs.load ? load_verdict(*obs.load) : std::nullopt) {
+    grade.verdict = special->first;
+    grade.verdict_detail = special->second;
+  } else {
+    grade.verdict = Verdict::kGraded;
+    if (ctx.retry_timeouts) retry_timeouts(ctx, files, *checked);
+  }
+  grade.tests = ordered_results(ctx.task, *checked);
+  return grade;
+}
+
+}  // namespace gradebox

@@ -1,0 +1,81 @@
+#include "grade/checker.h"
+
+namespace gradebox {
+namespace {
+
+using nlohmann::json;
+
+std::string text_of(const json& event, const char* key) {
+  auto it = event.find(key);
+  return it != event.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+TestResult make(const std::string& id, TestStatus status, std::string detail, double ms = 0) {
+  TestResult r;
+  r.id = id;
+  r.status = status;
+  r.detail = std::move(detail);
+  r.time_ms = ms;
+  return r;
+}
+
+// No observation for the test: what happened to the run explains it.
+TestResult from_outcome(const std::string& id, const SandboxOutcome& out) {
+  switch (out.limit) {
+    case LimitHit::kCpu:
+    case LimitHit::kWall:
+      return make(id, TestStatus::kTimeout, std::string("run ended by the ") + to_string(out.limit) +
+                                                " limit before this test reported");
+    case LimitHit::kMemory:
+      return make(id, TestStatus::kMemory, "run ended by the memory limit");
+    case LimitHit::kOutput:
+      return make(id, TestStatus::kOutputLimit, "run ended: output over the limit");
+    default:
+      break;
+  }
+  if (!out.violation.empty())
+    return make(id, TestStatus::kViolation, "blocked system call: " + out.violation);
+  if (!out.exited)
+    return make(id, TestStatus::kCrash, "run killed by signal " + std::to_string(out.term_signal));
+  return make(id, TestStatus::kFail,
+              "no result reported (the run ended with exit code " + std::to_string(out.exit_code) + ")");
+}
+
+}  // namespace
+
+std::string brief(const json& value, std::size_t max) {
+  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() > max) text = text.substr(0, max - 3) + "...";
+  return text;
+}
+
+std::optional<TestResult> status_without_value(const std::string& id, const Observations& obs,
+                                               const SandboxOutcome& outcome) {
+  if (obs.untrusted.count(id)) return make(id, TestStatus::kFail, "result reported more than once");
+  auto it = obs.tests.find(id);
+  if (it == obs.tests.end()) return from_outcome(id, outcome);
+  const json& e = it->second;
+  double ms = e.contains("time_ms") && e["time_ms"].is_number() ? e["time_ms"].get<double>() : 0;
+  const std::string status = text_of(e, "status");
+  if (status == "ok") return std::nullopt;
+  if (status == "error") {
+    std::string type = text_of(e, "error_type");
+    return make(id, TestStatus::kError, (type.empty() ? "" : type + ": ") + text_of(e, "message"), ms);
+  }
+  if (status == "unserializable")
+    return make(id, TestStatus::kFail, "returned a non-plain value of type " + text_of(e, "type"), ms);
+  if (auto parsed = test_status_from(status); parsed && *parsed != TestStatus::kPass) {
+    std::string detail = text_of(e, "message");
+    if (*parsed == TestStatus::kViolation) detail = "blocked system call: " + text_of(e, "syscall");
+    if (*parsed == TestStatus::kCrash && e.contains("signal")) detail = "signal " + brief(e["signal"]);
+    return make(id, *parsed, detail, ms);
+  }
+  return make(id, TestStatus::kFail, "unknown observation status '" + status + "'", ms);
+}
+
+Result<CheckResult> check(const CheckInput& input) {
+  if (input.task.checker == "values") return check_values(input);
+  return check_with_script(input);
+}
+
+}  // namespace gradebox

@@ -1,0 +1,115 @@
+// Grading one answer, as an ordered checklist: extract, choose what to
+// grade, grade each candidate in the sandbox, try the join retry, keep one
+// per --pick, and write the report.
+#include <chrono>
+
+#include "gradebox/grade.h"
+#include "grade/answer_layout.h"
+#include "grade/box.h"
+#include "grade/candidate_grade.h"
+#include "grade/environment.h"
+#include "grade/time_limits.h"
+
+namespace gradebox {
+namespace {
+
+constexpr std::size_t kMaxCandidates = 4;  // bounds the cost of many-option answers
+
+// Extraction in the task's language, then in any language the task also
+// accepts (e.g. JavaScript blocks for a TypeScript task).
+Extraction extract_for(const Task& task, const std::string& answer, std::string& language) {
+  language = task.language;
+  Extraction ex = extract(answer, task.language, task.entry, task.prompt_blocks);
+  for (const auto& other : task.raw.value("also_languages", std::vector<std::string>{})) {
+    if (ex.primary) break;
+    Extraction alt = extract(answer, other, task.entry, task.prompt_blocks);
+    if (alt.primary) {
+      ex = std::move(alt);
+      language = other;
+    }
+  }
+  return ex;
+}
+
+// The primary first, then the other blocks that hold the entry point.
+std::vector<int> candidates_to_grade(const Extraction& ex, const std::string& language) {
+  std::vector<int> order{*ex.primary};
+  for (const auto& c : ex.candidates) {
+    if (order.size() >= kMaxCandidates) break;
+    if (c.index != *ex.primary && c.has_entry && !c.quotation && c.language == language)
+      order.push_back(c.index);
+  }
+  return order;
+}
+
+// The contract's join retry: the primary failed on names other blocks define.
+void try_join(const GradeContext& ctx, const Extraction& ex, int primary, CandidateGrade& grade,
+              std::vector<int>& joined) {
+  if (grade.missing_names.empty()) return;
+  std::vector<int> blocks = blocks_defining(ex, primary, grade.missing_names);
+  if (blocks.empty()) return;
+  blocks.insert(blocks.begin(), primary);
+  CandidateGrade retry = grade_files(ctx, layout_joined(ctx.task, ex, blocks));
+  if (retry.weighted() > grade.weighted()) {
+    grade = std::move(retry);
+    joined = blocks;
+  }
+}
+
+void fill_from(Report& report, CandidateGrade& grade) {
+  report.verdict = grade.verdict;
+  report.verdict_detail = grade.verdict_detail;
+  report.tests = std::move(grade.tests);
+  report.load = std::move(grade.load);
+  report.extra = std::move(grade.extra);
+  report.extra["run"] = std::move(grade.run);
+}
+
+}  // namespace
+
+Grader::Grader(std::shared_ptr<Sandbox> sandbox) : sandbox_(std::move(sandbox)) {}
+
+Report Grader::grade(const Task& task, const std::string& answer, const GradeOptions& options) const {
+  const auto started = std::chrono::steady_clock::now();
+  Report report;
+  report.task = task.id;
+  report.model = options.model;
+  report.pick = options.pick_best ? "best" : "first";
+  Extraction ex = extract_for(task, answer, report.language);
+  report.candidates = ex.candidates;
+  report.extraction_reason = ex.reason;
+  auto profile = load_runtime_profile(task.runtime, task.dir.parent_path());
+  report.environment = environment_json(task, profile ? &*profile : nullptr);
+  if (!ex.primary) {
+    report.verdict = Verdict::kNoCode;
+    report.verdict_detail = ex.reason;
+  } else if (!profile) {
+    report.verdict = Verdict::kGraderError;
+    report.verdict_detail = profile.error().message;
+  } else {
+    TimeLimits limits = time_limits(task, *sandbox_, *profile);
+    report.environment["time_limits"] = limits.calibration;
+    GradeContext ctx{task, *sandbox_, *profile, limits.per_test_ms, answer, options.retry_timeouts};
+    std::vector<CandidateGrade> grades;
+    std::vector<int> order = candidates_to_grade(ex, report.language);
+    for (int index : order) grades.push_back(grade_files(ctx, layout_candidate(task, ex, index)));
+    try_join(ctx, ex, order[0], grades[0], report.joined);
+    std::size_t kept = 0;
+    for (std::size_t i = 1; options.pick_best && i < grades.size(); ++i) {
+      if (grades[i].weighted() > grades[kept].weighted()) kept = i;
+    }
+    for (const auto& g : grades) {
+      if (g.verdict != grades[0].verdict || g.weighted() != grades[0].weighted())
+        report.extraction_sensitive = true;
+    }
+    report.graded = order;
+    report.kept = order[kept];
+    fill_from(report, grades[kept]);
+  }
+  compute_scores(report);
+  report.grade_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+}  // namespace gradebox

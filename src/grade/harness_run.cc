@@ -1,0 +1,108 @@
+#include "grade/harness_run.h"
+
+#include <set>
+
+#include "grade/trusted_process.h"
+
+namespace gradebox {
+namespace {
+
+using nlohmann::json;
+
+json inputs_json(const HarnessRequest& req) {
+  json tests = strip_expectations(req.tests);
+  for (auto& test : tests) {
+    auto id = test.at("id").get<std::string>();
+    if (auto it = req.time_limits_ms.find(id); it != req.time_limits_ms.end())
+      test["time_limit_ms"] = it->second;
+  }
+  json files = json::array();
+  for (std::size_t i = 1; i < req.files.size(); ++i) files.push_back("/box/answer/" + req.files[i].path);
+  return {{"answer", "/box/answer/" + req.files.at(0).path},
+          {"files", files},
+          {"tests", tests},
+          {"options", req.options}};
+}
+
+SandboxSpec spec_for(const HarnessRequest& req, const Box& box) {
+  SandboxSpec spec;
+  spec.argv = req.task.harness_argv;
+  spec.env = req.profile.env;
+  spec.mounts = req.profile.mounts;
+  spec.mounts.push_back({box.path().string(), "/box", false});
+  spec.seccomp_allow = req.profile.seccomp_allow;
+  spec.limits = harness_limits(req);
+  return spec;
+}
+
+std::set<std::string> ids_of(const json& tests) {
+  std::set<std::string> ids;
+  for (const auto& t : tests) ids.insert(t.at("id").get<std::string>());
+  return ids;
+}
+
+// Server tasks: the trusted prober joins the sandbox's network namespace
+// while the harness runs, then the sandbox is ended.
+Result<json> probe(RunningSandbox& running, const HarnessRequest& req) {
+  TrustedRun run;
+  run.argv = {"/usr/bin/python3", "-I", (req.task.dir / req.task.raw["probe"].get<std::string>()).string()};
+  run.stdin_data = json({{"tests", req.tests}, {"options", req.options}}).dump();
+  run.network_namespace = running.network_namespace_path();
+  run.cwd = req.task.dir.string();
+  run.timeout = std::chrono::milliseconds(
+      static_cast<long>(req.task.raw.value("probe_timeout_seconds", 60.0) * 1000));
+  auto out = run_trusted(run);
+  if (!out) return out.error();
+  if (out->exit_code != 0)
+    return Error{"probe exited " + std::to_string(out->exit_code) + ": " + out->stderr_data.substr(0, 400)};
+  try {
+    return json::parse(out->stdout_data);
+  } catch (const std::exception& e) {
+    return Error{std::string("probe: bad output: ") + e.what()};
+  }
+}
+
+}  // namespace
+
+SandboxLimits harness_limits(const HarnessRequest& req) {
+  const TaskLimits& t = req.task.limits;
+  double test_seconds = 0;
+  for (const auto& [id, ms] : req.time_limits_ms) test_seconds += ms / 1000.0;
+  const double startup = req.task.raw.value("startup_cpu_seconds", 5.0);
+  SandboxLimits limits;
+  limits.cpu_seconds = startup + 1.5 * test_seconds;
+  limits.wall_seconds = std::min(t.run_wall_seconds, 2 * limits.cpu_seconds + 5);
+  limits.memory_bytes = (t.memory_mb + req.profile.memory_headroom_mb) << 20;
+  limits.max_processes = std::max(t.max_processes, req.profile.max_processes);
+  limits.output_bytes = t.output_kb << 10;
+  limits.tmpfs_bytes = t.tmpfs_mb << 20;
+  return limits;
+}
+
+Result<HarnessResult> run_harness(Sandbox& sandbox, const HarnessRequest& req) {
+  auto box = Box::create();
+  if (!box) return box.error();
+  if (auto s = box->fill(req.task, req.files, inputs_json(req)); !s) return s.error();
+  SandboxSpec spec = spec_for(req, *box);
+  auto running = sandbox.start(spec);
+  if (!running) return running.error();
+  HarnessResult result;
+  result.limits = spec.limits;
+  if (req.task.raw.contains("probe")) {
+    auto probed = probe(**running, req);
+    (*running)->kill();
+    auto outcome = (*running)->wait();
+    if (!probed) return probed.error();
+    if (!outcome) return outcome.error();
+    result.probe = std::move(*probed);
+    result.outcome = std::move(*outcome);
+  } else {
+    auto outcome = (*running)->wait();
+    if (!outcome) return outcome.error();
+    result.outcome = std::move(*outcome);
+  }
+  result.observations = parse_observations(result.outcome.channel_data, ids_of(req.tests));
+  return result;
+}
+
+}  // namespace gradebox

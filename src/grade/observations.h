@@ -1,0 +1,30 @@
+// What a harness reported on the result channel (fd 3), parsed strictly:
+// the channel crosses the trust boundary, so anything odd about a test's
+// lines (duplicates, malformed JSON, wrong types) makes that test untrusted,
+// and untrusted means fail, never pass.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace gradebox {
+
+struct Observations {
+  bool started = false;                     // the harness's "start" event
+  std::optional<nlohmann::json> load;       // first "load" event
+  std::map<std::string, nlohmann::json> tests;  // "test" events by id
+  std::set<std::string> untrusted;          // ids reported more than once
+  std::vector<nlohmann::json> events;       // every well-formed event, in order
+  std::vector<std::string> problems;        // malformed lines, unknown ids, ...
+  bool done = false;                        // the "done" event arrived
+};
+
+/// Parses the channel; `known_ids` are the tests this run asked for.
+Observations parse_observations(const std::string& channel, const std::set<std::string>& known_ids);
+
+}  // namespace gradebox

@@ -1,0 +1,38 @@
+// Runtime profiles (sandbox/profiles/<name>.json) turned into the base of a
+// SandboxSpec: per-language facts are data, not branches (design.md).
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "gradebox/sandbox.h"
+#include "gradebox/status.h"
+
+namespace gradebox {
+
+struct RuntimeProfile {
+  std::string name;
+  std::vector<std::string> env;
+  std::vector<BindMount> mounts;
+  std::uint64_t memory_headroom_mb = 0;
+  int max_processes = 64;
+  std::vector<std::string> seccomp_allow;
+  std::vector<std::string> version_command;
+};
+
+/// Loads sandbox/profiles/<name>.json; `${GRADERS}` in mount sources becomes
+/// `graders_dir`. Missing host paths are an Error (a set-up step was skipped).
+Result<RuntimeProfile> load_runtime_profile(const std::string& name,
+                                            const std::filesystem::path& graders_dir);
+
+/// Where the profiles are: next to graders/ in the source tree.
+std::filesystem::path profiles_dir(const std::filesystem::path& graders_dir);
+
+/// The toolchain's version line (runs `version_command` once per process,
+/// trusted, unsandboxed); "unknown" when it cannot run.
+std::string runtime_version(const RuntimeProfile& profile);
+
+}  // namespace gradebox

@@ -1,0 +1,81 @@
+// The built-in checker: a test's `expect` names values the answer must
+// produce (value, input_after) or that it must raise. Comparison is strict
+// on JSON types: 1 is not 1.0 and true is not 1 (nlohmann's == would say so).
+#include "grade/checker.h"
+
+namespace gradebox {
+namespace {
+
+using nlohmann::json;
+
+bool strict_equal(const json& a, const json& b) {
+  if (a.type() != b.type()) return false;
+  if (a.is_array()) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (!strict_equal(a[i], b[i])) return false;
+    }
+    return true;
+  }
+  if (a.is_object()) {
+    if (a.size() != b.size()) return false;
+    for (auto it = a.begin(); it != a.end(); ++it) {
+      auto other = b.find(it.key());
+      if (other == b.end() || !strict_equal(*it, *other)) return false;
+    }
+    return true;
+  }
+  return a == b;
+}
+
+TestResult judge(const std::string& id, const json& expect, const CheckInput& in) {
+  auto early = status_without_value(id, in.observations, in.outcome);
+  const bool wants_raise = expect.value("raises", false);
+  TestResult r;
+  r.id = id;
+  if (early) {
+    // Raising is the expected behaviour here; a timeout or memory blow-up is not.
+    if (wants_raise && early->status == TestStatus::kError) {
+      early->status = TestStatus::kPass;
+    }
+    return *early;
+  }
+  const json& event = in.observations.tests.at(id);
+  r.time_ms = event.value("time_ms", 0.0);
+  if (wants_raise) {
+    r.status = TestStatus::kFail;
+    r.detail = "expected an exception, got " + brief(event.value("value", json()));
+    return r;
+  }
+  for (const char* key : {"value", "input_after"}) {
+    if (!expect.contains(key)) continue;
+    if (!event.contains(key)) {
+      r.status = TestStatus::kFail;
+      r.detail = std::string("no ") + key + " reported";
+      return r;
+    }
+    if (!strict_equal(expect[key], event[key])) {
+      r.status = TestStatus::kFail;
+      r.detail = std::string(key == std::string("value") ? "" : "argument after the call: ") +
+                 "expected " + brief(expect[key], 160) + ", got " + brief(event[key], 160);
+      return r;
+    }
+  }
+  r.status = TestStatus::kPass;
+  return r;
+}
+
+}  // namespace
+
+Result<CheckResult> check_values(const CheckInput& in) {
+  CheckResult result;
+  for (const auto& test : in.tests) {
+    std::string id = test.at("id").get<std::string>();
+    if (!test.contains("expect") || !test["expect"].is_object())
+      return Error{in.task.id + ": test " + id + " has no expect object"};
+    result.results[id] = judge(id, test["expect"], in);
+  }
+  return result;
+}
+
+}  // namespace gradebox

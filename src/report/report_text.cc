@@ -1,0 +1,94 @@
+// The text summary a person reads: verdict, the two scores, one line per
+// category, and the first failure of each failing category.
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "gradebox/report.h"
+
+namespace gradebox {
+namespace {
+
+struct CategoryLine {
+  std::string kind;
+  int passed = 0;
+  int total = 0;
+  bool not_applicable = true;
+  const TestResult* first_failure = nullptr;
+};
+
+std::string one_line(std::string text, std::size_t max = 160) {
+  for (auto& c : text) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  if (text.size() > max) text = text.substr(0, max - 3) + "...";
+  return text;
+}
+
+std::string score_text(const char* name, const Score& s) {
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%-12s %4.1f / 10  (%d/%d tests)\n", name, s.score, s.passed,
+                s.total);
+  return buf;
+}
+
+void write_categories(std::ostringstream& out, const Report& r) {
+  std::vector<std::string> order;
+  std::map<std::string, CategoryLine> lines;
+  for (const auto& t : r.tests) {
+    if (!lines.count(t.category)) order.push_back(t.category);
+    auto& line = lines[t.category];
+    line.kind = t.kind;
+    if (t.status == TestStatus::kNotApplicable) continue;
+    line.not_applicable = false;
+    ++line.total;
+    if (t.status == TestStatus::kPass) {
+      ++line.passed;
+    } else if (!line.first_failure) {
+      line.first_failure = &t;
+    }
+  }
+  for (const auto& id : order) {
+    const auto& line = lines[id];
+    char buf[128];
+    if (line.not_applicable) {
+      std::snprintf(buf, sizeof buf, "  %-4s %-26s  n/a\n", line.kind.c_str(), id.c_str());
+    } else {
+      std::snprintf(buf, sizeof buf, "  %-4s %-26s %s %d/%d\n", line.kind.c_str(), id.c_str(),
+                    line.passed == line.total ? "ok  " : "FAIL", line.passed, line.total);
+    }
+    out << buf;
+    if (const auto* f = line.first_failure) {
+      out << "         " << f->id << ": " << to_string(f->status);
+      if (!f->detail.empty()) out << " - " << one_line(f->detail);
+      out << "\n";
+    }
+  }
+}
+
+}  // namespace
+
+std::string to_text(const Report& r) {
+  std::ostringstream out;
+  out << r.task << (r.model.empty() ? "" : " / " + r.model) << ": " << to_string(r.verdict);
+  if (!r.verdict_detail.empty()) out << " - " << one_line(r.verdict_detail, 400);
+  out << "\n";
+  out << "extraction   " << r.candidates.size() << " block(s); ";
+  if (r.kept) {
+    out << "graded block " << *r.kept;
+  } else {
+    out << "nothing graded";
+  }
+  if (!r.extraction_reason.empty()) out << " (" << one_line(r.extraction_reason, 200) << ")";
+  if (r.extraction_sensitive) out << "\n             EXTRACTION-SENSITIVE: candidates get different results";
+  out << "\n";
+  out << score_text("correctness", r.correctness) << score_text("edge cases", r.edge_cases);
+  if (r.load.contains("errors") && !r.load["errors"].empty()) {
+    out << "load         " << r.load["errors"].size() << " module-level error(s), first: "
+        << one_line(r.load["errors"][0].dump(), 200) << "\n";
+  }
+  write_categories(out, r);
+  return out.str();
+}
+
+}  // namespace gradebox
