@@ -1,0 +1,52 @@
+#include "cli/common.h"
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+#include "grade/box.h"
+
+namespace gradebox::cli {
+
+std::filesystem::path graders_dir(const GlobalOptions& global) {
+  if (global.graders_dir.empty()) return default_graders_dir();
+  return std::filesystem::path(global.graders_dir);
+}
+
+TaskRegistry load_registry(const GlobalOptions& global) {
+  TaskRegistry registry = load_tasks(graders_dir(global));
+  for (const auto& problem : registry.problems) {
+    std::cerr << "gradebox: warning: " << problem.message << "\n";
+  }
+  return registry;
+}
+
+const Task& find_task(const TaskRegistry& registry, const std::string& id) {
+  auto it = registry.tasks.find(id);
+  if (it != registry.tasks.end()) return it->second;
+  std::string known;
+  for (const auto& [name, task] : registry.tasks) known += (known.empty() ? "" : ", ") + name;
+  throw UsageError("unknown task '" + id + "' (known: " + (known.empty() ? "none" : known) + ")");
+}
+
+std::string read_answer(const std::string& path) {
+  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) throw UsageError(path + " is a directory, not an answer file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError("cannot read answer file " + path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::shared_ptr<Sandbox> make_sandbox(std::string& error) {
+  clean_stale_sandboxes();
+  remove_stale_boxes();
+  auto sandbox = make_namespace_sandbox();
+  if (!sandbox) {
+    error = sandbox.error().message;
+    return nullptr;
+  }
+  return std::shared_ptr<Sandbox>(std::move(*sandbox));
+}
+
+}  // namespace gradebox::cli

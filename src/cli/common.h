@@ -1,0 +1,28 @@
+// Helpers several subcommands share: finding tasks, reading answers,
+// making the sandbox.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cli/command.h"
+#include "gradebox/grade.h"
+#include "gradebox/task.h"
+
+namespace gradebox::cli {
+
+std::filesystem::path graders_dir(const GlobalOptions& global);
+
+/// All tasks; problems with task packs are printed as warnings on stderr.
+TaskRegistry load_registry(const GlobalOptions& global);
+
+/// The task, or a UsageError naming the known ones.
+const Task& find_task(const TaskRegistry& registry, const std::string& id);
+
+/// A file's text ("-" is stdin), or a UsageError.
+std::string read_answer(const std::string& path);
+
+/// The real sandbox, or nullptr with `error` set (a grader-error).
+std::shared_ptr<Sandbox> make_sandbox(std::string& error);
+
+}  // namespace gradebox::cli

@@ -1,0 +1,76 @@
+// gradebox grade --task ID ANSWER: one answer, a text summary or JSON.
+#include <fstream>
+#include <iostream>
+
+#include "cli/common.h"
+#include "gradebox/report.h"
+
+namespace gradebox::cli {
+namespace {
+
+struct GradeArgs {
+  std::string task;
+  std::string answer;
+  std::string format = "text";
+  std::string model;
+  std::string pick = "first";
+  std::string out;
+  bool no_retry = false;
+};
+
+Report grader_error_report(const Task& task, const std::string& model, const std::string& why) {
+  Report report;
+  report.task = task.id;
+  report.model = model;
+  report.verdict = Verdict::kGraderError;
+  report.verdict_detail = why;
+  compute_scores(report);
+  return report;
+}
+
+void print(const Report& report, const GradeArgs& args) {
+  std::string text = args.format == "json" ? to_json(report).dump(2) + "\n" : to_text(report);
+  if (args.out.empty()) {
+    std::cout << text;
+    return;
+  }
+  std::ofstream out(args.out);
+  if (!out) throw UsageError("cannot write " + args.out);
+  out << text;
+}
+
+int run_grade(const GradeArgs& args, const GlobalOptions& global) {
+  TaskRegistry registry = load_registry(global);
+  const Task& task = find_task(registry, args.task);
+  std::string answer = read_answer(args.answer);
+  std::string error;
+  auto sandbox = make_sandbox(error);
+  Report report = sandbox ? Grader(sandbox).grade(task, answer,
+                                                  {args.model, args.pick == "best", !args.no_retry})
+                          : grader_error_report(task, args.model, error);
+  print(report, args);
+  return report.verdict == Verdict::kGraderError ? kGraderError : kJudged;
+}
+
+}  // namespace
+
+Runner add_grade_command(CLI::App& app, const GlobalOptions& global) {
+  auto args = std::make_shared<GradeArgs>();
+  CLI::App* sub = app.add_subcommand("grade", "Grade one model answer (markdown or bare code)");
+  sub->add_option("--task,-t", args->task, "task id (see `gradebox tasks`)")->required();
+  sub->add_option("answer", args->answer, "answer file, or - for stdin")->required();
+  sub->add_option("--format,-f", args->format, "text (default) or json")
+      ->check(CLI::IsMember({"text", "json"}));
+  sub->add_option("--model,-m", args->model, "model id recorded in the report");
+  sub->add_option("--pick", args->pick,
+                  "first: grade the primary block (default); best: keep the best candidate")
+      ->check(CLI::IsMember({"first", "best"}));
+  sub->add_option("--out,-o", args->out, "write the report to this file instead of stdout");
+  sub->add_flag("--no-retry", args->no_retry, "count a timeout at once, without the retry");
+  sub->footer(
+      "Exit codes: 0 the answer was judged (any verdict but grader-error), 2 usage error,\n"
+      "3 grader-error (gradebox or its environment failed; never the answer's fault).");
+  return [args, sub, &global] { return run_grade(*args, global); };
+}
+
+}  // namespace gradebox::cli

@@ -1,0 +1,53 @@
+// gradebox: grades LLM-written code by running it in a sandbox.
+// Exceptions become one line here, at the top, and nowhere else.
+#include <iostream>
+#include <vector>
+
+#include "cli/command.h"
+
+namespace {
+
+using gradebox::cli::Runner;
+
+int run(int argc, char** argv) {
+  CLI::App app{"gradebox: grade model-written code by running it in a sandbox", "gradebox"};
+  app.require_subcommand(1);
+  gradebox::cli::GlobalOptions global;
+  app.add_option("--graders", global.graders_dir,
+                 "folder of task packs (default: $GRADEBOX_GRADERS, else the one next to the binary)");
+  app.set_version_flag("--version", GRADEBOX_VERSION);
+  std::vector<std::pair<std::string, Runner>> runners{
+      {"grade", gradebox::cli::add_grade_command(app, global)},
+      {"tasks", gradebox::cli::add_tasks_command(app, global)},
+      {"selftest", gradebox::cli::add_selftest_command(app, global)}};
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "gradebox: " << e.what() << " (see gradebox --help)\n";
+    return gradebox::cli::kUsage;
+  }
+  for (const auto& [name, runner] : runners) {
+    if (app.get_subcommand(name)->parsed()) return runner();
+  }
+  return gradebox::cli::kUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run(argc, argv);
+  } catch (const gradebox::cli::UsageError& e) {
+    std::cerr << "gradebox: " << e.what() << "\n";
+    return gradebox::cli::kUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "gradebox: internal error: " << e.what() << "\n";
+    return gradebox::cli::kGraderError;
+  }
+}
