@@ -1,0 +1,252 @@
+#include "cgroup.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "sys_error.h"
+
+namespace gradebox::sandbox {
+namespace {
+
+std::atomic<unsigned> run_counter{0};
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+Status write_text(const std::string& path, const std::string& text) {
+  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return sys_error("open", path);
+  bool complete =
+      write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  int saved = errno;
+  close(fd);
+  errno = saved;
+  if (!complete) return sys_error("write", path + ", " + text);
+  return ok_status();
+}
+
+// "key value" lines (memory.oom_control, pids.events, cpu.stat).
+std::uint64_t read_key(const std::string& path, const std::string& key) {
+  std::istringstream lines(read_text(path));
+  std::string name;
+  std::uint64_t value = 0;
+  while (lines >> name >> value) {
+    if (name == key) return value;
+  }
+  return 0;
+}
+
+std::uint64_t read_number(const std::string& path) {
+  return std::strtoull(read_text(path).c_str(), nullptr, 10);
+}
+
+struct Mount {
+  std::string root, point, type, options;
+};
+
+std::vector<Mount> cgroup_mounts() {
+  std::vector<Mount> mounts;
+  std::istringstream lines(read_text("/proc/self/mountinfo"));
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream fields(line);
+    std::string id, parent, device, root, point, rest, dash, type, source,
+        options;
+    fields >> id >> parent >> device >> root >> point;
+    while (fields >> dash && dash != "-") {
+    }
+    fields >> type >> source >> options;
+    if (type == "cgroup" || type == "cgroup2") {
+      mounts.push_back({root, point, type, "," + options + ","});
+    }
+  }
+  return mounts;
+}
+
+// The directory of gradebox's own cgroup in the hierarchy mounted `mount`.
+std::string own_directory(const Mount& mount, const std::string& controller) {
+  std::istringstream lines(read_text("/proc/self/cgroup"));
+  for (std::string line; std::getline(lines, line);) {
+    size_t first = line.find(':'), second = line.find(':', first + 1);
+    std::string names = "," + line.substr(first + 1, second - first - 1) + ",";
+    bool match = controller.empty()
+                     ? names == ",,"
+                     : names.find("," + controller + ",") != std::string::npos;
+    if (!match) continue;
+    std::string path = line.substr(second + 1);
+    if (mount.root != "/" && path.rfind(mount.root, 0) == 0) {
+      path = path.substr(mount.root.size());
+    }
+    return mount.point + (path == "/" ? "" : path);
+  }
+  return "";
+}
+
+std::string v1_parent(const std::vector<Mount>& mounts,
+                      const std::string& name) {
+  for (const Mount& mount : mounts) {
+    if (mount.type == "cgroup" &&
+        mount.options.find("," + name + ",") != std::string::npos) {
+      return own_directory(mount, name);
+    }
+  }
+  return "";
+}
+
+Result<RunCgroup> fail_and_remove(std::vector<std::string>& dirs, Error error) {
+  for (const std::string& dir : dirs) rmdir(dir.c_str());
+  return error;
+}
+
+}  // namespace
+
+Result<CgroupLayout> detect_cgroups() {
+  std::vector<Mount> mounts = cgroup_mounts();
+  CgroupLayout layout;
+  layout.memory = v1_parent(mounts, "memory");
+  if (!layout.memory.empty()) {
+    layout.pids = v1_parent(mounts, "pids");
+    layout.cpu = v1_parent(mounts, "cpuacct");
+    return layout;
+  }
+  for (const Mount& mount : mounts) {
+    if (mount.type != "cgroup2") continue;
+    std::string own = own_directory(mount, "");
+    if (read_text(own + "/cgroup.controllers").find("memory") ==
+        std::string::npos) {
+      continue;
+    }
+    // Children need the controllers enabled; fails with EBUSY when
+    // gradebox shares a non-root cgroup with its own processes.
+    Status enabled =
+        write_text(own + "/cgroup.subtree_control", "+memory +pids +cpu");
+    if (!enabled.ok()) return enabled.error();
+    layout.v2 = true;
+    layout.memory = own;
+    return layout;
+  }
+  return Error{
+      "no cgroup memory controller (v1 memory or v2 with memory) in "
+      "/proc/self/mountinfo"};
+}
+
+Result<RunCgroup> RunCgroup::create(const CgroupLayout& layout,
+                                    const SandboxLimits& limits) {
+  std::string name = "gradebox-" + std::to_string(getpid()) + "-" +
+                     std::to_string(run_counter++);
+  std::vector<std::string> dirs;
+  for (const std::string& parent : {layout.memory, layout.pids, layout.cpu}) {
+    if (parent.empty()) continue;
+    std::string dir = parent + "/" + name;
+    if (mkdir(dir.c_str(), 0755) != 0)
+      return fail_and_remove(dirs, sys_error("mkdir", dir));
+    dirs.push_back(dir);
+  }
+  std::string memory = std::to_string(limits.memory_bytes);
+  std::string pids = std::to_string(limits.max_processes + 2);  // + outer, init
+  Status status = ok_status();
+  if (layout.v2) {
+    status = write_text(dirs[0] + "/memory.max", memory);
+    if (status.ok()) write_text(dirs[0] + "/memory.swap.max", "0");
+    if (status.ok()) status = write_text(dirs[0] + "/pids.max", pids);
+  } else {
+    status = write_text(dirs[0] + "/memory.limit_in_bytes", memory);
+    // No swap: memsw (memory + swap) gets the same limit, where it exists.
+    if (status.ok())
+      write_text(dirs[0] + "/memory.memsw.limit_in_bytes", memory);
+    if (status.ok() && !layout.pids.empty()) {
+      status = write_text(dirs[1] + "/pids.max", pids);
+    }
+  }
+  if (!status.ok()) return fail_and_remove(dirs, status.error());
+  return RunCgroup(layout.v2, dirs);
+}
+
+RunCgroup::RunCgroup(RunCgroup&& other) noexcept
+    : v2_(other.v2_), dirs_(std::move(other.dirs_)) {
+  other.dirs_.clear();
+}
+
+RunCgroup::~RunCgroup() {
+  for (const std::string& dir : dirs_) remove_cgroup_dir(dir);
+}
+
+std::vector<std::string> RunCgroup::procs_files() const {
+  std::vector<std::string> files;
+  for (const std::string& dir : dirs_) files.push_back(dir + "/cgroup.procs");
+  return files;
+}
+
+std::string RunCgroup::cpu_usage_path() const {
+  if (v2_) return dirs_[0] + "/cpu.stat";
+  return dirs_.size() == 3 ? dirs_[2] + "/cpuacct.usage" : "";
+}
+
+CpuUsageFormat RunCgroup::cpu_usage_format() const {
+  if (v2_) return CpuUsageFormat::kV2CpuStat;
+  return dirs_.size() == 3 ? CpuUsageFormat::kV1Nanoseconds
+                           : CpuUsageFormat::kNone;
+}
+
+CgroupStats RunCgroup::read_stats() const {
+  CgroupStats stats;
+  const std::string& memory = dirs_[0];
+  if (v2_) {
+    stats.cpu_seconds =
+        static_cast<double>(read_key(memory + "/cpu.stat", "usage_usec")) / 1e6;
+    stats.peak_memory_bytes = read_number(memory + "/memory.peak");
+    stats.oom_kills = read_key(memory + "/memory.events", "oom_kill");
+    stats.pids_refused = read_key(memory + "/pids.events", "max");
+    return stats;
+  }
+  stats.peak_memory_bytes = read_number(memory + "/memory.max_usage_in_bytes");
+  stats.oom_kills = read_key(memory + "/memory.oom_control", "oom_kill");
+  if (dirs_.size() >= 2)
+    stats.pids_refused = read_key(dirs_[1] + "/pids.events", "max");
+  if (dirs_.size() == 3) {
+    stats.cpu_seconds =
+        static_cast<double>(read_number(dirs_[2] + "/cpuacct.usage")) / 1e9;
+  }
+  return stats;
+}
+
+void remove_cgroup_dir(const std::string& dir) {
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    if (rmdir(dir.c_str()) == 0 || errno == ENOENT) return;
+    std::istringstream pids(read_text(dir + "/cgroup.procs"));
+    for (pid_t pid; pids >> pid;) kill(pid, SIGKILL);
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+void remove_stale_cgroups(const CgroupLayout& layout) {
+  for (const std::string& parent : {layout.memory, layout.pids, layout.cpu}) {
+    if (parent.empty()) continue;
+    DIR* listing = opendir(parent.c_str());
+    if (listing == nullptr) continue;
+    while (struct dirent* entry = readdir(listing)) {
+      int owner = 0;
+      if (std::sscanf(entry->d_name, "gradebox-%d-", &owner) != 1) continue;
+      if (owner > 0 && (kill(owner, 0) == 0 || errno != ESRCH)) continue;
+      remove_cgroup_dir(parent + "/" + entry->d_name);
+    }
+    closedir(listing);
+  }
+}
+
+}  // namespace gradebox::sandbox

@@ -1,0 +1,214 @@
+// gradebox-init: the small program between gradebox and an untrusted one.
+//
+// Theory of operation (compare isolate's keeper/proxy/inside):
+//   gradebox ──fork+exec──> gradebox-init "outer" (host PID namespace)
+//     joins the run's cgroups, unshares mount/PID/net/IPC/UTS (and user,
+//     when not root), forks:
+//       init, PID 1 of the new namespace: builds the filesystem, brings lo
+//       up, forks the program, then reaps and supervises (init_supervise)
+//         program: rlimits, uid 65534, no_new_privs, seccomp, execve
+//   fd 0-2: the program's stdio; fd 3: its result channel; fd 4: the status
+//   pipe on which the init (or the outer, if setup fails early) writes
+//   JSON lines: {"error": ...} (a sandbox fault) or {"ready": true} once the
+//   program has exec'd, then the program's report.
+// The outer stays to forward gradebox's SIGTERM (RunningSandbox::kill) and
+// to be the process gradebox reaps; when it dies, PDEATHSIG kills the init
+// and with it the whole PID namespace. When gradebox dies, the status pipe
+// loses its reader and the init ends the namespace (init_supervise).
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <string>
+
+#include "init_mounts.h"
+#include "init_net.h"
+#include "init_program.h"
+#include "init_supervise.h"
+#include "launch_config.h"
+#include "sys_error.h"
+
+namespace gradebox::sandbox {
+namespace {
+
+volatile pid_t init_pid = -1;
+
+void write_status(const std::string& line) {
+  [[maybe_unused]] ssize_t ignored = write(kStatusFd, line.data(), line.size());
+}
+
+[[noreturn]] void fail(const Error& error) {
+  write_status(error_line(error.message));
+  _exit(1);
+}
+
+Status write_text(const std::string& path, const std::string& text) {
+  int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return sys_error("open", path);
+  bool complete =
+      write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  close(fd);
+  if (!complete) return sys_error("write", path + ", " + text);
+  return ok_status();
+}
+
+// Not root: the caller's uid becomes 65534 in a new user namespace, which
+// then owns the other namespaces (so mounts and lo work without root).
+Status map_user_namespace(const LaunchConfig& c) {
+  GB_RETURN_IF_ERROR(write_text("/proc/self/setgroups", "deny"));
+  GB_RETURN_IF_ERROR(write_text(
+      "/proc/self/uid_map", "65534 " + std::to_string(c.outside_uid) + " 1"));
+  return write_text("/proc/self/gid_map",
+                    "65534 " + std::to_string(c.outside_gid) + " 1");
+}
+
+Status enter_namespaces(const LaunchConfig& c) {
+  for (const std::string& procs : c.cgroup_procs) {
+    GB_RETURN_IF_ERROR(write_text(procs, "0"));  // "0": the writer itself
+  }
+  int flags =
+      CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
+  if (c.user_namespace) flags |= CLONE_NEWUSER;
+  if (unshare(flags) != 0) return sys_error("unshare", "NS|PID|NET|IPC|UTS");
+  if (c.user_namespace) return map_user_namespace(c);
+  return ok_status();
+}
+
+Result<int> block_signals_into_fd() {
+  sigset_t handled;
+  sigemptyset(&handled);
+  sigaddset(&handled, SIGCHLD);
+  sigaddset(&handled, SIGTERM);
+  if (sigprocmask(SIG_BLOCK, &handled, nullptr) != 0) {
+    return sys_error("sigprocmask", "SIG_BLOCK, {SIGCHLD, SIGTERM}");
+  }
+  int fd = signalfd(-1, &handled, SFD_NONBLOCK | SFD_CLOEXEC);
+  if (fd < 0) return sys_error("signalfd", "SIGCHLD, SIGTERM");
+  return fd;
+}
+
+Result<int> receive_fd(int socket) {
+  char data;
+  struct iovec payload = {&data, 1};
+  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  struct msghdr message = {};
+  message.msg_iov = &payload;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof(control);
+  if (recvmsg(socket, &message, MSG_CMSG_CLOEXEC | MSG_DONTWAIT) != 1) {
+    return sys_error("recvmsg", "seccomp listener");
+  }
+  struct cmsghdr* header = CMSG_FIRSTHDR(&message);
+  if (header == nullptr || header->cmsg_type != SCM_RIGHTS) {
+    return Error{"recvmsg(seccomp listener): no fd"};
+  }
+  int fd;
+  std::memcpy(&fd, CMSG_DATA(header), sizeof(int));
+  return fd;
+}
+
+// Forks the program and waits for its exec: an exec that failed is a
+// sandbox fault, reported as an error, not as the program's outcome. The
+// program sends its seccomp listener before it execs.
+Result<Supervised> start_program(const LaunchConfig& c, Supervised watched) {
+  int exec_pipe[2], sockets[2];
+  if (pipe2(exec_pipe, O_CLOEXEC) != 0) return sys_error("pipe2", "O_CLOEXEC");
+  if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sockets) != 0) {
+    return sys_error("socketpair", "AF_UNIX, SOCK_DGRAM");
+  }
+  watched.start_seconds = monotonic_seconds();
+  watched.program = fork();
+  if (watched.program < 0) return sys_error("fork", "program");
+  if (watched.program == 0) {
+    close(exec_pipe[0]);
+    close(sockets[0]);
+    exec_program(c, exec_pipe[1], sockets[1]);
+  }
+  close(exec_pipe[1]);
+  close(sockets[1]);
+  for (int fd = 0; fd <= kChannelFd; ++fd) close(fd);  // EOF is the tree's
+  char message[512];
+  ssize_t length = read(exec_pipe[0], message, sizeof(message));
+  close(exec_pipe[0]);
+  Result<int> listener = receive_fd(sockets[0]);
+  close(sockets[0]);
+  if (length > 0) return Error{std::string(message, length)};
+  if (!listener.ok()) return listener.error();
+  watched.listener_fd = *listener;
+  return watched;
+}
+
+// PID 1 of the new namespace. The order matters: mounts before the program
+// exists, lo before the program can listen, signals blocked before the
+// first child can die.
+[[noreturn]] void run_init(const LaunchConfig& c, int cpu_usage_fd) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  Status built = build_filesystem(c);
+  if (!built.ok()) fail(built.error());
+  if (c.loopback) {
+    Status up = bring_loopback_up();
+    if (!up.ok()) fail(up.error());
+  }
+  Status named = set_sandbox_hostname();
+  if (!named.ok()) fail(named.error());
+  Result<int> signal_fd = block_signals_into_fd();
+  if (!signal_fd.ok()) fail(signal_fd.error());
+  Supervised watched;
+  watched.cpu_usage_fd = cpu_usage_fd;
+  watched.signal_fd = *signal_fd;
+  Result<Supervised> started = start_program(c, watched);
+  if (!started.ok()) {
+    kill(-1, SIGKILL);
+    fail(started.error());
+  }
+  write_status(ready_line());
+  write_status(report_line(supervise(c, *started)));
+  _exit(0);
+}
+
+void forward_to_init(int signal_number) {
+  if (init_pid > 0) kill(init_pid, signal_number);
+}
+
+// The outer waits for the init and forwards RunningSandbox::kill's SIGTERM.
+[[noreturn]] void wait_for_init(pid_t pid) {
+  init_pid = pid;
+  struct sigaction forward = {};
+  forward.sa_handler = forward_to_init;
+  sigaction(SIGTERM, &forward, nullptr);
+  for (int fd = 0; fd <= kStatusFd; ++fd) close(fd);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
+}
+
+int open_cpu_usage(const LaunchConfig& c) {
+  if (c.cpu_usage_format == CpuUsageFormat::kNone) return -1;
+  return open(c.cpu_usage_path.c_str(), O_RDONLY | O_CLOEXEC);
+}
+
+}  // namespace
+}  // namespace gradebox::sandbox
+
+int main(int argc, char** argv) {
+  using namespace gradebox::sandbox;
+  close_range(kStatusFd + 1, ~0U, 0);  // nothing else of gradebox leaks in
+  if (argc != 2) fail(gradebox::Error{"usage: gradebox-init <launch-json>"});
+  auto config = launch_config_from_json(argv[1]);
+  if (!config.ok()) fail(config.error());
+  gradebox::Status entered = enter_namespaces(*config);
+  if (!entered.ok()) fail(entered.error());
+  int cpu_usage_fd = open_cpu_usage(*config);
+  pid_t pid = fork();
+  if (pid < 0) fail(sys_error("fork", "init"));
+  if (pid == 0) run_init(*config, cpu_usage_fd);
+  wait_for_init(pid);
+}

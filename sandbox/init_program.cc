@@ -1,0 +1,147 @@
+#include "init_program.h"
+
+#include <grp.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "seccomp_policy.h"
+#include "sys_error.h"
+
+namespace gradebox::sandbox {
+namespace {
+
+// The init blocks and handles signals; the program must start clean.
+Status reset_signals() {
+  for (int signal_number = 1; signal_number < NSIG; ++signal_number) {
+    ::signal(signal_number, SIG_DFL);  // fails harmlessly on SIGKILL/SIGSTOP
+  }
+  sigset_t none;
+  sigemptyset(&none);
+  if (sigprocmask(SIG_SETMASK, &none, nullptr) != 0) {
+    return sys_error("sigprocmask", "SIG_SETMASK, {}");
+  }
+  return ok_status();
+}
+
+Status set_limit(int resource, const char* name, rlim_t soft, rlim_t hard) {
+  struct rlimit limit = {soft, hard};
+  if (setrlimit(resource, &limit) != 0) {
+    return sys_error("setrlimit",
+                     std::string(name) + ", " + std::to_string(soft));
+  }
+  return ok_status();
+}
+
+// No RLIMIT_AS: Node and Go reserve far more address space than they use;
+// memory is the cgroup's job. RLIMIT_CPU is per process; the init polls
+// the cgroup for the whole tree.
+Status set_limits(const LaunchConfig& c) {
+  rlim_t cpu = static_cast<rlim_t>(std::ceil(c.cpu_seconds));
+  GB_RETURN_IF_ERROR(set_limit(RLIMIT_CORE, "RLIMIT_CORE", 0, 0));
+  GB_RETURN_IF_ERROR(set_limit(RLIMIT_CPU, "RLIMIT_CPU", cpu, cpu + 1));
+  GB_RETURN_IF_ERROR(set_limit(RLIMIT_FSIZE, "RLIMIT_FSIZE", c.file_size_bytes,
+                               c.file_size_bytes));
+  GB_RETURN_IF_ERROR(
+      set_limit(RLIMIT_NOFILE, "RLIMIT_NOFILE", c.open_files, c.open_files));
+  return ok_status();
+}
+
+// setgroups, the bounding set, setgid, then setuid (which clears the
+// effective and permitted capabilities): afterwards nothing is left to drop.
+// In a user namespace the uid is already the only mapped one and setgroups
+// is denied by the map.
+Status drop_privileges(const LaunchConfig& c) {
+  if (!c.user_namespace && setgroups(0, nullptr) != 0) {
+    return sys_error("setgroups", "0, NULL");
+  }
+  // The bounding set too, so not even a setuid binary could regain a cap.
+  for (int cap = 0; prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0; ++cap) {
+  }
+  if (setresgid(kSandboxGid, kSandboxGid, kSandboxGid) != 0) {
+    return sys_error("setresgid", std::to_string(kSandboxGid));
+  }
+  if (setresuid(kSandboxUid, kSandboxUid, kSandboxUid) != 0) {
+    return sys_error("setresuid", std::to_string(kSandboxUid));
+  }
+  if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+    return sys_error("prctl", "PR_SET_NO_NEW_PRIVS");
+  }
+  return ok_status();
+}
+
+Status send_fd(int socket, int fd) {
+  char data = 'L';
+  struct iovec payload = {&data, 1};
+  alignas(struct cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  struct msghdr message = {};
+  message.msg_iov = &payload;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof(control);
+  struct cmsghdr* header = CMSG_FIRSTHDR(&message);
+  header->cmsg_level = SOL_SOCKET;
+  header->cmsg_type = SCM_RIGHTS;
+  header->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(header), &fd, sizeof(int));
+  if (sendmsg(socket, &message, 0) != 1)
+    return sys_error("sendmsg", "SCM_RIGHTS");
+  return ok_status();
+}
+
+// The filter is loaded last, so the init's own setup calls above are not
+// violations; its listener must leave this process before the exec.
+Status load_filter(const LaunchConfig& c, int listener_socket) {
+  Result<int> listener = load_seccomp_policy(c.seccomp_allow);
+  if (!listener.ok()) return listener.error();
+  Status sent = send_fd(listener_socket, *listener);
+  close(*listener);
+  close(listener_socket);
+  return sent;
+}
+
+Status prepare(const LaunchConfig& c, int listener_socket) {
+  GB_RETURN_IF_ERROR(reset_signals());
+  if (setsid() < 0) return sys_error("setsid", "");
+  GB_RETURN_IF_ERROR(set_limits(c));
+  if (chdir(c.cwd.c_str()) != 0) return sys_error("chdir", c.cwd);
+  GB_RETURN_IF_ERROR(drop_privileges(c));
+  GB_RETURN_IF_ERROR(load_filter(c, listener_socket));
+  // Only stdio and the channel cross into the program.
+  close_range(kChannelFd + 1, ~0U, CLOSE_RANGE_CLOEXEC);
+  return ok_status();
+}
+
+std::vector<char*> pointers(const std::vector<std::string>& strings) {
+  std::vector<char*> result;
+  for (const std::string& s : strings)
+    result.push_back(const_cast<char*>(s.c_str()));
+  result.push_back(nullptr);
+  return result;
+}
+
+[[noreturn]] void fail(int error_fd, const std::string& message) {
+  [[maybe_unused]] ssize_t ignored =
+      write(error_fd, message.data(), message.size());
+  _exit(127);
+}
+
+}  // namespace
+
+void exec_program(const LaunchConfig& c, int error_fd, int listener_socket) {
+  Status prepared = prepare(c, listener_socket);
+  if (!prepared.ok()) fail(error_fd, prepared.error().message);
+  std::vector<char*> argv = pointers(c.argv);
+  std::vector<char*> env = pointers(c.env);
+  execve(argv[0], argv.data(), env.data());
+  fail(error_fd, sys_error("execve", c.argv[0]).message);
+}
+
+}  // namespace gradebox::sandbox

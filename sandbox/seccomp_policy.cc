@@ -1,0 +1,130 @@
+#include "seccomp_policy.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "sys_error.h"
+
+namespace gradebox::sandbox {
+namespace {
+
+// Violations (SCMP_ACT_NOTIFY): the init kills the caller and names the call.
+constexpr const char* kViolations[] = {
+    "ptrace", "process_vm_readv", "process_vm_writev",
+    // mounts, old and new API
+    "mount", "umount2", "pivot_root", "chroot", "open_tree", "move_mount",
+    "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr",
+    // kernel modules, kexec, eBPF, perf, keyrings
+    "init_module", "finit_module", "delete_module", "kexec_load",
+    "kexec_file_load", "bpf", "perf_event_open", "add_key", "request_key",
+    "keyctl",
+    // namespaces (clone's namespace flags are checked below)
+    "unshare", "setns", "userfaultfd",
+    // the host's clock, power, swap, accounting, logs, ports, ttys
+    "reboot", "swapon", "swapoff", "settimeofday", "clock_settime",
+    "clock_adjtime", "adjtimex", "name_to_handle_at", "open_by_handle_at",
+    "acct", "quotactl", "quotactl_fd", "syslog", "iopl", "ioperm", "vhangup",
+    "uselib", "lookup_dcookie"};
+
+// ENOSYS: libuv probes io_uring, glibc tries clone3 first (whose flags live
+// in memory a filter cannot read) and falls back to clone.
+constexpr const char* kNotImplemented[] = {
+    "clone3", "io_uring_setup", "io_uring_enter", "io_uring_register"};
+
+constexpr unsigned long kNamespaceFlags[] = {
+    CLONE_NEWNS,  CLONE_NEWUTS, CLONE_NEWIPC,   CLONE_NEWUSER,
+    CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP};
+
+bool allowed(const std::vector<std::string>& allow, const char* name) {
+  return std::find(allow.begin(), allow.end(), name) != allow.end();
+}
+
+int add(scmp_filter_ctx ctx, uint32_t action, const char* name,
+        unsigned count = 0, const scmp_arg_cmp* args = nullptr) {
+  int number = seccomp_syscall_resolve_name(name);
+  if (number == __NR_SCMP_ERROR) return 0;  // not on this kernel/arch
+  return seccomp_rule_add_array(ctx, action, number, count, args);
+}
+
+// socket()/socketpair(): AF_UNIX, AF_INET and AF_INET6 only. glibc opens
+// AF_NETLINK in getaddrinfo, so the others fail softly with EAFNOSUPPORT.
+int add_socket_families(scmp_filter_ctx ctx, const char* name) {
+  uint32_t refuse = SCMP_ACT_ERRNO(EAFNOSUPPORT);
+  scmp_arg_cmp above = SCMP_A0(SCMP_CMP_GE, AF_INET6 + 1);
+  int rc = add(ctx, refuse, name, 1, &above);
+  for (int family = 0; family < AF_INET6 && rc == 0; ++family) {
+    if (family == AF_UNIX || family == AF_INET) continue;
+    scmp_arg_cmp equal =
+        SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family));
+    rc = add(ctx, refuse, name, 1, &equal);
+  }
+  return rc;
+}
+
+int add_rules(scmp_filter_ctx ctx, const std::vector<std::string>& allow) {
+  int rc = 0;
+  for (const char* name : kViolations) {
+    if (!allowed(allow, name)) rc = rc ? rc : add(ctx, SCMP_ACT_NOTIFY, name);
+  }
+  for (const char* name : kNotImplemented) {
+    if (!allowed(allow, name))
+      rc = rc ? rc : add(ctx, SCMP_ACT_ERRNO(ENOSYS), name);
+  }
+  for (unsigned long flag : kNamespaceFlags) {
+    scmp_arg_cmp has_flag = SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag);
+    rc = rc ? rc : add(ctx, SCMP_ACT_NOTIFY, "clone", 1, &has_flag);
+  }
+  rc = rc ? rc : add_socket_families(ctx, "socket");
+  rc = rc ? rc : add_socket_families(ctx, "socketpair");
+  return rc;
+}
+
+}  // namespace
+
+Result<int> load_seccomp_policy(const std::vector<std::string>& allow) {
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  if (ctx == nullptr) return Error{"seccomp_init(SCMP_ACT_ALLOW): failed"};
+  // Another ABI (i386 int 0x80, x32) would bypass the native rules.
+  int rc =
+      seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+  rc = rc ? rc : add_rules(ctx, allow);
+  rc = rc ? rc : seccomp_load(ctx);
+  int listener = rc ? -1 : seccomp_notify_fd(ctx);
+  seccomp_release(ctx);
+  if (rc != 0) {
+    return Error{"seccomp_load(deny-list policy): " + errno_name(-rc)};
+  }
+  if (listener < 0) return Error{"seccomp_notify_fd(deny-list policy): none"};
+  return listener;
+}
+
+bool receive_violation(int listener, int& pid, int& number) {
+  struct seccomp_notif* request = nullptr;
+  struct seccomp_notif_resp* response = nullptr;
+  if (seccomp_notify_alloc(&request, &response) != 0) return false;
+  std::memset(request, 0, sizeof(*request));  // the kernel wants it zeroed
+  bool received = seccomp_notify_receive(listener, request) == 0;
+  if (received) {
+    pid = static_cast<int>(request->pid);
+    number = request->data.nr;
+  }
+  seccomp_notify_free(request, response);
+  return received;
+}
+
+std::string syscall_name(int number) {
+  char* name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, number);
+  if (name == nullptr) return "syscall " + std::to_string(number);
+  std::string result = name;
+  std::free(name);
+  return result;
+}
+
+}  // namespace gradebox::sandbox

@@ -1,0 +1,34 @@
+// The seccomp policy: allow by default, deny a list (nsjail/Docker style).
+// Calls that only a container escape, a kernel attack or another tenant's
+// harm needs are violations; calls that ordinary runtimes probe (io_uring,
+// clone3, netlink sockets) fail with an errno so that libc and libuv fall
+// back.
+//
+// Violations go to the init as user notifications (SCMP_ACT_NOTIFY): the
+// call never runs, and the init learns its number, kills the caller and
+// reports the name. nsjail's way, reading /proc/<pid>/syscall after a
+// SECCOMP_RET_KILL death, does not work here: on kernel 6.x the dead
+// task's file reads "-1 0x0 0x0" (measured), so the name would be lost.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "gradebox/status.h"
+
+namespace gradebox::sandbox {
+
+/// Builds and loads the filter in the calling process (the program, after it
+/// dropped privileges and set no_new_privs) and returns the notification
+/// listener fd. `allow` removes names from the deny list
+/// (SandboxSpec::seccomp_allow).
+Result<int> load_seccomp_policy(const std::vector<std::string>& allow);
+
+/// Reads one notification from `listener`: the pid (in the listener's PID
+/// namespace) and syscall number of a violation, or false.
+bool receive_violation(int listener, int& pid, int& number);
+
+/// The native name of syscall `number`, e.g. "ptrace".
+std::string syscall_name(int number);
+
+}  // namespace gradebox::sandbox
