@@ -1,12 +1,14 @@
 // Draining one of the program's pipes into a size-capped buffer.
 #pragma once
 
+// clang-format off
+#include <utility>  // before asio: Boost 1.74 misses it in C++20
+// clang-format on
 #include <array>
 #include <boost/asio.hpp>
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <utility>  // before asio: Boost 1.74 misses it in C++20
 
 namespace gradebox::sandbox {
 

@@ -3,6 +3,9 @@
 // and turns the init's report and the cgroup's numbers into an outcome.
 #pragma once
 
+// clang-format off
+#include <utility>  // before asio: Boost 1.74 misses it in C++20
+// clang-format on
 #include <sys/types.h>
 
 #include <atomic>
@@ -13,7 +16,6 @@
 #include <optional>
 #include <string>
 #include <thread>
-#include <utility>  // before asio: Boost 1.74 misses it in C++20
 
 #include "capture.h"
 #include "cgroup.h"
