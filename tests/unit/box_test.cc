@@ -1,0 +1,51 @@
+// The box's path hygiene and the derivation of time limits.
+#include <gtest/gtest.h>
+
+#include "grade/box.h"
+#include "grade/time_limits.h"
+
+namespace gradebox {
+namespace {
+
+TEST(SafeRelativePath, KeepsRelativeNamesAndDropsEscapes) {
+  EXPECT_EQ(safe_relative_path("routes/users.js"), "routes/users.js");
+  EXPECT_EQ(safe_relative_path("/etc/passwd"), "etc/passwd");
+  EXPECT_EQ(safe_relative_path("../../x.js"), "x.js");
+  EXPECT_EQ(safe_relative_path("a/../../b.js"), "a/b.js");
+  EXPECT_EQ(safe_relative_path(""), "");
+  EXPECT_EQ(safe_relative_path(".."), "");
+}
+
+TEST(StripExpectations, RemovesEveryExpectAndKeepsInputs) {
+  nlohmann::json tests = {{{"id", "a"}, {"input", 1}, {"expect", {{"value", 1}}}}, {{"id", "b"}, {"input", 2}}};
+  auto stripped = strip_expectations(tests);
+  EXPECT_EQ(stripped.dump().find("expect"), std::string::npos);
+  EXPECT_EQ(stripped[1]["input"], 2);
+}
+
+TEST(BoxFiles, AreRemovedWithTheBox) {
+  std::filesystem::path where;
+  {
+    auto box = Box::create();
+    ASSERT_TRUE(box.ok()) << box.error().message;
+    where = box->path();
+    EXPECT_TRUE(std::filesystem::exists(where));
+  }
+  EXPECT_FALSE(std::filesystem::exists(where));
+}
+
+TEST(DeriveLimits, ScalesTheReferenceWithAFloorAndKeepsContractLimits) {
+  Task task;
+  task.limits.test_cpu_floor_ms = 100;
+  task.limits.reference_multiple = 10;
+  task.tests = {{"tests",
+                 {{{"id", "fast"}}, {{"id", "slow"}}, {{"id", "fixed"}, {"time_limit_ms", 2000}}, {{"id", "unmeasured"}}}}};
+  auto limits = derive_limits(task, {{"fast", 1.0}, {"slow", 50.0}, {"fixed", 900.0}});
+  EXPECT_DOUBLE_EQ(limits["fast"], 100);   // the floor
+  EXPECT_DOUBLE_EQ(limits["slow"], 500);   // 10 x 50 ms
+  EXPECT_DOUBLE_EQ(limits["fixed"], 2000); // the contract's own
+  EXPECT_DOUBLE_EQ(limits["unmeasured"], 100);
+}
+
+}  // namespace
+}  // namespace gradebox

@@ -1,0 +1,1 @@
+# unit-test harness: never run, the FakeSandbox scripts its output

@@ -1,0 +1,108 @@
+// Task packs: loading, validation errors that name the problem, stamps.
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "gradebox/task.h"
+
+namespace gradebox {
+namespace {
+
+namespace fs = std::filesystem;
+
+class TaskLoaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::path(::testing::TempDir()) / ("tasks-" + std::to_string(::getpid()) + "-" +
+                                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(root_);
+    fs::copy(fs::path(TESTS_DIR) / "unit/data/echo_task", root_ / "echo_task", fs::copy_options::recursive);
+  }
+  void TearDown() override { fs::remove_all(root_); }
+  void write(const std::string& file, const std::string& text) { std::ofstream(root_ / "echo_task" / file) << text; }
+  std::string task_json() {
+    std::ifstream in(root_ / "echo_task/task.json");
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }
+  void replace_in_task(const std::string& from, const std::string& to) {
+    std::string text = task_json();
+    text.replace(text.find(from), from.size(), to);
+    write("task.json", text);
+  }
+  fs::path root_;
+};
+
+TEST_F(TaskLoaderTest, LoadsAValidPack) {
+  auto task = load_task(root_ / "echo_task");
+  ASSERT_TRUE(task.ok()) << task.error().message;
+  EXPECT_EQ(task->id, "echo_task");
+  EXPECT_EQ(task->categories.size(), 2u);
+  EXPECT_EQ(task->category("empty")->kind, "edge");
+  EXPECT_EQ(task->tests["tests"].size(), 3u);
+  EXPECT_EQ(task->stamp.rfind("1+", 0), 0u);
+}
+
+TEST_F(TaskLoaderTest, StampChangesWhenATestChanges) {
+  auto before = load_task(root_ / "echo_task");
+  write("tests.json", R"({"tests": [{"id": "basic-1", "category": "basic", "input": [9], "expect": {"value": [9]}}]})");
+  auto after = load_task(root_ / "echo_task");
+  ASSERT_TRUE(before.ok() && after.ok());
+  EXPECT_NE(before->stamp, after->stamp);
+}
+
+TEST_F(TaskLoaderTest, MalformedJsonNamesTheFile) {
+  write("task.json", "{ not json");
+  auto task = load_task(root_ / "echo_task");
+  ASSERT_FALSE(task.ok());
+  EXPECT_NE(task.error().message.find("task.json"), std::string::npos);
+  EXPECT_NE(task.error().message.find("malformed"), std::string::npos);
+}
+
+TEST_F(TaskLoaderTest, UnknownCategoryInTestsIsAnError) {
+  write("tests.json", R"({"tests": [{"id": "x-1", "category": "nope", "input": 1, "expect": {}}]})");
+  auto task = load_task(root_ / "echo_task");
+  ASSERT_FALSE(task.ok());
+  EXPECT_NE(task.error().message.find("unknown category 'nope'"), std::string::npos);
+}
+
+TEST_F(TaskLoaderTest, DuplicateTestIdIsAnError) {
+  write("tests.json", R"({"tests": [{"id": "a", "category": "basic", "input": 1, "expect": {}},
+                                    {"id": "a", "category": "basic", "input": 2, "expect": {}}]})");
+  auto task = load_task(root_ / "echo_task");
+  ASSERT_FALSE(task.ok());
+  EXPECT_NE(task.error().message.find("duplicate test id a"), std::string::npos);
+}
+
+TEST_F(TaskLoaderTest, BadEntryRegexIsAnError) {
+  replace_in_task(R"("(^|\\n)def\\s+echo\\s*\\(")", R"("def (unclosed")");
+  auto task = load_task(root_ / "echo_task");
+  ASSERT_FALSE(task.ok());
+  EXPECT_NE(task.error().message.find("entry_point regex"), std::string::npos);
+}
+
+TEST_F(TaskLoaderTest, MissingHarnessFileIsAnError) {
+  fs::remove(root_ / "echo_task/harness.py");
+  auto task = load_task(root_ / "echo_task");
+  ASSERT_FALSE(task.ok());
+  EXPECT_NE(task.error().message.find("harness file missing"), std::string::npos);
+}
+
+TEST_F(TaskLoaderTest, RegistrySkipsSharedFoldersAndReportsBrokenPacks) {
+  fs::create_directories(root_ / "_python");
+  fs::create_directories(root_ / "broken");
+  std::ofstream(root_ / "broken/task.json") << "[]";
+  TaskRegistry registry = load_tasks(root_);
+  EXPECT_EQ(registry.tasks.size(), 1u);
+  EXPECT_TRUE(registry.tasks.count("echo_task"));
+  ASSERT_EQ(registry.problems.size(), 1u);
+  EXPECT_NE(registry.problems[0].message.find("broken"), std::string::npos);
+}
+
+TEST_F(TaskLoaderTest, MissingGradersFolderIsAProblemNotACrash) {
+  TaskRegistry registry = load_tasks(root_ / "does-not-exist");
+  EXPECT_TRUE(registry.tasks.empty());
+  ASSERT_EQ(registry.problems.size(), 1u);
+}
+
+}  // namespace
+}  // namespace gradebox
