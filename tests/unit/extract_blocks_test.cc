@@ -61,7 +61,8 @@ Output as JSON:
 
 TEST(ExtractBlocks, TildeFencesAndUntaggedBlocksDetectLanguage) {
   const std::string answer =
-      "~~~\nconst data = await fetch('/api/data').then(r => r.json());\nconsole.log(data);\n~~~\n\n"
+      "~~~\nconst data = await fetch('/api/data').then(r => "
+      "r.json());\nconsole.log(data);\n~~~\n\n"
       "```\npackage main\n\nfunc main() {}\n```\n";
   auto blocks = extract_blocks(answer);
   ASSERT_EQ(blocks.size(), 2u);
@@ -89,7 +90,8 @@ TEST(ExtractBlocks, InfoStringsWithFileNamesAndAttributes) {
   const std::string answer =
       "```js app.js\nconst express = require('express');\n```\n\n"
       "```python title=\"flatten.py\"\ndef flatten(x): return x\n```\n\n"
-      "```javascript:routes/users.js\nconst router = require('express').Router();\n```\n\n"
+      "```javascript:routes/users.js\nconst router = "
+      "require('express').Router();\n```\n\n"
       "```ts {1,3}\nconst x: number = 1;\n```\n\n"
       "```app.ts\nexport const y = 2;\n```\n";
   auto blocks = extract_blocks(answer);
@@ -155,13 +157,15 @@ TEST(ExtractBlocks, FileNameFromTheFirstCommentLine) {
   const std::string answer =
       "```js\n// routes/users.js\nconst express = require('express');\n```\n\n"
       "```python\n# flatten.py\ndef flatten(x):\n    return x\n```\n\n"
-      "```python\n# Flatten a list recursively\ndef flatten(x):\n    return x\n```\n";
+      "```python\n# Flatten a list recursively\ndef flatten(x):\n    return "
+      "x\n```\n";
   auto blocks = extract_blocks(answer);
   ASSERT_EQ(blocks.size(), 3u);
   EXPECT_EQ(blocks[0].filename, "routes/users.js");
   EXPECT_EQ(blocks[1].filename, "flatten.py");
   EXPECT_EQ(blocks[2].filename, "");
-  EXPECT_EQ(blocks[1].code.substr(0, 12), "# flatten.py");  // the comment stays code
+  EXPECT_EQ(blocks[1].code.substr(0, 12),
+            "# flatten.py");  // the comment stays code
 }
 
 TEST(ExtractBlocks, FileNameThatContradictsTheBlockIsIgnored) {
@@ -177,7 +181,8 @@ TEST(ExtractBlocks, FileNameThatContradictsTheBlockIsIgnored) {
 
 TEST(ExtractBlocks, CrlfIsNormalised) {
   const std::string answer =
-      "Fix:\r\n\r\n```javascript\r\nasync function main() {\r\n  const r = await fetch('/api/data');\r\n"
+      "Fix:\r\n\r\n```javascript\r\nasync function main() {\r\n  const r = "
+      "await fetch('/api/data');\r\n"
       "  console.log(await r.json());\r\n}\r\nmain();\r\n```\r\n";
   auto blocks = extract_blocks(answer);
   ASSERT_EQ(blocks.size(), 1u);
@@ -191,10 +196,12 @@ TEST(ExtractBlocks, CrlfIsNormalised) {
 
 TEST(ExtractBlocks, UnclosedFenceRunsToTheEnd) {
   const std::string answer =
-      "Solution:\n\n```python\ndef flatten(lst):\n    out = []\n    return out\n\nThat's it.\n";
+      "Solution:\n\n```python\ndef flatten(lst):\n    out = []\n    return "
+      "out\n\nThat's it.\n";
   auto blocks = extract_blocks(answer);
   ASSERT_EQ(blocks.size(), 1u);
-  EXPECT_EQ(blocks[0].code, "def flatten(lst):\n    out = []\n    return out\n\nThat's it.\n");
+  EXPECT_EQ(blocks[0].code,
+            "def flatten(lst):\n    out = []\n    return out\n\nThat's it.\n");
 }
 
 TEST(ExtractBlocks, BlocksInListItemsAndBlockquotesAreDeindented) {
@@ -234,7 +241,8 @@ TEST(ExtractBlocks, BlocksInListItemsAndBlockquotesAreDeindented) {
 
 TEST(ExtractBlocks, IndentedBlocksAreCandidates) {
   const std::string answer =
-      "You can write it like this, using recursion on every sublist of the input:\n\n"
+      "You can write it like this, using recursion on every sublist of the "
+      "input:\n\n"
       "    def flatten(items):\n"
       "        out = []\n"
       "        for x in items:\n"
@@ -296,7 +304,8 @@ TEST(ExtractBlocks, BareCodeWithIntroAndOutroSentences) {
   ASSERT_EQ(blocks.size(), 1u);
   EXPECT_EQ(blocks[0].language, "javascript");
   EXPECT_EQ(blocks[0].first_line, 3);
-  EXPECT_EQ(blocks[0].code.substr(0, 35), "const express = require('express');");
+  EXPECT_EQ(blocks[0].code.substr(0, 35),
+            "const express = require('express');");
   EXPECT_EQ(blocks[0].code.find("This starts"), std::string::npos);
 }
 
@@ -314,11 +323,13 @@ Also, `rows` is never closed, which leaks connections, and errors from `Scan` ar
 )";
   EXPECT_TRUE(extract_blocks(answer).empty());
   EXPECT_TRUE(extract_blocks("").empty());
-  EXPECT_TRUE(extract_blocks("I cannot help with that request, sorry.").empty());
+  EXPECT_TRUE(
+      extract_blocks("I cannot help with that request, sorry.").empty());
 }
 
 TEST(ExtractBlocks, EmptyFencesAreSkipped) {
-  auto blocks = extract_blocks("```python\n```\n\n```js\n\n\n```\n\n```go\nfunc main() {}\n```\n");
+  auto blocks = extract_blocks(
+      "```python\n```\n\n```js\n\n\n```\n\n```go\nfunc main() {}\n```\n");
   ASSERT_EQ(blocks.size(), 1u);
   EXPECT_EQ(blocks[0].index, 0);
   EXPECT_EQ(blocks[0].language, "go");
@@ -326,8 +337,10 @@ TEST(ExtractBlocks, EmptyFencesAreSkipped) {
 
 TEST(ExtractBlocks, MegabyteAnswerTerminates) {
   std::string answer = "Intro.\n\n```python\n";
-  while (answer.size() < 1'000'000) answer += "x = [1, 2, 3]  # a line of filler code here\n";
-  answer += "```\n\n" + std::string(200'000, ' ') + "\n```\n" + std::string(100'000, '`') + "\n";
+  while (answer.size() < 1'000'000)
+    answer += "x = [1, 2, 3]  # a line of filler code here\n";
+  answer += "```\n\n" + std::string(200'000, ' ') + "\n```\n" +
+            std::string(100'000, '`') + "\n";
   auto blocks = extract_blocks(answer);
   ASSERT_GE(blocks.size(), 1u);
   EXPECT_EQ(blocks[0].language, "python");
