@@ -1,0 +1,199 @@
+"""The forked child of one test: build fresh input, call the entry, report.
+
+Messages go to the parent over a pipe, one JSON line each:
+  {"m": "start", "cpu": s}    CPU seconds used before the answer is called
+  {"m": "called", "cpu": s}   CPU seconds after the call and materialization
+  {"m": "result", "status": ..., "parts": [...]}   what happened (protocol
+      statuses), followed by one line per name in `parts` ("value",
+      "input_after") holding that JSON value
+The answer runs in this process and can write to the pipe too; the parent
+keeps only the first message of each kind and checks every field.
+"""
+
+import builtins
+import os
+import resource
+import signal
+import sys
+import time
+import types
+
+import gb_json
+from gb_load import describe_exception
+
+# Snapshot before the answer loads: test inputs are built with clean builtins.
+_BUILTINS = dict(builtins.__dict__)
+# The call is timed on the thread's own clock: once RLIMIT_CPU arms a
+# process CPU timer, the process clock only advances at ticks.
+_cpu_time, _write, _exit = time.thread_time, os.write, os._exit
+_list, _tuple, _type, _isinstance = list, tuple, type, isinstance
+_GeneratorType = types.GeneratorType
+_setrecursionlimit, _getrecursionlimit = sys.setrecursionlimit, sys.getrecursionlimit
+
+# Exit code of a child that ran out of memory while reporting.
+MEMORY_EXIT_CODE = 86
+
+
+class Call:
+    """Fresh arguments for one call, built from a test's `input`."""
+
+    def __init__(self, args, report_input_after):
+        self.args = args
+        self.report_input_after = report_input_after
+
+
+def build_call(test_input):
+    """Trusted grader code: {"python": code} or {"json": value} -> Call.
+
+    `python` is an expression giving the single argument, or statements that
+    bind `arg` (one argument) or `args` (a list of them). It can build what
+    JSON cannot: shared sublists, cycles, deep nesting, big inputs.
+    """
+    report_after = bool(test_input.get("report_input_after", False))
+    if "python" in test_input:
+        return Call(_run_input_code(test_input["python"]), report_after)
+    if "json" in test_input:
+        return Call([test_input["json"]], report_after)
+    if "args_json" in test_input:
+        return Call(_list(test_input["args_json"]), report_after)
+    raise ValueError("test input needs one of: python, json, args_json")
+
+
+def _run_input_code(code):
+    namespace = {"__builtins__": _BUILTINS}
+    try:
+        expression = compile(code, "<test input>", "eval", dont_inherit=True)
+    except SyntaxError:
+        exec(compile(code, "<test input>", "exec", dont_inherit=True), namespace)  # noqa: S102
+        return _list(namespace["args"]) if "args" in namespace else [namespace["arg"]]
+    return [eval(expression, namespace)]  # noqa: S307 - grader-written input
+
+
+def _is_iterator(value):
+    kind = _type(value)
+    return hasattr(kind, "__next__") and hasattr(kind, "__iter__")
+
+
+def materialize(result):
+    """Tuples, generators and other iterators become lists (the contract)."""
+    if _type(result) is _list or _isinstance(result, _list):
+        return result  # a list subclass stays as it is: reported unserializable
+    if _type(result) is _tuple or _isinstance(result, _GeneratorType) or _is_iterator(result):
+        return _list(result)
+    return result
+
+
+def _send(fd, message):
+    _send_text(fd, gb_json.dumps_plain(message) + "\n")
+
+
+def _send_result(fd, report):
+    """The result header, then each big member on its own line (`parts`)."""
+    parts = [key for key in ("value", "input_after") if key in report]
+    values = [report.pop(key) for key in parts]
+    report["parts"] = parts
+    lines = [gb_json.dumps_plain(report)] + [gb_json.dumps_plain(v) for v in values]
+    _send_text(fd, "\n".join(lines) + "\n")
+
+
+def _send_text(fd, text):
+    data = text.encode("ascii")
+    while data:
+        try:
+            written = _write(fd, data)
+        except InterruptedError:
+            continue
+        except OSError:
+            return
+        data = data[written:]
+
+
+def _confine(settings, cpu_backstop_seconds):
+    """Limits for this child only; the parent enforces CPU time precisely."""
+    try:
+        os.setpgid(0, 0)  # the parent kills this group: strays die too
+    except OSError:
+        pass
+    for fd in settings.close_fds:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    memory = settings.child_memory_bytes
+    cpu = int(cpu_backstop_seconds) + 1
+    for limit, value in ((resource.RLIMIT_AS, (memory, memory)),
+                         (resource.RLIMIT_CPU, (cpu, cpu + 1))):
+        try:
+            resource.setrlimit(limit, value)
+        except (ValueError, OSError):
+            pass
+    for signum in (signal.SIGALRM, signal.SIGXCPU, signal.SIGTERM):
+        signal.signal(signum, signal.SIG_DFL)
+    signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _invoke(entry, call):
+    """(status, value-or-exception) of calling the entry and materializing."""
+    try:
+        return "ok", materialize(entry.call(call.args))
+    except MemoryError:
+        return "memory", None
+    except BaseException as exc:  # noqa: BLE001 - SystemExit and friends too
+        return "error", exc
+
+
+def _plain_or_problem(value, settings):
+    """(plain copy, None) or (None, report fields saying why not)."""
+    try:
+        return gb_json.to_plain(value, settings.max_nodes, settings.max_depth), None
+    except gb_json.Unserializable as exc:
+        return None, {"status": "unserializable", "type": exc.type_name,
+                      "message": exc.reason}
+    except gb_json.TooLarge as exc:
+        return None, {"status": "output-limit", "message": str(exc)}
+    except MemoryError:
+        return None, {"status": "memory", "message": "MemoryError while copying the result"}
+
+
+def _report(status, outcome, call, settings):
+    if status == "memory":
+        report = {"status": "memory", "message": "MemoryError"}
+    elif status == "error":
+        info = describe_exception(outcome)
+        report = {"status": "error", "error_type": info["type"], "message": info["message"]}
+        if "missing_name" in info:
+            report["missing_name"] = info["missing_name"]
+    else:
+        plain, problem = _plain_or_problem(outcome, settings)
+        report = problem or {"status": "ok", "value": plain}
+    if call.report_input_after:
+        argument = call.args[0] if len(call.args) == 1 else call.args
+        plain, problem = _plain_or_problem(argument, settings)
+        if problem is None:
+            report["input_after"] = plain
+        else:
+            report["input_after_problem"] = problem["status"]
+    return report
+
+
+def run_child(write_fd, entry, test, settings, cpu_backstop_seconds):
+    """Runs one test in this (forked) process and never returns."""
+    try:
+        _confine(settings, cpu_backstop_seconds)
+        call = build_call(test.get("input") or {})
+    except BaseException as exc:  # noqa: BLE001 - a grader bug, said as such
+        info = describe_exception(exc)
+        _send(write_fd, {"m": "result", "status": "error", "harness_error": True,
+                         "error_type": info["type"], "message": info["message"]})
+        _exit(0)
+    _send(write_fd, {"m": "start", "cpu": _cpu_time()})
+    status, outcome = _invoke(entry, call)
+    _send(write_fd, {"m": "called", "cpu": _cpu_time()})
+    try:
+        _setrecursionlimit(max(_getrecursionlimit(), 2 * settings.max_depth + 200))
+        report = {"m": "result"}  # first key: the parent looks for this prefix
+        report.update(_report(status, outcome, call, settings))
+        _send_result(write_fd, report)
+    except MemoryError:
+        _exit(MEMORY_EXIT_CODE)
+    _exit(0)
