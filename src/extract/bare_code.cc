@@ -19,25 +19,29 @@ constexpr size_t kMinShortSentenceWords = 3;
 
 bool starts_with_code_keyword(std::string_view t) {
   static constexpr std::array<std::string_view, 28> kKeywords = {
-      "def",    "class",  "for",   "if",     "elif",  "else",   "while",
-      "return", "import", "from",  "const",  "let",   "var",    "function",
-      "try",    "except", "with",  "yield",  "raise", "print",  "async",
-      "await",  "func",   "package", "type", "defer", "export", "assert"};
-  return std::any_of(kKeywords.begin(), kKeywords.end(),
-                     [&](std::string_view word) { return starts_with_word(t, word); });
+      "def",    "class",  "for",     "if",    "elif",  "else",   "while",
+      "return", "import", "from",    "const", "let",   "var",    "function",
+      "try",    "except", "with",    "yield", "raise", "print",  "async",
+      "await",  "func",   "package", "type",  "defer", "export", "assert"};
+  return std::any_of(
+      kKeywords.begin(), kKeywords.end(),
+      [&](std::string_view word) { return starts_with_word(t, word); });
 }
 
 bool is_comment(std::string_view t) {
-  return t.substr(0, 2) == "//" || t.front() == '#' || t.substr(0, 2) == "/*" || t.front() == '*' ||
-         t.substr(0, 2) == "--";
+  return t.substr(0, 2) == "//" || t.front() == '#' || t.substr(0, 2) == "/*" ||
+         t.front() == '*' || t.substr(0, 2) == "--";
 }
 
 bool has_code_punctuation(std::string_view t) {
-  if (t.back() == '{' || t.back() == ';' || t.back() == '(' || t.back() == '[') return true;
-  for (std::string_view mark : {" = ", "==", "=>", "{", "}", "&&", "||", "();"}) {
+  if (t.back() == '{' || t.back() == ';' || t.back() == '(' || t.back() == '[')
+    return true;
+  for (std::string_view mark :
+       {" = ", "==", "=>", "{", "}", "&&", "||", "();"}) {
     if (t.find(mark) != std::string_view::npos) return true;
   }
-  for (size_t i = 1; i < t.size(); ++i) {  // a call: identifier directly before "("
+  for (size_t i = 1; i < t.size();
+       ++i) {  // a call: identifier directly before "("
     if (t[i] == '(' && is_identifier_char(t[i - 1])) return true;
   }
   return false;
@@ -46,14 +50,17 @@ bool has_code_punctuation(std::string_view t) {
 // A word of a sentence: letters, with an apostrophe or hyphen inside and
 // punctuation or `backticks` around.
 bool is_plain_word(std::string_view word) {
-  while (!word.empty() && std::string_view("(\"'`*").find(word.front()) != std::string_view::npos) {
+  while (!word.empty() && std::string_view("(\"'`*").find(word.front()) !=
+                              std::string_view::npos) {
     word.remove_prefix(1);
   }
-  while (!word.empty() && std::string_view(",.:;!?)\"'`*").find(word.back()) != std::string_view::npos) {
+  while (!word.empty() && std::string_view(",.:;!?)\"'`*").find(word.back()) !=
+                              std::string_view::npos) {
     word.remove_suffix(1);
   }
   return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) || c == '\'' || c == '-' ||
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '\'' ||
+           c == '-' ||
            static_cast<unsigned char>(c) >= 0x80;  // non-ASCII letters
   });
 }
@@ -62,7 +69,8 @@ bool is_plain_word(std::string_view word) {
 bool toggles_docstring(std::string_view t) {
   size_t count = 0;
   for (std::string_view quote : {"\"\"\"", "'''"}) {
-    for (size_t pos = t.find(quote); pos != std::string_view::npos; pos = t.find(quote, pos + 3)) {
+    for (size_t pos = t.find(quote); pos != std::string_view::npos;
+         pos = t.find(quote, pos + 3)) {
       ++count;
     }
   }
@@ -73,9 +81,11 @@ bool toggles_docstring(std::string_view t) {
 
 bool looks_like_prose(std::string_view line) {
   std::string_view t = trim(line);
-  for (std::string_view marker : {"- ", "* ", "> ", "+ "}) t = strip_prefix(t, marker);
-  if (t.empty() || is_comment(t) || starts_with_code_keyword(t) || has_code_punctuation(t) ||
-      t.find("\"\"\"") != std::string_view::npos || t.find("'''") != std::string_view::npos) {
+  for (std::string_view marker : {"- ", "* ", "> ", "+ "})
+    t = strip_prefix(t, marker);
+  if (t.empty() || is_comment(t) || starts_with_code_keyword(t) ||
+      has_code_punctuation(t) || t.find("\"\"\"") != std::string_view::npos ||
+      t.find("'''") != std::string_view::npos) {
     return false;
   }
   size_t words = 0;
@@ -91,13 +101,19 @@ bool looks_like_prose(std::string_view line) {
     pos = end + 1;
   }
   // A short sentence counts when it ends like one: "Here is the code:".
-  bool sentence_end = std::string_view(".:!?").find(t.back()) != std::string_view::npos;
-  if (words >= kMinShortSentenceWords && sentence_end && plain == words) return true;
-  return words >= kMinProseWords && plain * 5 >= words * 4;  // >= 80% plain words
+  bool sentence_end =
+      std::string_view(".:!?").find(t.back()) != std::string_view::npos;
+  if (words >= kMinShortSentenceWords && sentence_end && plain == words)
+    return true;
+  return words >= kMinProseWords &&
+         plain * 5 >= words * 4;  // >= 80% plain words
 }
 
-std::optional<BareCode> find_bare_code(const std::vector<std::string_view>& lines) {
-  auto is_edge = [](std::string_view line) { return is_blank(line) || looks_like_prose(line); };
+std::optional<BareCode> find_bare_code(
+    const std::vector<std::string_view>& lines) {
+  auto is_edge = [](std::string_view line) {
+    return is_blank(line) || looks_like_prose(line);
+  };
   size_t first = 0;
   while (first < lines.size() && is_edge(lines[first])) ++first;
   size_t last = lines.size();

@@ -37,7 +37,8 @@ std::string_view first_line_of(std::string_view text) {
 }
 
 std::string_view trim_right(std::string_view text) {
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+    text.remove_suffix(1);
   return text;
 }
 
@@ -45,7 +46,8 @@ std::string_view trim_right(std::string_view text) {
 // for indented blocks and for untagged fences. So look at the source: a
 // fence starts where cmark says the block starts, and (unlike an indented
 // block whose text starts with ```) its code does not begin on that line.
-bool is_indented(cmark_node* node, const Lines& lines, std::string_view literal) {
+bool is_indented(cmark_node* node, const Lines& lines,
+                 std::string_view literal) {
   const char* info = cmark_node_get_fence_info(node);
   if (info != nullptr && info[0] != '\0') return false;
   size_t line_index = static_cast<size_t>(cmark_node_get_start_line(node) - 1);
@@ -61,7 +63,8 @@ bool is_indented(cmark_node* node, const Lines& lines, std::string_view literal)
 // A filename label on the line(s) just above a block's first source line.
 std::string filename_above(const Lines& lines, int block_start_line) {
   int index = block_start_line - 2;  // 0-based index of the line above
-  for (int blanks = 0; index >= 0 && is_blank(lines[index]) && blanks < kMaxBlankLinesBeforeBlock;
+  for (int blanks = 0; index >= 0 && is_blank(lines[index]) &&
+                       blanks < kMaxBlankLinesBeforeBlock;
        ++blanks) {
     --index;
   }
@@ -75,7 +78,8 @@ void resolve_language(Candidate& block) {
   InfoString info = parse_info_string(block.info);
   block.filename = info.filename;
   std::string tagged = canonical_language(info.language_word);
-  if (tagged.empty() && !info.filename.empty()) tagged = language_from_filename(info.filename);
+  if (tagged.empty() && !info.filename.empty())
+    tagged = language_from_filename(info.filename);
   if (!tagged.empty()) {
     block.language = tagged;
     block.language_from = "tag";
@@ -86,11 +90,13 @@ void resolve_language(Candidate& block) {
 }
 
 // A label or first comment names the block's file unless its extension
-// contradicts the block ("Save as `flatten.py`, then run:" above a shell block).
-void resolve_filename(Candidate& block, const Lines& lines, int block_start_line) {
+// contradicts the block ("Save as `flatten.py`, then run:" above a shell
+// block).
+void resolve_filename(Candidate& block, const Lines& lines,
+                      int block_start_line) {
   if (!block.filename.empty()) return;
-  for (const std::string& name :
-       {filename_above(lines, block_start_line), filename_from_first_comment(block.code)}) {
+  for (const std::string& name : {filename_above(lines, block_start_line),
+                                  filename_from_first_comment(block.code)}) {
     if (name.empty()) continue;
     std::string named = language_from_filename(name);
     if (named.empty() || compatible_languages(named, block.language)) {
@@ -120,7 +126,8 @@ Candidate make_candidate(cmark_node* node, const Lines& lines, int index) {
   return block;
 }
 
-std::vector<Candidate> markdown_blocks(const std::string& text, const Lines& lines) {
+std::vector<Candidate> markdown_blocks(const std::string& text,
+                                       const Lines& lines) {
   std::unique_ptr<cmark_node, DocumentDeleter> document(
       cmark_parse_document(text.data(), text.size(), CMARK_OPT_DEFAULT));
   std::unique_ptr<cmark_iter, IterDeleter> iter(cmark_iter_new(document.get()));
@@ -128,10 +135,13 @@ std::vector<Candidate> markdown_blocks(const std::string& text, const Lines& lin
   cmark_event_type event;
   while ((event = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
     cmark_node* node = cmark_iter_get_node(iter.get());
-    if (event != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_CODE_BLOCK) continue;
+    if (event != CMARK_EVENT_ENTER ||
+        cmark_node_get_type(node) != CMARK_NODE_CODE_BLOCK)
+      continue;
     const char* literal = cmark_node_get_literal(node);
     if (literal == nullptr || is_blank(literal)) continue;  // nothing to grade
-    blocks.push_back(make_candidate(node, lines, static_cast<int>(blocks.size())));
+    blocks.push_back(
+        make_candidate(node, lines, static_cast<int>(blocks.size())));
   }
   return blocks;
 }
@@ -154,8 +164,9 @@ std::vector<Candidate> extract_blocks(const std::string& answer) {
   std::vector<Candidate> blocks = markdown_blocks(text, lines);
   // Without a fence, indented "blocks" may just be the bodies of bare code
   // (a blank line inside a Python function starts one), so bare code wins.
-  bool any_fenced = std::any_of(blocks.begin(), blocks.end(),
-                                [](const Candidate& block) { return !block.indented; });
+  bool any_fenced =
+      std::any_of(blocks.begin(), blocks.end(),
+                  [](const Candidate& block) { return !block.indented; });
   if (!any_fenced) {
     if (auto bare = find_bare_code(lines)) return {bare_candidate(*bare)};
   }
