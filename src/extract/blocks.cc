@@ -24,6 +24,8 @@ using Lines = std::vector<std::string_view>;
 
 // A filename label may sit this many blank lines above its block.
 constexpr int kMaxBlankLinesBeforeBlock = 1;
+// ```markdown wrappers are unwrapped this deep, no deeper.
+constexpr int kMaxMarkdownNesting = 2;
 
 struct DocumentDeleter {
   void operator()(cmark_node* node) const { cmark_node_free(node); }
@@ -111,10 +113,9 @@ void resolve_filename(Candidate& block, const Lines& lines,
   }
 }
 
-Candidate make_candidate(cmark_node* node, const Lines& lines, int index) {
+Candidate make_candidate(cmark_node* node, const Lines& lines) {
   Candidate block;
   const char* literal = cmark_node_get_literal(node);
-  block.index = index;
   block.code = literal ? literal : "";
   const char* info = cmark_node_get_fence_info(node);
   block.info = info ? info : "";
@@ -127,7 +128,26 @@ Candidate make_candidate(cmark_node* node, const Lines& lines, int index) {
 }
 
 std::vector<Candidate> markdown_blocks(const std::string& text,
-                                       const Lines& lines) {
+                                       const Lines& lines, int depth);
+
+// Some models wrap their whole answer in a ```markdown fence; its inner
+// fences are then the answer's code, so they replace the wrapper.
+void append_block(std::vector<Candidate>& blocks, Candidate block, int depth) {
+  if (block.language == "markdown" && block.language_from == "tag" &&
+      depth < kMaxMarkdownNesting) {
+    std::vector<Candidate> inner =
+        markdown_blocks(block.code, split_lines(block.code), depth + 1);
+    for (Candidate& nested : inner) nested.first_line += block.first_line - 1;
+    if (!inner.empty()) {
+      blocks.insert(blocks.end(), inner.begin(), inner.end());
+      return;
+    }
+  }
+  blocks.push_back(std::move(block));
+}
+
+std::vector<Candidate> markdown_blocks(const std::string& text,
+                                       const Lines& lines, int depth) {
   std::unique_ptr<cmark_node, DocumentDeleter> document(
       cmark_parse_document(text.data(), text.size(), CMARK_OPT_DEFAULT));
   std::unique_ptr<cmark_iter, IterDeleter> iter(cmark_iter_new(document.get()));
@@ -140,8 +160,7 @@ std::vector<Candidate> markdown_blocks(const std::string& text,
       continue;
     const char* literal = cmark_node_get_literal(node);
     if (literal == nullptr || is_blank(literal)) continue;  // nothing to grade
-    blocks.push_back(
-        make_candidate(node, lines, static_cast<int>(blocks.size())));
+    append_block(blocks, make_candidate(node, lines), depth);
   }
   return blocks;
 }
@@ -161,7 +180,9 @@ Candidate bare_candidate(const BareCode& bare) {
 std::vector<Candidate> extract_blocks(const std::string& answer) {
   std::string text = normalize_newlines(answer);
   Lines lines = split_lines(text);
-  std::vector<Candidate> blocks = markdown_blocks(text, lines);
+  std::vector<Candidate> blocks = markdown_blocks(text, lines, 0);
+  for (size_t i = 0; i < blocks.size(); ++i)
+    blocks[i].index = static_cast<int>(i);
   // Without a fence, indented "blocks" may just be the bodies of bare code
   // (a blank line inside a Python function starts one), so bare code wins.
   bool any_fenced =

@@ -76,14 +76,32 @@ TEST(ExtractBlocks, TildeFencesAndUntaggedBlocksDetectLanguage) {
 
 TEST(ExtractBlocks, LongerFenceWrapsShorterOne) {
   const std::string answer =
-      "````markdown\nUse this:\n```js\nconsole.log(1)\n```\n````\n\n"
+      "````text\nUse this:\n```js\nconsole.log(1)\n```\n````\n\n"
       "```js\nconst fence = \"```\";\nconsole.log(fence);\n```\n";
   auto blocks = extract_blocks(answer);
   ASSERT_EQ(blocks.size(), 2u);
-  EXPECT_EQ(blocks[0].language, "markdown");
+  EXPECT_EQ(blocks[0].language, "text");
   EXPECT_EQ(blocks[0].code, "Use this:\n```js\nconsole.log(1)\n```\n");
   // A ``` inside a string does not close the fence: it is not at line start.
   EXPECT_EQ(blocks[1].code, "const fence = \"```\";\nconsole.log(fence);\n");
+}
+
+TEST(ExtractBlocks, MarkdownWrapperIsUnwrapped) {
+  // The outer fence closes at the inner block's closing fence (a closing
+  // fence has no info string), so the inner fence is unclosed inside it.
+  const std::string answer =
+      "```markdown\nHere's the code:\n\n```python\ndef flatten(x):\n"
+      "    return x\n```\n\nDone.\n```\n";
+  auto blocks = extract_blocks(answer);
+  ASSERT_EQ(blocks.size(), 1u);
+  EXPECT_EQ(blocks[0].index, 0);
+  EXPECT_EQ(blocks[0].language, "python");
+  EXPECT_EQ(blocks[0].code, "def flatten(x):\n    return x\n");
+  EXPECT_EQ(blocks[0].first_line, 5);
+  // A markdown block without inner code stays one block.
+  blocks = extract_blocks("Intro.\n\n```md\n# Title\n\nSome *prose*.\n```\n");
+  ASSERT_EQ(blocks.size(), 1u);
+  EXPECT_EQ(blocks[0].language, "markdown");
 }
 
 TEST(ExtractBlocks, InfoStringsWithFileNamesAndAttributes) {
