@@ -16,6 +16,7 @@ class TaskLoaderTest : public ::testing::Test {
     root_ = fs::path(::testing::TempDir()) / ("tasks-" + std::to_string(::getpid()) + "-" +
                                                ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
+    fs::create_directories(root_);
     fs::copy(fs::path(TESTS_DIR) / "unit/data/echo_task", root_ / "echo_task", fs::copy_options::recursive);
   }
   void TearDown() override { fs::remove_all(root_); }
