@@ -130,6 +130,7 @@ def _confine(settings, cpu_backstop_seconds):
     for signum in (signal.SIGALRM, signal.SIGXCPU, signal.SIGTERM):
         signal.signal(signum, signal.SIG_DFL)
     signal.setitimer(signal.ITIMER_REAL, 0)
+    _setrecursionlimit(settings.answer_recursion_limit)
 
 
 def _invoke(entry, call):

@@ -132,7 +132,12 @@ def _death(watch, settings):
 
 def _call_seconds(watch):
     """CPU seconds of the call alone, or None if the child never said."""
-    if watch.start_cpu is None or watch.called_cpu is None:
+    if watch.start_cpu is None:
+        return None
+    if watch.called_cpu is None:
+        # Killed during the call: the last sample says how far it got.
+        if watch.kill_reason == "cpu" and watch.last_cpu is not None:
+            return max(0.0, watch.last_cpu - watch.start_cpu)
         return None
     called = watch.called_cpu
     if watch.rusage is not None:

@@ -30,6 +30,7 @@ class Watch:
         self.syscall = None      # number, when killed by SIGSYS
         self.rusage = None
         self.wall = 0.0
+        self.last_cpu = None     # the latest /proc sample of the child's CPU
 
 
 def child_cpu_seconds(pid):
@@ -151,6 +152,7 @@ def _watch_loop(pid, read_fd, pid_fd, watch, limits):
         if watch.died is not None:
             break
         cpu = child_cpu_seconds(pid)
+        watch.last_cpu = cpu if cpu is not None else watch.last_cpu
         if cpu is not None and cpu > last_cpu + 0.0005:
             last_cpu, idle_since = cpu, _monotonic()
         if watch.kill_reason is None:

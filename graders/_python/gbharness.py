@@ -65,6 +65,7 @@ class Settings:
         self.load_statement_seconds = number("load_statement_ms", 2000) / 1000
         self.load_total_seconds = number("load_total_ms", 6000) / 1000
         self.close_fds = [CHANNEL_FD]
+        self.answer_recursion_limit = 1000  # set after loading
 
 
 def open_channel(fd=CHANNEL_FD):
@@ -118,7 +119,7 @@ def _find_entry_guarded(loaded, rule, settings):
     return found[0] if found else None
 
 
-def _settle_after_load():
+def _settle_after_load(settings):
     """Undo process-wide changes module-level answer code may have made."""
     signal.setitimer(signal.ITIMER_REAL, 0)
     for signum, handler in ((signal.SIGALRM, signal.SIG_DFL), (signal.SIGCHLD, signal.SIG_DFL),
@@ -126,7 +127,10 @@ def _settle_after_load():
         signal.signal(signum, handler)
     sys.settrace(None)
     sys.setprofile(None)
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 4000))  # parsing deep reports
+    # Children call the answer under the limit it chose (default 1000): a
+    # higher one makes recursion into a cycle fail slower, not differently.
+    settings.answer_recursion_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(settings.answer_recursion_limit, 4000))  # parsing deep reports
     gc.collect()
     gc.freeze()  # fewer copy-on-write page copies in every forked child
 
@@ -191,7 +195,7 @@ def main(rule, argv=None):
     entry = None
     if loaded.module is not None:
         entry = _find_entry_guarded(loaded, rule, settings)
-    _settle_after_load()
+    _settle_after_load(settings)
     send(_load_event(loaded, entry))
     if entry is not None:
         _run_tests(entry, inputs["tests"], settings, send, started)
