@@ -1,0 +1,309 @@
+#!/usr/bin/env python3
+"""Trusted checker for dijkstra_ts (runs outside the sandbox, stdlib only).
+
+stdin:  {"tests": [...with expect...], "observations": [...events...], "outcome": {...}}
+stdout: {"results": [{"id", "status", "detail"}], "extra": {...}}
+
+Expected distances come from this file's reference Dijkstra (gen_tests.py
+stores them in tests.json; large generated graphs are stored as a digest and
+recomputed here only to explain a mismatch). The harness reports what the
+answer returned and how it was called (load event "report.shape"); every
+verdict is made here.
+"""
+import hashlib
+import heapq
+import json
+import sys
+
+UNREACHABLE = {"Infinity", "null", "undefined", "absent"}
+FAILED_RUN = {"timeout": "timeout", "memory": "memory", "crash": "crash", "violation": "violation",
+              "output-limit": "output-limit"}
+
+
+# --- reference (shared with gen_tests.py; the LCG matches graphs.js) -------
+
+def lcg(seed):
+    state = seed & 0xFFFFFFFF
+
+    def step():
+        nonlocal state
+        state = (state * 1664525 + 1013904223) & 0xFFFFFFFF
+        return state >> 8
+    return step
+
+
+def generate(n, m, seed, max_weight=100):
+    """Same graph as graphs.js generate(): random recursive tree + extra edges."""
+    r = lcg(seed)
+    perm = list(range(n))
+    for i in range(n - 1, 0, -1):
+        j = r() % (i + 1)
+        perm[i], perm[j] = perm[j], perm[i]
+    edges = []
+    for i in range(1, n):
+        edges.append((perm[r() % i], perm[i], 1 + r() % max_weight))
+    for _ in range(n - 1, m):
+        edges.append((r() % n, r() % n, 1 + r() % max_weight))
+    return edges, perm[0]
+
+
+def graph_of(inp):
+    if "generate" in inp:
+        g = inp["generate"]
+        edges, root = generate(g["n"], g["m"], g["seed"], g.get("max_weight", 100))
+        return g["n"], edges, inp.get("source", root)
+    return inp["n"], [tuple(e) for e in inp["edges"]], inp["source"]
+
+
+def dijkstra(n, edges, source, directed=True):
+    """Distances (None: unreachable). Non-negative weights only."""
+    adj = [[] for _ in range(n)]
+    for u, v, w in edges:
+        adj[u].append((v, w))
+        if not directed:
+            adj[v].append((u, w))
+    dist = [None] * n
+    dist[source] = 0
+    heap = [(0, source)]
+    while heap:
+        d, u = heapq.heappop(heap)
+        if d > dist[u]:
+            continue
+        for v, w in adj[u]:
+            if dist[v] is None or d + w < dist[v]:
+                dist[v] = d + w
+                heapq.heappush(heap, (d + w, v))
+    return dist
+
+
+def digest(dist):
+    return hashlib.sha256(json.dumps(dist, separators=(",", ":")).encode()).hexdigest()
+
+
+# --- judging ---------------------------------------------------------------
+
+def is_num(x):
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+class Graph:
+    def __init__(self, n, edges, source, directed):
+        self.n, self.source, self.directed = n, source, directed
+        self.weights = {}
+        for u, v, w in edges:
+            for a, b in ([(u, v)] if directed else [(u, v), (v, u)]):
+                self.weights.setdefault((a, b), set()).add(w)
+
+    def path_length(self, path):
+        """Total weight of a path that follows real edges, else None."""
+        if not isinstance(path, list) or not path or path[0] != self.source:
+            return None
+        total = 0
+        for a, b in zip(path, path[1:]):
+            ws = self.weights.get((a, b))
+            if not ws:
+                return None
+            total += min(ws)
+        return total
+
+
+def path_to(value, i, graph):
+    """The answer's path to node i: from `paths`, or walked back along `prev`."""
+    paths = value.get("paths")
+    if isinstance(paths, list) and i < len(paths) and isinstance(paths[i], list):
+        return paths[i]
+    prev = value.get("prev")
+    if not isinstance(prev, list) or len(prev) != graph.n:
+        return None
+    path, node = [i], i
+    while node != graph.source:
+        node = prev[node]
+        if not isinstance(node, int) or isinstance(node, bool) or node < 0 or node >= graph.n or node in path:
+            return None
+        path.append(node)
+    return path[::-1]
+
+
+def reported(value, end_mode, graph):
+    """{node: reported distance} with paths turned into lengths where only a path came back."""
+    dist = value.get("dist")
+    if not isinstance(dist, list):
+        return None
+    nodes = value.get("targets") if end_mode else list(range(graph.n))
+    if not isinstance(nodes, list) or len(nodes) != len(dist):
+        return None
+    out = {}
+    for k, (node, d) in enumerate(zip(nodes, dist)):
+        if d == "absent" and end_mode and isinstance(value.get("paths"), list):
+            p = value["paths"][k] if k < len(value["paths"]) else None
+            if p:
+                d = graph.path_length(p)
+                d = "not-a-path" if d is None else d
+        out[node] = d
+    return out
+
+
+def dist_matches(got, want, end_mode):
+    if want is None:
+        return got in UNREACHABLE or (end_mode and got == "throw")
+    return is_num(got) and got == want
+
+
+def compare(got, want, end_mode, only=None):
+    """'' if every compared node matches, else a detail naming the first mismatch."""
+    nodes = only if only is not None else sorted(got)
+    for node in nodes:
+        if node not in got:
+            return f"node {node}: not reported"
+        if not dist_matches(got[node], want[node], end_mode):
+            exp = "unreachable (Infinity/absent/null/undefined)" if want[node] is None else want[node]
+            return f"node {node}: expected {exp}, got {json.dumps(got[node])}"
+    return ""
+
+
+def expected_dist(test, mode_key):
+    exp = test["expect"][mode_key]
+    if "dist" in exp:
+        return exp["dist"]
+    n, edges, source = graph_of(test["input"])  # large graphs: recomputed only on mismatch
+    return dijkstra(n, edges, source, mode_key == "directed")
+
+
+def judge_distances(test, value, shape, graph):
+    end_mode = shape.get("mode") == "end"
+    mode_key = "directed" if shape.get("directed", True) else "undirected"
+    got = reported(value, end_mode, graph)
+    if got is None:
+        return "fail", "result has no per-node distances"
+    exp = test["expect"][mode_key]
+    if "sha256" in exp and not end_mode and len(got) == graph.n:
+        normalized = [None if d in UNREACHABLE else d for d in (got[i] for i in range(graph.n))]
+        if digest(normalized) == exp["sha256"]:
+            return "pass", ""
+    if "targets" in exp and end_mode:
+        want = dict(zip(exp["targets"], exp["targets_dist"]))
+        detail = compare(got, want, end_mode, only=exp["targets"])
+        return ("fail", detail) if detail else ("pass", "")
+    want = expected_dist(test, mode_key)
+    if test["category"] == "source-zero":
+        detail = compare(got, want, end_mode, only=[graph.source])
+    else:
+        detail = compare(got, dict(enumerate(want)), end_mode,
+                         only=None if end_mode else list(range(graph.n)))
+    return ("fail", detail) if detail else ("pass", "")
+
+
+def judge_paths(test, value, shape, graph):
+    end_mode = shape.get("mode") == "end"
+    mode_key = "directed" if shape.get("directed", True) else "undirected"
+    want = expected_dist(test, mode_key)
+    got = reported(value, end_mode, graph) or {}
+    nodes = value.get("targets") if end_mode else range(graph.n)
+    for k, node in enumerate(nodes or []):
+        if want[node] is None:
+            continue
+        path = (value.get("paths") or [None] * (k + 1))[k] if end_mode else path_to(value, node, graph)
+        length = graph.path_length(path) if path else None
+        if length is None or path[-1] != node:
+            return "fail", f"node {node}: path {json.dumps(path)} does not lead from the source along real edges"
+        if not is_num(got.get(node)) or length != got[node]:
+            return "fail", f"node {node}: path sums to {length}, reported distance {json.dumps(got.get(node))}"
+    return "pass", ""
+
+
+def judge_test(test, obs, shape):
+    cat = test["category"]
+    status = obs.get("status")
+    if cat == "parallel-edges" and not shape.get("holds_parallel_edges", True):
+        return "n/a", f"representation {shape.get('rep')} holds one edge per pair"
+    if cat == "zero-weight" and not shape.get("holds_zero_weight", True):
+        return "n/a", f"representation {shape.get('rep')} uses 0 for 'no edge'"
+    if cat == "path-consistency" and not shape.get("paths"):
+        return "n/a", "the answer returns no paths or predecessors"
+    if cat == "negative-weight-terminates":
+        if status in ("ok", "error", "unserializable", "unrecognized"):
+            return "pass", "returned" if status == "ok" else "threw: " + str(obs.get("message", ""))[:200]
+        return FAILED_RUN.get(status, "fail"), str(obs.get("message", status))[:300]
+    if cat == "no-mutation":
+        mut = obs.get("mutation")
+        if status in FAILED_RUN:
+            return FAILED_RUN[status], str(obs.get("message", status))[:300]
+        if not isinstance(mut, dict) or mut.get("before") != mut.get("after"):
+            return "fail", "input changed by the call: " + str((mut or {}).get("diff", "no snapshot"))[:400]
+        value = obs.get("value") or {}
+        if "repeat" in value and value["repeat"] != value.get("dist"):
+            return "fail", "a second call on the same graph gave different distances"
+        return "pass", ""
+    if status in FAILED_RUN:
+        return FAILED_RUN[status], str(obs.get("message", status))[:300]
+    if status == "error":
+        line = f" (line {obs['line']})" if "line" in obs else ""
+        return "error", f"{obs.get('error_type', 'Error')}: {obs.get('message', '')}{line}"[:400]
+    if status != "ok" or not isinstance(obs.get("value"), dict):
+        return "fail", f"unusable result ({status}): {str(obs.get('message', ''))[:200]}"
+    n, edges, source = graph_of(test["input"])
+    graph = Graph(n, edges, source, shape.get("directed", True))
+    if cat == "path-consistency":
+        return judge_paths(test, obs["value"], shape, graph)
+    verdict = judge_distances(test, obs["value"], shape, graph)
+    limit = test["input"].get("time_limit_ms")
+    if verdict[0] == "pass" and limit and is_num(obs.get("time_ms")) and obs["time_ms"] > limit:
+        return "timeout", f"{obs['time_ms']} ms > {limit} ms"
+    return verdict
+
+
+def collect(observations):
+    """load event, {id: test event}, ids reported more than once, done seen."""
+    load, by_id, dups, done = None, {}, set(), False
+    for ev in observations:
+        if not isinstance(ev, dict):
+            continue
+        kind = ev.get("event")
+        if kind == "load" and load is None:
+            load = ev
+        elif kind == "test" and isinstance(ev.get("id"), str):
+            if ev["id"] in by_id:
+                dups.add(ev["id"])
+            by_id[ev["id"]] = ev
+        elif kind == "done":
+            done = True
+    return load, by_id, dups, done
+
+
+def run_problem(outcome, done):
+    """Why the run as a whole cannot be trusted, or ''."""
+    if outcome.get("violation"):
+        return "violation", "blocked operation: " + str(outcome["violation"])
+    if outcome.get("limit") == "output":
+        return "output-limit", "output limit exceeded"
+    if outcome.get("signal") or outcome.get("exit_code") not in (0, None) or not done:
+        return "crash", f"harness did not finish cleanly (exit {outcome.get('exit_code')}, signal {outcome.get('signal')})"
+    return "", ""
+
+
+def main():
+    data = json.load(sys.stdin)
+    tests, outcome = data["tests"], data.get("outcome") or {}
+    load, by_id, dups, done = collect(data.get("observations") or [])
+    problem, why = run_problem(outcome, done)
+    extra = dict((load or {}).get("report") or {})
+    results = []
+    for test in tests:
+        tid = test["id"]
+        if problem:
+            results.append({"id": tid, "status": problem, "detail": why})
+        elif load is None or not load.get("ok"):
+            reason = (load or {}).get("compile_error") or (load or {}).get("unsupported") or "no entry point"
+            results.append({"id": tid, "status": "fail", "detail": str(reason)[:300]})
+        elif tid in dups:
+            results.append({"id": tid, "status": "fail", "detail": "duplicate observations for this test"})
+        elif tid not in by_id:
+            results.append({"id": tid, "status": "fail", "detail": "no observation"})
+        else:
+            status, detail = judge_test(test, by_id[tid], (load.get("report") or {}).get("shape") or {})
+            results.append({"id": tid, "status": status, "detail": detail})
+    json.dump({"results": results, "extra": extra}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+'use strict';
+// Runs one adapter on one graph: build the input, call the answer under a
+// time limit, read the result into canonical form. Used by the probe and by
+// every test, so both see the answer the same way.
+
+const { P, snapshot, sha256, firstDifference } = require('./dijkstra_plain');
+const { guarded, isTimeout, describeError, AnswerExit } = require('./dijkstra_loader');
+const { nodeKeys } = require('./graphs');
+const { interpretAll, interpretOne, keyIndex } = require('./interpret');
+
+const nowMs = () => Number(P.hrtime()) / 1e6;
+
+/** A test status for something thrown out of answer code. */
+function statusOf(e, where, mapLine) {
+  if (isTimeout(e)) return { status: 'timeout', where };
+  const d = describeError(e, mapLine);
+  if (/heap out of memory|Array buffer allocation failed|Invalid array length/i.test(d.message) || d.type === 'RangeError' && /allocation/i.test(d.message)) {
+    return { status: 'memory', where, message: d.message };
+  }
+  const out = { status: 'error', where, error_type: d.type, message: d.message };
+  if (d.line) out.line = d.line;
+  if (d.type === 'ReferenceError') {
+    const m = /^(\S+) is not defined/.exec(d.message);
+    if (m) out.missing_name = m[1];
+  }
+  return out;
+}
+
+/** Awaits a native promise, bounded by `ms`. */
+function settle(v, ms) {
+  if (!P.isPromise(v)) return v;
+  let timer;
+  const limit = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('timeout'), { code: 'ERR_SCRIPT_EXECUTION_TIMEOUT' })), ms);
+  });
+  return Promise.race([v, limit]).finally(() => clearTimeout(timer));
+}
+
+function mutableOf(adapter, ctx) {
+  const m = adapter.mutable(ctx);
+  if (adapter.kind !== 'builder' || !adapter.storageKeys) return m;
+  const picked = {};
+  for (const k of adapter.storageKeys) picked[k] = P.ownDesc(m, k) ? P.ownDesc(m, k).value : undefined;
+  return picked;
+}
+
+/** Calls the answer for every target (end mode) or once (all mode). */
+function callAnswer(adapter, ctx, s, keys, targets) {
+  if (adapter.mode === 'all') return adapter.query(ctx, s);
+  const out = [];
+  for (const t of targets) {
+    try {
+      out.push({ v: adapter.query(ctx, s, keys[t]) });
+    } catch (e) {
+      if (e instanceof AnswerExit) throw e;
+      out.push({ thrown: e });  // "no path" errors: the checker decides
+    }
+  }
+  return out;
+}
+
+async function readResult(adapter, raw, keys, targets, remaining, mapLine) {
+  if (adapter.mode === 'all') {
+    return interpretAll(await settle(raw, remaining()), keys);
+  }
+  const idx = keyIndex(keys);
+  const value = { targets, dist: [], paths: [], shape: '' };
+  for (let i = 0; i < raw.length; i++) {
+    if (raw[i].thrown !== undefined) {
+      value.dist.push('throw');
+      value.paths.push(null);
+      if (!value.thrown) value.thrown = describeError(raw[i].thrown, mapLine).message;
+      continue;
+    }
+    const one = interpretOne(await settle(raw[i].v, remaining()), keys, idx);
+    value.dist.push(one.dist);
+    value.paths.push(one.path);
+    value.shape = value.shape || one.shape;
+  }
+  if (value.paths.every((p) => p === null)) delete value.paths;
+  return value;
+}
+
+/**
+ * Runs `adapter` on graph `g`. Options: fields/wrap (object field names),
+ * limitMs, targets (end mode), checkMutation, repeat (query twice).
+ * Resolves {status, value?, time_ms, cpu_ms, ...}.
+ */
+async function execute(adapter, g, opts) {
+  const { fields, wrap, limitMs, checkMutation, repeat, mapLine } = opts;
+  const keys = nodeKeys(g.n, adapter.style);
+  const targets = opts.targets || keys.map((_, i) => i);
+  const start = nowMs();
+  const cpu0 = P.cpuUsage();
+  let answerMs = 0;
+  const remaining = () => Math.max(1, limitMs - answerMs);
+  const timed = (fn, isAnswer) => {
+    const t = nowMs();
+    try { return guarded(fn, remaining()); } finally { if (isAnswer) answerMs += nowMs() - t; }
+  };
+  let ctx;
+  try {
+    ctx = timed(() => adapter.setup(g, keys, fields, wrap), adapter.setupIsAnswer);
+  } catch (e) {
+    return { ...statusOf(e, 'setup', mapLine), time_ms: round(answerMs) };
+  }
+  const before = checkMutation ? snapshotOrNote(mutableOf(adapter, ctx)) : null;
+  const s = keys[g.source];
+  const result = { status: 'ok' };
+  try {
+    const raw = timed(() => callAnswer(adapter, ctx, s, keys, targets), true);
+    const t = nowMs();
+    result.value = await readResult(adapter, raw, keys, targets, remaining, mapLine);
+    if (P.isPromise(raw)) answerMs += nowMs() - t;  // an async answer's own time
+    if (result.value.error) Object.assign(result, { status: 'unrecognized', message: result.value.error });
+    if (repeat && result.status === 'ok') {
+      const again = await readResult(adapter, timed(() => callAnswer(adapter, ctx, s, keys, targets), true), keys, targets, remaining, mapLine);
+      result.value.repeat = again.dist;
+    }
+  } catch (e) {
+    Object.assign(result, statusOf(e, 'call', mapLine));
+    delete result.value;
+  }
+  if (checkMutation) {
+    const after = snapshotOrNote(mutableOf(adapter, ctx));
+    result.mutation = { before: sha256(before), after: sha256(after), diff: firstDifference(before, after) };
+  }
+  result.time_ms = round(answerMs);
+  const cpu = P.cpuUsage(cpu0);
+  result.cpu_ms = round((cpu.user + cpu.system) / 1000);
+  result.wall_ms = round(nowMs() - start);
+  return result;
+}
+
+function snapshotOrNote(v) {
+  try { return snapshot(v); } catch (e) { return '<snapshot failed: ' + describeError(e).message + '>'; }
+}
+
+const round = (x) => Math.round(x * 100) / 100;
+
+module.exports = { execute, statusOf, nowMs };

@@ -1,0 +1,115 @@
+'use strict';
+// dijkstra_ts harness, run in the sandbox: `node harness.js [inputs.json]`.
+//
+// Order of work (tsc's start-up is hidden behind the tests):
+//   1. start `tsc --strict --noEmit` on the answer (a child process)
+//   2. transpile every answer file with esbuild (TS -> CommonJS)
+//   3. run the tests in a runner child (runner.js) that loads the answer;
+//      this process never runs answer code and alone writes fd 3
+//   4. when tsc is done: a syntax error (TS1xxx) makes the answer a
+//      compile-error whatever the transpiler did; otherwise report load,
+//      every test, done — tsc's diagnostics ride on the load event.
+
+const fs = require('fs');
+const path = require('path');
+const { findNodeModules, packageVersion, typecheck, transpile, ESBUILD_REL } = require('./dijkstra_tools');
+const { supervise } = require('./dijkstra_supervisor');
+
+const RESULT_FD = 3;
+const started = process.hrtime.bigint();
+const msSince = (t) => Math.round(Number(process.hrtime.bigint() - t) / 1e6);
+
+function emit(obj) {
+  const line = JSON.stringify(obj) + '\n';
+  try { fs.writeSync(RESULT_FD, line); } catch (_) { process.stdout.write('[fd3 unavailable] ' + line); }
+}
+
+function tscReport(tsc) {
+  const fmt = (d) => (d.file ? d.file + ':' + d.line + ':' + d.col + ' ' : '') + 'TS' + d.code + ': ' + d.message;
+  return {
+    version: tsc.version,
+    command: tsc.command,
+    time_ms: tsc.time_ms,
+    timed_out: tsc.timed_out,
+    failed: tsc.failed || undefined,
+    count: tsc.diagnostics.length,
+    errors: tsc.diagnostics.filter((d) => d.category === 'error').length,
+    first: tsc.diagnostics.slice(0, 10).map(fmt),
+    syntax_errors: tsc.syntax.length,
+  };
+}
+
+function compileError(tsc, transpiled) {
+  if (tsc.syntax.length) {
+    return tsc.syntax.slice(0, 5).map((d) => d.file + '(' + d.line + ',' + d.col + '): error TS' + d.code + ': ' + d.message).join('\n');
+  }
+  return transpiled.filter((t) => !t.ok).map((t) => t.error).join('\n');
+}
+
+/** Test events in inputs order; a test the runner never reported is an error. */
+function testEvents(tests, results) {
+  return tests.map((t) => {
+    const r = results.get(t.id) || { status: 'error', error_type: 'NotRun', message: 'the runner reported no result' };
+    const { t: _kind, id: _id, ...fields } = r;
+    return { event: 'test', id: t.id, ...fields };
+  });
+}
+
+async function main() {
+  const inputsPath = process.argv[2] || '/box/inputs.json';
+  const inputs = JSON.parse(fs.readFileSync(inputsPath, 'utf8'));
+  const nodeModules = findNodeModules();
+  if (!nodeModules) throw new Error('findNodeModules: no TypeScript toolchain under NODE_PATH');
+  const files = [inputs.answer, ...(inputs.files || [])].filter((f, i, a) => a.indexOf(f) === i);
+  const tsFiles = files.filter((f) => /\.[cm]?tsx?$/.test(f));
+  const tscPromise = typecheck(tsFiles.length ? tsFiles : [inputs.answer], nodeModules);
+
+  const texts = files.map((f) => fs.readFileSync(f, 'utf8'));
+  const tEmit = process.hrtime.bigint();
+  const transpiled = await Promise.all(files.map((f, i) => transpile(f, texts[i], nodeModules)));
+  const emitMs = msSince(tEmit);
+  const toolReport = {
+    transpiler: { name: 'esbuild', version: packageVersion(nodeModules, ESBUILD_REL), time_ms: emitMs },
+    node: process.version,
+  };
+
+  let run = null;
+  const tRun = process.hrtime.bigint();
+  if (transpiled[0].ok) {
+    const sources = {};
+    files.forEach((f, i) => { if (transpiled[i].ok) sources[f] = { js: transpiled[i].js, map: transpiled[i].map }; });
+    const job = { main: inputs.answer, sources, ts_source: texts[0], tests: inputs.tests, options: inputs.options || {} };
+    const heapMb = (inputs.options && inputs.options.heap_mb) || 384;
+    run = await supervise({ argv: [process.execPath, '--max-old-space-size=' + heapMb, path.join(__dirname, 'runner.js')], env: process.env, job });
+  }
+  const runMs = msSince(tRun);
+  const tsc = await tscPromise;
+  const report = { tsc: tscReport(tsc), ...toolReport };
+
+  if (!run || tsc.syntax.length) {
+    emit({ event: 'load', ok: false, compile_error: compileError(tsc, transpiled), report });
+    emit({ event: 'done' });
+    return;
+  }
+  const { t: _kind, ...load } = run.load;
+  report.timings = { tsc_ms: tsc.time_ms, transpile_ms: emitMs, tests_ms: runMs, harness_ms: msSince(started) };
+  if (run.notes.length) report.runner_notes = run.notes.slice(0, 10);
+  if (load.probe) { report.probe = load.probe; delete load.probe; }
+  if (load.shape) report.shape = load.shape;
+  if (load.errors && load.errors.length) report.load_errors = load.errors;
+  if (load.runner_failed) {
+    // The answer took the runner down while loading (exit, kill, hang):
+    // graded, and every test failed, rather than a verdict it could choose.
+    const why = load.runner_failed;
+    Object.assign(load, { ok: true, runner_failed: undefined, errors: [...(load.errors || []), { type: 'RunnerDied', message: why }] });
+    for (const t of inputs.tests) run.results.set(t.id, { status: 'crash', message: 'runner died while loading the answer: ' + why });
+  }
+  emit({ event: 'load', ...load, report });
+  if (load.ok) for (const ev of testEvents(inputs.tests, run.results)) emit(ev);
+  emit({ event: 'done' });
+}
+
+main().catch((e) => {
+  process.stderr.write('harness error: ' + (e && e.stack || e) + '\n');
+  process.exitCode = 3;
+});

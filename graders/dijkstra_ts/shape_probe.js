@@ -1,0 +1,156 @@
+'use strict';
+// Shape inference: tries the adapters on a small probe graph (graphs.PROBE)
+// and keeps the one whose answer is consistent with it, so that every test
+// then talks to the answer the way it expects. Object fields are learned by
+// handing in Proxies that record which names the answer reads. Builders
+// (addEdge) and edge lists are scored as directed and as undirected; the
+// better reading says what the answer's edges mean.
+
+const { PROBE, NODE_ALIASES, WEIGHT_ALIASES, FROM_ALIASES, REPS } = require('./graphs');
+const { execute } = require('./execute');
+const { snapshot } = require('./dijkstra_plain');
+const { guarded } = require('./dijkstra_loader');
+
+const UNREACHABLE = new Set(['Infinity', 'null', 'undefined', 'absent', 'throw']);
+const PROBE_LIMIT_MS = 250;
+const LOG_LIMIT = 40;
+
+/** Distance of a reported path on the probe graph, or null if not a path. */
+function pathLength(path, directed) {
+  if (!path || !path.length || path[0] !== PROBE.source) return null;
+  let total = 0;
+  for (let i = 1; i < path.length; i++) {
+    const e = PROBE.edges.find(([u, v]) => (u === path[i - 1] && v === path[i]) || (!directed && v === path[i - 1] && u === path[i]));
+    if (!e) return null;
+    total += e[2];
+  }
+  return total;
+}
+
+function score(value, directed) {
+  const want = PROBE.expect[directed ? 'directed' : 'undirected'];
+  let s = 0;
+  for (let i = 0; i < PROBE.n; i++) {
+    let got = value.dist[i];
+    if (got === 'absent' && value.paths && value.paths[i]) got = pathLength(value.paths[i], directed);
+    if (want[i] === null ? UNREACHABLE.has(got) || got === null : got === want[i]) s++;
+  }
+  return s;
+}
+
+/** The TypeScript text that declares `name`'s parameters, plus their type aliases. */
+function hintText(source, entry) {
+  const name = entry.split(/[#.(]/).filter((x) => /^\w+$/.test(x)).pop() || entry;
+  const re = new RegExp('\\b' + name + '\\s*(?:<[^>(]*>)?\\s*(?:=\\s*(?:async\\s*)?(?:function\\s*)?)?\\(([^)]*(?:\\([^)]*\\)[^)]*)*)\\)');
+  const m = re.exec(source);
+  let text = m ? m[1] : '';
+  for (const t of new Set(text.match(/\b[A-Z]\w*/g) || [])) {
+    const d = new RegExp('(?:type|interface)\\s+' + t + '\\b[^;{]*(?:=\\s*[^;]*;|\\{[^}]*\\})').exec(source);
+    if (d) text += ' ' + d[0];
+  }
+  return text;
+}
+
+/** How well an adapter fits the declared parameter types (higher first). */
+function hintScore(a, h) {
+  if (!h) return 0;
+  const tuple = /\[\s*(string|number|\w+)\s*,\s*number\s*\]/.test(h);
+  const family = /\bMap\s*</.test(h) ? 'map' : /Record\s*<|\{\s*\[\s*\w+\s*:\s*(string|number)\s*\]/.test(h) ? 'rec'
+    : /\bedges?\b|Edge\[\]|\[\s*number\s*,\s*number\s*,\s*number\s*\]/i.test(h) ? 'edges'
+      : /\]\s*\[\s*\]\s*\[\s*\]|Array\s*<\s*Array|\}\s*\[\s*\]\s*\[\s*\]|[A-Z]\w*\[\]\[\]/.test(h) ? 'list'
+        : /number\s*\[\s*\]\s*\[\s*\]|matrix/i.test(h) ? 'matrix' : '';
+  let s = 0;
+  if (family && a.rep.startsWith(family)) s += 2;
+  if (/Map\s*<[^<>]*,\s*Map\s*</.test(h) && a.rep === 'map-map') s += 1;
+  if (/Record\s*<\s*\w+\s*,\s*Record|\{\s*\[\s*\w+\s*:\s*\w+\s*\]\s*:\s*\{\s*\[/.test(h) && a.rep === 'rec-rec') s += 1;
+  if (tuple && a.rep.endsWith('tuples')) s += 1;
+  if (!tuple && /\{|Edge|Neighbo|Node/.test(h) && a.rep.endsWith('objs')) s += 1;
+  if (/(start|source|src|from)\w*\??\s*:\s*number/i.test(h)) s += a.style === 'num' ? 1 : 0;
+  if (/(start|source|src|from)\w*\??\s*:\s*string/i.test(h)) s += a.style === 'str' ? 1 : 0;
+  return s;
+}
+
+/** Records which property names the answer reads from objects we hand in. */
+function fieldRecorder() {
+  const read = new Set();
+  const wrap = (o) => new Proxy(o, {
+    get(t, k, r) { if (typeof k === 'string') read.add(k); return Reflect.get(t, k, r); },
+    has(t, k) { if (typeof k === 'string') read.add(k); return k in t; },
+  });
+  return { read, wrap };
+}
+
+function learnedFields(read) {
+  const pick = (aliases, fallback) => { const got = aliases.filter((k) => read.has(k)); return got.length ? got : fallback; };
+  return { node: pick(NODE_ALIASES, ['node']), weight: pick(WEIGHT_ALIASES, ['weight']), from: pick(FROM_ALIASES, ['from']) };
+}
+
+/** Instance fields that hold the graph: those that differ from an empty instance's. */
+function storageKeys(adapter, fields, mapLine) {
+  try {
+    const full = guarded(() => adapter.setup(PROBE, keysFor(adapter), fields), PROBE_LIMIT_MS).inst;
+    const empty = guarded(() => adapter.setup({ n: PROBE.n, edges: [], source: 0 }, keysFor(adapter), fields), PROBE_LIMIT_MS).inst;
+    const keys = Object.getOwnPropertyNames(full).filter((k) => snapshot(full[k]) !== snapshot(empty[k]));
+    return keys.length ? keys : null;
+  } catch (_) {
+    return null;
+  }
+}
+const keysFor = (a) => require('./graphs').nodeKeys(PROBE.n, a.style);
+
+async function tryAdapter(a, mapLine) {
+  const all = { node: NODE_ALIASES, weight: WEIGHT_ALIASES, from: FROM_ALIASES };
+  const rec = REPS[a.rep] && REPS[a.rep].objects ? fieldRecorder() : null;
+  const r = await execute(a, PROBE, { fields: rec ? all : undefined, wrap: rec ? rec.wrap : undefined, limitMs: PROBE_LIMIT_MS, mapLine });
+  if (r.status !== 'ok') {
+    return { ok: false, note: r.status + (r.message ? ': ' + r.error_type + ': ' + r.message : '') };
+  }
+  const directed = score(r.value, true);
+  const undirected = a.detectDirection ? score(r.value, false) : -1;
+  return {
+    ok: true,
+    score: Math.max(directed, undirected),
+    directed: undirected > directed ? false : true,
+    fields: rec ? learnedFields(rec.read) : undefined,
+    paths: !!(r.value.prev || r.value.paths),
+    shape: r.value.shape,
+    dist: r.value.dist,
+  };
+}
+
+/**
+ * Chooses the adapter for `entries`. Resolves {chosen, log, tried} where
+ * chosen is null when nothing answered consistently (unsupported).
+ */
+async function inferShape(adapters, source, mapLine) {
+  const hints = new Map();
+  const ranked = adapters.map((a, i) => {
+    if (!hints.has(a.entry)) hints.set(a.entry, hintText(source, a.entry));
+    return { a, i, h: hintScore(a, hints.get(a.entry)) };
+  }).sort((x, y) => y.h - x.h || x.i - y.i);
+  const log = [];
+  let best = null;
+  let tried = 0;
+  for (const { a, i } of ranked) {
+    tried++;
+    const r = await tryAdapter(a, mapLine);
+    if (log.length < LOG_LIMIT) {
+      log.push({ adapter: a.label, result: r.ok ? 'score ' + r.score + '/' + PROBE.n + (a.detectDirection ? (r.directed ? ' directed' : ' undirected') : '') + ' ' + r.shape + ' ' + JSON.stringify(r.dist) : r.note });
+    }
+    if (!r.ok) continue;
+    const key = [r.score, r.paths ? 1 : 0, a.mode === 'all' ? 1 : 0, -i];
+    if (!best || better(key, best.key)) best = { a, r, key };
+    if (r.score === PROBE.n && a.mode === 'all') break;  // consistent: stop probing
+  }
+  if (!best || best.r.score < 3) return { chosen: null, log, tried };
+  const chosen = Object.assign(best.a, { fields: best.r.fields, directed: best.r.directed, paths: best.r.paths, probeScore: best.r.score, shape: best.r.shape });
+  if (chosen.kind === 'builder') chosen.storageKeys = storageKeys(chosen, chosen.fields, mapLine);
+  return { chosen, log, tried };
+}
+
+function better(a, b) {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i] > b[i];
+  return false;
+}
+
+module.exports = { inferShape, hintText, hintScore, score };
