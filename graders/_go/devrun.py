@@ -101,7 +101,9 @@ def main():
     for path in [Path(p) for p in sys.argv[2:] if not p.startswith("--")]:
         result, observations, seconds = grade(task_dir, path)
         load = next((e for e in observations if e.get("event") == "load"), None)
-        print(f"== {path.name}  ({seconds:.2f} s sandboxed)  load: {json.dumps(load)[:300]}")
+        server = result["extra"].get("server") or {}
+        print(f"== {path.name}  ({seconds:.2f} s sandboxed: server up after {server.get('waited')} s, "
+              f"probe {result['extra'].get('probe_seconds')} s)  events: {[e.get('event') for e in observations]}\n   load: {json.dumps(load)[:300]}")
         if "--json" in sys.argv:
             print(json.dumps(result, indent=1))
         for r in result["results"]:

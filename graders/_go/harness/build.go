@@ -17,6 +17,8 @@ const toolDir = "/usr/lib/go-1.19/pkg/tool/linux_amd64"
 // `go tool link`, both against the prebuilt archives in the importcfg; no
 // cache is read or written, so nothing of one answer reaches the next.
 func build(cfg config, prog *program, buildDir string) (string, event) {
+	started := time.Now()
+	defer func() { prog.report["build_ms"] = time.Since(started).Milliseconds() }()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.BuildSecs*float64(time.Second)))
 	defer cancel()
 	archive := filepath.Join(buildDir, "_gbx_main.a")
@@ -25,6 +27,7 @@ func build(cfg config, prog *program, buildDir string) (string, event) {
 	if out, err := tool(ctx, buildDir, "compile", args...); err != nil {
 		return "", compileProblem(ctx, out, err)
 	}
+	prog.report["compile_ms"] = time.Since(started).Milliseconds()
 	binary := filepath.Join(buildDir, "_gbx_server")
 	args = append([]string{"-o", binary, "-importcfg", cfg.Importcfg, "-buildmode=exe", "-s", "-w",
 		"-linkmode=internal"}, cfg.Ldflags...)

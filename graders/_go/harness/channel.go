@@ -5,6 +5,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"time"
 )
 
 type event map[string]any
@@ -69,4 +70,16 @@ func (s *statusPort) set(phase string) {
 	s.mu.Lock()
 	s.phase = phase
 	s.mu.Unlock()
+}
+
+// lingerSeconds bounds how long a finished harness keeps telling the prober
+// why it is done; the prober reads it at once and gradebox then ends the
+// sandbox, so this is only a backstop.
+const lingerSeconds = 15
+
+// linger publishes the final phase and waits, so that a prober that starts
+// after a quick compile error still learns of it instead of polling.
+func (s *statusPort) linger(phase string) {
+	s.set(phase)
+	time.Sleep(lingerSeconds * time.Second)
 }

@@ -56,21 +56,20 @@ func run(out *channel, status *statusPort, boxDir, inputsPath string) int {
 		return fail(out, "prepare", err)
 	}
 	if program.problem != nil {
-		status.set("failed")
 		out.send(program.problem)
+		status.linger("failed")
 		return 0
 	}
 	binary, problem := build(cfg, program, buildDir)
 	if problem != nil {
-		status.set("failed")
 		out.send(problem)
+		status.linger("failed")
 		return 0
 	}
 	out.send(event{"event": "load", "ok": true, "entry": program.entry, "report": program.report})
 	status.set("running")
-	exit := serve(cfg, binary, runDir, db)
-	status.set("exited")
-	out.send(exit)
+	out.send(serve(cfg, binary, runDir, db))
+	status.linger("exited")
 	return 0
 }
 

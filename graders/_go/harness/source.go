@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -89,10 +90,37 @@ func readAnswer(in inputs, boxDir string) ([]*answerFile, error) {
 		if err != nil {
 			return nil, err
 		}
-		name := uniqueName(filepath.Base(path), seen)
-		files = append(files, normalise(name, string(data)))
+		for _, part := range splitFiles(string(data)) {
+			name := uniqueName(filepath.Base(path), seen)
+			files = append(files, normalise(name, part))
+		}
 	}
 	return files, nil
+}
+
+var packageClause = regexp.MustCompile(`(?m)^package\s+\w+`)
+
+// splitFiles cuts a text holding several Go files (blocks joined by the
+// join retry, each with its own package clause) into one text per file.
+// Lines are padded so that each part keeps its line numbers.
+func splitFiles(text string) []string {
+	starts := packageClause.FindAllStringIndex(text, -1)
+	if len(starts) < 2 {
+		return []string{text}
+	}
+	var parts []string
+	for i, at := range starts {
+		begin, end := at[0], len(text)
+		if i == 0 {
+			begin = 0
+		}
+		if i+1 < len(starts) {
+			end = starts[i+1][0]
+		}
+		padding := strings.Repeat("\n", strings.Count(text[:begin], "\n"))
+		parts = append(parts, padding+text[begin:end])
+	}
+	return parts
 }
 
 func uniqueName(base string, seen map[string]bool) string {

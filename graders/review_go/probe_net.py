@@ -1,0 +1,123 @@
+"""HTTP and socket helpers of the trusted prober (stdlib only). Every reply
+is plain data: {"status", "content_type", "json" | "text", "error"}."""
+import http.client
+import json
+import os
+import socket
+import time
+
+MAX_BODY = 1 << 20
+REQUEST_SECONDS = 2.0
+GIVE_UP_AFTER = 2  # consecutive timeouts: the server is hung, stop asking
+
+_timeouts = {"in_a_row": 0}
+
+
+def get(server, path, timeout=REQUEST_SECONDS):
+    """One GET; after GIVE_UP_AFTER timeouts in a row every later request
+    fails at once, so a server that never answers costs seconds, not minutes."""
+    if _timeouts["in_a_row"] >= GIVE_UP_AFTER:
+        return {"error": "not sent: the server stopped answering (timeouts)"}
+    reply = get_once(server, path, timeout)
+    timed_out = "timed out" in reply.get("error", "")
+    _timeouts["in_a_row"] = _timeouts["in_a_row"] + 1 if timed_out else 0
+    return reply
+
+
+def get_once(server, path, timeout):
+    host, port = server
+    conn = http.client.HTTPConnection(host, port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Connection": "close"})
+        resp = conn.getresponse()
+        body = resp.read(MAX_BODY + 1)
+        reply = {"status": resp.status, "content_type": resp.getheader("Content-Type", "")}
+        if len(body) > MAX_BODY:
+            reply["error"] = "body over 1 MiB"
+            return reply
+        text = body.decode("utf-8", errors="replace")
+        try:
+            reply["json"] = json.loads(text)
+        except ValueError:
+            reply["text"] = text[:2000]
+        return reply
+    except (OSError, http.client.HTTPException) as e:
+        return {"error": f"{type(e).__name__}: {e}"[:300]}
+    finally:
+        conn.close()
+
+
+def token():
+    return "gbx" + os.urandom(6).hex()
+
+
+def status_phase(port):
+    """The harness's phase line, or None when nothing listens."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1.0) as s:
+            return s.recv(64).decode("ascii", errors="replace").strip() or "unknown"
+    except OSError:
+        return None
+
+
+def listening(exclude):
+    """(host, port) of every listening TCP socket in this network namespace,
+    from /proc/self/net (after setns it shows the sandbox's sockets)."""
+    found = []
+    for table, any_host, loop in (("tcp", "00000000", "127.0.0.1"), ("tcp6", "0" * 32, "::1")):
+        try:
+            with open(f"/proc/self/net/{table}") as f:
+                next(f)
+                for line in f:
+                    fields = line.split()
+                    if len(fields) < 4 or fields[3] != "0A":  # 0A: LISTEN
+                        continue
+                    host_hex, port_hex = fields[1].split(":")
+                    port = int(port_hex, 16)
+                    if port in exclude:
+                        continue
+                    host = loop if host_hex in (any_host, "0100007F") else decode_host(host_hex, loop)
+                    found.append((host, port))
+        except OSError:
+            continue
+    return sorted(set(found), key=lambda hp: (hp[1] != 8080, hp[1]))
+
+
+def decode_host(host_hex, fallback):
+    if len(host_hex) == 8:
+        return socket.inet_ntoa(bytes.fromhex(host_hex)[::-1])
+    if host_hex == "00000000000000000000000001000000":
+        return "::1"
+    return fallback
+
+
+def accepts(host, port):
+    try:
+        with socket.create_connection((host, port), timeout=1.0):
+            return True
+    except OSError:
+        return False
+
+
+def wait_for_server(report, status_port, exclude, wait_seconds, show_seconds):
+    """Polls until a port accepts connections; None when the harness is gone (compile
+    error, server exited) or the time is up. Notes why in report["server"]."""
+    start = time.monotonic()
+    seen_harness = False
+    while time.monotonic() - start < wait_seconds:
+        phase = status_phase(status_port)
+        if phase in ("failed", "exited") or (phase is None and seen_harness):
+            report["server"] = {"up": False, "why": f"harness {phase or 'gone'}",
+                                "waited": round(time.monotonic() - start, 3)}
+            return None
+        seen_harness = seen_harness or phase is not None
+        if not seen_harness and time.monotonic() - start > show_seconds:
+            break
+        for host, port in listening(exclude):
+            if accepts(host, port):
+                report["server"] = {"up": True, "host": host, "port": port,
+                                    "waited": round(time.monotonic() - start, 3)}
+                return (host, port)
+        time.sleep(0.01)
+    report["server"] = {"up": False, "why": "no server answered", "waited": round(time.monotonic() - start, 3)}
+    return None
