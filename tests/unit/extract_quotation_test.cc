@@ -15,7 +15,7 @@ namespace gradebox {
 namespace {
 
 std::string read_data(const std::string& name) {
-  std::ifstream in(std::string(TESTS_DIR) + "/data/extract/" + name);
+  std::ifstream in(std::string(TESTS_DIR) + "/unit/data/extract/" + name);
   EXPECT_TRUE(in.good()) << name;
   std::stringstream buffer;
   buffer << in.rdbuf();
