@@ -43,7 +43,7 @@ def pick_block(answer, task):
 def sandboxed(box, out, task_dir):
     script = ("/opt/gradebox/go/bin/gbgo /box/inputs.json 3>/out/obs.jsonl >/out/stdout 2>/out/stderr & h=$!; "
               "/usr/bin/python3 -I /task/probe.py </out/probe_in.json >/out/probe.json 2>/out/probe.err; "
-              "kill $h 2>/dev/null; wait")
+              "kill $h 2>/dev/null; wait; times >/out/times")
     return ["bwrap", "--unshare-all", "--die-with-parent", "--uid", "65534", "--gid", "65534",
             "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
             "--symlink", "usr/lib64", "/lib64", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
@@ -51,6 +51,15 @@ def sandboxed(box, out, task_dir):
             "--bind", str(out), "/out", "--ro-bind", str(task_dir), "/task", "--chdir", "/tmp",
             "--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp",
             "/bin/sh", "-c", script]
+
+
+def cpu_of_times(text):
+    """Children's user+system seconds from the shell's `times` (second line)."""
+    total = 0.0
+    for field in text.splitlines()[-1].split():
+        minutes, _, secs = field.rstrip("s").partition("m")
+        total += float(minutes) * 60 + float(secs)
+    return total
 
 
 def grade(task_dir, answer_path):
@@ -76,6 +85,7 @@ def grade(task_dir, answer_path):
         start = time.monotonic()
         subprocess.run(sandboxed(box, out, task_dir), timeout=120)
         seconds = time.monotonic() - start
+        grade.cpu = cpu_of_times((out / "times").read_text())
         observations = [json.loads(l) for l in (out / "obs.jsonl").read_text().splitlines() if l.strip()]
         probe_text = (out / "probe.json").read_text()
         probe = json.loads(probe_text) if probe_text.strip() else None
@@ -102,7 +112,7 @@ def main():
         result, observations, seconds = grade(task_dir, path)
         load = next((e for e in observations if e.get("event") == "load"), None)
         server = result["extra"].get("server") or {}
-        print(f"== {path.name}  ({seconds:.2f} s sandboxed: server up after {server.get('waited')} s, "
+        print(f"== {path.name}  ({seconds:.2f} s sandboxed, {getattr(grade, 'cpu', 0):.2f} s CPU: server up after {server.get('waited')} s, "
               f"probe {result['extra'].get('probe_seconds')} s)  events: {[e.get('event') for e in observations]}\n   load: {json.dumps(load)[:300]}")
         if "--json" in sys.argv:
             print(json.dumps(result, indent=1))

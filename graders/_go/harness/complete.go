@@ -36,7 +36,7 @@ func complete(prog *program, files []*answerFile, cfg config, boxDir string) (*a
 		return nil, err
 	}
 	body.WriteString(prelude)
-	globals := undeclaredHandles(files, declared)
+	globals := undeclaredHandles(files, declared) // never nil: reported as []
 	for _, name := range globals {
 		fmt.Fprintf(&body, "var %s *sql.DB\n\n", name)
 	}
@@ -101,7 +101,7 @@ func undeclaredHandles(files []*answerFile, declared map[string]bool) []string {
 			return true
 		})
 	}
-	var names []string
+	names := []string{}
 	for name := range found {
 		names = append(names, name)
 	}
