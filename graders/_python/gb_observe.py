@@ -13,7 +13,13 @@ import gb_child
 import gb_json
 
 _CHILD_STATUSES = {"ok", "error", "memory", "unserializable", "output-limit"}
-_TIMEOUT_REASONS = {"cpu", "idle", "wall", "budget"}
+_TIMEOUT_MESSAGES = {
+    "cpu": "CPU time over the limit",
+    "idle": "no CPU progress: sleeping or blocked",
+    "wall": "wall-clock backstop",
+    "budget": "the run's wall-clock budget ran out",
+}
+_TIMEOUT_REASONS = set(_TIMEOUT_MESSAGES)
 
 
 def _reject_constant(name):
@@ -112,7 +118,7 @@ def _death(watch, settings):
     """The event fields for a child that died or was killed, or None."""
     reason = watch.kill_reason
     if reason in _TIMEOUT_REASONS:
-        return {"status": "timeout", "reason": reason}
+        return {"status": "timeout", "reason": reason, "message": _TIMEOUT_MESSAGES[reason]}
     if reason == "output":
         return {"status": "output-limit", "message": "the test process reported too much"}
     died = watch.died
@@ -123,11 +129,16 @@ def _death(watch, settings):
         name = _SYSCALL_NAMES.get(watch.syscall, f"nr {watch.syscall}")
         return {"status": "violation", "syscall": name if watch.syscall is not None else "unknown"}
     if number == signal.SIGXCPU:
-        return {"status": "timeout", "reason": "cpu"}
+        return {"status": "timeout", "reason": "cpu", "message": _TIMEOUT_MESSAGES["cpu"]}
     peak = watch.rusage.ru_maxrss * 1024 if watch.rusage else 0
     if number == signal.SIGKILL and peak >= settings.child_memory_bytes // 2:
         return {"status": "memory", "message": "killed at the memory limit"}
-    return {"status": "crash", "signal": _signal_name(number)}
+    event = {"status": "crash", "signal": _signal_name(number)}
+    if number == signal.SIGKILL:
+        # Not ours: the sandbox kills a blocked system call's caller (and the
+        # OOM killer) this way; gradebox's outcome.violation names the call.
+        event["message"] = "killed from outside the harness (blocked system call or memory)"
+    return event
 
 
 def _call_seconds(watch):

@@ -150,7 +150,8 @@ def _run_test(entry, test, settings, idle, deadline):
     if event.get("status") == "ok" and event.get("time_ms", 0) > limit * 1000:
         # Finished, but past the limit (the kill is polled, not exact).
         event.pop("value", None)
-        event.update({"status": "timeout", "reason": "cpu"})
+        event.update({"status": "timeout", "reason": "cpu",
+                      "message": f"CPU time over the {limit * 1000:g} ms limit"})
     return event, watch.kill_reason
 
 
@@ -161,8 +162,8 @@ def _run_tests(entry, tests, settings, send, started):
     idle = settings.idle_seconds
     for test in tests:
         if deadline is not None and _monotonic() > deadline:
-            send({"event": "test", "id": test.get("id"), "status": "timeout",
-                  "reason": "budget", "not_run": True})
+            send({"event": "test", "id": test.get("id"), "status": "timeout", "reason": "budget",
+                  "message": "not run: the run's wall-clock budget ran out", "not_run": True})
             continue
         event, reason = _run_test(entry, test, settings, idle, deadline)
         send(event)
