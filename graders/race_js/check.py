@@ -35,7 +35,8 @@ PLACEHOLDER_TEXT = re.compile(r"(^|[\s:=])(null|undefined|\[object Promise\]|Pro
 PROMPT_MS = 100
 EXPECTED_PATH = "/api/data"
 HUNG = {"timeout", "virtual-cap", "tampered"}
-LIMIT_STATUS = {"cpu": "timeout", "wall": "timeout", "memory": "memory", "output": "output-limit"}
+LIMIT_STATUS = {"cpu": "timeout", "wall": "timeout", "memory": "memory", "output": "output-limit",
+                "processes": "crash"}
 
 
 # ---- values ---------------------------------------------------------------
@@ -279,8 +280,8 @@ def valid_trace(value):
                for e in value["events"])
 
 
-def index_observations(observations, ids):
-    by_id, seen, load = {}, {}, None
+def index_observations(observations, ids, untrusted):
+    by_id, seen, load = {}, {i: 2 for i in untrusted if isinstance(i, str)}, None
     for obs in observations if isinstance(observations, list) else []:
         if not isinstance(obs, dict):
             continue
@@ -325,7 +326,8 @@ def judge(test, obs, duplicated, outcome):
 def main():
     data = json.load(sys.stdin)
     tests = data.get("tests", [])
-    by_id, duplicated, load = index_observations(data.get("observations"), {t["id"] for t in tests})
+    untrusted = data.get("untrusted") if isinstance(data.get("untrusted"), list) else []
+    by_id, duplicated, load = index_observations(data.get("observations"), {t["id"] for t in tests}, untrusted)
     results, scenarios = [], {}
     for test in tests:
         obs = by_id.get(test["id"])
@@ -335,7 +337,10 @@ def main():
             status, detail = "fail", f"unknown category {test.get('category')!r}"
         else:
             status, detail = judge(test, obs, duplicated, data.get("outcome"))
-        results.append({"id": test["id"], "status": status, "detail": detail[:1000]})
+        result = {"id": test["id"], "status": status, "detail": detail[:1000]}
+        if obs and isinstance(obs.get("time_ms"), (int, float)) and not isinstance(obs.get("time_ms"), bool):
+            result["time_ms"] = obs["time_ms"]
+        results.append(result)
         if obs and isinstance(obs.get("value"), dict) and isinstance(obs["value"].get("end"), dict):
             scenarios[str(obs["value"].get("scenario"))] = obs["value"]["end"].get("reason")
     extra = {"scenarios": scenarios}

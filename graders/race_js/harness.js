@@ -38,6 +38,20 @@ function timeLimitOf(tests) {
   return Math.round(limits.length ? Math.min(...limits) : DEFAULT_TIME_LIMIT_MS);
 }
 
+// "X is not defined" crashes name X, so gradebox can retry with the block
+// that defines it joined in (the contract's join retry).
+function reportMissingNames(trace, reported) {
+  const errors = [];
+  for (const event of trace.events || []) errors.push(event.error, event.reason, ...(event.args || []));
+  for (const error of errors) {
+    if (!error || error.$gb !== 'error' || error.name !== 'ReferenceError') continue;
+    const match = /^([A-Za-z_$][\w$]*) is not defined$/.exec(error.message);
+    if (!match || reported.has(match[1])) continue;
+    reported.add(match[1]);
+    emit({ event: 'error', type: 'ReferenceError', message: error.message, missing_name: match[1], scenario: trace.scenario });
+  }
+}
+
 function emitResults(tests, trace, status, startedNs) {
   const timeMs = Number(process.hrtime.bigint() - startedNs) / 1e6;
   for (const test of tests) {
@@ -58,6 +72,7 @@ async function main() {
     if (ScenarioRun.current) ScenarioRun.current.onUnhandledRejection(reason, promise);
   });
   let timeouts = 0;
+  const missingNames = new Set();
   for (const group of groupByScenario(inputs.tests || [])) {
     const started = process.hrtime.bigint();
     if (timeouts >= MAX_TIMEOUTS_BEFORE_SKIP) {
@@ -68,6 +83,7 @@ async function main() {
     const trace = await run.run();
     const hung = trace.end && trace.end.reason === 'timeout';
     if (hung) timeouts++;
+    reportMissingNames(trace, missingNames);
     emitResults(group.tests, trace, hung ? 'timeout' : 'ok', started);
   }
   emit({ event: 'done' });

@@ -90,8 +90,8 @@ async function startModule(run) {
     run.moduleFailed(error);
     return;
   }
+  // evaluate() drains the context's microtasks itself (afterEvaluate).
   evaluation.then(() => { run.moduleState = 'done'; }, (error) => run.moduleFailed(error));
-  run.drain();
 }
 
 module.exports = { startModule, importDynamic, captureModules, PROVIDED };

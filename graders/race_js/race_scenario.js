@@ -205,11 +205,6 @@ class ScenarioRun {
     this.modules = captureModules(shared);  // the modules prelude returns its lookup function
   }
 
-  // Runs the context's pending microtasks now, before time moves on.
-  drain() {
-    this.evaluate(SCRIPTS.drain);
-  }
-
   moduleFailed(error) {
     this.moduleState = 'failed';
     if (isTimeoutError(error)) this.die('timeout', null);
