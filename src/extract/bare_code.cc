@@ -77,10 +77,52 @@ bool toggles_docstring(std::string_view t) {
   return count % 2 == 1;
 }
 
+// "- **SQL injection**: ...", "1. Use `?` placeholders": markdown list items.
+// Only meaningful outside comment blocks (" * Returns ..." in JSDoc).
+bool is_markdown_bullet(std::string_view t) {
+  size_t digits = 0;
+  while (digits < t.size() &&
+         std::isdigit(static_cast<unsigned char>(t[digits])))
+    ++digits;
+  std::string_view item;
+  if (digits > 0 && t.substr(digits, 2) == ". ") {
+    item = t.substr(digits + 2);
+  } else if (t.substr(0, 2) == "- " || t.substr(0, 2) == "* ") {
+    item = t.substr(2);
+  } else {
+    return false;
+  }
+  return !item.empty() && (std::isupper(static_cast<unsigned char>(item[0])) ||
+                           item.substr(0, 2) == "**" || item[0] == '`');
+}
+
+// Tracks /* ... */ comment blocks and Python docstrings across lines: their
+// lines read as prose but are code.
+class CommentTracker {
+ public:
+  bool inside() const { return in_docstring_ || in_block_comment_; }
+  void advance(std::string_view t) {
+    if (toggles_docstring(t)) in_docstring_ = !in_docstring_;
+    size_t open = t.rfind("/*");
+    size_t close = t.rfind("*/");
+    if (open != std::string_view::npos &&
+        (close == std::string_view::npos || close < open)) {
+      in_block_comment_ = true;
+    } else if (close != std::string_view::npos) {
+      in_block_comment_ = false;
+    }
+  }
+
+ private:
+  bool in_docstring_ = false;
+  bool in_block_comment_ = false;
+};
+
 }  // namespace
 
 bool looks_like_prose(std::string_view line) {
   std::string_view t = trim(line);
+  if (is_markdown_bullet(t)) return true;
   for (std::string_view marker : {"- ", "* ", "> ", "+ "})
     t = strip_prefix(t, marker);
   if (t.empty() || is_comment(t) || starts_with_code_keyword(t) ||
@@ -122,15 +164,16 @@ std::optional<BareCode> find_bare_code(
 
   size_t code_lines = 0;
   size_t prose_lines = 0;
-  bool in_docstring = false;
+  CommentTracker comments;
   BareCode bare;
   for (size_t i = first; i < last; ++i) {
     std::string_view t = trim(lines[i]);
     bare.code.append(lines[i]).push_back('\n');
     if (t.empty()) continue;
     ++code_lines;
-    if (!in_docstring && looks_like_prose(t)) ++prose_lines;
-    if (toggles_docstring(t)) in_docstring = !in_docstring;
+    bool in_comment = comments.inside();
+    comments.advance(t);
+    if (!in_comment && !comments.inside() && looks_like_prose(t)) ++prose_lines;
   }
   if (prose_lines > kMaxProseShare * code_lines) return std::nullopt;
   if (detect_language(bare.code) == "text") return std::nullopt;

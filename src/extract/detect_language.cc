@@ -155,6 +155,18 @@ int sql_score(std::string_view t) {
   return 0;
 }
 
+// Comments say anything ("@returns {Promise<void>}" in JSDoc): they must
+// not vote. A shebang is not a comment here: it names the interpreter.
+std::string_view without_comment(std::string_view t) {
+  if (t.substr(0, 2) == "//" || t.substr(0, 2) == "/*" ||
+      t.substr(0, 2) == "*/" || t == "*" || t.substr(0, 2) == "* " ||
+      (t.substr(0, 1) == "#" && t.substr(0, 2) != "#!")) {
+    return {};
+  }
+  size_t trailing = t.find(" //");
+  return trailing == std::string_view::npos ? t : trim(t.substr(0, trailing));
+}
+
 Scores score_lines(std::string_view code) {
   Scores scores;
   size_t start = 0;
@@ -162,7 +174,7 @@ Scores score_lines(std::string_view code) {
        ++line_count) {
     size_t end = code.find('\n', start);
     if (end == std::string_view::npos) end = code.size();
-    std::string_view t = trim(code.substr(start, end - start));
+    std::string_view t = without_comment(trim(code.substr(start, end - start)));
     start = end + 1;
     if (t.empty() || t.size() > 1000) continue;
     scores.python += python_score(t);

@@ -327,6 +327,32 @@ TEST(ExtractBlocks, BareCodeWithIntroAndOutroSentences) {
   EXPECT_EQ(blocks[0].code.find("This starts"), std::string::npos);
 }
 
+TEST(ExtractBlocks, BareJavaScriptWithJsDoc) {
+  const std::string answer =
+      "/**\n"
+      " * Fixes the race: log only after the data arrives.\n"
+      " * @returns {Promise<void>}\n"
+      " */\n"
+      "async function main() {\n"
+      "  const res = await fetch('/api/data');\n"
+      "  console.log(await res.json());\n"
+      "}\n\n"
+      "main().catch((err) => console.error('Request failed:', err));\n";
+  auto blocks = extract_blocks(answer);
+  ASSERT_EQ(blocks.size(), 1u);
+  EXPECT_EQ(blocks[0].language, "javascript");  // JSDoc types do not vote
+  EXPECT_EQ(blocks[0].language_from, "bare");
+}
+
+TEST(ExtractBlocks, ShortBulletReviewIsNotBareCode) {
+  const std::string answer =
+      "Issues:\n"
+      "- SQL injection: `db.Query(\"... LIKE ?\", \"%\"+name+\"%\")`\n"
+      "- Replace with `rows, err := db.Query(q, \"%\"+name+\"%\")`\n"
+      "- N+1: use a JOIN\n";
+  EXPECT_TRUE(extract_blocks(answer).empty());
+}
+
 TEST(ExtractBlocks, ProseOnlyAnswerHasNoCandidates) {
   const std::string answer = R"(## Review
 
