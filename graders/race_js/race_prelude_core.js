@@ -145,6 +145,19 @@
   FakeDate.parse = RealDate.parse;
   FakeDate.UTC = RealDate.UTC;
   defineProperty(RealDate.prototype, 'constructor', { value: FakeDate, writable: true, configurable: true });
+  // Math.random: seeded, so retry jitter and random ids replay the same way.
+  let seed = 0x2545f491;
+  defineProperty(Math, 'random', {
+    value: function random() {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = seed;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    },
+    writable: true,
+    configurable: true,
+  });
   const performance = {
     now: () => virtualNow(),
     timeOrigin: EPOCH,

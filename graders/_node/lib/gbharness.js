@@ -127,6 +127,8 @@ function makeSerializer(realm, limits = DEFAULT_LIMITS) {
       seen.add(value);
       try {
         return container(value, depth, (v) => walk(v, depth + 1));
+      } catch (_) {
+        return { $gb: 'unreadable' };  // e.g. a module namespace still in its TDZ
       } finally {
         seen.delete(value);
       }
@@ -155,7 +157,7 @@ function makeSerializer(realm, limits = DEFAULT_LIMITS) {
   }
 
   function objectOf(object, next) {
-    const out = {};
+    const out = Object.create(null);  // an own "__proto__" key stays a key
     let count = 0;
     for (const key of ownNames(object)) {
       const desc = ownDescriptor(object, key);
