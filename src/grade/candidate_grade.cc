@@ -114,6 +114,21 @@ std::vector<TestResult> ordered_results(const Task& task, CheckResult& checked) 
 
 }  // namespace
 
+CandidateGrade grade_prose_only(const GradeContext& ctx) {
+  Observations none;
+  SandboxOutcome not_run;
+  json no_probe;
+  CheckInput input{ctx.task, ctx.task.tests["tests"], none, not_run, ctx.answer, no_probe};
+  auto checked = check(input);
+  if (!checked) return fault(checked.error().message);
+  CandidateGrade grade;
+  grade.verdict = Verdict::kGraded;
+  grade.extra = checked->extra;
+  grade.run = {{"ran", false}, {"why", "the answer has no code to run; only its prose was judged"}};
+  grade.tests = ordered_results(ctx.task, *checked);
+  return grade;
+}
+
 double CandidateGrade::weighted() const {
   if (verdict != Verdict::kGraded) return -1;
   double core = 0, core_n = 0, edge = 0, edge_n = 0;

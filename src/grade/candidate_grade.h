@@ -42,4 +42,9 @@ struct GradeContext {
 /// become verdict grader-error with the Error's message.
 CandidateGrade grade_files(const GradeContext& context, const std::vector<AnswerFile>& files);
 
+/// An answer without code, for tasks that judge prose too (task.json
+/// `"no_code": "check"`): the checker runs with no observations, so prose
+/// earns what it earns and every code test fails.
+CandidateGrade grade_prose_only(const GradeContext& context);
+
 }  // namespace gradebox

@@ -65,6 +65,10 @@ std::optional<TestResult> status_without_value(const std::string& id, const Obse
   if (status == "unserializable")
     return make(id, TestStatus::kFail, "returned a non-plain value of type " + text_of(e, "type"), ms);
   if (auto parsed = test_status_from(status); parsed && *parsed != TestStatus::kPass) {
+    // The sandbox kills a blocked call's process with SIGKILL and names the
+    // call in the outcome; the harness only saw the SIGKILL.
+    if (*parsed == TestStatus::kCrash && e.value("signal", 0) == 9 && !outcome.violation.empty())
+      return make(id, TestStatus::kViolation, "blocked system call: " + outcome.violation, ms);
     std::string detail = text_of(e, "message");
     if (*parsed == TestStatus::kViolation) detail = "blocked system call: " + text_of(e, "syscall");
     if (*parsed == TestStatus::kCrash && e.contains("signal")) detail = "signal " + brief(e["signal"]);

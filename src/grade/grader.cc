@@ -28,6 +28,15 @@ Extraction extract_for(const Task& task, const std::string& answer, std::string&
       language = other;
     }
   }
+  if (!ex.primary) {
+    // Only the prompt's own code came back: grade it as it is (it fails what
+    // the prompt asked to fix) rather than calling it no code at all.
+    Extraction as_is = extract(answer, task.language, task.entry, {});
+    if (as_is.primary) {
+      as_is.reason = "only the prompt's own code was given; graded as it is (" + as_is.reason + ")";
+      ex = std::move(as_is);
+    }
+  }
   return ex;
 }
 
@@ -65,6 +74,27 @@ void fill_from(Report& report, CandidateGrade& grade) {
   report.extra["run"] = std::move(grade.run);
 }
 
+// Grades the primary and the alternatives, tries the join retry, keeps one.
+void grade_candidates(const GradeContext& ctx, const Extraction& ex, const GradeOptions& options,
+                      Report& report) {
+  std::vector<CandidateGrade> grades;
+  std::vector<int> order = candidates_to_grade(ex, report.language);
+  for (int index : order) grades.push_back(grade_files(ctx, layout_candidate(ctx.task, ex, index)));
+  try_join(ctx, ex, order[0], grades[0], report.joined);
+  std::size_t kept = 0;
+  for (std::size_t i = 1; options.pick_best && i < grades.size(); ++i) {
+    if (grades[i].weighted() > grades[kept].weighted()) kept = i;
+  }
+  for (const auto& g : grades) {
+    if (g.verdict != grades[0].verdict || g.weighted() != grades[0].weighted())
+      report.extraction_sensitive = true;
+  }
+  report.graded = order;
+  report.kept = order[kept];
+  fill_from(report, grades[kept]);
+}
+
+
 }  // namespace
 
 Grader::Grader(std::shared_ptr<Sandbox> sandbox) : sandbox_(std::move(sandbox)) {}
@@ -80,7 +110,8 @@ Report Grader::grade(const Task& task, const std::string& answer, const GradeOpt
   report.extraction_reason = ex.reason;
   auto profile = load_runtime_profile(task.runtime, task.dir.parent_path());
   report.environment = environment_json(task, profile ? &*profile : nullptr);
-  if (!ex.primary) {
+  const bool judge_prose = task.raw.value("no_code", std::string()) == "check";
+  if (!ex.primary && !judge_prose) {
     report.verdict = Verdict::kNoCode;
     report.verdict_detail = ex.reason;
   } else if (!profile) {
@@ -90,21 +121,13 @@ Report Grader::grade(const Task& task, const std::string& answer, const GradeOpt
     TimeLimits limits = time_limits(task, *sandbox_, *profile);
     report.environment["time_limits"] = limits.calibration;
     GradeContext ctx{task, *sandbox_, *profile, limits.per_test_ms, answer, options.retry_timeouts};
-    std::vector<CandidateGrade> grades;
-    std::vector<int> order = candidates_to_grade(ex, report.language);
-    for (int index : order) grades.push_back(grade_files(ctx, layout_candidate(task, ex, index)));
-    try_join(ctx, ex, order[0], grades[0], report.joined);
-    std::size_t kept = 0;
-    for (std::size_t i = 1; options.pick_best && i < grades.size(); ++i) {
-      if (grades[i].weighted() > grades[kept].weighted()) kept = i;
+    if (!ex.primary) {
+      CandidateGrade prose = grade_prose_only(ctx);
+      fill_from(report, prose);
+      report.extraction_reason = ex.reason + "; prose judged";
+    } else {
+      grade_candidates(ctx, ex, options, report);
     }
-    for (const auto& g : grades) {
-      if (g.verdict != grades[0].verdict || g.weighted() != grades[0].weighted())
-        report.extraction_sensitive = true;
-    }
-    report.graded = order;
-    report.kept = order[kept];
-    fill_from(report, grades[kept]);
   }
   compute_scores(report);
   report.grade_seconds =

@@ -43,6 +43,11 @@ Result<RuntimeProfile> load_runtime_profile(const std::string& name,
         return Error{"runtime " + name + ": " + mount.source + " is missing (run `make deps`)"};
       p.mounts.push_back(std::move(mount));
     }
+    for (const auto& required : j.value("requires", std::vector<std::string>{})) {
+      std::string path = expand(required, graders_dir);
+      if (!std::filesystem::exists(path))
+        return Error{"runtime " + name + ": " + path + " is missing (run `make deps`)"};
+    }
     p.memory_headroom_mb = j.value("memory_headroom_mb", 0);
     p.max_processes = j.value("max_processes", 64);
     p.seccomp_allow = j.value("seccomp_allow", std::vector<std::string>{});
