@@ -40,8 +40,8 @@ bool has_code_punctuation(std::string_view t) {
        {" = ", "==", "=>", "{", "}", "&&", "||", "();"}) {
     if (t.find(mark) != std::string_view::npos) return true;
   }
-  for (size_t i = 1; i < t.size();
-       ++i) {  // a call: identifier directly before "("
+  // A call: an identifier directly before "(".
+  for (size_t i = 1; i < t.size(); ++i) {
     if (t[i] == '(' && is_identifier_char(t[i - 1])) return true;
   }
   return false;
