@@ -24,7 +24,7 @@ test: build
 	$(GRADEBOX) selftest
 
 ## deps: system packages (apt-get, skipped when installed) and the sandbox's runtimes
-deps: .deps/apt .deps/node
+deps: .deps/apt .deps/node .deps/go
 
 .deps/apt: Makefile
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -37,6 +37,12 @@ deps: .deps/apt .deps/node
 # node (on PATH) may come from Debian or NodeSource: only a missing one is installed.
 .deps/node: graders/_node/package-lock.json .deps/apt
 	cd graders/_node && npm ci --no-audit --no-fund --loglevel=error
+	@mkdir -p .deps && touch $@
+
+# Go answers compile against driver archives built once here (the sandbox
+# mounts them read-only): a warm, unpoisonable cache.
+.deps/go: graders/_go/warm_cache.sh $(wildcard graders/_go/harness/*.go) $(shell find graders/_go/gopath -name '*.go' 2>/dev/null) .deps/apt
+	sh graders/_go/warm_cache.sh
 	@mkdir -p .deps && touch $@
 
 build: deps
