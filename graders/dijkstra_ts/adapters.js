@@ -84,6 +84,7 @@ function functionAdapters(entry, rep, style, mode) {
   return formsFor(rep, mode, entry.fn.length).map((form) => ({
     label: entry.name + '(' + form + ') rep=' + rep + ' keys=' + style + ' mode=' + mode,
     entry: entry.name, kind: 'function', rep, style, mode, form,
+    arity: entry.fn.length, argCount: form.split(',').length,
     detectDirection: !!REPS[rep].edgeList,
     setup: (g, keys, fields, wrap) => ({ rep: buildRep(rep, g, style, fields, wrap), n: g.n }),
     setupIsAnswer: false,
@@ -102,6 +103,7 @@ function classAdapters(c, rep, style, mode) {
         label: 'new ' + c.name + '(' + ctorForm + ').' + method + '(s' + (mode === 'end' ? ',t' : '') + ') rep=' + rep +
           ' keys=' + style + ' mode=' + mode,
         entry: c.name + '.' + method, kind: 'class', rep, style, mode, form: ctorForm,
+        arity: c.cls.prototype[method].length, argCount: mode === 'end' ? 2 : 1,
         detectDirection: !!REPS[rep].edgeList,
         setupIsAnswer: true,
         setup: (g, keys, fields, wrap) => {
@@ -116,6 +118,7 @@ function classAdapters(c, rep, style, mode) {
       out.push({
         label: 'new ' + c.name + '().' + method + '(' + form + ') rep=' + rep + ' keys=' + style + ' mode=' + mode,
         entry: c.name + '.' + method, kind: 'class', rep, style, mode, form,
+        arity: c.cls.prototype[method].length, argCount: form.split(',').length,
         detectDirection: !!REPS[rep].edgeList,
         setupIsAnswer: true,
         setup: (g, keys, fields, wrap) => ({ rep: buildRep(rep, g, style, fields, wrap), n: g.n, inst: new c.cls() }),
@@ -131,7 +134,7 @@ function classAdapters(c, rep, style, mode) {
 function buildWithBuilder(c, g, keys, style, ctor) {
   const inst = ctor === 'n' ? new c.cls(g.n) : new c.cls();
   if (c.vertex) for (const k of keys) inst[c.vertex](k);
-  for (const [u, v, w] of g.edges) inst[c.builder](keys[u], keys[v], w);
+  for (let i = 0; i < g.m; i++) inst[c.builder](keys[g.U[i]], keys[g.V[i]], g.W[i]);
   return inst;
 }
 
@@ -139,15 +142,16 @@ function buildWithBuilder(c, g, keys, style, ctor) {
 function builderAdapters(c, entries, style, mode) {
   const out = [];
   const solvers = entries.classes.filter((k) => !k.builder);
-  const queries = c.methods.map((m) => ({ name: c.name + '#' + m, call: (inst, args) => inst[m](...args) }))
-    .concat(entries.functions.map((f) => ({ name: f.name + '(graph,...)', call: (inst, args) => f.fn.apply(f.thisArg, [inst, ...args]) })))
+  const queries = c.methods.map((m) => ({ name: c.name + '#' + m, arity: c.cls.prototype[m].length, call: (inst, args) => inst[m](...args) }))
+    .concat(entries.functions.map((f) => ({ name: f.name + '(graph,...)', arity: f.fn.length - 1, call: (inst, args) => f.fn.apply(f.thisArg, [inst, ...args]) })))
     .concat(...solvers.map((k) => k.methods.map((m) => ({
-      name: 'new ' + k.name + '(graph).' + m, call: (inst, args) => new k.cls(inst)[m](...args) }))));
+      name: 'new ' + k.name + '(graph).' + m, arity: k.cls.prototype[m].length, call: (inst, args) => new k.cls(inst)[m](...args) }))));
   for (const q of queries) {
     for (const ctor of style === 'num' ? ['', 'n'] : ['']) {
       out.push({
         label: 'new ' + c.name + '(' + ctor + ') +' + c.builder + ' ' + q.name + ' keys=' + style + ' mode=' + mode,
         entry: q.name, kind: 'builder', rep: 'builder', style, mode, form: ctor,
+        arity: q.arity, argCount: mode === 'end' ? 2 : 1,
         detectDirection: true, builderClass: c.name,
         setupIsAnswer: true,
         setup: (g, keys) => ({ inst: buildWithBuilder(c, g, keys, style, ctor) }),

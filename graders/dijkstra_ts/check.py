@@ -87,12 +87,22 @@ def is_num(x):
 
 
 class Graph:
-    def __init__(self, n, edges, source, directed):
-        self.n, self.source, self.directed = n, source, directed
-        self.weights = {}
-        for u, v, w in edges:
-            for a, b in ([(u, v)] if directed else [(u, v), (v, u)]):
-                self.weights.setdefault((a, b), set()).add(w)
+    """The test's graph; edges are generated/indexed only when a path is checked."""
+
+    def __init__(self, inp, directed):
+        self.inp, self.directed = inp, directed
+        self.n = inp["generate"]["n"] if "generate" in inp else inp["n"]
+        self.source = inp["source"]
+        self._weights = None
+
+    def weights(self):
+        if self._weights is None:
+            n, edges, _ = graph_of(self.inp)
+            self._weights = {}
+            for u, v, w in edges:
+                for a, b in ([(u, v)] if self.directed else [(u, v), (v, u)]):
+                    self._weights.setdefault((a, b), set()).add(w)
+        return self._weights
 
     def path_length(self, path):
         """Total weight of a path that follows real edges, else None."""
@@ -100,7 +110,7 @@ class Graph:
             return None
         total = 0
         for a, b in zip(path, path[1:]):
-            ws = self.weights.get((a, b))
+            ws = self.weights().get((a, b))
             if not ws:
                 return None
             total += min(ws)
@@ -236,19 +246,21 @@ def judge_test(test, obs, shape):
         return "pass", ""
     if status in FAILED_RUN:
         return FAILED_RUN[status], str(obs.get("message", status))[:300]
+    if status == "error" and obs.get("harness_refused"):
+        return "fail", "the answer's representation cannot hold this graph: " + str(obs.get("message", ""))[:200]
     if status == "error":
         line = f" (line {obs['line']})" if "line" in obs else ""
         return "error", f"{obs.get('error_type', 'Error')}: {obs.get('message', '')}{line}"[:400]
     if status != "ok" or not isinstance(obs.get("value"), dict):
         return "fail", f"unusable result ({status}): {str(obs.get('message', ''))[:200]}"
-    n, edges, source = graph_of(test["input"])
-    graph = Graph(n, edges, source, shape.get("directed", True))
+    graph = Graph(test["input"], shape.get("directed", True))
     if cat == "path-consistency":
         return judge_paths(test, obs["value"], shape, graph)
     verdict = judge_distances(test, obs["value"], shape, graph)
     limit = test["input"].get("time_limit_ms")
-    if verdict[0] == "pass" and limit and is_num(obs.get("time_ms")) and obs["time_ms"] > limit:
-        return "timeout", f"{obs['time_ms']} ms > {limit} ms"
+    used = obs.get("cpu_ms", obs.get("time_ms"))
+    if verdict[0] == "pass" and limit and is_num(used) and used > limit:
+        return "timeout", f"{used} ms of CPU > {limit} ms"
     return verdict
 
 

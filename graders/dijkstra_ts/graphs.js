@@ -13,31 +13,47 @@ function lcg(seed) {
 }
 
 /**
+ * Graphs inside the harness: {n, source, m, U, V, W} with edge i going
+ * U[i] -> V[i] at weight W[i] (typed arrays: the large test has 200,000).
+ */
+function fromEdges(n, edges, source) {
+  const m = edges.length;
+  const g = { n, source, m, U: new Int32Array(m), V: new Int32Array(m), W: new Float64Array(m) };
+  for (let i = 0; i < m; i++) { g.U[i] = edges[i][0]; g.V[i] = edges[i][1]; g.W[i] = edges[i][2]; }
+  return g;
+}
+
+/**
  * A random graph every node of which is reachable from the source: a random
- * recursive tree plus random extra edges, labels shuffled. Returns edges and
- * the source (the tree's root).
+ * recursive tree plus random extra edges, labels shuffled; the source is the
+ * tree's root. check.py's generate() makes the same graph.
  */
 function generate({ n, m, seed, max_weight: maxWeight = 100 }) {
   const r = lcg(seed);
-  const perm = new Array(n);
+  const perm = new Int32Array(n);
   for (let i = 0; i < n; i++) perm[i] = i;
   for (let i = n - 1; i > 0; i--) {
     const j = r() % (i + 1);
     const t = perm[i]; perm[i] = perm[j]; perm[j] = t;
   }
-  const edges = new Array(m);
-  for (let i = 1; i < n; i++) edges[i - 1] = [perm[r() % i], perm[i], 1 + (r() % maxWeight)];
-  for (let k = n - 1; k < m; k++) edges[k] = [r() % n, r() % n, 1 + (r() % maxWeight)];
-  return { n, edges, source: perm[0] };
+  const g = { n, source: perm[0], m, U: new Int32Array(m), V: new Int32Array(m), W: new Float64Array(m) };
+  for (let i = 1; i < n; i++) {
+    g.U[i - 1] = perm[r() % i]; g.V[i - 1] = perm[i]; g.W[i - 1] = 1 + (r() % maxWeight);
+  }
+  for (let k = n - 1; k < m; k++) {
+    g.U[k] = r() % n; g.V[k] = r() % n; g.W[k] = 1 + (r() % maxWeight);
+  }
+  return g;
 }
 
 /** The test's graph: explicit, or generated from a seed. */
 function graphOf(input) {
   if (input.generate) {
     const g = generate(input.generate);
-    return { n: g.n, edges: g.edges, source: input.source !== undefined ? input.source : g.source };
+    if (input.source !== undefined) g.source = input.source;
+    return g;
   }
-  return { n: input.n, edges: input.edges, source: input.source };
+  return fromEdges(input.n, input.edges, input.source);
 }
 
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -73,61 +89,88 @@ const REPS = {
 };
 
 /**
+ * A function (a, b, c) -> {f1: a, f2: a, ..., g1: b, ...} for the listed
+ * field groups: one object literal shape, so 200,000 of them build fast.
+ * Names come from the alias lists above (identifiers, never answer text).
+ */
+const factories = new Map();
+function objectFactory(groups) {
+  const key = JSON.stringify(groups);
+  if (!factories.has(key)) {
+    const parts = [];
+    groups.forEach((names, i) => names.forEach((k) => parts.push(JSON.stringify(k) + ': a' + i)));
+    factories.set(key, new FunctionCtor('a0', 'a1', 'a2', 'return {' + parts.join(', ') + '};'));
+  }
+  return factories.get(key);
+}
+const FunctionCtor = Function;  // captured before the answer loads
+
+/**
  * Builds representation `rep` of graph `g`. `fields` chooses the property
  * names of neighbour/edge objects: {node: [...], weight: [...], from: [...]}
  * (every listed alias gets the value). `wrap` (probe only) may wrap each
  * object, e.g. in a Proxy that records which fields the answer reads.
  */
-function buildRep(rep, g, style, fields = {}, wrap = (o) => o) {
+function buildRep(rep, g, style, fields = {}, wrap = null) {
   const keys = nodeKeys(g.n, style);
   const info = REPS[rep];
-  const neighbor = (v, w) => {
-    const o = {};
-    for (const k of fields.node || ['node']) o[k] = keys[v];
-    for (const k of fields.weight || ['weight']) o[k] = w;
-    return wrap(o);
-  };
   if (info.edgeList) {
-    return g.edges.map(([u, v, w]) => {
-      if (rep === 'edges-tuples') return [keys[u], keys[v], w];
-      const o = {};
-      for (const k of fields.from || ['from']) o[k] = keys[u];
-      for (const k of fields.node || ['to']) o[k] = keys[v];
-      for (const k of fields.weight || ['weight']) o[k] = w;
-      return wrap(o);
-    });
+    const make = objectFactory([fields.from || ['from'], fields.node || ['to'], fields.weight || ['weight']]);
+    const out = new Array(g.m);
+    for (let i = 0; i < g.m; i++) {
+      const u = g.U[i], v = g.V[i], w = g.W[i];
+      const o = rep === 'edges-tuples' ? [keys[u], keys[v], w] : make(keys[u], keys[v], w);
+      out[i] = wrap && rep !== 'edges-tuples' ? wrap(o) : o;
+    }
+    return out;
   }
   if (rep.startsWith('matrix')) return buildMatrix(g, info.noEdge);
-  const best = info.parallel ? null : cheapestEdges(g);
-  const adj = Array.from({ length: g.n }, () => (rep.endsWith('-map') ? new Map() : rep.endsWith('-rec') ? {} : []));
-  const edges = best || g.edges;
-  for (const [u, v, w] of edges) {
-    const a = adj[u];
-    if (rep.endsWith('-tuples')) a.push([keys[v], w]);
-    else if (rep.endsWith('-objs')) a.push(neighbor(v, w));
-    else if (rep.endsWith('-map')) a.set(keys[v], w);
-    else a[keys[v]] = w;
+  const make = objectFactory([fields.node || ['node'], fields.weight || ['weight']]);
+  const list = info.parallel ? null : cheapestEdges(g);
+  const kind = rep.slice(rep.indexOf('-') + 1);
+  const adj = new Array(g.n);
+  for (let i = 0; i < g.n; i++) adj[i] = kind === 'map' ? new Map() : kind === 'rec' ? {} : [];
+  const count = list ? list.length : g.m;
+  for (let i = 0; i < count; i++) {
+    const j = list ? list[i] : i;
+    const u = g.U[j], v = g.V[j], w = g.W[j];
+    if (kind === 'tuples') adj[u].push([keys[v], w]);
+    else if (kind === 'objs') adj[u].push(wrap ? wrap(make(keys[v], w)) : make(keys[v], w));
+    else if (kind === 'map') adj[u].set(keys[v], w);
+    else adj[u][keys[v]] = w;
   }
   if (rep.startsWith('list')) return adj;
-  if (rep.startsWith('map')) return new Map(adj.map((a, i) => [keys[i], a]));
+  if (rep.startsWith('map')) {
+    const m = new Map();
+    for (let i = 0; i < g.n; i++) m.set(keys[i], adj[i]);
+    return m;
+  }
   const rec = {};
   for (let i = 0; i < g.n; i++) rec[keys[i]] = adj[i];
   return rec;
 }
 
-/** One edge per (u, v): the cheapest, for representations that hold one. */
+/** Indices of one edge per (u, v): the cheapest, for representations that hold one. */
 function cheapestEdges(g) {
   const best = new Map();
-  for (const [u, v, w] of g.edges) {
-    const k = u * g.n + v;
-    if (!best.has(k) || w < best.get(k)[2]) best.set(k, [u, v, w]);
+  for (let i = 0; i < g.m; i++) {
+    const k = g.U[i] * g.n + g.V[i];
+    const b = best.get(k);
+    if (b === undefined || g.W[i] < g.W[b]) best.set(k, i);
   }
   return [...best.values()];
 }
 
+/** Thrown when a representation cannot hold a test's graph (a 50,000² matrix). */
+class RepresentationTooLarge extends Error {}
+const MAX_MATRIX_CELLS = 4e6;
+
 function buildMatrix(g, noEdge) {
+  if (g.n * g.n > MAX_MATRIX_CELLS) {
+    throw new RepresentationTooLarge('an adjacency matrix for ' + g.n + ' nodes needs ' + g.n * g.n + ' cells');
+  }
   const m = Array.from({ length: g.n }, () => new Array(g.n).fill(noEdge));
-  for (const [u, v, w] of cheapestEdges(g)) m[u][v] = w;
+  for (const i of cheapestEdges(g)) m[g.U[i]][g.V[i]] = g.W[i];
   return m;
 }
 
@@ -136,14 +179,13 @@ function buildMatrix(g, noEdge) {
  * with decrease-key bugs still read consistently), and the undirected
  * reading differs from the directed one at C, D and E.
  */
-const PROBE = {
-  n: 6,
-  edges: [[0, 1, 1], [1, 2, 2], [0, 3, 5], [2, 4, 1], [3, 4, 1], [4, 0, 1]],
-  source: 0,
+const PROBE_EDGES = [[0, 1, 1], [1, 2, 2], [0, 3, 5], [2, 4, 1], [3, 4, 1], [4, 0, 1]];
+const PROBE = Object.assign(fromEdges(6, PROBE_EDGES, 0), {
+  edges: PROBE_EDGES,
   expect: { directed: [0, 1, 3, 5, 4, null], undirected: [0, 1, 2, 2, 1, null] },
-};
+});
 
 module.exports = {
-  lcg, generate, graphOf, nodeKeys, buildRep, cheapestEdges, REPS, PROBE,
+  lcg, generate, graphOf, fromEdges, RepresentationTooLarge, nodeKeys, buildRep, cheapestEdges, REPS, PROBE,
   NODE_ALIASES, WEIGHT_ALIASES, FROM_ALIASES,
 };

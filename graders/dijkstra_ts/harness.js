@@ -92,7 +92,7 @@ async function main() {
     return;
   }
   const { t: _kind, ...load } = run.load;
-  report.timings = { tsc_ms: tsc.time_ms, transpile_ms: emitMs, tests_ms: runMs, harness_ms: msSince(started) };
+  report.timings = { tsc_ms: tsc.time_ms, transpile_ms: emitMs, run_ms: runMs, runner: run.phases, harness_ms: msSince(started) };
   if (run.notes.length) report.runner_notes = run.notes.slice(0, 10);
   if (load.probe) { report.probe = load.probe; delete load.probe; }
   if (load.shape) report.shape = load.shape;

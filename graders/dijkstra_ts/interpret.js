@@ -7,7 +7,7 @@
 // is acceptable. Only own data properties are read, so no answer code
 // (getters, toString, Proxy traps) runs here.
 
-const { P, ABSENT, ownValue, mapPairs, encodeNumber } = require('./dijkstra_plain');
+const { P, ABSENT, ownValue, encodeNumber } = require('./dijkstra_plain');
 
 const DIST_FIELDS = ['distances', 'dist', 'distance', 'dists', 'shortestDistances', 'costs', 'cost', 'd',
   'minDistances', 'distanceMap', 'distTo', 'distanceTo', 'result', 'shortest'];
@@ -34,17 +34,6 @@ function arrayItems(a) {
   return out;
 }
 
-/** [stringKey, value] pairs of a node-keyed container, or null. */
-function pairsOf(c) {
-  if (!isObj(c)) return null;
-  if (P.isMap(c)) {
-    return mapPairs(c).filter((p) => isKey(p[0])).map((p) => [P.String(p[0]), p[1]]);
-  }
-  if (P.isArray(c)) return arrayItems(c).map((v, i) => [P.String(i), v]);
-  if (P.isSet(c)) return null;
-  return P.keys(c).map((k) => [k, ownValue(c, k)]);
-}
-
 function firstField(obj, names) {
   for (const f of names) {
     const v = ownValue(obj, f);
@@ -55,12 +44,24 @@ function firstField(obj, names) {
 
 /** Node-indexed values of a container; ABSENT where a node has no entry. */
 function perNode(container, idx, n) {
+  if (!isObj(container) || P.isSet(container)) return null;
   const out = new Array(n).fill(ABSENT);
-  const pairs = pairsOf(container);
-  if (!pairs) return null;
-  for (const [k, v] of pairs) {
+  const put = (k, v) => {
     const i = idx.get(k);
     if (i !== undefined && out[i] === ABSENT) out[i] = v;
+  };
+  if (P.isMap(container)) {
+    const it = P.mapEntries(container);
+    for (let r = P.mapIterNext(it); !r.done; r = P.mapIterNext(it)) {
+      const k = r.value[0];
+      if (isKey(k)) put(typeof k === 'string' ? k : P.String(k), r.value[1]);
+    }
+  } else if (P.isArray(container)) {
+    const len = Math.min(ownValue(container, 'length'), n);
+    for (let i = 0; i < len; i++) out[i] = ownValue(container, i);
+  } else {
+    const ks = P.keys(container);
+    for (let j = 0; j < ks.length; j++) put(ks[j], ownValue(container, ks[j]));
   }
   return out;
 }

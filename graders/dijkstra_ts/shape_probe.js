@@ -6,13 +6,13 @@
 // (addEdge) and edge lists are scored as directed and as undirected; the
 // better reading says what the answer's edges mean.
 
-const { PROBE, NODE_ALIASES, WEIGHT_ALIASES, FROM_ALIASES, REPS } = require('./graphs');
+const { PROBE, NODE_ALIASES, WEIGHT_ALIASES, FROM_ALIASES, REPS, fromEdges, nodeKeys } = require('./graphs');
 const { execute } = require('./execute');
 const { snapshot } = require('./dijkstra_plain');
 const { guarded } = require('./dijkstra_loader');
 
 const UNREACHABLE = new Set(['Infinity', 'null', 'undefined', 'absent', 'throw']);
-const PROBE_LIMIT_MS = 250;
+const PROBE_LIMIT_MS = 100;
 const LOG_LIMIT = 40;
 
 /** Distance of a reported path on the probe graph, or null if not a path. */
@@ -53,13 +53,14 @@ function hintText(source, entry) {
 
 /** How well an adapter fits the declared parameter types (higher first). */
 function hintScore(a, h) {
-  if (!h) return 0;
+  const arityFits = a.arity === a.argCount ? 1 : 0;  // declared parameters (before defaults)
+  if (!h) return arityFits;
   const tuple = /\[\s*(string|number|\w+)\s*,\s*number\s*\]/.test(h);
   const family = /\bMap\s*</.test(h) ? 'map' : /Record\s*<|\{\s*\[\s*\w+\s*:\s*(string|number)\s*\]/.test(h) ? 'rec'
     : /\bedges?\b|Edge\[\]|\[\s*number\s*,\s*number\s*,\s*number\s*\]/i.test(h) ? 'edges'
       : /\]\s*\[\s*\]\s*\[\s*\]|Array\s*<\s*Array|\}\s*\[\s*\]\s*\[\s*\]|[A-Z]\w*\[\]\[\]/.test(h) ? 'list'
         : /number\s*\[\s*\]\s*\[\s*\]|matrix/i.test(h) ? 'matrix' : '';
-  let s = 0;
+  let s = arityFits;
   if (family && a.rep.startsWith(family)) s += 2;
   if (/Map\s*<[^<>]*,\s*Map\s*</.test(h) && a.rep === 'map-map') s += 1;
   if (/Record\s*<\s*\w+\s*,\s*Record|\{\s*\[\s*\w+\s*:\s*\w+\s*\]\s*:\s*\{\s*\[/.test(h) && a.rep === 'rec-rec') s += 1;
@@ -89,14 +90,14 @@ function learnedFields(read) {
 function storageKeys(adapter, fields, mapLine) {
   try {
     const full = guarded(() => adapter.setup(PROBE, keysFor(adapter), fields), PROBE_LIMIT_MS).inst;
-    const empty = guarded(() => adapter.setup({ n: PROBE.n, edges: [], source: 0 }, keysFor(adapter), fields), PROBE_LIMIT_MS).inst;
+    const empty = guarded(() => adapter.setup(fromEdges(PROBE.n, [], 0), keysFor(adapter), fields), PROBE_LIMIT_MS).inst;
     const keys = Object.getOwnPropertyNames(full).filter((k) => snapshot(full[k]) !== snapshot(empty[k]));
     return keys.length ? keys : null;
   } catch (_) {
     return null;
   }
 }
-const keysFor = (a) => require('./graphs').nodeKeys(PROBE.n, a.style);
+const keysFor = (a) => nodeKeys(PROBE.n, a.style);
 
 async function tryAdapter(a, mapLine) {
   const all = { node: NODE_ALIASES, weight: WEIGHT_ALIASES, from: FROM_ALIASES };
@@ -140,7 +141,8 @@ async function inferShape(adapters, source, mapLine) {
     if (!r.ok) continue;
     const key = [r.score, r.paths ? 1 : 0, a.mode === 'all' ? 1 : 0, -i];
     if (!best || better(key, best.key)) best = { a, r, key };
-    if (r.score === PROBE.n && a.mode === 'all') break;  // consistent: stop probing
+    // Consistent, and called as declared: stop probing.
+    if (r.score === PROBE.n && (a.mode === 'all' || a.arity === a.argCount)) break;
   }
   if (!best || best.r.score < 3) return { chosen: null, log, tried };
   const chosen = Object.assign(best.a, { fields: best.r.fields, directed: best.r.directed, paths: best.r.paths, probeScore: best.r.score, shape: best.r.shape });

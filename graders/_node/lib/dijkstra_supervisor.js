@@ -11,6 +11,7 @@
 const { spawn } = require('child_process');
 
 const CAP_OUTPUT = 64 * 1024;
+const MAX_BACKSTOP_MS = 30000;  // whatever the runner asks for
 
 /** Forwards a child's output stream to ours, up to a cap. */
 function forward(stream, sink, state) {
@@ -61,7 +62,7 @@ function runChild({ argv, env, job, pendingIds, graceMs, loadLimitMs }) {
       if (msg.t === 'load' && !state.load) { state.load = msg; clearTimeout(timer); return; }
       if (msg.t === 'begin' && pendingIds.has(msg.id) && !state.results.has(msg.id)) {
         state.current = msg.id;
-        return arm((Number(msg.limit_ms) || 2000) + graceMs);
+        return arm(Math.min(Number(msg.backstop_ms) || (Number(msg.limit_ms) || 2000) + graceMs, MAX_BACKSTOP_MS));
       }
       if (msg.t === 'test' && pendingIds.has(msg.id)) {
         if (state.results.has(msg.id)) state.forged.add(msg.id);
@@ -92,10 +93,12 @@ async function supervise({ argv, env, job, graceMs = 1500, loadLimitMs = 15000, 
   const notes = [];
   let load = null;
   let restarts = 0;
+  let phases = null;
   for (;;) {
     const pendingIds = new Set(job.tests.filter((t) => !results.has(t.id)).map((t) => t.id));
     if (!pendingIds.size && load) break;
     const r = await runChild({ argv, env, job, pendingIds, graceMs, loadLimitMs });
+    if (r.ended && r.ended.phases) phases = r.ended.phases;
     notes.push(...r.notes);
     if (r.fatal) notes.push('runner error: ' + r.fatal);
     if (!load) load = r.load;
@@ -114,7 +117,7 @@ async function supervise({ argv, env, job, graceMs = 1500, loadLimitMs = 15000, 
     }
     notes.push('runner restarted after exit ' + JSON.stringify(r.exit) + (r.current ? ' in ' + r.current : ''));
   }
-  return { load, results, notes, restarts };
+  return { load, results, notes, restarts, phases };
 }
 
 module.exports = { supervise, deathStatus };

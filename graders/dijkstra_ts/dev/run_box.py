@@ -45,7 +45,7 @@ def make_box(answer_text, only):
     tests = json.load(open(os.path.join(TASK_DIR, task["tests"])))["tests"]
     if only:
         tests = [t for t in tests if t["category"] in only]
-    stripped = [{"id": t["id"], "category": t["category"], "input": t["input"], "time_limit_ms": 2000} for t in tests]
+    stripped = [{"id": t["id"], "category": t["category"], "input": t["input"], "time_limit_ms": 1000} for t in tests]
     inputs = {"answer": os.path.join(box, "answer", "answer.ts"), "files": [], "tests": stripped, "options": {}}
     with open(os.path.join(box, "inputs.json"), "w") as f:
         json.dump(inputs, f)
