@@ -41,9 +41,10 @@ LIMIT_STATUS = {"cpu": "timeout", "wall": "timeout", "memory": "memory", "output
 
 # ---- values ---------------------------------------------------------------
 
-def same(value, expected):
-    """Deep equality of an encoded console argument with plain JSON `expected`,
-    JSON types strict (true is not 1, "1" is not 1)."""
+def same(value, expected, encoded=True):
+    """Deep equality of `value` with plain JSON `expected`, JSON types strict
+    (true is not 1, "1" is not 1). `encoded`: value is a serialized console
+    argument, whose plain objects with an own "$gb" key arrive escaped."""
     if isinstance(expected, bool) or expected is None:
         return value is expected
     if isinstance(expected, (int, float)):
@@ -52,14 +53,14 @@ def same(value, expected):
         return isinstance(value, str) and value == expected
     if isinstance(expected, list):
         return (isinstance(value, list) and len(value) == len(expected)
-                and all(same(v, e) for v, e in zip(value, expected)))
-    if isinstance(expected, dict):
-        if isinstance(value, dict) and value.get("$gb") == "object":
-            value = value.get("entries")
-        if not isinstance(value, dict) or "$gb" in value or set(value) != set(expected):
-            return False
-        return all(same(value[k], expected[k]) for k in expected)
-    return False
+                and all(same(v, e, encoded) for v, e in zip(value, expected)))
+    if not isinstance(expected, dict) or not isinstance(value, dict):
+        return False
+    if encoded and "$gb" in value:
+        if value.get("$gb") != "object" or not isinstance(value.get("entries"), dict):
+            return False  # a tagged non-plain value (instance, error, ...)
+        value = value["entries"]
+    return set(value) == set(expected) and all(same(value[k], expected[k], encoded) for k in expected)
 
 
 def json_inside(text, expected):
@@ -70,7 +71,7 @@ def json_inside(text, expected):
             value, _ = decoder.raw_decode(text, match.start())
         except ValueError:
             continue
-        if same(value, expected):
+        if same(value, expected, encoded=False):
             return True
     return False
 
