@@ -67,7 +67,8 @@ async function main() {
     emit({ event: 'done' });
     return;
   }
-  emit({ event: 'load', ok: true, entry: 'fetch', report: { module: loaded.answer.kind, imports: loaded.specifiers.slice(0, 20) } });
+  const imports = loaded.specifiers.slice(0, 20).map((name) => name.slice(0, 200));
+  emit({ event: 'load', ok: true, entry: 'fetch', report: { module: loaded.answer.kind, imports } });
   process.on('unhandledRejection', (reason, promise) => {
     if (ScenarioRun.current) ScenarioRun.current.onUnhandledRejection(reason, promise);
   });

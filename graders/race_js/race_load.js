@@ -73,7 +73,7 @@ function describeCompileError(error) {
   const stack = typeof error.stack === 'string' ? error.stack : '';
   const line = /^[^\n]*:(\d+)\n/.exec(stack);
   const text = `${error.name || 'SyntaxError'}: ${error.message}`;
-  return line ? `${text} (line ${line[1]})` : text;
+  return (line ? `${text} (line ${line[1]})` : text).slice(0, 2000);
 }
 
 // The CommonJS form: the wrapper shares the first line so line numbers match.
