@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <utility>
 
 #include "gradebox/extract.h"
 #include "text_util.h"
@@ -16,6 +17,7 @@ namespace {
 constexpr double kMaxProseShare = 0.05;
 constexpr size_t kMinProseWords = 5;
 constexpr size_t kMinShortSentenceWords = 3;
+constexpr size_t kMinProseWordsAroundCode = 8;
 
 bool starts_with_code_keyword(std::string_view t) {
   static constexpr std::array<std::string_view, 28> kKeywords = {
@@ -118,18 +120,8 @@ class CommentTracker {
   bool in_block_comment_ = false;
 };
 
-}  // namespace
-
-bool looks_like_prose(std::string_view line) {
-  std::string_view t = trim(line);
-  if (is_markdown_bullet(t)) return true;
-  for (std::string_view marker : {"- ", "* ", "> ", "+ "})
-    t = strip_prefix(t, marker);
-  if (t.empty() || is_comment(t) || starts_with_code_keyword(t) ||
-      has_code_punctuation(t) || t.find("\"\"\"") != std::string_view::npos ||
-      t.find("'''") != std::string_view::npos) {
-    return false;
-  }
+// (all words, plain words) of a line split on spaces.
+std::pair<size_t, size_t> count_words(std::string_view t) {
   size_t words = 0;
   size_t plain = 0;
   size_t pos = 0;
@@ -142,6 +134,26 @@ bool looks_like_prose(std::string_view line) {
     }
     pos = end + 1;
   }
+  return {words, plain};
+}
+
+}  // namespace
+
+bool looks_like_prose(std::string_view line) {
+  std::string_view t = trim(line);
+  if (is_markdown_bullet(t)) return true;
+  for (std::string_view marker : {"- ", "* ", "> ", "+ "})
+    t = strip_prefix(t, marker);
+  if (t.empty() || is_comment(t) || starts_with_code_keyword(t) ||
+      t.find("\"\"\"") != std::string_view::npos ||
+      t.find("'''") != std::string_view::npos) {
+    return false;
+  }
+  auto [words, plain] = count_words(t);
+  // A long sentence stays prose with inline code in it ("model the graph
+  // as a `Map<string, number>`"); code lines rarely hold 8 plain words.
+  if (plain >= kMinProseWordsAroundCode && plain * 5 >= words * 3) return true;
+  if (has_code_punctuation(t)) return false;
   // A short sentence counts when it ends like one: "Here is the code:".
   bool sentence_end =
       std::string_view(".:!?").find(t.back()) != std::string_view::npos;

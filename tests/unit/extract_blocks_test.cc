@@ -371,6 +371,30 @@ Also, `rows` is never closed, which leaks connections, and errors from `Scan` ar
       extract_blocks("I cannot help with that request, sorry.").empty());
 }
 
+TEST(ExtractBlocks, ProseWithInlineCodeIsNotBareCode) {
+  const std::string answer =
+      "Dijkstra's algorithm finds the shortest paths from a source node.\n\n"
+      "1. Set the distance of the source to 0.\n"
+      "2. Relax each outgoing edge of the closest node.\n\n"
+      "With a binary heap this runs in O((V + E) log V). In TypeScript you "
+      "would model the graph as a `Map<string, Array<{ node: string; weight: "
+      "number }>>` and the queue as a small heap class.\n";
+  EXPECT_TRUE(extract_blocks(answer).empty());
+}
+
+TEST(ExtractBlocks, LongStringMessagesStayCode) {
+  const std::string answer =
+      "def flatten(items):\n"
+      "    if not isinstance(items, list):\n"
+      "        raise TypeError(\"flatten expects a list of values and nested "
+      "lists of them\")\n"
+      "    return [x for sub in items for x in (flatten(sub) if "
+      "isinstance(sub, list) else [sub])]\n";
+  auto blocks = extract_blocks(answer);
+  ASSERT_EQ(blocks.size(), 1u);
+  EXPECT_EQ(blocks[0].language_from, "bare");
+}
+
 TEST(ExtractBlocks, EmptyFencesAreSkipped) {
   auto blocks = extract_blocks(
       "```python\n```\n\n```js\n\n\n```\n\n```go\nfunc main() {}\n```\n");
