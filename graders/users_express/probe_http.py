@@ -1,0 +1,160 @@
+"""HTTP client of the users_express prober (trusted, stdlib only).
+
+Talks only to 127.0.0.1:<port> of the sandbox's network namespace, which
+the prober has joined: nothing here can reach another host. Every request
+has a timeout and the whole probe a deadline, so a server that never
+answers, or a handler stuck in a loop, costs seconds, not the run.
+"""
+
+import http.client
+import json
+import socket
+import time
+
+HOST = "127.0.0.1"
+MAX_BODY = 4 * 1024 * 1024
+
+
+class Response:
+    """One request's result: status (None when there was no HTTP answer),
+    parsed JSON (None when the body is not JSON), or the failure."""
+
+    def __init__(self, status=None, body=None, is_json=False, failure=None, ms=0.0):
+        self.status = status
+        self.body = body
+        self.is_json = is_json
+        self.failure = failure  # None, "timeout", "refused", "reset", "bad-response"
+        self.ms = ms
+
+    def describe(self):
+        if self.failure:
+            return f"no answer ({self.failure})"
+        kind = "JSON" if self.is_json else "non-JSON"
+        return f"HTTP {self.status} {kind}"
+
+
+class Client:
+    """Keep-alive GET client with a per-request timeout and a global deadline."""
+
+    def __init__(self, port, deadline, request_timeout):
+        self.port = port
+        self.deadline = deadline
+        self.request_timeout = request_timeout
+        self.conn = None
+        self.requests = 0
+        self.dead = None  # None, "hung" (stopped answering), "down" (refuses connections)
+        self.log = []
+
+    def remaining(self):
+        return self.deadline - time.monotonic()
+
+    def _connection(self, timeout):
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
+        else:
+            self.conn.timeout = timeout
+            if self.conn.sock is not None:
+                self.conn.sock.settimeout(timeout)
+        return self.conn
+
+    def _drop(self):
+        if self.conn is not None:
+            self.conn.close()
+        self.conn = None
+
+    def _once(self, target, timeout):
+        start = time.monotonic()
+        conn = self._connection(timeout)
+        try:
+            conn.request("GET", target, headers={"Accept": "application/json", "Host": f"localhost:{self.port}"})
+            resp = conn.getresponse()
+            raw = resp.read(MAX_BODY + 1)
+            if resp.getheader("connection", "").lower() == "close" or len(raw) > MAX_BODY:
+                self._drop()
+            return _parse(resp.status, raw, (time.monotonic() - start) * 1000)
+        except (socket.timeout, TimeoutError):
+            self._drop()
+            return Response(failure="timeout", ms=(time.monotonic() - start) * 1000)
+        except ConnectionRefusedError:
+            self._drop()
+            return Response(failure="refused")
+        except (ConnectionError, http.client.HTTPException, OSError) as err:
+            self._drop()
+            return Response(failure="reset" if isinstance(err, ConnectionError) else "bad-response")
+
+    def get(self, target, timeout=None):
+        """GET target (path + raw query). A reused keep-alive connection the
+        server closed is retried once on a fresh one."""
+        if self.dead:
+            return Response(failure="timeout" if self.dead == "hung" else "refused")
+        budget = min(timeout or self.request_timeout, max(self.remaining(), 0.05))
+        reused = self.conn is not None
+        self.requests += 1
+        resp = self._once(target, budget)
+        if resp.failure in ("reset", "bad-response") and reused:
+            resp = self._once(target, budget)
+        if len(self.log) < 400:
+            self.log.append([target[:200], resp.status if resp.status else resp.failure, round(resp.ms, 1)])
+        if resp.failure:
+            self._judge_health(resp)
+        return resp
+
+    def _judge_health(self, resp):
+        """After a failure: is the server still there? A blocked event loop
+        means every later request would time out too."""
+        if resp.failure == "refused":
+            self.dead = "down"
+            return
+        probe = self._once("/", min(0.5, max(self.remaining(), 0.05)))
+        if probe.failure == "timeout":
+            self.dead = "hung"
+        elif probe.failure == "refused":
+            self.dead = "down"
+
+    def out_of_time(self):
+        return self.remaining() <= 0
+
+
+def _parse(status, raw, ms):
+    if len(raw) > MAX_BODY:
+        return Response(status=status, body=None, is_json=False, ms=ms)
+    try:
+        return Response(status=status, body=json.loads(raw.decode("utf-8")), is_json=True, ms=ms)
+    except (ValueError, UnicodeDecodeError):
+        return Response(status=status, body=None, is_json=False, ms=ms)
+
+
+def wait_for_port(port, deadline, gone):
+    """Polls until something accepts on the port; False at the deadline or
+    as soon as `gone()` says the sandbox has no process left."""
+    pause = 0.002
+    checks = 0
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((HOST, port), timeout=0.2):
+                return True
+        except OSError:
+            pass
+        checks += 1
+        if checks % 20 == 0 and gone():
+            return False
+        time.sleep(pause)
+        pause = min(pause * 1.5, 0.02)
+    return False
+
+
+def fetch_hints(port):
+    """The harness serves its route hints on port+1. Untrusted: only used to
+    order the routes to try; bounded and filtered."""
+    try:
+        conn = http.client.HTTPConnection(HOST, port, timeout=0.3)
+        conn.request("GET", "/")
+        raw = conn.getresponse().read(16384)
+        conn.close()
+        data = json.loads(raw.decode("utf-8"))
+    except (OSError, ValueError, http.client.HTTPException, UnicodeDecodeError):
+        return []
+    routes = data.get("routes") if isinstance(data, dict) else None
+    if not isinstance(routes, list):
+        return []
+    return [r for r in routes if isinstance(r, str) and r.startswith("/") and len(r) < 100][:20]
