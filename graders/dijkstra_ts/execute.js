@@ -9,6 +9,9 @@ const { nodeKeys, RepresentationTooLarge } = require('./graphs');
 const { interpretAll, interpretOne, keyIndex } = require('./interpret');
 
 const nowMs = () => Number(P.hrtime()) / 1e6;
+let afterAnswer = () => {};
+/** Runs after every call into the answer (the runner restores built-ins there). */
+function setAfterAnswer(fn) { afterAnswer = fn; }
 const WALL_SLACK = 1.5;
 
 /** A test status for something thrown out of answer code. */
@@ -104,6 +107,7 @@ async function execute(adapter, g, opts) {
     try {
       return guarded(fn, remaining());
     } finally {
+      afterAnswer();
       if (isAnswer) {
         answerMs += nowMs() - t;
         const d = P.cpuUsage(c);
@@ -151,4 +155,4 @@ function snapshotOrNote(v) {
 
 const round = (x) => Math.round(x * 100) / 100;
 
-module.exports = { execute, statusOf, nowMs };
+module.exports = { execute, statusOf, nowMs, setAfterAnswer };

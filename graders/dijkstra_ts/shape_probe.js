@@ -13,6 +13,7 @@ const { guarded } = require('./dijkstra_loader');
 
 const UNREACHABLE = new Set(['Infinity', 'null', 'undefined', 'absent', 'throw']);
 const PROBE_LIMIT_MS = 100;
+const MAX_PROBE_TIMEOUTS = 5;  // an answer that hangs on every reading: stop early
 const LOG_LIMIT = 40;
 
 /** Distance of a reported path on the probe graph, or null if not a path. */
@@ -104,12 +105,15 @@ async function tryAdapter(a, mapLine) {
   const rec = REPS[a.rep] && REPS[a.rep].objects ? fieldRecorder() : null;
   const r = await execute(a, PROBE, { fields: rec ? all : undefined, wrap: rec ? rec.wrap : undefined, limitMs: PROBE_LIMIT_MS, mapLine });
   if (r.status !== 'ok') {
-    return { ok: false, note: r.status + (r.message ? ': ' + r.error_type + ': ' + r.message : '') };
+    return { ok: false, timeout: r.status === 'timeout', note: r.status + (r.message ? ': ' + r.error_type + ': ' + r.message : '') };
   }
   const directed = score(r.value, true);
   const undirected = a.detectDirection ? score(r.value, false) : -1;
   return {
     ok: true,
+    // entries that read as a distance ('throw' does not)
+    wellFormed: r.value.dist.some((d) => typeof d === 'number')
+      ? r.value.dist.filter((d) => typeof d === 'number' || (UNREACHABLE.has(d) && d !== 'throw')).length : 0,
     score: Math.max(directed, undirected),
     directed: undirected > directed ? false : true,
     fields: rec ? learnedFields(rec.read) : undefined,
@@ -131,23 +135,38 @@ async function inferShape(adapters, source, mapLine) {
   }).sort((x, y) => y.h - x.h || x.i - y.i);
   const log = [];
   let best = null;
+  let firstTimeout = null;
   let tried = 0;
+  let timeouts = 0;
   for (const { a, i } of ranked) {
+    if (timeouts >= MAX_PROBE_TIMEOUTS && !(best && acceptable(best.r))) break;
     tried++;
     const r = await tryAdapter(a, mapLine);
+    if (r.timeout) timeouts++;
+    if (r.timeout && !firstTimeout) firstTimeout = a;
     if (log.length < LOG_LIMIT) {
       log.push({ adapter: a.label, result: r.ok ? 'score ' + r.score + '/' + PROBE.n + (a.detectDirection ? (r.directed ? ' directed' : ' undirected') : '') + ' ' + r.shape + ' ' + JSON.stringify(r.dist) : r.note });
     }
     if (!r.ok) continue;
-    const key = [r.score, r.paths ? 1 : 0, a.mode === 'all' ? 1 : 0, -i];
+    const key = [r.score, r.wellFormed, r.paths ? 1 : 0, a.mode === 'all' ? 1 : 0, -i];
     if (!best || better(key, best.key)) best = { a, r, key };
     // Consistent, and called as declared: stop probing.
     if (r.score === PROBE.n && (a.mode === 'all' || a.arity === a.argCount)) break;
   }
-  if (!best || best.r.score < 3) return { chosen: null, log, tried };
+  // Consistent (score), or at least a distance per node (a wrong answer is
+  // graded, not unsupported); failing both, an adapter that hung is graded
+  // (its tests time out). Otherwise the shape is unknown.
+  if (!best || !acceptable(best.r)) {
+    if (!firstTimeout) return { chosen: null, log, tried };
+    return { chosen: Object.assign(firstTimeout, { directed: true, paths: false, probeScore: 0, shape: 'hung on the probe graph' }), log, tried };
+  }
   const chosen = Object.assign(best.a, { fields: best.r.fields, directed: best.r.directed, paths: best.r.paths, probeScore: best.r.score, shape: best.r.shape });
   if (chosen.kind === 'builder') chosen.storageKeys = storageKeys(chosen, chosen.fields, mapLine);
   return { chosen, log, tried };
+}
+
+function acceptable(r) {
+  return r.score >= 3 || r.wellFormed === PROBE.n;
 }
 
 function better(a, b) {

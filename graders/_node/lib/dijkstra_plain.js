@@ -204,7 +204,45 @@ function firstDifference(a, b) {
   return 'before: ...' + a.slice(from, i + 40) + '... after: ...' + b.slice(from, i + 40) + '...';
 }
 
+/**
+ * Records the built-ins the harness relies on and returns restore(), which
+ * puts back any the answer replaced (and removes what it added to
+ * Object.prototype, e.g. a toJSON). Additions elsewhere, like a helper on
+ * Array.prototype, are left alone: honest answers do that.
+ */
+function builtinGuard() {
+  const owners = [Object, Object.prototype, Array, Array.prototype, Map.prototype, Set.prototype, JSON, Number,
+    Number.prototype, String, String.prototype, Function.prototype, Reflect, Math, Promise, Promise.prototype,
+    Symbol, Error, Error.prototype, globalThis];
+  const saved = owners.map((o) => {
+    const names = Reflect.ownKeys(o);
+    return { o, names, descs: names.map((k) => Reflect.getOwnPropertyDescriptor(o, k)) };
+  });
+  const objectProtoKeys = new Set(Reflect.ownKeys(Object.prototype));
+  const ownKeys = Reflect.ownKeys;
+  const getDesc = Reflect.getOwnPropertyDescriptor;
+  const define = Reflect.defineProperty;
+  const del = Reflect.deleteProperty;
+  return function restore() {
+    let changed = 0;
+    for (let i = 0; i < saved.length; i++) {
+      const { o, names, descs } = saved[i];
+      for (let j = 0; j < names.length; j++) {
+        const now = getDesc(o, names[j]);
+        const was = descs[j];
+        if (!now || now.value !== was.value || now.get !== was.get || now.set !== was.set) {
+          if (define(o, names[j], was)) changed++;
+        }
+      }
+    }
+    const keys = ownKeys(Object.prototype);
+    for (let i = 0; i < keys.length; i++) if (!objectProtoKeys.has(keys[i]) && del(Object.prototype, keys[i])) changed++;
+    return changed;
+  };
+}
+
 module.exports = {
+  builtinGuard,
   P, ABSENT, ownValue, mapPairs, setValues, isPlainObject, stringify, writeLine,
   tagOf, encodeNumber, snapshot, sha256, firstDifference,
 };
