@@ -29,19 +29,26 @@ double read_cpu_seconds(int fd, CpuUsageFormat format) {
 
 class Supervisor {
  public:
-  Supervisor(const LaunchConfig& c, const Supervised& w) : c_(c), w_(w) {}
+  Supervisor(const LaunchConfig& c, const Supervised& w)
+      : c_(c),
+        w_(w),
+        listener_fd_(w.listener_fd),
+        cpus_(std::max(1L, sysconf(_SC_NPROCESSORS_ONLN))) {}
 
   InitReport run() {
     while (!program_done_) {
       struct pollfd fds[3] = {{w_.signal_fd, POLLIN, 0},
                               {kStatusFd, 0, 0},
-                              {w_.listener_fd, POLLIN, 0}};
+                              {listener_fd_, POLLIN, 0}};
       int ready = poll(fds, 3, next_timeout_ms());
       if (ready > 0 && (fds[1].revents & (POLLERR | POLLHUP))) {
         kill(-1, SIGKILL);  // gradebox is gone: nobody to report to
         _exit(1);
       }
       if (ready > 0 && (fds[2].revents & POLLIN)) handle_violation();
+      // POLLHUP: no process uses the filter any more; stop watching it.
+      if (ready > 0 && (fds[2].revents & (POLLHUP | POLLERR)))
+        listener_fd_ = -1;
       if (ready > 0 && (fds[0].revents & POLLIN)) read_signals();
       check_limits();
       reap();
@@ -57,8 +64,7 @@ class Supervisor {
     if (w_.cpu_usage_fd >= 0) {
       // The tree cannot burn more CPU than this before the next look.
       double cpu_left = c_.cpu_seconds - cpu_seconds();
-      long cpus = std::max(1L, sysconf(_SC_NPROCESSORS_ONLN));
-      left = std::min(left, cpu_left / static_cast<double>(cpus));
+      left = std::min(left, cpu_left / static_cast<double>(cpus_));
     }
     return std::max(5, static_cast<int>(left * 1000) + 1);
   }
@@ -78,7 +84,7 @@ class Supervisor {
   // first violation is the one reported.
   void handle_violation() {
     int pid = 0, number = 0;
-    if (!receive_violation(w_.listener_fd, pid, number)) return;
+    if (!receive_violation(listener_fd_, pid, number)) return;
     if (report_.violation.empty()) report_.violation = syscall_name(number);
     if (pid == w_.program) program_violated_ = true;
     kill(pid, SIGKILL);
@@ -97,14 +103,18 @@ class Supervisor {
     kill(-1, SIGKILL);
   }
 
+  // One waitid(P_ALL) loop reaps orphans and the program alike, so the
+  // program's status cannot be taken by the orphan reaping.
   void reap() {
-    siginfo_t info = {};
-    if (waitid(P_PID, w_.program, &info, WEXITED | WNOHANG) == 0 &&
-        info.si_pid == w_.program) {
-      record_program_end(info);
-      program_done_ = true;
-    }
-    while (waitpid(-1, nullptr, WNOHANG) > 0) {
+    for (;;) {
+      siginfo_t info = {};
+      if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG) != 0 || info.si_pid == 0) {
+        return;
+      }
+      if (info.si_pid == w_.program) {
+        record_program_end(info);
+        program_done_ = true;
+      }
     }
   }
 
@@ -124,6 +134,8 @@ class Supervisor {
   const LaunchConfig& c_;
   const Supervised& w_;
   InitReport report_;
+  int listener_fd_;
+  long cpus_;
   bool program_done_ = false;
   bool program_violated_ = false;
 };
