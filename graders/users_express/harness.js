@@ -30,7 +30,9 @@ const inputs = JSON.parse(fs.readFileSync(process.argv[2] || '/box/inputs.json',
 const options = inputs.options || {};
 const PORT = Number(options.port) || 3000;
 const HOST = '127.0.0.1';
-const WORK_DIR = options.work_dir || '/tmp/gb-express';
+// A fresh folder per harness: /tmp is the sandbox's own tmpfs, but the
+// harness also runs outside it during development.
+const WORK_DIR = fs.mkdtempSync(path.join(options.work_dir || '/tmp', 'gb-express-'));
 const LISTEN_GRACE_MS = Number(options.listen_grace_ms) || 150;
 const MAX_ANSWER_ERRORS = 5;
 
@@ -50,8 +52,8 @@ listens.onFirst = (server) => {
 };
 
 // One load of the answer against Express `major` (4, or 5 on retry).
-async function attempt(major) {
-  const layout = layOut(inputs, `${WORK_DIR}-${major}`, major);
+async function attempt(major, typescript = false) {
+  const layout = layOut(inputs, WORK_DIR, `express${major}${typescript ? '-ts' : ''}`, major, typescript);
   const requireFromApp = Module.createRequire(path.join(layout.appDir, 'index.js'));
   const express = requireFromApp('express');
   const tracker = capture.trackExpress(express);
@@ -111,15 +113,24 @@ function listenedApp(run) {
 function finish(run, fields) {
   const errors = [run.express4Error, run.error].filter(Boolean).map(describeError);
   const report = { express: String(run.major), entry: path.relative(run.layout.appDir, run.entry), ...fields.report };
-  emit({ event: 'load', ...fields.load, errors, report, express: report.express, entry: report.entry });
+  if (run.retried) report.retried = run.retried;
+  if (run.layout.stubs.length) report.stubbed_packages = run.layout.stubs;
+  const load = { ...fields.load };
+  if (load.compile_error) load.compile_error = load.compile_error.split(run.layout.appDir + path.sep).join('');
+  emit({ event: 'load', ...load, errors, report, express: report.express, entry: report.entry });
 }
 
 async function main() {
   let run = await attempt(4);
+  if (run.error && !usable(run) && (classifyLoadError(run.error) || {}).compile_error) {
+    // TypeScript laid out as answer.js: transpile every file and try again.
+    const retry = await attempt(4, true);
+    if (!retry.error || usable(retry)) run = { ...retry, retried: 'transpiled as TypeScript' };
+  }
   if (run.error && !classifyLoadError(run.error) && !usable(run)) {
     listens.closeAll();
     const retry = await attempt(5);
-    if (!retry.error || usable(retry)) run = { ...retry, express4Error: run.error };
+    if (!retry.error || usable(retry)) run = { ...retry, express4Error: run.error, retried: 'loads only on Express 5' };
   }
   const special = run.error && !usable(run) ? classifyLoadError(run.error) : null;
   if (special) return finish(run, { load: { ok: false, ...special }, report: {} }), process.exit(0);

@@ -1,12 +1,16 @@
 'use strict';
 // Lays an answer out in a writable directory so it can run like a project:
-//   <root>/app/...          a copy of /box/answer (answers may write data
-//                           files next to themselves; /box is read-only)
-//   <root>/node_modules/*   symlinks to the grader's packages, so ESM
-//                           imports resolve too (ESM ignores NODE_PATH);
-//                           `express` points at express5 for the Express 5 run
-//   <root>/node_modules/<stub>  no-op stand-ins (express_stubs.js)
-// TypeScript files get a transpiled .js sibling (esbuild, CommonJS output).
+//   <work>/node_modules      one symlink to the grader's packages, so ESM
+//                            imports resolve too (ESM ignores NODE_PATH)
+//   <work>/<run>/app/...     a copy of the answer's files (answers may write
+//                            data files next to themselves; /box is read-only)
+//   <work>/<run>/node_modules/express   express 4 or 5 for this run
+//   <work>/<run>/node_modules/<stub>    no-op stand-ins (express_stubs.js),
+//                            only for the stubs the answer names
+// Resolution looks in <run>/node_modules before <work>/node_modules, so the
+// run's own `express` wins. TypeScript gets a transpiled .js sibling
+// (esbuild, CommonJS output). File system calls are few on purpose: each
+// costs a little, and the whole harness is a hot path.
 
 const fs = require('fs');
 const path = require('path');
@@ -26,31 +30,36 @@ function answerRoot(answerPath) {
   return at >= 0 ? answerPath.slice(0, at + marker.length - 1) : path.dirname(answerPath);
 }
 
-function linkPackages(modulesDir, sourceDir, expressMajor) {
-  fs.mkdirSync(modulesDir, { recursive: true });
+function linkPackages(workDir, runModules, sourceDir, expressMajor) {
+  fs.mkdirSync(runModules, { recursive: true });
   if (!sourceDir) return;
-  for (const name of fs.readdirSync(sourceDir)) {
-    if (name.startsWith('.')) continue;
-    let target = path.join(sourceDir, name);
-    if (name === 'express' && expressMajor === 5) target = path.join(sourceDir, 'express5');
-    fs.symlinkSync(target, path.join(modulesDir, name));
-  }
+  const shared = path.join(workDir, 'node_modules');
+  if (!fs.existsSync(shared)) fs.symlinkSync(sourceDir, shared);
+  fs.symlinkSync(path.join(sourceDir, expressMajor === 5 ? 'express5' : 'express'), path.join(runModules, 'express'));
 }
 
-function writeStubs(modulesDir) {
+// Stubs for the packages the answer's sources name and the grader lacks.
+function writeStubs(runModules, sourceDir, sources) {
+  const used = [];
   for (const [name, files] of Object.entries(STUBS)) {
-    const dir = path.join(modulesDir, name);
-    if (fs.existsSync(dir)) continue;  // a real package wins
-    fs.mkdirSync(dir, { recursive: true });
+    if (!sources.some((code) => code.includes(`'${name}`) || code.includes(`"${name}`) || code.includes(`\`${name}`))) continue;
+    if (sourceDir && fs.existsSync(path.join(sourceDir, name))) continue;  // a real package wins
+    const dir = path.join(runModules, name);
+    fs.mkdirSync(dir);
     fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, main: 'index.js' }));
     for (const [file, source] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), source);
+    used.push(name);
   }
+  return used;
 }
 
 // .ts -> .js with esbuild (CommonJS, so extensionless imports resolve);
 // returns the problems, if any, as load errors.
-function transpileTypeScript(appDir, sourceDir) {
-  const tsFiles = listFiles(appDir).filter((f) => /\.(ts|mts|cts)$/.test(f) && !f.endsWith('.d.ts'));
+// With `everything`, .js files too, in place: the retry for TypeScript
+// that was laid out under a .js name (answer.js).
+function transpileTypeScript(appDir, sourceDir, everything) {
+  const pattern = everything ? /\.(ts|mts|cts|js|mjs|cjs)$/ : /\.(ts|mts|cts)$/;
+  const tsFiles = listFiles(appDir).filter((f) => pattern.test(f) && !f.endsWith('.d.ts'));
   if (tsFiles.length === 0) return [];
   let esbuild;
   try {
@@ -61,7 +70,7 @@ function transpileTypeScript(appDir, sourceDir) {
   const errors = [];
   for (const file of tsFiles) {
     const out = file.replace(/\.(ts|mts|cts)$/, '.js');
-    if (fs.existsSync(out)) continue;
+    if (out !== file && fs.existsSync(out)) continue;
     try {
       const code = fs.readFileSync(file, 'utf8');
       const result = esbuild.transformSync(code, { loader: 'ts', format: 'cjs', sourcefile: file, target: 'node20' });
@@ -83,21 +92,35 @@ function listFiles(dir) {
   return out;
 }
 
-// Returns {root, appDir, files (absolute, in the copy), entry mapping fn, errors}.
-function layOut(inputs, root, expressMajor) {
+// Copies the answer's files (inputs.answer + inputs.files) keeping their
+// paths relative to the answer folder; returns the copies' sources.
+function copyAnswer(inputs, source, appDir) {
+  const sources = [];
+  for (const file of [inputs.answer, ...(inputs.files || [])]) {
+    const target = path.join(appDir, path.relative(source, file));
+    if (!target.startsWith(appDir + path.sep)) continue;
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    const code = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(target, code);
+    sources.push(code);
+  }
+  return sources;
+}
+
+// Returns {root, appDir, files (the copies), primary, stubs, errors}.
+function layOut(inputs, workDir, runName, expressMajor, typescriptEverywhere = false) {
   const source = answerRoot(inputs.answer);
+  const root = path.join(workDir, runName);
   const appDir = path.join(root, 'app');
-  const modulesDir = path.join(root, 'node_modules');
-  fs.rmSync(root, { recursive: true, force: true });
-  fs.mkdirSync(appDir, { recursive: true });
-  fs.cpSync(source, appDir, { recursive: true, dereference: true });
   const sourceDir = packagesDir();
-  linkPackages(modulesDir, sourceDir, expressMajor);
-  writeStubs(modulesDir);
-  const errors = transpileTypeScript(appDir, sourceDir);
+  fs.mkdirSync(appDir, { recursive: true });
+  const sources = copyAnswer(inputs, source, appDir);
+  linkPackages(workDir, path.join(root, 'node_modules'), sourceDir, expressMajor);
+  const stubs = writeStubs(path.join(root, 'node_modules'), sourceDir, sources);
+  const errors = transpileTypeScript(appDir, sourceDir, typescriptEverywhere);
   const inCopy = (p) => path.join(appDir, path.relative(source, p)).replace(/\.(ts|mts|cts)$/, '.js');
   const files = [inputs.answer, ...(inputs.files || [])].map(inCopy);
-  return { root, appDir, files, primary: files[0], errors };
+  return { root, appDir, files, primary: files[0], stubs, errors };
 }
 
 module.exports = { layOut, listFiles, packagesDir };
