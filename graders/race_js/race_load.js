@@ -95,8 +95,10 @@ function loadAnswer(filename, importModuleDynamically) {
   let specifiers = specifiersIn(source);
   const answer = { kind: 'cjs', script: null, source, filename };
   try {
+    if (filename.endsWith('.mjs')) throw new SyntaxError('an .mjs file is an ES module');
     answer.script = compileScript(source, filename, importModuleDynamically);
   } catch (scriptError) {
+    if (filename.endsWith('.cjs')) return { ok: false, compile_error: describeCompileError(scriptError) };
     try {
       const module = compileModule(source, filename);
       answer.kind = 'esm';
