@@ -5,8 +5,8 @@
 #include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <sys/stat.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "sandbox_test_support.h"
 
@@ -65,15 +65,23 @@ TEST_F(SandboxIsolationTest, OutsideAddressIsUnreachable) {
 }
 
 TEST_F(SandboxIsolationTest, LoopbackWorksInside) {
-  SandboxOutcome outcome = run_ok(*sandbox_, python_file_spec("loopback_pair.py"));
+  SandboxOutcome outcome =
+      run_ok(*sandbox_, python_file_spec("loopback_pair.py"));
   EXPECT_EQ(outcome.stdout_data, "PING\n") << outcome.stderr_data;
   expect_next_run_works(*sandbox_);
 }
 
 TEST_F(SandboxIsolationTest, GraderFilesAndHomesAreNotVisible) {
-  std::string paths[] = {GRADEBOX_BUILD_DIR, TESTS_DIR, TESTS_DIR "/../graders",
-                         "/work", "/root", "/home", "/etc/shadow",
-                         "/etc/gshadow", "/var", "/sys/fs/cgroup"};
+  std::string paths[] = {GRADEBOX_BUILD_DIR,
+                         TESTS_DIR,
+                         TESTS_DIR "/../graders",
+                         "/work",
+                         "/root",
+                         "/home",
+                         "/etc/shadow",
+                         "/etc/gshadow",
+                         "/var",
+                         "/sys/fs/cgroup"};
   std::string list;
   for (const std::string& path : paths) {
     ASSERT_EQ(access(path.c_str(), F_OK), 0) << path << " missing on the host";
@@ -107,7 +115,8 @@ TEST_F(SandboxIsolationTest, SystemIsReadOnlyAndTmpIsWritable) {
 }
 
 TEST_F(SandboxIsolationTest, KillingTheParentIsRefused) {
-  SandboxOutcome outcome = run_ok(*sandbox_, python_file_spec("kill_parent.py"));
+  SandboxOutcome outcome =
+      run_ok(*sandbox_, python_file_spec("kill_parent.py"));
   EXPECT_EQ(outcome.stdout_data, "refused 1 1\nrefused 1 1\nsurvived 1\n");
   EXPECT_EQ(outcome.exit_code, 0);
   expect_next_run_works(*sandbox_);
@@ -127,7 +136,9 @@ TEST_F(SandboxIsolationTest, StdinDataIsDeliveredThenEof) {
 
 TEST_F(SandboxIsolationTest, ChannelIsSeparateFromStdout) {
   SandboxOutcome outcome = run_ok(
-      *sandbox_, python_spec("import os\nprint('out')\nos.write(3, b'{\"event\": \"done\"}\\n')"));
+      *sandbox_,
+      python_spec(
+          "import os\nprint('out')\nos.write(3, b'{\"event\": \"done\"}\\n')"));
   EXPECT_EQ(outcome.stdout_data, "out\n");
   EXPECT_EQ(outcome.channel_data, "{\"event\": \"done\"}\n");
 }
@@ -159,8 +170,9 @@ TEST_F(SandboxIsolationTest, MissingProgramIsASandboxError) {
   spec.argv = {"/usr/bin/no-such-program"};
   auto outcome = sandbox_->run(spec);
   ASSERT_FALSE(outcome.ok());
-  EXPECT_NE(outcome.error().message.find("execve(/usr/bin/no-such-program): ENOENT"),
-            std::string::npos)
+  EXPECT_NE(
+      outcome.error().message.find("execve(/usr/bin/no-such-program): ENOENT"),
+      std::string::npos)
       << outcome.error().message;
   expect_next_run_works(*sandbox_);
 }

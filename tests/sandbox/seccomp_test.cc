@@ -16,10 +16,11 @@ class SandboxSeccompTest : public ::testing::Test {
   }
   SandboxOutcome run_ctypes(const std::string& call) {
     return run_ok(*sandbox_,
-                  python_spec("import ctypes\nlibc = ctypes.CDLL(None)\n" + call +
-                              "\nprint('not blocked')"));
+                  python_spec("import ctypes\nlibc = ctypes.CDLL(None)\n" +
+                              call + "\nprint('not blocked')"));
   }
-  void expect_violation(const SandboxOutcome& outcome, const std::string& name) {
+  void expect_violation(const SandboxOutcome& outcome,
+                        const std::string& name) {
     EXPECT_EQ(outcome.violation, name);
     EXPECT_FALSE(outcome.exited);
     EXPECT_EQ(outcome.term_signal, SIGSYS);
@@ -34,12 +35,13 @@ TEST_F(SandboxSeccompTest, PtraceIsAViolation) {
 }
 
 TEST_F(SandboxSeccompTest, MountIsAViolation) {
-  expect_violation(run_ctypes("libc.mount(b'none', b'/tmp', b'tmpfs', 0, None)"),
-                   "mount");
+  expect_violation(
+      run_ctypes("libc.mount(b'none', b'/tmp', b'tmpfs', 0, None)"), "mount");
 }
 
 TEST_F(SandboxSeccompTest, UnshareIsAViolation) {
-  expect_violation(run_ctypes("libc.unshare(0x40000000)"), "unshare");  // NEWNET
+  expect_violation(run_ctypes("libc.unshare(0x40000000)"),
+                   "unshare");  // NEWNET
 }
 
 TEST_F(SandboxSeccompTest, CloneWithNamespaceFlagsIsAViolation) {
@@ -54,7 +56,8 @@ TEST_F(SandboxSeccompTest, NewMountApiIsAViolation) {
 
 TEST_F(SandboxSeccompTest, RaisingSigsysItselfIsACrashNotAViolation) {
   SandboxOutcome outcome = run_ok(
-      *sandbox_, python_spec("import os, signal\nos.kill(os.getpid(), signal.SIGSYS)"));
+      *sandbox_,
+      python_spec("import os, signal\nos.kill(os.getpid(), signal.SIGSYS)"));
   EXPECT_EQ(outcome.violation, "");
   EXPECT_FALSE(outcome.exited);
   EXPECT_EQ(outcome.term_signal, SIGSYS);
@@ -62,11 +65,11 @@ TEST_F(SandboxSeccompTest, RaisingSigsysItselfIsACrashNotAViolation) {
 }
 
 TEST_F(SandboxSeccompTest, ViolationInAChildIsReportedAndTheParentGoesOn) {
-  SandboxOutcome outcome = run_ok(
-      *sandbox_,
-      python_spec("import os, ctypes\npid = os.fork()\nif pid == 0:\n"
-                  " ctypes.CDLL(None).ptrace(0, 0, 0, 0)\n os._exit(0)\n"
-                  "print(os.waitpid(pid, 0)[1])"));
+  SandboxOutcome outcome =
+      run_ok(*sandbox_,
+             python_spec("import os, ctypes\npid = os.fork()\nif pid == 0:\n"
+                         " ctypes.CDLL(None).ptrace(0, 0, 0, 0)\n os._exit(0)\n"
+                         "print(os.waitpid(pid, 0)[1])"));
   EXPECT_EQ(outcome.violation, "ptrace");
   EXPECT_EQ(outcome.stdout_data, "9\n");  // the child was killed
   EXPECT_EQ(outcome.exit_code, 0);
@@ -74,14 +77,15 @@ TEST_F(SandboxSeccompTest, ViolationInAChildIsReportedAndTheParentGoesOn) {
 }
 
 TEST_F(SandboxSeccompTest, RuntimeProbesFailSoftly) {
-  SandboxOutcome outcome = run_ok(*sandbox_, python_file_spec("io_uring_probe.py"));
+  SandboxOutcome outcome =
+      run_ok(*sandbox_, python_file_spec("io_uring_probe.py"));
   EXPECT_EQ(outcome.stdout_data, "[38, 38, 97, 7]\n") << outcome.stderr_data;
   EXPECT_EQ(outcome.violation, "");
 }
 
 TEST_F(SandboxSeccompTest, AllowListLiftsADenial) {
-  SandboxSpec spec = python_spec(
-      "import ctypes\nprint(ctypes.CDLL(None).ptrace(0, 0, 0, 0))");
+  SandboxSpec spec =
+      python_spec("import ctypes\nprint(ctypes.CDLL(None).ptrace(0, 0, 0, 0))");
   spec.seccomp_allow = {"ptrace"};
   SandboxOutcome outcome = run_ok(*sandbox_, spec);
   EXPECT_EQ(outcome.violation, "");
