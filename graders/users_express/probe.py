@@ -98,12 +98,14 @@ def main():
     client = Client(port, start + float(options.get("budget_seconds", 8)),
                     float(options.get("request_timeout_seconds", 1.0)))
     reachable = wait_for_port(port, start + float(options.get("start_timeout_seconds", 4)), sandbox_gone)
+    listening = time.monotonic()
     api, why = None, f"nothing listened on 127.0.0.1:{port}"
     hints = []
     if reachable:
         hints = fetch_hints(port + 1)
         api, why = discover_api(client, hints)
     started = time.monotonic()
+    discovery_requests = client.requests
     results = []
     for test in ordered(request.get("tests", [])):
         t0 = time.monotonic()
@@ -114,7 +116,9 @@ def main():
         "reachable": reachable, "route_hints": hints,
         "discovery": api.describe() if api else {"problem": why},
         "server": client.dead or "up", "results": results, "requests": client.requests,
-        "wait_ms": round((started - start) * 1000, 1),
+        "discovery_requests": discovery_requests,
+        "wait_ms": round((listening - start) * 1000, 1),
+        "discovery_ms": round((started - listening) * 1000, 1),
         "elapsed_ms": round((time.monotonic() - start) * 1000, 1), "log": client.log[:200],
     }))
 

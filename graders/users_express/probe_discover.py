@@ -107,7 +107,7 @@ def find_route(client, hints):
         if client.dead or client.out_of_time() or len(tried) >= 16:
             break
         tried.append(route)
-        resp = client.get(route)
+        resp = client.reference(route)
         if resp.status == 200 and resp.is_json:
             path = shape.find_array(resp.body)
             if path is not None and shape.array_at(resp.body, path):
@@ -118,7 +118,7 @@ def find_route(client, hints):
 def find_size_param(client, api):
     k = 2 if api.default_len != 2 else 3
     for name in SIZE_PARAMS:
-        users = api.users_of(client.get(f"{api.route}?{name}={k}"))
+        users = api.users_of(client.reference(api.target(0, None, {name: k})))
         if users is not None and len(users) == k:
             return name
         if client.dead:
@@ -127,28 +127,28 @@ def find_size_param(client, api):
 
 
 def find_page_param(client, api, size):
-    first = api.users_of(client.get(api.target(0, size)))
+    first = api.users_of(client.reference(api.target(0, size)))
     if not first:
         return
     first_ids = api.ids(first)
     for name in PAGE_PARAMS:
-        second = api.users_of(client.get(api.target(0, size, {name: 2})))
+        second = api.users_of(client.reference(api.target(0, size, {name: 2})))
         if second and api.ids(second) != first_ids:
             api.page_param = name
             api.page_base = detect_base(client, api, size, name, first_ids)
             return
     for name in OFFSET_PARAMS:
-        shifted = api.users_of(client.get(api.target(0, size, {name: 1})))
+        shifted = api.users_of(client.reference(api.target(0, size, {name: 1})))
         if shifted and len(first_ids) > 1 and api.ids(shifted)[0] == first_ids[1]:
             api.offset_param = name
             return
 
 
 def detect_base(client, api, size, name, first_ids):
-    one = api.users_of(client.get(api.target(0, size, {name: 1})))
+    one = api.users_of(client.reference(api.target(0, size, {name: 1})))
     if one is not None and api.ids(one) == first_ids:
         return 1
-    zero = api.users_of(client.get(api.target(0, size, {name: 0})))
+    zero = api.users_of(client.reference(api.target(0, size, {name: 0})))
     if zero is not None and api.ids(zero) == first_ids and one:
         api.notes.append(f"{name} counts from 0")
         return 0
@@ -156,13 +156,15 @@ def detect_base(client, api, size, name, first_ids):
     return 1
 
 
-def walk(client, api, size=None, extra=None, max_pages=None):
-    """All users over consecutive pages. Returns (users, pages, problem)."""
+def walk(client, api, size=None, extra=None, max_pages=None, reference=False):
+    """All users over consecutive pages. Returns (users, pages, problem).
+    `reference`: the walk gathers reference data, so answers may be reused."""
+    fetch = client.reference if reference else client.get
     users, pages, previous = [], 0, None
     step = size or api.default_len or 1
     limit = max_pages or min(80, max(4, len(api.users) // max(step, 1) + 4))
     for index in range(limit):
-        resp = client.get(api.target(index, size, extra))
+        resp = fetch(api.target(index, size, extra))
         batch = api.users_of(resp)
         if batch is None:
             return users, pages, f"page {index + 1}: {resp.describe()}"
@@ -184,18 +186,18 @@ def learn_users(client, api, first_users):
     """Everything the API will show: a walk with the largest accepted page
     size, plus what the first response and page 0 showed."""
     for big in (BIG_SIZES if api.size_param else (None,)):
-        users = api.users_of(client.get(api.target(0, big)))
+        users = api.users_of(client.reference(api.target(0, big)))
         if users:
             api.big_size = big
             break
     api.users = list(first_users)
     seen = list(first_users)
-    walked, _, problem = walk(client, api, api.big_size, max_pages=60)
+    walked, _, problem = walk(client, api, api.big_size, max_pages=60, reference=True)
     if problem:
         api.notes.append(f"learning walk: {problem}")
     seen = walked + seen
     if api.page_param and api.page_base == 1:
-        extra = api.users_of(client.get(api.target(0, api.big_size, {api.page_param: 0})))
+        extra = api.users_of(client.reference(api.target(0, api.big_size, {api.page_param: 0})))
         seen += extra or []
     api.id_key = shape.choose_id_key(dedupe(seen, None))
     api.users = dedupe(seen, api.id_key)

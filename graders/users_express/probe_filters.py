@@ -73,7 +73,7 @@ def search_candidate(api, field, term):
 
 def try_filter(client, api, baseline_ids, param, field, value, mode, expected, allowed):
     """(filter, consistent) when the parameter changes the list, else None."""
-    users = api.users_of(client.get(api.target(0, api.big_size, {param: value})))
+    users = api.users_of(client.reference(api.target(0, api.big_size, {param: value})))
     if users is None:
         return None
     ids = api.ids(users)
@@ -99,7 +99,7 @@ def candidates(api):
 
 def find_filters(client, api):
     """Up to two filters; consistent ones first, one search at most."""
-    baseline = api.users_of(client.get(api.target(0, api.big_size)))
+    baseline = api.users_of(client.reference(api.target(0, api.big_size)))
     baseline_ids = api.ids(baseline or [])
     good, broken, search_found = [], [], False
     for param, field, value, mode, expected, allowed in candidates(api):

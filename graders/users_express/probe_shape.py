@@ -64,7 +64,7 @@ def total_candidates(body):
             value = node.get(key)
             if isinstance(value, int) and not isinstance(value, bool):
                 found.append((prefix + (key,), value))
-    return found
+    return sorted(found, key=lambda item: TOTAL_KEYS.index(item[0][-1]))
 
 
 def value_at(body, path):

@@ -123,4 +123,4 @@ function isRouter(value) {
   return typeof value === 'function' && Array.isArray(value.stack) && typeof value.route === 'function';
 }
 
-module.exports = { createListenCapture, trackExpress, getRoutes, rootRouter, isExpressApp, isRouter, originalListen };
+module.exports = { createListenCapture, trackExpress, getRoutes, rootRouter, isExpressApp, isRouter };
