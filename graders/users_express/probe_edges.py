@@ -72,6 +72,8 @@ def no_match_value(api, flt):
     if flt.mode == "search":
         return NO_MATCH_TEXT
     values = [u.get(flt.field) for u in api.users]
+    if flt.mode == "min":
+        return str(max(values) + 1000)
     if all(isinstance(v, bool) for v in values if v is not None):
         raise Stop("n/a", f"{flt.field} is a yes/no field: no value can match nobody")
     if all(isinstance(v, (int, float)) for v in values if v is not None):

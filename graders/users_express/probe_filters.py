@@ -79,8 +79,27 @@ def try_filter(client, api, baseline_ids, param, field, value, mode, expected, a
     ids = api.ids(users)
     if ids == baseline_ids:
         return None
-    consistent = bool(ids) and set(ids) <= allowed and bool(set(ids) & expected)
+    consistent = bool(ids) and set(ids) <= allowed and (bool(set(ids) & expected) or not expected)
     return Filter(param, field, value, mode, expected, allowed), consistent
+
+
+def range_params(field):
+    cap = field[:1].upper() + field[1:]
+    return (f"min{cap}", f"{field}_min", f"min_{field}", f"{field}Min", f"{field}From", f"from{cap}")
+
+
+def range_candidates(api, fields):
+    """Lower bounds on numeric fields (minAge=30): users at or above the
+    median must be returned; strictly above also counts as a match."""
+    for name in fields:
+        values = [u.get(name) for u in api.users]
+        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values) or len(set(values)) < 3:
+            continue
+        bound = sorted(values)[len(values) // 2]
+        expected = {shape.identity(u, api.id_key) for u in api.users if u[name] > bound}
+        allowed = {shape.identity(u, api.id_key) for u in api.users if u[name] >= bound}
+        for param in range_params(name):
+            yield param, name, str(bound), "min", expected, allowed
 
 
 def candidates(api):
@@ -90,6 +109,7 @@ def candidates(api):
         if found:
             value, expected, allowed = found
             yield name, name, value, "field", expected, allowed
+    yield from range_candidates(api, fields)
     field, term = search_term(api)
     if field:
         expected, allowed = search_candidate(api, field, term)
