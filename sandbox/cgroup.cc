@@ -108,11 +108,6 @@ std::string v1_parent(const std::vector<Mount>& mounts,
   return "";
 }
 
-Result<RunCgroup> fail_and_remove(std::vector<std::string>& dirs, Error error) {
-  for (const std::string& dir : dirs) rmdir(dir.c_str());
-  return error;
-}
-
 }  // namespace
 
 Result<CgroupLayout> detect_cgroups() {
@@ -145,82 +140,94 @@ Result<CgroupLayout> detect_cgroups() {
       "/proc/self/mountinfo"};
 }
 
-Result<RunCgroup> RunCgroup::create(const CgroupLayout& layout,
-                                    const SandboxLimits& limits) {
+Result<RunCgroup> RunCgroup::create(const CgroupLayout& layout) {
   std::string name = "gradebox-" + std::to_string(getpid()) + "-" +
                      std::to_string(run_counter++);
-  std::vector<std::string> dirs;
-  for (const std::string& parent : {layout.memory, layout.pids, layout.cpu}) {
-    if (parent.empty()) continue;
-    std::string dir = parent + "/" + name;
-    if (mkdir(dir.c_str(), 0755) != 0)
-      return fail_and_remove(dirs, sys_error("mkdir", dir));
-    dirs.push_back(dir);
-  }
-  std::string memory = std::to_string(limits.memory_bytes);
-  std::string pids = std::to_string(limits.max_processes + 2);  // + outer, init
-  Status status = ok_status();
-  if (layout.v2) {
-    status = write_text(dirs[0] + "/memory.max", memory);
-    if (status.ok()) write_text(dirs[0] + "/memory.swap.max", "0");
-    if (status.ok()) status = write_text(dirs[0] + "/pids.max", pids);
-  } else {
-    status = write_text(dirs[0] + "/memory.limit_in_bytes", memory);
-    // No swap: memsw (memory + swap) gets the same limit, where it exists.
-    if (status.ok())
-      write_text(dirs[0] + "/memory.memsw.limit_in_bytes", memory);
-    if (status.ok() && !layout.pids.empty()) {
-      status = write_text(dirs[1] + "/pids.max", pids);
+  std::string dirs[3];
+  const std::string* parents[3] = {&layout.memory, &layout.pids, &layout.cpu};
+  for (int i = 0; i < 3; ++i) {
+    if (parents[i]->empty()) continue;
+    dirs[i] = *parents[i] + "/" + name;
+    if (mkdir(dirs[i].c_str(), 0755) != 0) {
+      Error error = sys_error("mkdir", dirs[i]);
+      for (int j = 0; j < i; ++j) rmdir(dirs[j].c_str());
+      return error;
     }
   }
-  if (!status.ok()) return fail_and_remove(dirs, status.error());
-  return RunCgroup(layout.v2, dirs);
+  return RunCgroup(layout.v2, dirs[0], dirs[1], dirs[2]);
 }
 
 RunCgroup::RunCgroup(RunCgroup&& other) noexcept
-    : v2_(other.v2_), dirs_(std::move(other.dirs_)) {
-  other.dirs_.clear();
+    : v2_(other.v2_),
+      memory_(std::move(other.memory_)),
+      pids_(std::move(other.pids_)),
+      cpu_(std::move(other.cpu_)) {
+  other.memory_.clear();
+  other.pids_.clear();
+  other.cpu_.clear();
 }
 
 RunCgroup::~RunCgroup() {
-  for (const std::string& dir : dirs_) remove_cgroup_dir(dir);
+  for (const std::string* dir : {&memory_, &pids_, &cpu_}) {
+    if (!dir->empty()) remove_cgroup_dir(*dir);
+  }
+}
+
+Status RunCgroup::apply_limits(const SandboxLimits& limits) {
+  std::string memory = std::to_string(limits.memory_bytes);
+  std::string pids = std::to_string(limits.max_processes + 2);  // outer, init
+  if (v2_) {
+    GB_RETURN_IF_ERROR(write_text(memory_ + "/memory.max", memory));
+    write_text(memory_ + "/memory.swap.max", "0");  // absent without swap
+    return write_text(memory_ + "/pids.max", pids);
+  }
+  // No swap: memsw (memory + swap) gets the same limit where it exists. It
+  // must stay >= the memory limit at every step, so it is relaxed first
+  // (isolate's cg.c).
+  std::string memsw = memory_ + "/memory.memsw.limit_in_bytes";
+  bool has_memsw = write_text(memsw, "-1").ok();
+  GB_RETURN_IF_ERROR(write_text(memory_ + "/memory.limit_in_bytes", memory));
+  if (has_memsw) GB_RETURN_IF_ERROR(write_text(memsw, memory));
+  if (!pids_.empty()) GB_RETURN_IF_ERROR(write_text(pids_ + "/pids.max", pids));
+  return ok_status();
 }
 
 std::vector<std::string> RunCgroup::procs_files() const {
   std::vector<std::string> files;
-  for (const std::string& dir : dirs_) files.push_back(dir + "/cgroup.procs");
+  for (const std::string* dir : {&memory_, &pids_, &cpu_}) {
+    if (!dir->empty()) files.push_back(*dir + "/cgroup.procs");
+  }
   return files;
 }
 
 std::string RunCgroup::cpu_usage_path() const {
-  if (v2_) return dirs_[0] + "/cpu.stat";
-  return dirs_.size() == 3 ? dirs_[2] + "/cpuacct.usage" : "";
+  if (v2_) return memory_ + "/cpu.stat";
+  return cpu_.empty() ? "" : cpu_ + "/cpuacct.usage";
 }
 
 CpuUsageFormat RunCgroup::cpu_usage_format() const {
   if (v2_) return CpuUsageFormat::kV2CpuStat;
-  return dirs_.size() == 3 ? CpuUsageFormat::kV1Nanoseconds
-                           : CpuUsageFormat::kNone;
+  return cpu_.empty() ? CpuUsageFormat::kNone : CpuUsageFormat::kV1Nanoseconds;
 }
 
 CgroupStats RunCgroup::read_stats() const {
   CgroupStats stats;
-  const std::string& memory = dirs_[0];
   if (v2_) {
     stats.cpu_seconds =
-        static_cast<double>(read_key(memory + "/cpu.stat", "usage_usec")) / 1e6;
-    stats.peak_memory_bytes = read_number(memory + "/memory.peak");
-    stats.oom_kills = read_key(memory + "/memory.events", "oom_kill");
-    stats.pids_refused = read_key(memory + "/pids.events", "max");
+        static_cast<double>(read_key(memory_ + "/cpu.stat", "usage_usec")) /
+        1e6;
+    stats.peak_memory_bytes = read_number(memory_ + "/memory.peak");
+    stats.oom_kills = read_key(memory_ + "/memory.events", "oom_kill");
+    stats.pids_refused = read_key(memory_ + "/pids.events", "max");
     return stats;
   }
-  stats.peak_memory_bytes = read_number(memory + "/memory.max_usage_in_bytes");
-  stats.oom_kills = read_key(memory + "/memory.oom_control", "oom_kill");
-  if (dirs_.size() >= 2)
-    stats.pids_refused = read_key(dirs_[1] + "/pids.events", "max");
-  if (dirs_.size() == 3) {
+  stats.peak_memory_bytes = read_number(memory_ + "/memory.max_usage_in_bytes");
+  stats.oom_kills = read_key(memory_ + "/memory.oom_control", "oom_kill");
+  if (!pids_.empty())
+    stats.pids_refused = read_key(pids_ + "/pids.events", "max");
+  if (!cpu_.empty()) {
     stats.cpu_seconds =
-        static_cast<double>(read_number(dirs_[2] + "/cpuacct.usage")) / 1e9;
+        static_cast<double>(read_number(cpu_ + "/cpuacct.usage")) / 1e9;
   }
   return stats;
 }

@@ -37,15 +37,17 @@ struct CgroupStats {
 };
 
 /// A created cgroup (one directory per v1 hierarchy); removed on
-/// destruction, after killing anything still inside.
+/// destruction, after killing anything still inside. Created before the
+/// run's limits are known (a pre-started gradebox-init joins it early, see
+/// warm_pool.h), limited by apply_limits().
 class RunCgroup {
  public:
-  static Result<RunCgroup> create(const CgroupLayout& layout,
-                                  const SandboxLimits& limits);
+  static Result<RunCgroup> create(const CgroupLayout& layout);
   RunCgroup(RunCgroup&& other) noexcept;
   RunCgroup& operator=(RunCgroup&&) = delete;
   ~RunCgroup();
 
+  Status apply_limits(const SandboxLimits& limits);
   /// The cgroup.procs files gradebox-init writes itself into.
   std::vector<std::string> procs_files() const;
   std::string cpu_usage_path() const;
@@ -53,9 +55,10 @@ class RunCgroup {
   CgroupStats read_stats() const;
 
  private:
-  RunCgroup(bool v2, std::vector<std::string> dirs) : v2_(v2), dirs_(dirs) {}
+  RunCgroup(bool v2, std::string memory, std::string pids, std::string cpu)
+      : v2_(v2), memory_(memory), pids_(pids), cpu_(cpu) {}
   bool v2_;
-  std::vector<std::string> dirs_;  // v1: memory, pids, cpuacct; v2: one
+  std::string memory_, pids_, cpu_;  // directories; v2: all in memory_
 };
 
 /// Removes run cgroups under `layout` whose owner pid no longer exists.

@@ -3,7 +3,8 @@
 // Theory of operation (compare isolate's keeper/proxy/inside):
 //   gradebox ──fork+exec──> gradebox-init "outer" (host PID namespace)
 //     joins the run's cgroups, unshares mount/PID/net/IPC/UTS (and user,
-//     when not root), forks:
+//     when not root) ahead of time (warm_pool.h), reads the spec from
+//     stdin, forks:
 //       init, PID 1 of the new namespace: builds the filesystem, brings lo
 //       up, forks the program, then reaps and supervises (init_supervise)
 //         program: rlimits, uid 65534, no_new_privs, seccomp, execve
@@ -24,6 +25,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <string>
 
@@ -190,6 +192,30 @@ void forward_to_init(int signal_number) {
   _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 }
 
+// The spec arrives on stdin as "<length>\n<json>" once gradebox has a run
+// for this init; the bytes after it are the program's stdin. EOF first:
+// gradebox dropped this waiting init, which just ends.
+Result<LaunchConfig> read_spec(const LaunchConfig& pre) {
+  std::string length_text;
+  char byte = 0;
+  while (read(0, &byte, 1) == 1 && byte != '\n' && length_text.size() < 20) {
+    length_text += byte;
+  }
+  if (byte != '\n') _exit(0);
+  std::string json(std::strtoul(length_text.c_str(), nullptr, 10), '\0');
+  for (size_t got = 0; got < json.size();) {
+    ssize_t length = read(0, json.data() + got, json.size() - got);
+    if (length <= 0) _exit(0);
+    got += static_cast<size_t>(length);
+  }
+  auto config = launch_config_from_json(json);
+  if (!config.ok()) return config.error();
+  config->cgroup_procs = pre.cgroup_procs;  // already joined
+  config->cpu_usage_format = pre.cpu_usage_format;
+  config->user_namespace = pre.user_namespace;
+  return config;
+}
+
 int open_cpu_usage(const LaunchConfig& c) {
   if (c.cpu_usage_format == CpuUsageFormat::kNone) return -1;
   return open(c.cpu_usage_path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -201,12 +227,14 @@ int open_cpu_usage(const LaunchConfig& c) {
 int main(int argc, char** argv) {
   using namespace gradebox::sandbox;
   close_range(kStatusFd + 1, ~0U, 0);  // nothing else of gradebox leaks in
-  if (argc != 2) fail(gradebox::Error{"usage: gradebox-init <launch-json>"});
-  auto config = launch_config_from_json(argv[1]);
-  if (!config.ok()) fail(config.error());
-  gradebox::Status entered = enter_namespaces(*config);
+  if (argc != 2) fail(gradebox::Error{"usage: gradebox-init <prelaunch-json>"});
+  auto pre = launch_config_from_json(argv[1], /*prelaunch=*/true);
+  if (!pre.ok()) fail(pre.error());
+  gradebox::Status entered = enter_namespaces(*pre);  // the slow part
   if (!entered.ok()) fail(entered.error());
-  int cpu_usage_fd = open_cpu_usage(*config);
+  int cpu_usage_fd = open_cpu_usage(*pre);
+  auto config = read_spec(*pre);
+  if (!config.ok()) fail(config.error());
   pid_t pid = fork();
   if (pid < 0) fail(sys_error("fork", "init"));
   if (pid == 0) run_init(*config, cpu_usage_fd);

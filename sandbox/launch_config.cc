@@ -59,7 +59,8 @@ std::string to_json(const LaunchConfig& c) {
   return out.dump();
 }
 
-Result<LaunchConfig> launch_config_from_json(const std::string& text) {
+Result<LaunchConfig> launch_config_from_json(const std::string& text,
+                                             bool prelaunch) {
   try {
     json in = json::parse(text);
     LaunchConfig c;
@@ -81,7 +82,7 @@ Result<LaunchConfig> launch_config_from_json(const std::string& text) {
     c.user_namespace = in.at("user_namespace").get<bool>();
     c.outside_uid = in.at("outside_uid").get<unsigned>();
     c.outside_gid = in.at("outside_gid").get<unsigned>();
-    if (c.argv.empty()) return Error{"launch config: empty argv"};
+    if (c.argv.empty() && !prelaunch) return Error{"launch config: empty argv"};
     return c;
   } catch (const json::exception& e) {
     return Error{std::string("launch config: ") + e.what()};

@@ -42,7 +42,10 @@ struct LaunchConfig {
 };
 
 std::string to_json(const LaunchConfig& config);
-Result<LaunchConfig> launch_config_from_json(const std::string& text);
+/// `prelaunch`: the part known before the spec (cgroups, user namespace);
+/// argv may then be empty.
+Result<LaunchConfig> launch_config_from_json(const std::string& text,
+                                             bool prelaunch = false);
 
 /// What the init reports on kStatusFd when the program has ended.
 struct InitReport {

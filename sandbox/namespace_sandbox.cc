@@ -11,6 +11,7 @@
 #include "cgroup.h"
 #include "gradebox/sandbox.h"
 #include "running_sandbox.h"
+#include "warm_pool.h"
 
 #ifndef GRADEBOX_INIT_PATH
 #define GRADEBOX_INIT_PATH ""
@@ -18,8 +19,6 @@
 
 namespace gradebox {
 namespace {
-
-using sandbox::CgroupLayout;
 
 // Zero means "the default" (SandboxLimits).
 SandboxLimits resolve(SandboxLimits limits) {
@@ -64,24 +63,30 @@ bool user_namespaces_allowed() {
   return allowed != 0 && max > 0;
 }
 
+// Two waiting inits: enough for back-to-back runs and two parallel ones.
+constexpr size_t kWarmInits = 2;
+
 class NamespaceSandbox : public Sandbox {
  public:
-  NamespaceSandbox(std::string init_path, CgroupLayout layout)
-      : init_path_(std::move(init_path)), layout_(std::move(layout)) {}
+  explicit NamespaceSandbox(sandbox::InitSettings settings)
+      : pool_(std::move(settings), kWarmInits) {
+    pool_.refill();
+  }
 
   Result<std::unique_ptr<RunningSandbox>> start(
       const SandboxSpec& spec) override {
     if (spec.argv.empty() || spec.argv[0].empty() || spec.argv[0][0] != '/') {
       return Error{"sandbox spec: argv[0] must be an absolute path"};
     }
+    auto init = pool_.take();
+    if (!init.ok()) return init.error();
     sandbox::LaunchSettings settings;
-    settings.init_path = init_path_;
     settings.limits = resolve(spec.limits);
-    auto cgroup = sandbox::RunCgroup::create(layout_, settings.limits);
-    if (!cgroup.ok()) return cgroup.error();
-    settings.config = config_for(spec, settings.limits, *cgroup);
-    return sandbox::NamespaceRunningSandbox::launch(
-        std::move(settings), std::move(*cgroup), spec.stdin_data);
+    settings.config = config_for(spec, settings.limits, *(*init)->cgroup);
+    auto running = sandbox::NamespaceRunningSandbox::launch(
+        std::move(settings), std::move(*init), spec.stdin_data);
+    pool_.refill();  // while this run works
+    return running;
   }
 
  private:
@@ -109,8 +114,7 @@ class NamespaceSandbox : public Sandbox {
     return c;
   }
 
-  std::string init_path_;
-  CgroupLayout layout_;
+  sandbox::WarmPool pool_;
 };
 
 }  // namespace
@@ -142,8 +146,9 @@ Result<std::unique_ptr<Sandbox>> make_namespace_sandbox() {
                  " is not writable: memory "
                  "limits need root or a delegated cgroup"};
   }
-  return std::unique_ptr<Sandbox>(
-      new NamespaceSandbox(std::move(init_path), std::move(*layout)));
+  sandbox::InitSettings settings{std::move(init_path), std::move(*layout),
+                                 geteuid() != 0};
+  return std::unique_ptr<Sandbox>(new NamespaceSandbox(std::move(settings)));
 }
 
 void clean_stale_sandboxes() {

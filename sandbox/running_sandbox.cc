@@ -14,35 +14,16 @@
 namespace gradebox::sandbox {
 namespace {
 
-namespace bp = boost::process;
-
 constexpr double kBackstopGraceSeconds = 2.0;  // after the init's wall limit
 constexpr int kReadyTimeoutMs = 10000;
-
-// A pipe whose both ends are close-on-exec, so no other thread's child
-// inherits it; the child's end is moved to fd >= 10 so that dup2 onto 0-4
-// in the forked child never overwrites another source.
-Status make_pipe(int& read_end, int& write_end) {
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return sys_error("pipe2", "O_CLOEXEC");
-  read_end = fds[0];
-  write_end = fds[1];
-  return ok_status();
-}
-
-int move_high(int fd) {
-  int high = fcntl(fd, F_DUPFD_CLOEXEC, 10);
-  close(fd);
-  return high;
-}
 
 }  // namespace
 
 NamespaceRunningSandbox::NamespaceRunningSandbox(LaunchSettings settings,
-                                                 RunCgroup cgroup,
+                                                 std::unique_ptr<WarmInit> init,
                                                  std::string stdin_data)
     : settings_(std::move(settings)),
-      cgroup_(std::move(cgroup)),
+      init_(std::move(init)),
       stdin_data_(std::move(stdin_data)) {}
 
 NamespaceRunningSandbox::~NamespaceRunningSandbox() {
@@ -50,60 +31,43 @@ NamespaceRunningSandbox::~NamespaceRunningSandbox() {
     kill();
     (void)wait();
   }
-  for (int fd : parent_fds_) {
-    if (fd >= 0) close(fd);
-  }
 }
 
 Result<std::unique_ptr<RunningSandbox>> NamespaceRunningSandbox::launch(
-    LaunchSettings settings, RunCgroup cgroup, std::string stdin_data) {
+    LaunchSettings settings, std::unique_ptr<WarmInit> init,
+    std::string stdin_data) {
   std::unique_ptr<NamespaceRunningSandbox> box(new NamespaceRunningSandbox(
-      std::move(settings), std::move(cgroup), std::move(stdin_data)));
-  int child_fds[5] = {-1, -1, -1, -1, -1};
-  Status started = box->start_child(child_fds);
-  for (int fd : child_fds) {
-    if (fd >= 0) close(fd);
-  }
-  if (!started.ok()) return started.error();
-  Status ready = box->wait_until_ready();
+      std::move(settings), std::move(init), std::move(stdin_data)));
+  Status ready = box->send_spec();
+  if (ready.ok()) ready = box->wait_until_ready();
   if (!ready.ok()) {
-    box->kill();
-    (void)box->wait();
-    return ready.error();
+    ::kill(box->init_->pid, SIGKILL);  // PDEATHSIG takes the init with it
+    box->outcome_ = Error{"not started"};
+    return ready.error();  // ~WarmInit closes the pipes and reaps the init
   }
   box->start_io();
   return std::unique_ptr<RunningSandbox>(std::move(box));
 }
 
-// fds 0-4 of gradebox-init: stdin, stdout, stderr, channel, status.
-Status NamespaceRunningSandbox::start_child(int child_fds[5]) {
-  GB_RETURN_IF_ERROR(make_pipe(child_fds[0], parent_fds_[0]));
-  for (int i = 1; i < 5; ++i) {
-    GB_RETURN_IF_ERROR(make_pipe(parent_fds_[i], child_fds[i]));
+// The limits go on the cgroup before the spec goes to the init, so nothing
+// of the program runs unlimited.
+Status NamespaceRunningSandbox::send_spec() {
+  GB_RETURN_IF_ERROR(init_->cgroup->apply_limits(settings_.limits));
+  std::string json = to_json(settings_.config);
+  std::string message = std::to_string(json.size()) + "\n" + json;
+  for (size_t sent = 0; sent < message.size();) {
+    ssize_t length =
+        write(init_->fds[0], message.data() + sent, message.size() - sent);
+    if (length < 0 && errno == EINTR) continue;
+    if (length <= 0) return sys_error("write", "gradebox-init spec");
+    sent += static_cast<size_t>(length);
   }
-  for (int i = 0; i < 5; ++i) child_fds[i] = move_high(child_fds[i]);
-  int* sources = child_fds;
-  std::error_code error;
-  // Only async-signal-safe calls between fork and exec: gradebox is
-  // multi-threaded.
-  child_ = bp::child(
-      settings_.init_path, bp::args({to_json(settings_.config)}),
-      bp::env = bp::environment(),
-      bp::extend::on_exec_setup =
-          [sources](auto&) {
-            for (int i = 0; i < 5; ++i) dup2(sources[i], i);
-          },
-      error);
-  if (error) {
-    return Error{"launch(" + settings_.init_path + "): " + error.message()};
-  }
-  pid_ = child_.id();
   return ok_status();
 }
 
 Status NamespaceRunningSandbox::wait_until_ready() {
   std::string text;
-  int status_fd = parent_fds_[4];
+  int status_fd = init_->fds[4];
   while (text.find('\n') == std::string::npos) {
     struct pollfd ready = {status_fd, POLLIN, 0};
     if (poll(&ready, 1, kReadyTimeoutMs) <= 0) {
@@ -116,7 +80,7 @@ Status NamespaceRunningSandbox::wait_until_ready() {
     text.append(buffer, length);
   }
   size_t newline = text.find('\n');
-  first_status_line_rest_ = text.substr(newline + 1);
+  status_rest_ = text.substr(newline + 1);
   return parse_ready(text.substr(0, newline));
 }
 
@@ -126,21 +90,21 @@ void NamespaceRunningSandbox::start_io() {
     output_exceeded_ = true;
     signal_outer(SIGTERM);
   };
-  stdout_ = std::make_unique<Capture>(io_, parent_fds_[1], limits.output_bytes,
+  stdout_ = std::make_unique<Capture>(io_, init_->fds[1], limits.output_bytes,
                                       exceeded);
-  stderr_ = std::make_unique<Capture>(io_, parent_fds_[2], limits.output_bytes,
+  stderr_ = std::make_unique<Capture>(io_, init_->fds[2], limits.output_bytes,
                                       exceeded);
   channel_ =
-      std::make_unique<Capture>(io_, parent_fds_[3], limits.channel_bytes);
+      std::make_unique<Capture>(io_, init_->fds[3], limits.channel_bytes);
   backstop_ = std::make_unique<boost::asio::steady_timer>(
       io_, std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                std::chrono::duration<double>(limits.wall_seconds +
                                              kBackstopGraceSeconds)));
-  status_ = std::make_unique<Capture>(io_, parent_fds_[4], 1 << 20, nullptr,
+  status_ = std::make_unique<Capture>(io_, init_->fds[4], 1 << 20, nullptr,
                                       [this] { backstop_->cancel(); });
   stdin_ = std::make_unique<boost::asio::posix::stream_descriptor>(
-      io_, parent_fds_[0]);
-  for (int i = 0; i < 5; ++i) parent_fds_[i] = -1;  // owned by asio now
+      io_, init_->fds[0]);
+  for (int& fd : init_->fds) fd = -1;  // owned by asio now
   backstop_->async_wait([this](const boost::system::error_code& error) {
     if (error) return;
     backstop_fired_ = true;
@@ -165,7 +129,7 @@ void NamespaceRunningSandbox::start_io() {
 }
 
 void NamespaceRunningSandbox::signal_outer(int signal_number) {
-  if (pid_ > 0 && !reaped_) ::kill(pid_, signal_number);
+  if (init_->pid > 0 && !reaped_) ::kill(init_->pid, signal_number);
 }
 
 void NamespaceRunningSandbox::kill() {
@@ -174,7 +138,7 @@ void NamespaceRunningSandbox::kill() {
 }
 
 std::string NamespaceRunningSandbox::network_namespace_path() const {
-  return "/proc/" + std::to_string(pid_) + "/ns/net";
+  return "/proc/" + std::to_string(init_->pid) + "/ns/net";
 }
 
 Status NamespaceRunningSandbox::in_network(const std::function<void()>& fn) {
@@ -208,12 +172,12 @@ Result<SandboxOutcome> NamespaceRunningSandbox::wait() {
 Result<SandboxOutcome> NamespaceRunningSandbox::finish() {
   if (io_thread_.joinable()) io_thread_.join();
   std::error_code error;
-  child_.wait(error);
+  init_->child.wait(error);
   reaped_ = true;
-  CgroupStats stats = cgroup_->read_stats();
-  cgroup_.reset();  // removes the directories
+  CgroupStats stats = init_->cgroup->read_stats();
+  init_->cgroup.reset();  // removes the directories
   if (!status_) return Error{"gradebox-init did not start"};
-  std::string report_text = first_status_line_rest_ + status_->data();
+  std::string report_text = status_rest_ + status_->data();
   Result<InitReport> report = parse_status(report_text);
   if (backstop_fired_) {
     return Error{"gradebox-init did not end the run within the wall limit"};

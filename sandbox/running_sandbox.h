@@ -1,6 +1,6 @@
-// gradebox's side of one run: launches gradebox-init through Boost.Process,
-// feeds stdin, drains stdout/stderr/channel/status on its own io thread,
-// and turns the init's report and the cgroup's numbers into an outcome.
+// gradebox's side of one run: hands the spec to a waiting gradebox-init
+// (warm_pool.h), feeds stdin, drains stdout/stderr/channel/status on its own io
+// thread, and turns the init's report and the cgroup's numbers into an outcome.
 #pragma once
 
 // clang-format off
@@ -10,8 +10,6 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
-#include <boost/process.hpp>
-#include <boost/process/extend.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,23 +19,23 @@
 #include "cgroup.h"
 #include "gradebox/sandbox.h"
 #include "launch_config.h"
+#include "warm_pool.h"
 
 namespace gradebox::sandbox {
 
-/// What the launch needs besides the spec.
+/// The spec of one run, with its limits resolved.
 struct LaunchSettings {
-  std::string init_path;  // the gradebox-init executable
-  LaunchConfig config;    // the spec, with limits resolved and cgroups named
+  LaunchConfig config;
   SandboxLimits limits;
 };
 
 class NamespaceRunningSandbox : public RunningSandbox {
  public:
-  /// Launches and waits for the init's ready line: a setup failure is an
-  /// Error here, never an outcome.
-  static Result<std::unique_ptr<RunningSandbox>> launch(LaunchSettings settings,
-                                                        RunCgroup cgroup,
-                                                        std::string stdin_data);
+  /// Sends the spec to a waiting init and waits for its ready line: a setup
+  /// failure is an Error here, never an outcome.
+  static Result<std::unique_ptr<RunningSandbox>> launch(
+      LaunchSettings settings, std::unique_ptr<WarmInit> init,
+      std::string stdin_data);
   ~NamespaceRunningSandbox() override;
 
   Status in_network(const std::function<void()>& fn) override;
@@ -46,22 +44,19 @@ class NamespaceRunningSandbox : public RunningSandbox {
   void kill() override;
 
  private:
-  NamespaceRunningSandbox(LaunchSettings settings, RunCgroup cgroup,
+  NamespaceRunningSandbox(LaunchSettings settings,
+                          std::unique_ptr<WarmInit> init,
                           std::string stdin_data);
-  Status start_child(int child_fds[5]);
+  Status send_spec();
   Status wait_until_ready();
   void start_io();
   void signal_outer(int signal_number);
   Result<SandboxOutcome> finish();
 
   LaunchSettings settings_;
-  std::optional<RunCgroup> cgroup_;
+  std::unique_ptr<WarmInit> init_;  // its fds move to asio in start_io()
   std::string stdin_data_;
   boost::asio::io_context io_;
-  boost::process::child child_;
-  pid_t pid_ = -1;
-  int parent_fds_[5] = {-1, -1, -1, -1,
-                        -1};  // stdin(w), out, err, channel, status
   std::unique_ptr<Capture> stdout_, stderr_, channel_, status_;
   std::unique_ptr<boost::asio::posix::stream_descriptor> stdin_;
   std::unique_ptr<boost::asio::steady_timer> backstop_;
@@ -70,7 +65,7 @@ class NamespaceRunningSandbox : public RunningSandbox {
   std::atomic<bool> killed_{false};
   std::atomic<bool> output_exceeded_{false};
   std::atomic<bool> backstop_fired_{false};
-  std::string first_status_line_rest_;  // status bytes read past the ready line
+  std::string status_rest_;  // status bytes read past the ready line
   std::optional<Result<SandboxOutcome>> outcome_;
 };
 

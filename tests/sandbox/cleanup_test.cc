@@ -76,7 +76,11 @@ TEST_F(SandboxCleanupTest, NothingIsLeftBehindAfterARun) {
   std::vector<std::string> tmp_before = entries_with_prefix("/tmp", "");
   SandboxOutcome outcome = run_ok(*sandbox_, spec);
   EXPECT_EQ(outcome.stdout_data, marker + "\n");
+  // Only the waiting inits' cgroups remain while the Sandbox lives (two).
+  EXPECT_LE(run_cgroups_of(getpid()).size(), 2u * 3u);
+  sandbox_.reset();
   EXPECT_EQ(run_cgroups_of(getpid()), std::vector<std::string>{});
+  EXPECT_EQ(own_children(), std::vector<int>{});
   EXPECT_EQ(host_processes_with(marker), std::vector<int>{});
   for (const std::string& name : entries_with_prefix("/tmp", "")) {
     bool existed = std::find(tmp_before.begin(), tmp_before.end(), name) !=

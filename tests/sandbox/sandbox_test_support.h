@@ -80,6 +80,14 @@ inline std::vector<int> host_processes_with(const std::string& marker) {
   return pids;
 }
 
+/// Pids of this process's children (e.g. waiting gradebox-inits).
+inline std::vector<int> own_children() {
+  std::vector<int> pids;
+  std::ifstream in("/proc/self/task/" + std::to_string(getpid()) + "/children");
+  for (int pid; in >> pid;) pids.push_back(pid);
+  return pids;
+}
+
 /// Names under `dir` that start with `prefix`.
 inline std::vector<std::string> entries_with_prefix(const std::string& dir,
                                                     const std::string& prefix) {

@@ -1,0 +1,67 @@
+// gradebox-init processes started ahead of their runs.
+//
+// Moving a process into a cgroup v1 takes the kernel's
+// cgroup_threadgroup_rwsem for writing, which waits for an RCU grace
+// period: 7-20 ms measured here, ten times the whole sandbox budget. So
+// each run's gradebox-init is started before it is needed: it joins its
+// cgroup and unshares its namespaces while the previous run works, then
+// blocks reading the spec on its stdin ("<length>\n<json>"). A run takes
+// one from the pool and the pool starts a replacement.
+#pragma once
+
+// clang-format off
+#include <utility>  // before asio: Boost 1.74 misses it in C++20
+// clang-format on
+#include <sys/types.h>
+
+#include <boost/process.hpp>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "cgroup.h"
+#include "gradebox/status.h"
+
+namespace gradebox::sandbox {
+
+/// One waiting gradebox-init: its process, gradebox's ends of its five
+/// pipes (stdin, stdout, stderr, channel, status) and its cgroup. Dropping
+/// it closes stdin, so the init reads EOF and exits, then reaps it.
+struct WarmInit {
+  boost::process::child child;
+  pid_t pid = -1;
+  int fds[5] = {-1, -1, -1, -1, -1};
+  std::optional<RunCgroup> cgroup;
+  ~WarmInit();
+};
+
+/// What every gradebox-init of one Sandbox shares.
+struct InitSettings {
+  std::string init_path;
+  CgroupLayout layout;
+  bool user_namespace = false;
+};
+
+/// Starts one gradebox-init that waits for its spec.
+Result<std::unique_ptr<WarmInit>> spawn_warm_init(const InitSettings& settings);
+
+/// A few waiting inits; thread-safe.
+class WarmPool {
+ public:
+  WarmPool(InitSettings settings, size_t size)
+      : settings_(std::move(settings)), size_(size) {}
+  /// A waiting init, or a fresh one when the pool is empty.
+  Result<std::unique_ptr<WarmInit>> take();
+  /// Starts inits until the pool is full again.
+  void refill();
+
+ private:
+  InitSettings settings_;
+  size_t size_;
+  std::mutex mutex_;
+  std::deque<std::unique_ptr<WarmInit>> waiting_;
+};
+
+}  // namespace gradebox::sandbox
