@@ -3,10 +3,11 @@
 // Theory of operation (compare isolate's keeper/proxy/inside):
 //   gradebox ──fork+exec──> gradebox-init "outer" (host PID namespace)
 //     joins the run's cgroups, unshares mount/PID/net/IPC/UTS (and user,
-//     when not root) ahead of time (warm_pool.h), reads the spec from
-//     stdin, forks:
-//       init, PID 1 of the new namespace: builds the filesystem, brings lo
-//       up, forks the program, then reaps and supervises (init_supervise)
+//     when not root) ahead of time (warm_pool.h), forks:
+//       init, PID 1 of the new namespace: builds the base filesystem,
+//       brings lo up, then reads the spec from stdin, adds /tmp and the
+//       spec's mounts, forks the program, then reaps and supervises
+//       (init_supervise)
 //         program: rlimits, uid 65534, no_new_privs, seccomp, execve
 //   fd 0-2: the program's stdio; fd 3: its result channel; fd 4: the status
 //   pipe on which the init (or the outer, if setup fails early) writes
@@ -147,21 +148,50 @@ Result<Supervised> start_program(const LaunchConfig& c, Supervised watched) {
   return watched;
 }
 
-// PID 1 of the new namespace. The order matters: mounts before the program
-// exists, lo before the program can listen, signals blocked before the
-// first child can die.
-[[noreturn]] void run_init(const LaunchConfig& c, int cpu_usage_fd) {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  Status built = build_filesystem(c);
-  if (!built.ok()) fail(built.error());
-  if (c.loopback) {
-    Status up = bring_loopback_up();
-    if (!up.ok()) fail(up.error());
+// The spec arrives on stdin as "<length>\n<json>" once gradebox has a run
+// for this init; the bytes after it are the program's stdin. EOF first:
+// gradebox dropped this waiting init, which just ends.
+Result<LaunchConfig> read_spec(const LaunchConfig& pre) {
+  std::string length_text;
+  char byte = 0;
+  while (read(0, &byte, 1) == 1 && byte != '\n' && length_text.size() < 20) {
+    length_text += byte;
   }
-  Status named = set_sandbox_hostname();
-  if (!named.ok()) fail(named.error());
+  if (byte != '\n') _exit(0);
+  std::string json(std::strtoul(length_text.c_str(), nullptr, 10), '\0');
+  for (size_t got = 0; got < json.size();) {
+    ssize_t length = read(0, json.data() + got, json.size() - got);
+    if (length <= 0) _exit(0);
+    got += static_cast<size_t>(length);
+  }
+  auto config = launch_config_from_json(json);
+  if (!config.ok()) return config.error();
+  config->cgroup_procs = pre.cgroup_procs;  // already joined
+  config->cpu_usage_format = pre.cpu_usage_format;
+  config->user_namespace = pre.user_namespace;
+  return config;
+}
+
+void or_fail(const Status& status) {
+  if (!status.ok()) fail(status.error());
+}
+
+// PID 1 of the new namespace. Everything that does not depend on the spec
+// happens before it arrives, while gradebox is busy elsewhere. The order
+// matters: mounts before the program exists, lo before it can listen,
+// signals blocked before the first child can die.
+[[noreturn]] void run_init(const LaunchConfig& pre, int cpu_usage_fd) {
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  or_fail(prepare_base_filesystem());
+  or_fail(set_loopback(true));
+  or_fail(set_sandbox_hostname());
   Result<int> signal_fd = block_signals_into_fd();
   if (!signal_fd.ok()) fail(signal_fd.error());
+  Result<LaunchConfig> config = read_spec(pre);  // waits for its run
+  if (!config.ok()) fail(config.error());
+  const LaunchConfig& c = *config;
+  or_fail(finish_filesystem(c));
+  if (!c.loopback) or_fail(set_loopback(false));
   Supervised watched;
   watched.cpu_usage_fd = cpu_usage_fd;
   watched.signal_fd = *signal_fd;
@@ -192,30 +222,6 @@ void forward_to_init(int signal_number) {
   _exit(WIFEXITED(status) ? WEXITSTATUS(status) : 1);
 }
 
-// The spec arrives on stdin as "<length>\n<json>" once gradebox has a run
-// for this init; the bytes after it are the program's stdin. EOF first:
-// gradebox dropped this waiting init, which just ends.
-Result<LaunchConfig> read_spec(const LaunchConfig& pre) {
-  std::string length_text;
-  char byte = 0;
-  while (read(0, &byte, 1) == 1 && byte != '\n' && length_text.size() < 20) {
-    length_text += byte;
-  }
-  if (byte != '\n') _exit(0);
-  std::string json(std::strtoul(length_text.c_str(), nullptr, 10), '\0');
-  for (size_t got = 0; got < json.size();) {
-    ssize_t length = read(0, json.data() + got, json.size() - got);
-    if (length <= 0) _exit(0);
-    got += static_cast<size_t>(length);
-  }
-  auto config = launch_config_from_json(json);
-  if (!config.ok()) return config.error();
-  config->cgroup_procs = pre.cgroup_procs;  // already joined
-  config->cpu_usage_format = pre.cpu_usage_format;
-  config->user_namespace = pre.user_namespace;
-  return config;
-}
-
 int open_cpu_usage(const LaunchConfig& c) {
   if (c.cpu_usage_format == CpuUsageFormat::kNone) return -1;
   return open(c.cpu_usage_path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -233,10 +239,8 @@ int main(int argc, char** argv) {
   gradebox::Status entered = enter_namespaces(*pre);  // the slow part
   if (!entered.ok()) fail(entered.error());
   int cpu_usage_fd = open_cpu_usage(*pre);
-  auto config = read_spec(*pre);
-  if (!config.ok()) fail(config.error());
   pid_t pid = fork();
   if (pid < 0) fail(sys_error("fork", "init"));
-  if (pid == 0) run_init(*config, cpu_usage_fd);
+  if (pid == 0) run_init(*pre, cpu_usage_fd);
   wait_for_init(pid);
 }

@@ -191,12 +191,15 @@ Status leave_old_root() {
 
 }  // namespace
 
-Status build_filesystem(const LaunchConfig& config) {
+Status prepare_base_filesystem() {
   GB_RETURN_IF_ERROR(enter_scratch_root());
   GB_RETURN_IF_ERROR(mount_system());
   GB_RETURN_IF_ERROR(mount_etc());
   GB_RETURN_IF_ERROR(mount_dev());
-  GB_RETURN_IF_ERROR(mount_proc());
+  return mount_proc();
+}
+
+Status finish_filesystem(const LaunchConfig& config) {
   GB_RETURN_IF_ERROR(mount_tmpfs("/tmp", config.tmpfs_bytes, "1777"));
   for (const BindMount& extra : config.mounts) {  // after /tmp: may be inside
     if (extra.target.empty() || extra.target[0] != '/') {

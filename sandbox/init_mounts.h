@@ -8,8 +8,13 @@
 
 namespace gradebox::sandbox {
 
-/// Runs in the PID-1 init, inside the new mount and PID namespaces. On
-/// return the root is the new tmpfs and the host's root is unmounted.
-Status build_filesystem(const LaunchConfig& config);
+/// Runs in the PID-1 init, inside the new mount and PID namespaces, before
+/// the spec is known: the root tmpfs with /usr, /etc, /dev and /proc; the
+/// host's root stays at /.oldroot.
+Status prepare_base_filesystem();
+
+/// Once the spec is known: /tmp, the spec's binds, then the host's root is
+/// unmounted and the root made read-only.
+Status finish_filesystem(const LaunchConfig& config);
 
 }  // namespace gradebox::sandbox

@@ -11,18 +11,19 @@
 
 namespace gradebox::sandbox {
 
-Status bring_loopback_up() {
+Status set_loopback(bool up) {
   int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return sys_error("socket", "AF_INET, SOCK_DGRAM");
   struct ifreq request;
   std::memset(&request, 0, sizeof(request));
   std::strncpy(request.ifr_name, "lo", IFNAMSIZ - 1);
-  request.ifr_flags = IFF_UP | IFF_RUNNING;
+  request.ifr_flags = up ? IFF_UP | IFF_RUNNING : 0;
   int result = ioctl(fd, SIOCSIFFLAGS, &request);
   int saved = errno;
   close(fd);
   errno = saved;
-  if (result != 0) return sys_error("ioctl(SIOCSIFFLAGS)", "lo, IFF_UP");
+  if (result != 0)
+    return sys_error("ioctl(SIOCSIFFLAGS)", up ? "lo, up" : "lo, down");
   return ok_status();
 }
 

@@ -5,8 +5,8 @@
 
 namespace gradebox::sandbox {
 
-/// Brings `lo` up (ioctl SIOCSIFFLAGS), so 127.0.0.1 works inside.
-Status bring_loopback_up();
+/// Brings `lo` up or down (ioctl SIOCSIFFLAGS); up, 127.0.0.1 works inside.
+Status set_loopback(bool up);
 
 /// hostname and domainname of the new UTS namespace.
 Status set_sandbox_hostname();

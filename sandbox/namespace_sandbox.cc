@@ -84,8 +84,8 @@ class NamespaceSandbox : public Sandbox {
     settings.limits = resolve(spec.limits);
     settings.config = config_for(spec, settings.limits, *(*init)->cgroup);
     auto running = sandbox::NamespaceRunningSandbox::launch(
-        std::move(settings), std::move(*init), spec.stdin_data);
-    pool_.refill();  // while this run works
+        std::move(settings), std::move(*init), spec.stdin_data,
+        [this] { pool_.refill(); });  // while the init sets up
     return running;
   }
 
