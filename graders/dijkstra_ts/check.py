@@ -283,11 +283,20 @@ def collect(observations):
 
 
 def run_problem(outcome, done):
-    """Why the run as a whole cannot be trusted, or ''."""
+    """Why the run as a whole cannot be trusted, or ''. The harness always ends
+    with a done event and exit 0; anything else (the answer killed it, a limit
+    ended it) voids every observation, since the answer may have written them."""
     if outcome.get("violation"):
         return "violation", "blocked operation: " + str(outcome["violation"])
-    if outcome.get("limit") == "output":
+    limit = outcome.get("limit")
+    if limit in ("cpu", "wall"):
+        return "timeout", f"the run hit its {limit} limit"
+    if limit == "memory":
+        return "memory", "the run hit its memory limit"
+    if limit == "output":
         return "output-limit", "output limit exceeded"
+    if limit not in (None, "none", ""):
+        return "crash", f"the run hit its {limit} limit"
     if outcome.get("signal") or outcome.get("exit_code") not in (0, None) or not done:
         return "crash", f"harness did not finish cleanly (exit {outcome.get('exit_code')}, signal {outcome.get('signal')})"
     return "", ""
@@ -297,6 +306,7 @@ def main():
     data = json.load(sys.stdin)
     tests, outcome = data["tests"], data.get("outcome") or {}
     load, by_id, dups, done = collect(data.get("observations") or [])
+    dups |= set(data.get("untrusted") or [])  # gradebox's own channel checks
     problem, why = run_problem(outcome, done)
     extra = dict((load or {}).get("report") or {})
     results = []
@@ -312,8 +322,12 @@ def main():
         elif tid not in by_id:
             results.append({"id": tid, "status": "fail", "detail": "no observation"})
         else:
-            status, detail = judge_test(test, by_id[tid], (load.get("report") or {}).get("shape") or {})
-            results.append({"id": tid, "status": status, "detail": detail})
+            obs = by_id[tid]
+            status, detail = judge_test(test, obs, (load.get("report") or {}).get("shape") or {})
+            res = {"id": tid, "status": status, "detail": detail}
+            if is_num(obs.get("time_ms")):
+                res["time_ms"] = obs["time_ms"]
+            results.append(res)
     json.dump({"results": results, "extra": extra}, sys.stdout)
 
 

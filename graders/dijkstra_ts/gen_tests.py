@@ -113,7 +113,7 @@ def large_test():
         targets = [far, (src + n // 2) % n]
         inp["targets"][mode] = targets
         exp[mode] = {"sha256": check.digest(dist), "targets": targets, "targets_dist": [dist[t] for t in targets]}
-    return {"id": "large-sparse-1", "category": "large-sparse", "input": inp, "expect": exp}
+    return {"id": "large-sparse-1", "category": "large-sparse", "time_limit_ms": 3000, "input": inp, "expect": exp}
 
 
 def main():
