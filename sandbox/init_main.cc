@@ -35,6 +35,7 @@
 #include "init_program.h"
 #include "init_supervise.h"
 #include "launch_config.h"
+#include "seccomp_policy.h"
 #include "sys_error.h"
 
 namespace gradebox::sandbox {
@@ -120,7 +121,8 @@ Result<int> receive_fd(int socket) {
 // Forks the program and waits for its exec: an exec that failed is a
 // sandbox fault, reported as an error, not as the program's outcome. The
 // program sends its seccomp listener before it execs.
-Result<Supervised> start_program(const LaunchConfig& c, Supervised watched) {
+Result<Supervised> start_program(const LaunchConfig& c, Supervised watched,
+                                 const std::vector<sock_filter>& policy) {
   int exec_pipe[2], sockets[2];
   if (pipe2(exec_pipe, O_CLOEXEC) != 0) return sys_error("pipe2", "O_CLOEXEC");
   if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sockets) != 0) {
@@ -132,7 +134,7 @@ Result<Supervised> start_program(const LaunchConfig& c, Supervised watched) {
   if (watched.program == 0) {
     close(exec_pipe[0]);
     close(sockets[0]);
-    exec_program(c, exec_pipe[1], sockets[1]);
+    exec_program(c, exec_pipe[1], sockets[1], policy);
   }
   close(exec_pipe[1]);
   close(sockets[1]);
@@ -185,6 +187,9 @@ void or_fail(const Status& status) {
   or_fail(prepare_base_filesystem());
   or_fail(set_loopback(true));
   or_fail(set_sandbox_hostname());
+  or_fail(drop_bounding_set());
+  auto policy = compile_seccomp_policy({});
+  if (!policy.ok()) fail(policy.error());
   Result<int> signal_fd = block_signals_into_fd();
   if (!signal_fd.ok()) fail(signal_fd.error());
   Result<LaunchConfig> config = read_spec(pre);  // waits for its run
@@ -192,10 +197,13 @@ void or_fail(const Status& status) {
   const LaunchConfig& c = *config;
   or_fail(finish_filesystem(c));
   if (!c.loopback) or_fail(set_loopback(false));
+  if (!c.seccomp_allow.empty())
+    policy = compile_seccomp_policy(c.seccomp_allow);
+  if (!policy.ok()) fail(policy.error());
   Supervised watched;
   watched.cpu_usage_fd = cpu_usage_fd;
   watched.signal_fd = *signal_fd;
-  Result<Supervised> started = start_program(c, watched);
+  Result<Supervised> started = start_program(c, watched, *policy);
   if (!started.ok()) {
     kill(-1, SIGKILL);
     fail(started.error());
@@ -233,6 +241,7 @@ int open_cpu_usage(const LaunchConfig& c) {
 int main(int argc, char** argv) {
   using namespace gradebox::sandbox;
   close_range(kStatusFd + 1, ~0U, 0);  // nothing else of gradebox leaks in
+  reset_signal_dispositions();
   if (argc != 2) fail(gradebox::Error{"usage: gradebox-init <prelaunch-json>"});
   auto pre = launch_config_from_json(argv[1], /*prelaunch=*/true);
   if (!pre.ok()) fail(pre.error());

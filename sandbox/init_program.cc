@@ -18,11 +18,9 @@
 namespace gradebox::sandbox {
 namespace {
 
-// The init blocks and handles signals; the program must start clean.
-Status reset_signals() {
-  for (int signal_number = 1; signal_number < NSIG; ++signal_number) {
-    ::signal(signal_number, SIG_DFL);  // fails harmlessly on SIGKILL/SIGSTOP
-  }
+// The init blocks the signals it reads from a signalfd; the program must
+// start with none blocked.
+Status reset_signal_mask() {
   sigset_t none;
   sigemptyset(&none);
   if (sigprocmask(SIG_SETMASK, &none, nullptr) != 0) {
@@ -54,16 +52,13 @@ Status set_limits(const LaunchConfig& c) {
   return ok_status();
 }
 
-// setgroups, the bounding set, setgid, then setuid (which clears the
+// setgroups, setgid, then setuid (which clears the
 // effective and permitted capabilities): afterwards nothing is left to drop.
 // In a user namespace the uid is already the only mapped one and setgroups
 // is denied by the map.
 Status drop_privileges(const LaunchConfig& c) {
   if (!c.user_namespace && setgroups(0, nullptr) != 0) {
     return sys_error("setgroups", "0, NULL");
-  }
-  // The bounding set too, so not even a setuid binary could regain a cap.
-  for (int cap = 0; prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0; ++cap) {
   }
   if (setresgid(kSandboxGid, kSandboxGid, kSandboxGid) != 0) {
     return sys_error("setresgid", std::to_string(kSandboxGid));
@@ -98,8 +93,9 @@ Status send_fd(int socket, int fd) {
 
 // The filter is loaded last, so the init's own setup calls above are not
 // violations; its listener must leave this process before the exec.
-Status load_filter(const LaunchConfig& c, int listener_socket) {
-  Result<int> listener = load_seccomp_policy(c.seccomp_allow);
+Status load_filter(const std::vector<sock_filter>& policy,
+                   int listener_socket) {
+  Result<int> listener = install_seccomp_policy(policy);
   if (!listener.ok()) return listener.error();
   Status sent = send_fd(listener_socket, *listener);
   close(*listener);
@@ -107,13 +103,14 @@ Status load_filter(const LaunchConfig& c, int listener_socket) {
   return sent;
 }
 
-Status prepare(const LaunchConfig& c, int listener_socket) {
-  GB_RETURN_IF_ERROR(reset_signals());
+Status prepare(const LaunchConfig& c, int listener_socket,
+               const std::vector<sock_filter>& policy) {
+  GB_RETURN_IF_ERROR(reset_signal_mask());
   if (setsid() < 0) return sys_error("setsid", "");
   GB_RETURN_IF_ERROR(set_limits(c));
   if (chdir(c.cwd.c_str()) != 0) return sys_error("chdir", c.cwd);
   GB_RETURN_IF_ERROR(drop_privileges(c));
-  GB_RETURN_IF_ERROR(load_filter(c, listener_socket));
+  GB_RETURN_IF_ERROR(load_filter(policy, listener_socket));
   // Only stdio and the channel cross into the program.
   close_range(kChannelFd + 1, ~0U, CLOSE_RANGE_CLOEXEC);
   return ok_status();
@@ -135,13 +132,29 @@ std::vector<char*> pointers(const std::vector<std::string>& strings) {
 
 }  // namespace
 
-void exec_program(const LaunchConfig& c, int error_fd, int listener_socket) {
-  Status prepared = prepare(c, listener_socket);
+void exec_program(const LaunchConfig& c, int error_fd, int listener_socket,
+                  const std::vector<sock_filter>& policy) {
+  Status prepared = prepare(c, listener_socket, policy);
   if (!prepared.ok()) fail(error_fd, prepared.error().message);
   std::vector<char*> argv = pointers(c.argv);
   std::vector<char*> env = pointers(c.env);
   execve(argv[0], argv.data(), env.data());
   fail(error_fd, sys_error("execve", c.argv[0]).message);
+}
+
+Status drop_bounding_set() {
+  for (int cap = 0; cap <= 63; ++cap) {
+    if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 && errno != EINVAL) {
+      return sys_error("prctl", "PR_CAPBSET_DROP, " + std::to_string(cap));
+    }
+  }
+  return ok_status();
+}
+
+void reset_signal_dispositions() {
+  for (int signal_number = 1; signal_number < NSIG; ++signal_number) {
+    ::signal(signal_number, SIG_DFL);  // fails harmlessly on SIGKILL/SIGSTOP
+  }
 }
 
 }  // namespace gradebox::sandbox

@@ -69,9 +69,7 @@ constexpr size_t kWarmInits = 2;
 class NamespaceSandbox : public Sandbox {
  public:
   explicit NamespaceSandbox(sandbox::InitSettings settings)
-      : pool_(std::move(settings), kWarmInits) {
-    pool_.refill();
-  }
+      : pool_(std::move(settings), kWarmInits) {}
 
   Result<std::unique_ptr<RunningSandbox>> start(
       const SandboxSpec& spec) override {
@@ -83,10 +81,8 @@ class NamespaceSandbox : public Sandbox {
     sandbox::LaunchSettings settings;
     settings.limits = resolve(spec.limits);
     settings.config = config_for(spec, settings.limits, *(*init)->cgroup);
-    auto running = sandbox::NamespaceRunningSandbox::launch(
-        std::move(settings), std::move(*init), spec.stdin_data,
-        [this] { pool_.refill(); });  // while the init sets up
-    return running;
+    return sandbox::NamespaceRunningSandbox::launch(
+        std::move(settings), std::move(*init), spec.stdin_data);
   }
 
  private:

@@ -35,11 +35,10 @@ NamespaceRunningSandbox::~NamespaceRunningSandbox() {
 
 Result<std::unique_ptr<RunningSandbox>> NamespaceRunningSandbox::launch(
     LaunchSettings settings, std::unique_ptr<WarmInit> init,
-    std::string stdin_data, const std::function<void()>& meanwhile) {
+    std::string stdin_data) {
   std::unique_ptr<NamespaceRunningSandbox> box(new NamespaceRunningSandbox(
       std::move(settings), std::move(init), std::move(stdin_data)));
   Status ready = box->send_spec();
-  meanwhile();
   if (ready.ok()) ready = box->wait_until_ready();
   if (!ready.ok()) {
     ::kill(box->init_->pid, SIGKILL);  // PDEATHSIG takes the init with it

@@ -31,12 +31,11 @@ struct LaunchSettings {
 
 class NamespaceRunningSandbox : public RunningSandbox {
  public:
-  /// Sends the spec to a waiting init, calls `meanwhile` (the pool's
-  /// refill) while the init sets up, and waits for its ready line: a setup
+  /// Sends the spec to a waiting init and waits for its ready line: a setup
   /// failure is an Error here, never an outcome.
   static Result<std::unique_ptr<RunningSandbox>> launch(
       LaunchSettings settings, std::unique_ptr<WarmInit> init,
-      std::string stdin_data, const std::function<void()>& meanwhile);
+      std::string stdin_data);
   ~NamespaceRunningSandbox() override;
 
   Status in_network(const std::function<void()>& fn) override;

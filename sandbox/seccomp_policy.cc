@@ -1,9 +1,13 @@
 #include "seccomp_policy.h"
 
 #include <fcntl.h>
+#include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -88,20 +92,39 @@ int add_rules(scmp_filter_ctx ctx, const std::vector<std::string>& allow) {
 
 }  // namespace
 
-Result<int> load_seccomp_policy(const std::vector<std::string>& allow) {
+Result<std::vector<sock_filter>> compile_seccomp_policy(
+    const std::vector<std::string>& allow) {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
   if (ctx == nullptr) return Error{"seccomp_init(SCMP_ACT_ALLOW): failed"};
   // Another ABI (i386 int 0x80, x32) would bypass the native rules.
   int rc =
       seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
   rc = rc ? rc : add_rules(ctx, allow);
-  rc = rc ? rc : seccomp_load(ctx);
-  int listener = rc ? -1 : seccomp_notify_fd(ctx);
+  int fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
+  rc = rc ? rc : (fd < 0 ? -errno : seccomp_export_bpf(ctx, fd));
   seccomp_release(ctx);
-  if (rc != 0) {
-    return Error{"seccomp_load(deny-list policy): " + errno_name(-rc)};
+  std::vector<sock_filter> program;
+  if (rc == 0) {
+    off_t size = lseek(fd, 0, SEEK_CUR);
+    program.resize(static_cast<size_t>(size) / sizeof(sock_filter));
+    if (pread(fd, program.data(), size, 0) != size) rc = -EIO;
   }
-  if (listener < 0) return Error{"seccomp_notify_fd(deny-list policy): none"};
+  if (fd >= 0) close(fd);
+  if (rc != 0 || program.empty()) {
+    return Error{"seccomp_export_bpf(deny-list policy): " + errno_name(-rc)};
+  }
+  return program;
+}
+
+Result<int> install_seccomp_policy(const std::vector<sock_filter>& program) {
+  struct sock_fprog filter = {static_cast<unsigned short>(program.size()),
+                              const_cast<sock_filter*>(program.data())};
+  int listener =
+      static_cast<int>(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+                               SECCOMP_FILTER_FLAG_NEW_LISTENER, &filter));
+  if (listener < 0) {
+    return sys_error("seccomp", "SECCOMP_SET_MODE_FILTER, NEW_LISTENER");
+  }
   return listener;
 }
 

@@ -11,6 +11,8 @@
 // task's file reads "-1 0x0 0x0" (measured), so the name would be lost.
 #pragma once
 
+#include <linux/filter.h>
+
 #include <string>
 #include <vector>
 
@@ -18,11 +20,15 @@
 
 namespace gradebox::sandbox {
 
-/// Builds and loads the filter in the calling process (the program, after it
-/// dropped privileges and set no_new_privs) and returns the notification
-/// listener fd. `allow` removes names from the deny list
+/// The policy compiled to BPF once (by the waiting init), so that each
+/// program only installs it. `allow` removes names from the deny list
 /// (SandboxSpec::seccomp_allow).
-Result<int> load_seccomp_policy(const std::vector<std::string>& allow);
+Result<std::vector<sock_filter>> compile_seccomp_policy(
+    const std::vector<std::string>& allow);
+
+/// Installs `program` in the calling process (the program, after it dropped
+/// privileges and set no_new_privs) and returns the notification listener.
+Result<int> install_seccomp_policy(const std::vector<sock_filter>& program);
 
 /// Reads one notification from `listener`: the pid (in the listener's PID
 /// namespace) and syscall number of a violation, or false.

@@ -97,27 +97,47 @@ Result<std::unique_ptr<WarmInit>> spawn_warm_init(
   return init;
 }
 
+WarmPool::WarmPool(InitSettings settings, size_t size)
+    : settings_(std::move(settings)), size_(size) {
+  refiller_ = std::thread([this] { refill_until_stopped(); });
+}
+
+WarmPool::~WarmPool() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stopping_ = true;
+  }
+  wanted_.notify_all();
+  refiller_.join();
+  waiting_.clear();  // each closes its stdin: the init reads EOF and ends
+}
+
 Result<std::unique_ptr<WarmInit>> WarmPool::take() {
+  std::unique_ptr<WarmInit> init;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!waiting_.empty()) {
-      std::unique_ptr<WarmInit> init = std::move(waiting_.front());
+      init = std::move(waiting_.front());
       waiting_.pop_front();
-      return init;
     }
   }
+  wanted_.notify_all();
+  if (init) return init;
   return spawn_warm_init(settings_);
 }
 
-void WarmPool::refill() {
+void WarmPool::refill_until_stopped() {
+  std::unique_lock<std::mutex> lock(mutex_);
   for (;;) {
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (waiting_.size() >= size_) return;
-    }
+    wanted_.wait(lock, [this] { return stopping_ || waiting_.size() < size_; });
+    if (stopping_) return;
+    lock.unlock();
     auto init = spawn_warm_init(settings_);
-    if (!init.ok()) return;  // the next take() reports the error
-    std::lock_guard<std::mutex> lock(mutex_);
+    lock.lock();
+    if (!init.ok()) {  // the next take() starts one itself and reports why
+      wanted_.wait(lock);
+      continue;
+    }
     waiting_.push_back(std::move(*init));
   }
 }

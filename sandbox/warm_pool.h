@@ -15,11 +15,13 @@
 #include <sys/types.h>
 
 #include <boost/process.hpp>
+#include <condition_variable>
 #include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 
 #include "cgroup.h"
 #include "gradebox/status.h"
@@ -47,21 +49,26 @@ struct InitSettings {
 /// Starts one gradebox-init that waits for its spec.
 Result<std::unique_ptr<WarmInit>> spawn_warm_init(const InitSettings& settings);
 
-/// A few waiting inits; thread-safe.
+/// A few waiting inits; thread-safe. Replacements are started on the
+/// pool's own thread, so a run never waits for gradebox's fork of the next
+/// init.
 class WarmPool {
  public:
-  WarmPool(InitSettings settings, size_t size)
-      : settings_(std::move(settings)), size_(size) {}
-  /// A waiting init, or a fresh one when the pool is empty.
+  WarmPool(InitSettings settings, size_t size);
+  ~WarmPool();
+  /// A waiting init, or a fresh one when the pool is empty; then asks the
+  /// pool's thread for a replacement.
   Result<std::unique_ptr<WarmInit>> take();
-  /// Starts inits until the pool is full again.
-  void refill();
 
  private:
+  void refill_until_stopped();
   InitSettings settings_;
   size_t size_;
   std::mutex mutex_;
+  std::condition_variable wanted_;
+  bool stopping_ = false;
   std::deque<std::unique_ptr<WarmInit>> waiting_;
+  std::thread refiller_;
 };
 
 }  // namespace gradebox::sandbox
