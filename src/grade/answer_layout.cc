@@ -10,6 +10,17 @@ bool same_language_sibling(const Candidate& c, const Candidate& primary) {
   return c.index != primary.index && !c.quotation && c.language == primary.language;
 }
 
+// Files of a multi-file answer: code in any of the task's languages, and
+// data (a users.json the app requires), as long as the block names a file.
+bool layout_sibling(const Task& task, const Candidate& c, const Candidate& primary) {
+  if (c.index == primary.index || c.quotation) return false;
+  if (c.language == primary.language || c.language == task.language || c.language == "json") return true;
+  for (const auto& other : task.raw.value("also_languages", std::vector<std::string>{})) {
+    if (c.language == other) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::vector<AnswerFile> layout_candidate(const Task& task, const Extraction& extraction, int index) {
@@ -23,7 +34,7 @@ std::vector<AnswerFile> layout_candidate(const Task& task, const Extraction& ext
   std::set<std::string> taken{name};
   for (const auto& c : extraction.candidates) {
     std::string path = safe_relative_path(c.filename);
-    if (!same_language_sibling(c, primary) || path.empty() || !taken.insert(path).second) continue;
+    if (!layout_sibling(task, c, primary) || path.empty() || !taken.insert(path).second) continue;
     files.push_back({path, c.code});
   }
   return files;

@@ -15,12 +15,12 @@ CandidateGrade fault(std::string message) {
   return g;
 }
 
-// The load event decides whether there is anything to test at all.
+// The load event decides whether there is anything to test at all. It is
+// untrusted data: only well-typed, non-empty fields count.
 std::optional<std::pair<Verdict, std::string>> load_verdict(const json& load) {
-  auto text = [&](const char* key) { return load.value(key, std::string()); };
-  if (load.contains("compile_error")) return std::pair{Verdict::kCompileError, text("compile_error")};
-  if (load.contains("unsupported")) return std::pair{Verdict::kUnsupported, text("unsupported")};
-  if (load.value("no_entry", false))
+  if (auto why = text_field(load, "compile_error"); !why.empty()) return std::pair{Verdict::kCompileError, why};
+  if (auto why = text_field(load, "unsupported"); !why.empty()) return std::pair{Verdict::kUnsupported, why};
+  if (flag_field(load, "no_entry"))
     return std::pair{Verdict::kNoCode, std::string("the code defines no entry point")};
   return std::nullopt;
 }
@@ -32,7 +32,9 @@ void collect_missing_names(const Observations& obs, std::set<std::string>& names
   };
   for (const auto& e : obs.events) {
     take(e);
-    for (const auto& err : e.value("errors", json::array())) {
+    auto errors = e.find("errors");
+    if (errors == e.end() || !errors->is_array()) continue;
+    for (const auto& err : *errors) {
       if (err.is_object()) take(err);
     }
   }
@@ -157,7 +159,11 @@ CandidateGrade grade_files(const GradeContext& ctx, const std::vector<AnswerFile
   if (obs.load) grade.load = *obs.load;
   collect_missing_names(obs, grade.missing_names);
   grade.extra = checked->extra;
-  if (auto special = obs.load ? load_verdict(*obs.load) : std::nullopt) {
+  // A load event can be forged by the answer (it shares the harness's
+  // process); a checker that sees through it says so.
+  const bool override_graded = text_field(grade.extra, "verdict_override") == "graded";
+  auto special = obs.load && !override_graded ? load_verdict(*obs.load) : std::nullopt;
+  if (special) {
     grade.verdict = special->first;
     grade.verdict_detail = special->second;
   } else {

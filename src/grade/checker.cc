@@ -5,11 +5,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string text_of(const json& event, const char* key) {
-  auto it = event.find(key);
-  return it != event.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
 TestResult make(const std::string& id, TestStatus status, std::string detail, double ms = 0) {
   TestResult r;
   r.id = id;
@@ -55,22 +50,22 @@ std::optional<TestResult> status_without_value(const std::string& id, const Obse
   auto it = obs.tests.find(id);
   if (it == obs.tests.end()) return from_outcome(id, outcome);
   const json& e = it->second;
-  double ms = e.contains("time_ms") && e["time_ms"].is_number() ? e["time_ms"].get<double>() : 0;
-  const std::string status = text_of(e, "status");
+  double ms = number_field(e, "time_ms");
+  const std::string status = text_field(e, "status");
   if (status == "ok") return std::nullopt;
   if (status == "error") {
-    std::string type = text_of(e, "error_type");
-    return make(id, TestStatus::kError, (type.empty() ? "" : type + ": ") + text_of(e, "message"), ms);
+    std::string type = text_field(e, "error_type");
+    return make(id, TestStatus::kError, (type.empty() ? "" : type + ": ") + text_field(e, "message"), ms);
   }
   if (status == "unserializable")
-    return make(id, TestStatus::kFail, "returned a non-plain value of type " + text_of(e, "type"), ms);
+    return make(id, TestStatus::kFail, "returned a non-plain value of type " + text_field(e, "type"), ms);
   if (auto parsed = test_status_from(status); parsed && *parsed != TestStatus::kPass) {
     // The sandbox kills a blocked call's process with SIGKILL and names the
     // call in the outcome; the harness only saw the SIGKILL.
-    if (*parsed == TestStatus::kCrash && e.value("signal", 0) == 9 && !outcome.violation.empty())
+    if (*parsed == TestStatus::kCrash && number_field(e, "signal") == 9 && !outcome.violation.empty())
       return make(id, TestStatus::kViolation, "blocked system call: " + outcome.violation, ms);
-    std::string detail = text_of(e, "message");
-    if (*parsed == TestStatus::kViolation) detail = "blocked system call: " + text_of(e, "syscall");
+    std::string detail = text_field(e, "message");
+    if (*parsed == TestStatus::kViolation) detail = "blocked system call: " + text_field(e, "syscall");
     if (*parsed == TestStatus::kCrash && e.contains("signal")) detail = "signal " + brief(e["signal"]);
     return make(id, *parsed, detail, ms);
   }

@@ -100,6 +100,22 @@ void grade_candidates(const GradeContext& ctx, const Extraction& ex, const Grade
 Grader::Grader(std::shared_ptr<Sandbox> sandbox) : sandbox_(std::move(sandbox)) {}
 
 Report Grader::grade(const Task& task, const std::string& answer, const GradeOptions& options) const {
+  try {
+    return grade_or_throw(task, answer, options);
+  } catch (const std::exception& e) {
+    // A bug of gradebox's own: reported as such, never as the answer's fault.
+    Report report;
+    report.task = task.id;
+    report.model = options.model;
+    report.verdict = Verdict::kGraderError;
+    report.verdict_detail = std::string("internal error: ") + e.what();
+    compute_scores(report);
+    return report;
+  }
+}
+
+Report Grader::grade_or_throw(const Task& task, const std::string& answer,
+                              const GradeOptions& options) const {
   const auto started = std::chrono::steady_clock::now();
   Report report;
   report.task = task.id;

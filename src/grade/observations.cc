@@ -50,6 +50,21 @@ void take_event(Observations& obs, json event, const std::set<std::string>& know
 
 }  // namespace
 
+std::string text_field(const json& event, const char* key) {
+  auto it = event.find(key);
+  return it != event.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+double number_field(const json& event, const char* key, double fallback) {
+  auto it = event.find(key);
+  return it != event.end() && it->is_number() ? it->get<double>() : fallback;
+}
+
+bool flag_field(const json& event, const char* key) {
+  auto it = event.find(key);
+  return it != event.end() && it->is_boolean() && it->get<bool>();
+}
+
 Observations parse_observations(const std::string& channel, const std::set<std::string>& known_ids) {
   Observations obs;
   std::istringstream lines(channel);

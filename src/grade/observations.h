@@ -24,6 +24,12 @@ struct Observations {
   bool done = false;                        // the "done" event arrived
 };
 
+/// Field readers for untrusted events: a missing field or one of the wrong
+/// type gives the fallback, never an exception.
+std::string text_field(const nlohmann::json& event, const char* key);
+double number_field(const nlohmann::json& event, const char* key, double fallback = 0);
+bool flag_field(const nlohmann::json& event, const char* key);
+
 /// Parses the channel; `known_ids` are the tests this run asked for.
 Observations parse_observations(const std::string& channel, const std::set<std::string>& known_ids);
 

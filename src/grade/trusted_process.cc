@@ -55,8 +55,13 @@ Result<TrustedOutput> run_trusted(const TrustedRun& run) {
                     bp::start_dir(run.cwd.empty() ? std::string("/") : run.cwd),
                     bp::std_in < boost::asio::buffer(run.stdin_data), bp::std_out > out,
                     bp::std_err > err, ios, join);
-    ios.run_for(run.timeout);
-    if (child.running()) {
+    // run_for returns once the pipes are drained; the exit may come a
+    // moment later, so wait for it within what is left of the timeout.
+    const auto deadline = std::chrono::steady_clock::now() + run.timeout;
+    ios.run_until(deadline);
+    std::error_code ec;
+    if (child.running(ec)) child.wait_until(deadline, ec);
+    if (child.running(ec)) {
       child.terminate();
       if (join.fd >= 0) ::close(join.fd);
       return Error{joined(run.argv) + ": no answer within " +

@@ -43,7 +43,7 @@ TestResult judge(const std::string& id, const json& expect, const CheckInput& in
     return *early;
   }
   const json& event = in.observations.tests.at(id);
-  r.time_ms = event.value("time_ms", 0.0);
+  r.time_ms = number_field(event, "time_ms");
   if (wants_raise) {
     r.status = TestStatus::kFail;
     r.detail = "expected an exception, got " + brief(event.value("value", json()));
