@@ -63,8 +63,9 @@ bool user_namespaces_allowed() {
   return allowed != 0 && max > 0;
 }
 
-// Two waiting inits: enough for back-to-back runs and two parallel ones.
-constexpr size_t kWarmInits = 2;
+// Four waiting inits: a cgroup v1 migration under load takes longer than a
+// short run, so back-to-back and parallel runs need a few in flight.
+constexpr size_t kWarmInits = 4;
 
 class NamespaceSandbox : public Sandbox {
  public:
