@@ -66,22 +66,27 @@ async function main() {
 
   const texts = files.map((f) => fs.readFileSync(f, 'utf8'));
   const tEmit = process.hrtime.bigint();
-  const transpiled = await Promise.all(files.map((f, i) => transpile(f, texts[i], nodeModules)));
-  const emitMs = msSince(tEmit);
+  let emitMs = 0;
+  const transpiling = Promise.all(files.map((f, i) => transpile(f, texts[i], nodeModules)));
+  // The runner child starts now and gets its job when esbuild is done.
+  const jobPromise = transpiling.then((transpiled) => {
+    emitMs = msSince(tEmit);
+    if (!transpiled[0].ok) return null;
+    const sources = {};
+    files.forEach((f, i) => { if (transpiled[i].ok) sources[f] = { js: transpiled[i].js, map: transpiled[i].map }; });
+    return { main: inputs.answer, sources, ts_source: texts[0], tests: inputs.tests, options: inputs.options || {} };
+  });
+  const tRun = process.hrtime.bigint();
+  const heapMb = (inputs.options && inputs.options.heap_mb) || 384;
+  const run = await supervise({
+    argv: [process.execPath, '--max-old-space-size=' + heapMb, path.join(__dirname, 'runner.js')],
+    env: process.env, tests: inputs.tests, job: jobPromise,
+  });
+  const transpiled = await transpiling;
   const toolReport = {
     transpiler: { name: 'esbuild', version: packageVersion(nodeModules, ESBUILD_REL), time_ms: emitMs },
     node: process.version,
   };
-
-  let run = null;
-  const tRun = process.hrtime.bigint();
-  if (transpiled[0].ok) {
-    const sources = {};
-    files.forEach((f, i) => { if (transpiled[i].ok) sources[f] = { js: transpiled[i].js, map: transpiled[i].map }; });
-    const job = { main: inputs.answer, sources, ts_source: texts[0], tests: inputs.tests, options: inputs.options || {} };
-    const heapMb = (inputs.options && inputs.options.heap_mb) || 384;
-    run = await supervise({ argv: [process.execPath, '--max-old-space-size=' + heapMb, path.join(__dirname, 'runner.js')], env: process.env, job });
-  }
   const runMs = msSince(tRun);
   const tsc = await tscPromise;
   const report = { tsc: tscReport(tsc), ...toolReport };

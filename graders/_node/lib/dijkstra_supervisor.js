@@ -80,24 +80,32 @@ function runChild({ argv, env, job, pendingIds, graceMs, loadLimitMs }) {
       resolve({ ...state, exit: { code, signal }, stderrTail: err.tail });
     });
     child.stdin.on('error', () => {});
-    child.stdin.end(JSON.stringify({ ...job, tests: job.tests.filter((t) => pendingIds.has(t.id)) }));
+    // The child boots node while the job (the transpiled answer) is still
+    // being prepared; null means there is nothing to run after all.
+    Promise.resolve(job).then((j) => {
+      if (!j) return void child.kill('SIGKILL');
+      child.stdin.end(JSON.stringify({ ...j, tests: j.tests.filter((t) => pendingIds.has(t.id)) }));
+    });
   });
 }
 
 /**
  * Runs the job's tests in runner children until each test has a result or
- * the restart budget is spent. Resolves {load, results: Map, notes, restarts}.
+ * the restart budget is spent (`tests`: the ids to account for). `job` may be a promise (the first child
+ * starts at once); resolving to null cancels. Resolves {load, results: Map,
+ * notes, restarts, phases}, or null when cancelled.
  */
-async function supervise({ argv, env, job, graceMs = 1500, loadLimitMs = 15000, maxRestarts = 3 }) {
+async function supervise({ argv, env, tests, job: jobOrPromise, graceMs = 1500, loadLimitMs = 15000, maxRestarts = 3 }) {
   const results = new Map();
   const notes = [];
   let load = null;
   let restarts = 0;
   let phases = null;
   for (;;) {
-    const pendingIds = new Set(job.tests.filter((t) => !results.has(t.id)).map((t) => t.id));
+    const pendingIds = new Set(tests.filter((t) => !results.has(t.id)).map((t) => t.id));
     if (!pendingIds.size && load) break;
-    const r = await runChild({ argv, env, job, pendingIds, graceMs, loadLimitMs });
+    const r = await runChild({ argv, env, job: jobOrPromise, pendingIds, graceMs, loadLimitMs });
+    if (!(await jobOrPromise)) return null;
     if (r.ended && r.ended.phases) phases = r.ended.phases;
     notes.push(...r.notes);
     if (r.fatal) notes.push('runner error: ' + r.fatal);
