@@ -1,0 +1,233 @@
+#include "calls.h"
+
+#include <chrono>
+
+#include <pybind11/eval.h>
+
+#include "gradebox/report.h"
+#include "json_to_python.h"
+#include "parallel_grading.h"
+#include "session.h"
+
+namespace gradebox::python {
+namespace py = pybind11;
+
+namespace {
+
+// How often grade_many looks for Ctrl-C while the workers grade.
+constexpr std::chrono::milliseconds kSignalPoll{100};
+
+std::string require_str(const py::handle& value, const std::string& what) {
+  if (!py::isinstance<py::str>(value)) {
+    throw py::type_error(what + " must be str, not " +
+                         py::str(py::type::handle_of(value).attr("__name__")).cast<std::string>());
+  }
+  return value.cast<std::string>();  // UnicodeEncodeError for lone surrogates
+}
+
+GradeOptions grade_options(const std::string& model, const PythonGradeOptions& options) {
+  if (options.pick != "first" && options.pick != "best") {
+    throw py::value_error("pick must be 'first' or 'best', not '" + options.pick + "'");
+  }
+  return {model, options.pick == "best", options.retry_timeouts};
+}
+
+std::shared_ptr<const TaskRegistry> load_registry(const OptionalPath& graders) {
+  py::gil_scoped_release release;  // hashing every task pack takes a while
+  return registry_for(graders.value_or(std::filesystem::path()));
+}
+
+const Task& find_task(const TaskRegistry& registry, const std::string& id) {
+  std::string unknown = unknown_task_message(registry, id);
+  if (!unknown.empty()) throw py::value_error(unknown);
+  return registry.tasks.at(id);
+}
+
+py::dict report_dict(const Report& report) {
+  return py::reinterpret_borrow<py::dict>(to_python(to_json(report)));
+}
+
+[[noreturn]] void raise_grader_error(const std::string& message, const py::object& report,
+                                     const py::object& reports) {
+  py::object type = py::module_::import("gradebox").attr("GraderError");
+  py::object error = type(message, report, reports);
+  PyErr_SetObject(type.ptr(), error.ptr());
+  throw py::error_already_set();
+}
+
+std::string grader_error_message(const Report& report) {
+  return "gradebox could not grade the answer to " + report.task + " (model '" + report.model +
+         "'): " + report.verdict_detail;
+}
+
+}  // namespace
+
+py::dict grade(const py::object& task, const py::object& text, const py::object& model,
+               const PythonGradeOptions& options) {
+  std::string id = require_str(task, "task");
+  std::string answer = require_str(text, "text");
+  GradeOptions grade_opts = grade_options(require_str(model, "model"), options);
+  auto registry = load_registry(options.graders);
+  const Task& found = find_task(*registry, id);
+  Report report;
+  {
+    py::gil_scoped_release release;
+    auto grader = shared_grader();
+    report = grader ? (*grader)->grade(found, answer, grade_opts)
+                    : grader_error_report(id, grade_opts.model, grader.error().message);
+  }
+  py::dict dict = report_dict(report);
+  if (report.verdict == Verdict::kGraderError) {
+    raise_grader_error(grader_error_message(report), dict, py::none());
+  }
+  return dict;
+}
+
+namespace {
+
+py::object record_field(const py::handle& record, const char* key, const std::string& where,
+                        bool required) {
+  PyObject* value = PyObject_GetItem(record.ptr(), py::str(key).ptr());
+  if (value) return py::reinterpret_steal<py::object>(value);
+  if (!PyErr_ExceptionMatches(PyExc_KeyError)) throw py::error_already_set();
+  PyErr_Clear();
+  if (required) throw py::value_error(where + " has no '" + key + "'");
+  return py::none();
+}
+
+GradeRequest request_from(const py::handle& record, const std::string& where,
+                          const TaskRegistry& registry, const PythonGradeOptions& options,
+                          const py::handle& mapping_type) {
+  if (!py::isinstance(record, mapping_type)) {
+    throw py::type_error(where + " must be a mapping like {'task': ..., 'text': ...}, not " +
+                         py::str(py::type::handle_of(record).attr("__name__")).cast<std::string>());
+  }
+  std::string id = require_str(record_field(record, "task", where, true), where + "['task']");
+  std::string text = require_str(record_field(record, "text", where, true), where + "['text']");
+  py::object model = record_field(record, "model", where, false);
+  std::string model_id = model.is_none() ? "" : require_str(model, where + "['model']");
+  std::string unknown = unknown_task_message(registry, id);
+  if (!unknown.empty()) throw py::value_error(where + ": " + unknown);
+  return {&registry.tasks.at(id), std::move(text), grade_options(model_id, options)};
+}
+
+// Every record checked before anything is graded: a typo in record 90
+// should not cost the sandbox time of the first 89.
+std::vector<GradeRequest> requests_from(const py::iterable& records, const TaskRegistry& registry,
+                                        const PythonGradeOptions& options) {
+  py::object mapping_type = py::module_::import("collections.abc").attr("Mapping");
+  std::vector<GradeRequest> requests;
+  for (const py::handle& record : records) {
+    std::string where = "records[" + std::to_string(requests.size()) + "]";
+    requests.push_back(request_from(record, where, registry, options, mapping_type));
+  }
+  return requests;
+}
+
+// Called without the GIL. Grades on `jobs` threads; between short waits it
+// takes the GIL to run Python's signal handlers. nullopt: a handler raised
+// (Ctrl-C); the error stays set for the caller to throw.
+std::optional<std::vector<std::optional<Report>>> grade_interruptibly(
+    std::shared_ptr<const Grader> grader, std::vector<GradeRequest> requests, int jobs) {
+  ParallelGrading pool(std::move(grader), std::move(requests), jobs);
+  while (!pool.wait_for(kSignalPoll)) {
+    py::gil_scoped_acquire acquire;
+    if (PyErr_CheckSignals() != 0) {
+      pool.stop();  // the destructor waits for the answers already running
+      return std::nullopt;
+    }
+  }
+  return pool.finish();
+}
+
+std::vector<std::optional<Report>> all_grader_errors(const std::vector<GradeRequest>& requests,
+                                                     const std::string& why) {
+  std::vector<std::optional<Report>> reports;
+  for (const auto& r : requests) reports.push_back(grader_error_report(r.task->id, r.options.model, why));
+  return reports;
+}
+
+}  // namespace
+
+py::list grade_many(const py::iterable& records, int jobs, const PythonGradeOptions& options) {
+  if (jobs < 0) throw py::value_error("jobs must be >= 0 (0: one per core), not " + std::to_string(jobs));
+  grade_options("", options);  // a bad pick is an error even for no records
+  auto registry = load_registry(options.graders);
+  std::vector<GradeRequest> requests = requests_from(records, *registry, options);
+  if (requests.empty()) return py::list();  // no sandbox needed
+  std::optional<std::vector<std::optional<Report>>> reports;
+  {
+    py::gil_scoped_release release;
+    auto grader = shared_grader();
+    reports = grader ? grade_interruptibly(*grader, std::move(requests), jobs)
+                     : all_grader_errors(requests, grader.error().message);
+  }
+  if (!reports) throw py::error_already_set();
+  py::list dicts;
+  std::optional<std::size_t> first_error;
+  for (std::size_t i = 0; i < reports->size(); ++i) {
+    const Report& report = *(*reports)[i];  // all present: nothing stopped the pool
+    dicts.append(report_dict(report));
+    if (!first_error && report.verdict == Verdict::kGraderError) first_error = i;
+  }
+  if (first_error) {
+    raise_grader_error(grader_error_message(*(*reports)[*first_error]), dicts[*first_error], dicts);
+  }
+  return dicts;
+}
+
+namespace {
+
+py::dict task_dict(const Task& task) {
+  py::list categories;
+  for (const auto& c : task.categories) {
+    categories.append(py::dict(py::arg("id") = c.id, py::arg("kind") = c.kind,
+                               py::arg("description") = c.description));
+  }
+  const auto& tests = task.tests.contains("tests") ? task.tests["tests"] : nlohmann::json::array();
+  return py::dict(py::arg("id") = task.id, py::arg("version") = task.version,
+                  py::arg("stamp") = task.stamp, py::arg("language") = task.language,
+                  py::arg("runtime") = task.runtime, py::arg("prompt") = task.prompt,
+                  py::arg("categories") = categories, py::arg("tests") = tests.size(),
+                  py::arg("dir") = task.dir.string());
+}
+
+}  // namespace
+
+py::list tasks(const OptionalPath& graders) {
+  auto registry = load_registry(graders);
+  // A task pack that did not load is said, never skipped silently.
+  for (const auto& problem : registry->problems) {
+    if (PyErr_WarnEx(PyExc_RuntimeWarning, problem.message.c_str(), 1) != 0) {
+      throw py::error_already_set();  // warnings turned into errors (-W error)
+    }
+  }
+  py::list list;
+  for (const auto& [id, task] : registry->tasks) list.append(task_dict(task));
+  return list;
+}
+
+void define_grader_error(py::module_& module) {
+  // A Python class, so it has a normal __init__ and attributes, and pickles.
+  py::exec(R"(
+class GraderError(RuntimeError):
+    """gradebox could not grade: its sandbox or a grader failed (verdict
+    "grader-error"). Never the answer's fault, so never a score.
+
+    report: the report (dict) of the answer that could not be graded.
+    reports: from grade_many, every report in input order (the others are
+        complete); None from grade.
+    """
+
+    def __init__(self, message, report=None, reports=None):
+        super().__init__(message)
+        self.report = report
+        self.reports = reports
+
+    def __reduce__(self):
+        return (type(self), (str(self), self.report, self.reports))
+)",
+           module.attr("__dict__"));
+}
+
+}  // namespace gradebox::python

@@ -1,0 +1,115 @@
+"""Grade LLM-written code in gradebox's sandbox (type stubs for editors).
+
+Reports are dicts with the same fields as ``gradebox grade --format json``.
+"""
+
+import os
+from typing import Any, Iterable, Literal, Mapping, NotRequired, TypedDict
+
+__version__: str
+
+Pick = Literal["first", "best"]
+Verdict = Literal["graded", "no-code", "compile-error", "unsupported", "grader-error"]
+TestStatus = Literal[
+    "pass", "fail", "error", "timeout", "memory", "crash", "violation", "output-limit", "n/a"
+]
+
+class Score(TypedDict):
+    score: float  # 10 x passed / total, one decimal
+    passed: int
+    total: int
+
+class TestResult(TypedDict):
+    id: str
+    kind: Literal["core", "edge"]
+    category: str
+    status: TestStatus
+    time_ms: float
+    detail: str
+    retried: NotRequired[bool]  # present (True) when a timeout was run again
+
+class Report(TypedDict):
+    """One graded answer; the contract's fields (shared/tasks/README.md)."""
+
+    task: str
+    model: str
+    verdict: Verdict
+    verdict_detail: str
+    extraction: dict[str, Any]
+    correctness: Score
+    edge_cases: Score
+    tests: list[TestResult]
+    load: dict[str, Any]
+    environment: dict[str, Any]
+    extra: dict[str, Any]
+    grade_seconds: float
+
+class AnswerRecord(TypedDict, total=False):
+    """A benchmark JSONL line; only task and text are required."""
+
+    model: str
+    task: str
+    text: str
+    latency_s: float
+    tokens: int
+
+class Category(TypedDict):
+    id: str
+    kind: Literal["core", "edge"]
+    description: str
+
+class TaskInfo(TypedDict):
+    id: str
+    version: str
+    stamp: str
+    language: str
+    runtime: str
+    prompt: str
+    categories: list[Category]
+    tests: int
+    dir: str
+
+class GraderError(RuntimeError):
+    """gradebox could not grade (verdict "grader-error"): never the answer's fault."""
+
+    report: Report | None
+    """The report of the answer that could not be graded."""
+    reports: list[Report] | None
+    """From grade_many: every report, in input order; None from grade."""
+    def __init__(
+        self, message: str, report: Report | None = ..., reports: list[Report] | None = ...
+    ) -> None: ...
+
+def grade(
+    task: str,
+    text: str,
+    *,
+    model: str = "",
+    pick: Pick = "first",
+    graders: str | os.PathLike[str] | None = None,
+    retry_timeouts: bool = True,
+) -> Report:
+    """Grade one answer (the model's raw text) for `task`; returns the report.
+
+    Raises TypeError (non-str task/text/model), ValueError (unknown task,
+    bad pick) and GraderError (gradebox could not grade; see err.report).
+    The GIL is released while grading.
+    """
+
+def grade_many(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    jobs: int = 0,
+    pick: Pick = "first",
+    graders: str | os.PathLike[str] | None = None,
+    retry_timeouts: bool = True,
+) -> list[Report]:
+    """Grade records like the benchmark's JSONL lines on `jobs` threads
+    (0: one per core); reports in input order.
+
+    Every record is checked first (TypeError/ValueError name the record).
+    GraderError after all are done if any could not be graded (err.reports).
+    """
+
+def tasks(*, graders: str | os.PathLike[str] | None = None) -> list[TaskInfo]:
+    """The task packs found, sorted by id."""

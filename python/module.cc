@@ -1,0 +1,108 @@
+// gradebox as a Python module: grade answers from the benchmark harness
+// without shelling out. The functions live in calls.cc; this file is their
+// Python face (names, keyword arguments, docstrings).
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include "calls.h"
+
+namespace py = pybind11;
+using gradebox::python::OptionalPath;
+using gradebox::python::PythonGradeOptions;
+
+namespace {
+
+constexpr const char* kModuleDoc = R"(Grade LLM-written code in gradebox's sandbox.
+
+    import gradebox
+    report = gradebox.grade("flatten_py", text, model="glm-5")
+    print(report["verdict"], report["correctness"]["score"], report["edge_cases"]["score"])
+
+Reports are dicts with the same fields as `gradebox grade --format json`.
+Grading runs the answer in a sandbox (root or user namespaces needed) and
+releases the GIL, so threads grade in parallel. The first grading call
+starts the sandbox; later calls reuse it.
+)";
+
+constexpr const char* kGradeDoc = R"(Grade one answer (the model's raw text) for `task`; returns the report.
+
+Args:
+    task: a task id, e.g. "flatten_py" (see tasks()).
+    text: the model's answer, markdown or bare code.
+    model: the model id recorded in the report.
+    pick: "first" grades the primary code block; "best" grades every
+        candidate block and keeps the best.
+    graders: folder of task packs; default $GRADEBOX_GRADERS, else the
+        source tree's graders/, as the CLI.
+    retry_timeouts: run a timed-out test once more before it counts.
+
+Returns:
+    The report as a dict (task, model, verdict, correctness, edge_cases,
+    tests, extraction, environment, ...). A wrong, crashing or hostile
+    answer is a report, never an exception.
+
+Raises:
+    TypeError: task, text or model is not a str.
+    ValueError: unknown task (the message names the known ones), bad pick.
+    GraderError: gradebox could not grade (verdict "grader-error", e.g. the
+        sandbox cannot start); the report is in err.report.
+)";
+
+constexpr const char* kGradeManyDoc = R"(Grade many answers on `jobs` threads; returns the reports in input order.
+
+Args:
+    records: mappings like the benchmark's JSONL lines, {"model", "task",
+        "text", "latency_s", "tokens"}; "task" and "text" are required,
+        "model" is recorded, other keys are ignored.
+    jobs: grading threads sharing one sandbox; 0 means one per core.
+    pick, graders, retry_timeouts: as for grade().
+
+Every record is checked before anything is graded. Ctrl-C stops taking new
+records, waits for the running ones and raises KeyboardInterrupt.
+
+Raises:
+    TypeError: a record is not a mapping, or a field has the wrong type.
+    ValueError: a record lacks "task" or "text", names an unknown task
+        (the message says which record), or jobs < 0, or a bad pick.
+    GraderError: after all records are done, if any could not be graded:
+        err.report is the first such report, err.reports all of them.
+)";
+
+constexpr const char* kTasksDoc = R"(The task packs found in `graders` (default as for grade()).
+
+Returns a list, sorted by id, of dicts: id, version, stamp, language,
+runtime, prompt, categories [{id, kind, description}], tests (how many
+hidden tests), dir. A task pack that does not load is a RuntimeWarning.
+)";
+
+}  // namespace
+
+PYBIND11_MODULE(gradebox, m) {
+  m.doc() = kModuleDoc;
+  m.attr("__version__") = GRADEBOX_VERSION;
+  gradebox::python::define_grader_error(m);
+
+  m.def(
+      "grade",
+      [](const py::object& task, const py::object& text, const py::object& model,
+         const std::string& pick, const OptionalPath& graders, bool retry_timeouts) {
+        return gradebox::python::grade(task, text, model, {pick, graders, retry_timeouts});
+      },
+      kGradeDoc, py::arg("task"), py::arg("text"), py::kw_only(), py::arg("model") = "",
+      py::arg("pick") = "first", py::arg("graders") = py::none(),
+      py::arg("retry_timeouts") = true);
+
+  m.def(
+      "grade_many",
+      [](const py::iterable& records, int jobs, const std::string& pick,
+         const OptionalPath& graders, bool retry_timeouts) {
+        return gradebox::python::grade_many(records, jobs, {pick, graders, retry_timeouts});
+      },
+      kGradeManyDoc, py::arg("records"), py::kw_only(), py::arg("jobs") = 0,
+      py::arg("pick") = "first", py::arg("graders") = py::none(),
+      py::arg("retry_timeouts") = true);
+
+  m.def("tasks", &gradebox::python::tasks, kTasksDoc, py::kw_only(),
+        py::arg("graders") = py::none());
+}

@@ -1,0 +1,32 @@
+// What the Python module keeps for the whole process: the task packs of
+// each graders folder (loaded once) and one Grader that every call and
+// every grade_many worker shares. Plain C++, no Python: callers release the
+// GIL before they come here.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "gradebox/grade.h"
+#include "gradebox/task.h"
+
+namespace gradebox::python {
+
+/// The task packs under `graders` (empty: default_graders_dir()), loaded on
+/// first use and kept; the same object for every later call.
+std::shared_ptr<const TaskRegistry> registry_for(const std::filesystem::path& graders);
+
+/// The process's Grader, made on first use (clean_stale_sandboxes first, as
+/// the CLI does). A sandbox that cannot start is an Error, and is not
+/// remembered: the next call tries again.
+Result<std::shared_ptr<const Grader>> shared_grader();
+
+/// "unknown task 'x' (known: a, b)", or empty when `id` is known.
+std::string unknown_task_message(const TaskRegistry& registry, const std::string& id);
+
+/// The report of an answer gradebox could not grade (never the answer's fault).
+Report grader_error_report(const std::string& task, const std::string& model,
+                           const std::string& why);
+
+}  // namespace gradebox::python
