@@ -27,6 +27,7 @@ class Grader {
   Report grade(const Task& task, const std::string& answer, const GradeOptions& options) const;
 
  private:
+  Report grade_or_throw(const Task& task, const std::string& answer, const GradeOptions& options) const;
   std::shared_ptr<Sandbox> sandbox_;
 };
 

@@ -11,7 +11,7 @@
 
 namespace {
 
-struct Run {
+struct CliRun {
   int exit_code = -1;
   std::string out;
   std::string err;
@@ -25,7 +25,7 @@ std::string slurp(const std::string& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-Run gradebox(const std::string& args) {
+CliRun gradebox(const std::string& args) {
   std::string base = ::testing::TempDir() + "/cli-" + std::to_string(::getpid());
   std::string command = kGradebox + " " + args + " >" + base + ".out 2>" + base + ".err </dev/null";
   int status = std::system(command.c_str());
@@ -35,16 +35,16 @@ Run gradebox(const std::string& args) {
 int lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
 
 TEST(Cli, HelpListsTheSubcommands) {
-  Run r = gradebox("--help");
+  CliRun r = gradebox("--help");
   EXPECT_EQ(r.exit_code, 0);
   for (const char* sub : {"grade", "tasks", "selftest"}) EXPECT_NE(r.out.find(sub), std::string::npos) << sub;
-  Run grade_help = gradebox("grade --help");
+  CliRun grade_help = gradebox("grade --help");
   EXPECT_EQ(grade_help.exit_code, 0);
   EXPECT_NE(grade_help.out.find("--pick"), std::string::npos);
 }
 
 TEST(Cli, UnknownTaskIsAOneLineUsageError) {
-  Run r = gradebox("grade --task no_such_task " + kSource + "/README.md");
+  CliRun r = gradebox("grade --task no_such_task " + kSource + "/README.md");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(lines(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("unknown task 'no_such_task'"), std::string::npos) << r.err;
@@ -52,14 +52,14 @@ TEST(Cli, UnknownTaskIsAOneLineUsageError) {
 }
 
 TEST(Cli, MissingAnswerFileIsAOneLineUsageError) {
-  Run r = gradebox("grade --task flatten_py /nonexistent/answer.md");
+  CliRun r = gradebox("grade --task flatten_py /nonexistent/answer.md");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(lines(r.err), 1) << r.err;
   EXPECT_NE(r.err.find("/nonexistent/answer.md"), std::string::npos);
 }
 
 TEST(Cli, MissingRequiredOptionIsAUsageError) {
-  Run r = gradebox("grade answer.md");
+  CliRun r = gradebox("grade answer.md");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--task"), std::string::npos) << r.err;
 }
@@ -67,13 +67,13 @@ TEST(Cli, MissingRequiredOptionIsAUsageError) {
 TEST(Cli, MalformedTaskPackIsReportedByName) {
   std::string dir = ::testing::TempDir() + "/graders-" + std::to_string(::getpid());
   std::system(("rm -rf " + dir + " && mkdir -p " + dir + "/bad && echo '{oops' > " + dir + "/bad/task.json").c_str());
-  Run r = gradebox("--graders " + dir + " tasks");
+  CliRun r = gradebox("--graders " + dir + " tasks");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("bad/task.json"), std::string::npos) << r.err;
 }
 
 TEST(Cli, TasksListsFlattenPy) {
-  Run r = gradebox("tasks");
+  CliRun r = gradebox("tasks");
   EXPECT_NE(r.out.find("flatten_py"), std::string::npos) << r.out << r.err;
 }
 
@@ -81,7 +81,7 @@ TEST(Cli, GradeJsonHasTheContractFields) {
   std::string answer = ::testing::TempDir() + "/answer-" + std::to_string(::getpid()) + ".md";
   std::ofstream(answer) << "```python\ndef flatten(xs):\n    out = []\n    for x in xs:\n"
                            "        out.extend(flatten(x) if isinstance(x, list) else [x])\n    return out\n```\n";
-  Run r = gradebox("grade --task flatten_py --model m1 --format json " + answer);
+  CliRun r = gradebox("grade --task flatten_py --model m1 --format json " + answer);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto report = nlohmann::json::parse(r.out);
   EXPECT_EQ(report["task"], "flatten_py");
@@ -98,7 +98,7 @@ TEST(Cli, GradeJsonHasTheContractFields) {
 TEST(Cli, ProseOnlyAnswerIsNoCodeAndExitsZero) {
   std::string answer = ::testing::TempDir() + "/prose-" + std::to_string(::getpid()) + ".md";
   std::ofstream(answer) << "You could write a recursive function that walks the list.\n";
-  Run r = gradebox("grade --task flatten_py --format json " + answer);
+  CliRun r = gradebox("grade --task flatten_py --format json " + answer);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["verdict"], "no-code");
 }

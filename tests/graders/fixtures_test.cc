@@ -21,6 +21,8 @@ struct Fixture {
   json expected;
 };
 
+void PrintTo(const Fixture& f, std::ostream* os) { *os << "fixtures/" << f.task << "/" << f.file; }
+
 const fs::path kSource = fs::path(TESTS_DIR).parent_path();
 
 std::vector<Fixture> all_fixtures() {

@@ -188,5 +188,20 @@ TEST_F(GraderTest, JoinRetryUsesTheBlockThatDefinesTheMissingName) {
   EXPECT_EQ(r.joined, (std::vector<int>{0, 1}));
 }
 
+TEST_F(GraderTest, IllTypedEventsFromTheAnswerNeverBreakTheGrader) {
+  auto script = [](const FakeRun& run) {
+    std::vector<json> events{{{"event", "start"}},
+                             {{"event", "load"}, {"ok", "yes"}, {"compile_error", nullptr}, {"unsupported", 7},
+                              {"no_entry", "true"}, {"errors", "many"}}};
+    for (const auto& t : run.inputs["tests"])
+      events.push_back({{"event", "test"}, {"id", t["id"]}, {"status", "crash"}, {"signal", "nine"},
+                        {"time_ms", "fast"}, {"missing_name", 12}});
+    return testing::exited(testing::channel(events));
+  };
+  Report r = grade(script, kCorrect);
+  EXPECT_EQ(r.verdict, Verdict::kGraded) << r.verdict_detail;
+  for (const auto& t : r.tests) EXPECT_EQ(t.status, TestStatus::kCrash);
+}
+
 }  // namespace
 }  // namespace gradebox
