@@ -19,7 +19,11 @@ int run(int argc, char** argv) {
   std::vector<std::pair<std::string, Runner>> runners{
       {"grade", gradebox::cli::add_grade_command(app, global)},
       {"tasks", gradebox::cli::add_tasks_command(app, global)},
-      {"selftest", gradebox::cli::add_selftest_command(app, global)}};
+      {"selftest", gradebox::cli::add_selftest_command(app, global)},
+      {"run", gradebox::cli::add_run_command(app, global)},
+      {"diff", gradebox::cli::add_diff_command(app, global)},
+      {"nightly", gradebox::cli::add_nightly_command(app, global)},
+      {"merge", gradebox::cli::add_merge_command(app, global)}};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

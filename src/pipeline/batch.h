@@ -1,0 +1,54 @@
+// Grading many answers: cache hits first, then a pool of -j workers sharing
+// one Grader (thread-safe: each grade call makes its own box and sandbox
+// run). Each result is stored the moment it exists.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gradebox/grade.h"
+#include "pipeline/history.h"
+#include "pipeline/progress.h"
+
+namespace gradebox::pipeline {
+
+struct GradeJob {
+  AnswerRecord answer;
+  const Task* task = nullptr;
+};
+
+struct BatchOptions {
+  int jobs = 0;                // workers; 0 = one per core
+  bool use_cache = true;       // false: regrade even what the cache holds
+  GradeOptions grade;          // pick and retry (the model is set per answer)
+  const std::atomic<bool>* stop = nullptr;  // set by Ctrl-C: take no new answer
+  Progress* progress = nullptr;
+  std::function<void(const Report&)> on_report;  // e.g. the report's JSON file
+};
+
+struct BatchSummary {
+  int graded = 0;         // graded now, in the sandbox
+  int cached = 0;         // taken from the result cache
+  int grader_errors = 0;  // among graded
+  int left = 0;           // not done because of a stop
+  std::vector<Error> errors;  // history write failures
+};
+
+/// Makes the Grader on first need, so a run the cache answers entirely
+/// never builds a sandbox.
+using GraderFactory = std::function<Result<std::shared_ptr<const Grader>>()>;
+
+/// The cache key's options part: what changes a report besides text and grader.
+std::string options_key(const GradeOptions& options);
+
+BatchSummary grade_batch(History& history, const std::string& run_id,
+                         const std::vector<GradeJob>& jobs, const BatchOptions& options,
+                         const GraderFactory& make_grader);
+
+/// The report gradebox stores when it could not grade at all.
+Report grader_error_report(const AnswerRecord& answer, const std::string& why);
+
+}  // namespace gradebox::pipeline

@@ -1,0 +1,182 @@
+#include "pipeline/leaderboard.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace gradebox::pipeline {
+namespace {
+
+double round2(double v) { return std::round(v * 100.0) / 100.0; }
+
+TaskCell cell_for(const RunView& run, const std::string& model, const std::string& task,
+                  const std::set<AnswerKey>& answered, const std::optional<HandScores>& hand) {
+  TaskCell cell;
+  AnswerKey key{model, task};
+  auto it = run.results.find(key);
+  if (it == run.results.end()) {
+    cell.state = answered.count(key) ? TaskCell::State::kPending : TaskCell::State::kMissing;
+    return cell;
+  }
+  const Report& r = it->second.report;
+  cell.verdict = to_string(r.verdict);
+  if (r.verdict == Verdict::kGraderError) {
+    cell.state = TaskCell::State::kGraderError;
+    return cell;
+  }
+  cell.state = TaskCell::State::kScored;
+  cell.correctness = r.correctness.score;
+  cell.edge = r.edge_cases.score;
+  cell.automated = round2(kCorrectnessWeight * cell.correctness + kEdgeWeight * cell.edge);
+  if (hand) {
+    if (auto h = hand->find(key); h != hand->end()) {
+      cell.hand = h->second;
+      cell.overall = round2(cell.automated + kQualityWeight * h->second.quality +
+                            kDocumentationWeight * h->second.documentation);
+    }
+  }
+  return cell;
+}
+
+const char* state_note(TaskCell::State state) {
+  switch (state) {
+    case TaskCell::State::kMissing: return "missing answer";
+    case TaskCell::State::kPending: return "not graded yet";
+    default: return "";
+  }
+}
+
+// Means over the tasks that count; each gap becomes a note on the row.
+void summarise(LeaderboardRow& row, bool hand_scored) {
+  double c = 0, e = 0, q = 0, d = 0, o = 0;
+  int with_hand = 0;
+  for (const auto& [task, cell] : row.tasks) {
+    if (cell.state != TaskCell::State::kScored) {
+      // grader-errors get their own list (Leaderboard::grader_errors).
+      if (cell.state != TaskCell::State::kGraderError) row.notes.push_back(task + ": " + state_note(cell.state));
+      continue;
+    }
+    ++row.scored;
+    c += cell.correctness, e += cell.edge;
+    if (cell.overall) {
+      ++with_hand;
+      q += cell.hand->quality, d += cell.hand->documentation, o += *cell.overall;
+    } else if (hand_scored) {
+      row.notes.push_back(task + ": no hand score");
+    }
+  }
+  if (row.scored) {
+    row.correctness = round2(c / row.scored), row.edge = round2(e / row.scored);
+    row.automated = round2(kCorrectnessWeight * row.correctness + kEdgeWeight * row.edge);
+  }
+  if (with_hand) {
+    row.quality = round2(q / with_hand), row.documentation = round2(d / with_hand);
+    row.overall = round2(o / with_hand);
+  }
+  row.complete = row.scored == static_cast<int>(row.tasks.size()) &&
+                 (!hand_scored || with_hand == row.scored);
+}
+
+std::set<std::string> models_of(const RunView& run) {
+  std::set<std::string> models;
+  for (const auto& a : run.answers) models.insert(a.record.model);
+  for (const auto& p : run.problems) {
+    if (!p.model.empty() && p.kind == "missing-answer") models.insert(p.model);
+  }
+  return models;
+}
+
+}  // namespace
+
+std::optional<double> headline(const Leaderboard& board, const LeaderboardRow& row) {
+  if (board.hand_scored) return row.overall;
+  if (!row.scored) return std::nullopt;
+  return row.automated;
+}
+
+std::optional<double> headline(const Leaderboard& board, const TaskCell& cell) {
+  if (cell.state != TaskCell::State::kScored) return std::nullopt;
+  if (board.hand_scored) return cell.overall;
+  return cell.automated;
+}
+
+Leaderboard build_leaderboard(const RunView& run, const Prices& prices,
+                              const std::optional<HandScores>& hand) {
+  Leaderboard board;
+  board.run_id = run.meta.id;
+  board.hand_scored = hand.has_value();
+  board.problems = run.problems;
+  std::set<std::string> tasks;
+  std::set<AnswerKey> answered;
+  for (const auto& a : run.answers) {
+    tasks.insert(a.record.task);
+    answered.insert({a.record.model, a.record.task});
+  }
+  board.tasks.assign(tasks.begin(), tasks.end());
+  for (const auto& model : models_of(run)) {
+    LeaderboardRow row;
+    row.model = model;
+    if (auto p = prices.find(model); p != prices.end()) row.info = p->second;
+    else board.unpriced.push_back(model);
+    for (const auto& task : board.tasks) row.tasks[task] = cell_for(run, model, task, answered, hand);
+    summarise(row, board.hand_scored);
+    for (const auto& p : run.problems) {
+      if (p.model == model && p.kind != "missing-answer")
+        row.notes.push_back(p.location + ": " + p.kind + " (not graded)");
+    }
+    auto score = headline(board, row);
+    if (score && row.info) row.value = round2(*score / row.info->price);
+    board.rows.push_back(std::move(row));
+  }
+  for (const auto& [key, result] : run.results) {
+    if (result.report.verdict == Verdict::kGraderError) board.grader_errors.push_back(&result);
+  }
+  sort_leaderboard(board, "", false);
+  return board;
+}
+
+std::vector<std::string> sort_columns(const Leaderboard& board) {
+  std::vector<std::string> columns{"model",   "price",         "correctness", "edge",
+                                   "automated", "quality", "documentation", "overall",
+                                   "value",   "tasks"};
+  columns.insert(columns.end(), board.tasks.begin(), board.tasks.end());
+  return columns;
+}
+
+namespace {
+
+std::optional<double> sort_value(const Leaderboard& board, const LeaderboardRow& row,
+                                 const std::string& column) {
+  if (column == "price") return row.info ? std::optional(row.info->price) : std::nullopt;
+  if (column == "correctness") return row.scored ? std::optional(row.correctness) : std::nullopt;
+  if (column == "edge") return row.scored ? std::optional(row.edge) : std::nullopt;
+  if (column == "automated") return row.scored ? std::optional(row.automated) : std::nullopt;
+  if (column == "quality") return row.quality;
+  if (column == "documentation") return row.documentation;
+  if (column == "overall") return row.overall;
+  if (column == "value") return row.value;
+  if (column == "tasks") return row.scored;
+  return headline(board, row.tasks.at(column));
+}
+
+}  // namespace
+
+Status sort_leaderboard(Leaderboard& board, const std::string& requested, bool ascending) {
+  std::string column = requested.empty() ? (board.hand_scored ? "overall" : "automated") : requested;
+  auto columns = sort_columns(board);
+  if (std::find(columns.begin(), columns.end(), column) == columns.end())
+    return Error{"sort: unknown column '" + column + "'"};
+  board.sorted_by = column;
+  board.ascending = ascending;
+  auto less = [&](const LeaderboardRow& a, const LeaderboardRow& b) {
+    if (column == "model") return ascending ? a.model < b.model : a.model > b.model;
+    auto va = sort_value(board, a, column), vb = sort_value(board, b, column);
+    if (va.has_value() != vb.has_value()) return va.has_value();  // no value: last
+    if (va && *va != *vb) return ascending ? *va < *vb : *va > *vb;
+    return a.model < b.model;
+  };
+  std::stable_sort(board.rows.begin(), board.rows.end(), less);
+  return ok_status();
+}
+
+}  // namespace gradebox::pipeline

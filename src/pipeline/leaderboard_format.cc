@@ -1,0 +1,196 @@
+#include "pipeline/leaderboard_format.h"
+
+#include <fmt/format.h>
+
+namespace gradebox::pipeline {
+namespace {
+
+using nlohmann::json;
+
+std::string num(std::optional<double> v, int decimals = 2) {
+  return v ? fmt::format("{:.{}f}", *v, decimals) : "n/a";
+}
+
+std::string cell_text(const Leaderboard& board, const TaskCell& cell) {
+  switch (cell.state) {
+    case TaskCell::State::kGraderError: return "ERR";
+    case TaskCell::State::kMissing: return "missing";
+    case TaskCell::State::kPending: return "pending";
+    default: return num(headline(board, cell), 1);
+  }
+}
+
+struct Table {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+};
+
+Table make_table(const Leaderboard& board) {
+  Table t;
+  t.header = {"#", "model", "price", "correct", "edge", "auto/6"};
+  if (board.hand_scored) t.header.insert(t.header.end(), {"quality", "docs", "overall"});
+  t.header.insert(t.header.end(), {board.hand_scored ? "value" : "auto value", "tasks"});
+  t.header.insert(t.header.end(), board.tasks.begin(), board.tasks.end());
+  int rank = 0;
+  for (const auto& row : board.rows) {
+    std::vector<std::string> r{std::to_string(++rank), row.model + (row.complete ? "" : " *"),
+                               row.info ? fmt::format("{:.2f}", row.info->price) : "n/a",
+                               row.scored ? num(row.correctness) : "n/a",
+                               row.scored ? num(row.edge) : "n/a",
+                               row.scored ? num(row.automated) : "n/a"};
+    if (board.hand_scored) r.insert(r.end(), {num(row.quality), num(row.documentation), num(row.overall)});
+    r.push_back(num(row.value, 1));
+    r.push_back(fmt::format("{}/{}", row.scored, row.tasks.size()));
+    for (const auto& task : board.tasks) r.push_back(cell_text(board, row.tasks.at(task)));
+    t.rows.push_back(std::move(r));
+  }
+  return t;
+}
+
+std::string notes_block(const Leaderboard& board, const std::string& bullet) {
+  std::string out;
+  for (const auto& row : board.rows) {
+    for (const auto& note : row.notes) out += bullet + row.model + " — " + note + "\n";
+  }
+  for (const auto* e : board.grader_errors) {
+    out += bullet + "grader-error " + e->report.model + "/" + e->report.task + ": " +
+           e->report.verdict_detail.substr(0, 200) + "\n";
+  }
+  for (const auto& p : board.problems) {
+    if (p.model.empty()) out += bullet + p.location + ": " + p.message + "\n";
+  }
+  for (const auto& m : board.unpriced) out += bullet + m + " has no price: no value\n";
+  return out;
+}
+
+}  // namespace
+
+std::string scoring_note(const Leaderboard& board) {
+  if (board.hand_scored)
+    return "overall = 0.4·correctness + 0.2·edge cases (measured by gradebox) + 0.25·code quality "
+           "+ 0.15·documentation (hand scores); value = overall / price (USD per million output "
+           "tokens).";
+  return "Automated part only: 0.4·correctness + 0.2·edge cases, out of 6. Code quality (25%) and "
+         "documentation (15%) are NOT scored: 40% of the rubric is missing, so these numbers are "
+         "not the hand-scored rubric (pass --hand-scores FILE to merge them). auto value = "
+         "automated part / price.";
+}
+
+std::vector<std::string> value_frontier(const Leaderboard& board) {
+  std::vector<std::string> frontier;
+  for (const auto& a : board.rows) {
+    auto sa = headline(board, a);
+    if (!sa || !a.info) continue;
+    bool dominated = false;
+    for (const auto& b : board.rows) {
+      auto sb = headline(board, b);
+      if (&a == &b || !sb || !b.info) continue;
+      if (b.info->price <= a.info->price && *sb >= *sa &&
+          (b.info->price < a.info->price || *sb > *sa))
+        dominated = true;
+    }
+    if (!dominated) frontier.push_back(a.model);
+  }
+  return frontier;
+}
+
+std::string leaderboard_text(const Leaderboard& board) {
+  Table t = make_table(board);
+  std::vector<std::size_t> width(t.header.size());
+  for (std::size_t i = 0; i < t.header.size(); ++i) width[i] = t.header[i].size();
+  for (const auto& r : t.rows)
+    for (std::size_t i = 0; i < r.size(); ++i) width[i] = std::max(width[i], r[i].size());
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string out;
+    for (std::size_t i = 0; i < cells.size(); ++i)
+      out += (i == 1 ? fmt::format("{:<{}}", cells[i], width[i]) : fmt::format("{:>{}}", cells[i], width[i])) + "  ";
+    return out.substr(0, out.find_last_not_of(' ') + 1) + "\n";
+  };
+  std::string out = "Leaderboard of run " + board.run_id + " (sorted by " + board.sorted_by + ")\n";
+  out += line(t.header);
+  for (const auto& r : t.rows) out += line(r);
+  out += "\n" + scoring_note(board) + "\n* = incomplete: see the notes.\n";
+  std::string notes = notes_block(board, "  - ");
+  if (!notes.empty()) out += "\nNotes:\n" + notes;
+  return out;
+}
+
+std::string leaderboard_markdown(const Leaderboard& board) {
+  Table t = make_table(board);
+  auto row = [](const std::vector<std::string>& cells) {
+    std::string out = "|";
+    for (const auto& c : cells) out += " " + c + " |";
+    return out + "\n";
+  };
+  std::string out = "## Leaderboard: run `" + board.run_id + "`\n\n" + row(t.header) + "|";
+  for (std::size_t i = 0; i < t.header.size(); ++i) out += i == 1 ? "---|" : "---:|";
+  out += "\n";
+  for (const auto& r : t.rows) out += row(r);
+  out += "\n" + scoring_note(board) + " `*` = incomplete (see notes).\n";
+  std::string notes = notes_block(board, "- ");
+  if (!notes.empty()) out += "\n### Notes\n\n" + notes;
+  return out;
+}
+
+std::string leaderboard_csv(const Leaderboard& board) {
+  std::string out = "model,price,correctness,edge,automated,quality,documentation,overall,value,"
+                    "scored_tasks,total_tasks,complete";
+  for (const auto& task : board.tasks) out += "," + task;
+  out += "\n";
+  auto opt = [](std::optional<double> v) { return v ? fmt::format("{:.2f}", *v) : std::string(); };
+  for (const auto& row : board.rows) {
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}", row.model,
+                       row.info ? fmt::format("{:.2f}", row.info->price) : "",
+                       row.scored ? opt(row.correctness) : "", row.scored ? opt(row.edge) : "",
+                       row.scored ? opt(row.automated) : "", opt(row.quality),
+                       opt(row.documentation), opt(row.overall), opt(row.value), row.scored,
+                       row.tasks.size(), row.complete ? "yes" : "no");
+    for (const auto& task : board.tasks) {
+      const TaskCell& c = row.tasks.at(task);
+      out += "," + (c.state == TaskCell::State::kScored ? opt(headline(board, c)) : cell_text(board, c));
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+json leaderboard_json(const Leaderboard& board) {
+  auto opt = [](std::optional<double> v) { return v ? json(*v) : json(nullptr); };
+  json rows = json::array();
+  for (const auto& row : board.rows) {
+    json tasks = json::object();
+    for (const auto& [task, c] : row.tasks) {
+      json cell = {{"state", cell_text(board, c)}, {"verdict", c.verdict}};
+      if (c.state == TaskCell::State::kScored) {
+        cell.update({{"correctness", c.correctness}, {"edge_cases", c.edge},
+                     {"automated", c.automated}, {"overall", opt(c.overall)}});
+        if (c.hand) cell.update({{"quality", c.hand->quality}, {"documentation", c.hand->documentation}});
+      }
+      tasks[task] = cell;
+    }
+    rows.push_back({{"model", row.model},
+                    {"name", row.info ? row.info->name : row.model},
+                    {"price", row.info ? json(row.info->price) : json(nullptr)},
+                    {"correctness", row.scored ? json(row.correctness) : json(nullptr)},
+                    {"edge_cases", row.scored ? json(row.edge) : json(nullptr)},
+                    {"automated", row.scored ? json(row.automated) : json(nullptr)},
+                    {"quality", opt(row.quality)}, {"documentation", opt(row.documentation)},
+                    {"overall", opt(row.overall)}, {"value", opt(row.value)},
+                    {"scored_tasks", row.scored}, {"complete", row.complete},
+                    {"notes", row.notes}, {"tasks", tasks}});
+  }
+  json errors = json::array();
+  for (const auto* e : board.grader_errors)
+    errors.push_back({{"model", e->report.model}, {"task", e->report.task}, {"detail", e->report.verdict_detail}});
+  json problems = json::array();
+  for (const auto& p : board.problems)
+    problems.push_back({{"kind", p.kind}, {"location", p.location}, {"model", p.model},
+                        {"task", p.task}, {"message", p.message}});
+  return {{"run", board.run_id}, {"hand_scored", board.hand_scored},
+          {"scoring", scoring_note(board)}, {"sorted_by", board.sorted_by},
+          {"ascending", board.ascending}, {"tasks", board.tasks}, {"rows", rows},
+          {"value_frontier", value_frontier(board)}, {"grader_errors", errors},
+          {"problems", problems}};
+}
+
+}  // namespace gradebox::pipeline

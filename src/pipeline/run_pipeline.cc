@@ -1,0 +1,120 @@
+#include "pipeline/run_pipeline.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <ctime>
+#include <fstream>
+
+#include "tasks/stamp.h"
+
+namespace gradebox::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string utc_now() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()) % 1000;
+  std::tm tm{};
+  ::gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  char out[48];
+  std::snprintf(out, sizeof out, "%s.%03dZ", buf, static_cast<int>(ms.count()));
+  return out;
+}
+
+std::vector<GradeJob> pending_jobs(History& history, const RunMeta& meta, const RunInput& input,
+                                   const TaskRegistry& registry, const RunOptions& options,
+                                   RunOutcome& outcome) {
+  auto done = history.graded(meta.id);
+  std::vector<GradeJob> jobs;
+  for (const auto& answer : input.answers) {
+    if (options.shard && !in_shard(answer.model, answer.task, *options.shard)) continue;
+    ++outcome.in_slice;
+    if (done.count({answer.model, answer.task})) {
+      ++outcome.already_done;
+      continue;
+    }
+    jobs.push_back({answer, &registry.tasks.at(answer.task)});
+  }
+  return jobs;
+}
+
+}  // namespace
+
+std::string run_fingerprint(const RunInput& input, const TaskRegistry& registry,
+                            const GradeOptions& options) {
+  std::string text = options_key(options) + "\n";
+  std::set<std::string> tasks;
+  for (const auto& a : input.answers) {
+    text += a.model + "\t" + a.task + "\t" + answer_hash(a.text) + "\n";
+    tasks.insert(a.task);
+  }
+  for (const auto& id : tasks) text += id + "=" + registry.tasks.at(id).stamp + "\n";
+  return answer_hash(text).substr(0, 12);
+}
+
+std::string default_run_id(const RunInput& input, const std::string& fingerprint) {
+  std::string name = input.path.filename().string();
+  if (name.empty()) name = input.path.parent_path().filename().string();
+  if (!is_safe_id(name)) name = "run";
+  return name + "-" + fingerprint;
+}
+
+Result<RunOutcome> grade_run(History& history, const RunInput& input, const TaskRegistry& registry,
+                             const RunOptions& options, const GraderFactory& make_grader) {
+  RunOutcome outcome;
+  std::string fingerprint = run_fingerprint(input, registry, options.batch.grade);
+  outcome.meta = {options.run_id.empty() ? default_run_id(input, fingerprint) : options.run_id,
+                  utc_now(), input.path.string(), fingerprint,
+                  options.shard ? to_string(*options.shard) : "", GRADEBOX_VERSION};
+  if (!is_safe_id(outcome.meta.id)) return Error{"run id '" + outcome.meta.id + "' is not a safe name"};
+  if (auto s = history.begin_run(outcome.meta, input.answers, input.problems); !s) return s.error();
+  outcome.answers = static_cast<int>(input.answers.size());
+  auto jobs = pending_jobs(history, outcome.meta, input, registry, options, outcome);
+  BatchOptions batch = options.batch;
+  if (!options.reports_dir.empty()) {
+    auto user_hook = batch.on_report;
+    batch.on_report = [&, user_hook](const Report& r) {
+      if (auto s = write_report_file(options.reports_dir, outcome.meta.id, r); !s)
+        outcome.summary.errors.push_back(s.error());
+      if (user_hook) user_hook(r);
+    };
+  }
+  BatchSummary summary = grade_batch(history, outcome.meta.id, jobs, batch, make_grader);
+  summary.errors.insert(summary.errors.end(), outcome.summary.errors.begin(),
+                        outcome.summary.errors.end());
+  outcome.summary = std::move(summary);
+  return outcome;
+}
+
+RunInput input_from_run(const RunView& run) {
+  RunInput input;
+  input.path = run.meta.id;
+  for (const auto& a : run.answers) input.answers.push_back(a.record);
+  input.problems = run.problems;
+  return input;
+}
+
+Status write_report_file(const fs::path& dir, const std::string& run_id, const Report& report) {
+  fs::path folder = dir / run_id / report.model;
+  std::error_code ec;
+  fs::create_directories(folder, ec);
+  if (ec) return Error{"mkdir(" + folder.string() + "): " + ec.message()};
+  fs::path target = folder / (report.task + ".json");
+  fs::path temp = target;
+  temp += ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(temp);
+    out << to_json(report).dump(2) << "\n";
+    if (!out) return Error{"write(" + temp.string() + "): failed"};
+  }
+  fs::rename(temp, target, ec);
+  if (ec) return Error{"rename(" + temp.string() + "): " + ec.message()};
+  return ok_status();
+}
+
+}  // namespace gradebox::pipeline
