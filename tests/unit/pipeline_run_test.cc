@@ -1,0 +1,192 @@
+// Grading a run with a scripted sandbox: results land in the history, a
+// second start resumes without regrading, the content-hash cache answers
+// repeated texts, a grader change regrades, grader-errors are retried.
+#include <atomic>
+
+#include <gtest/gtest.h>
+
+#include "fake_sandbox.h"
+#include "pipeline/run_pipeline.h"
+
+namespace gradebox::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+using testing::FakeRun;
+using testing::FakeSandbox;
+
+// Echoes inputs, except that an answer holding "BROKEN" gets basic-2 wrong.
+SandboxOutcome echo(const FakeRun& run) {
+  std::vector<json> events{{{"event", "start"}}, {{"event", "load"}, {"ok", true}}};
+  bool broken = run.answer_code.find("BROKEN") != std::string::npos;
+  for (const auto& t : run.inputs["tests"]) {
+    json value = broken && t["id"] == "basic-2" ? json("wrong") : t["input"];
+    events.push_back({{"event", "test"}, {"id", t["id"]}, {"status", "ok"}, {"value", value}});
+  }
+  return testing::exited(testing::channel(events));
+}
+
+std::string answer(const std::string& tag) {
+  return "```python\ndef echo(x):\n    return x  # " + tag + "\n```\n";
+}
+
+class PipelineRunTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) / ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    fs::remove_all(dir_);
+    ::setenv("XDG_CACHE_HOME", dir_.c_str(), 1);
+    registry_ = load_tasks(fs::path(TESTS_DIR) / "unit/data");
+    ASSERT_TRUE(registry_.tasks.count("echo_task"));
+    auto history = History::open(dir_ / "history.sqlite");
+    ASSERT_TRUE(history.ok()) << history.error().message;
+    history_ = std::move(*history);
+    sandbox_ = std::make_shared<FakeSandbox>(echo);
+  }
+  RunInput input(const std::vector<std::pair<std::string, std::string>>& model_texts) {
+    RunInput in;
+    in.path = dir_ / "night.jsonl";
+    for (const auto& [model, text] : model_texts) in.answers.push_back({model, "echo_task", text, 1, 1, model});
+    return in;
+  }
+  RunOutcome run(const RunInput& in, RunOptions options = {}) {
+    options.batch.jobs = 2;
+    ++factory_calls_;
+    auto outcome = grade_run(*history_, in, registry_, options, [this]() -> Result<std::shared_ptr<const Grader>> {
+      ++graders_made_;
+      return std::shared_ptr<const Grader>(std::make_shared<Grader>(sandbox_));
+    });
+    EXPECT_TRUE(outcome.ok()) << outcome.error().message;
+    return *outcome;
+  }
+  std::size_t answer_runs() const {  // harness runs on answers (not the reference calibration)
+    std::size_t n = 0;
+    for (const auto& r : sandbox_->runs()) n += r.answer_code.find("# ") != std::string::npos;
+    return n;
+  }
+  fs::path dir_;
+  TaskRegistry registry_;
+  std::unique_ptr<History> history_;
+  std::shared_ptr<FakeSandbox> sandbox_;
+  int factory_calls_ = 0, graders_made_ = 0;
+};
+
+TEST_F(PipelineRunTest, GradesEveryAnswerIntoTheHistory) {
+  RunOutcome o = run(input({{"a", answer("a")}, {"b", answer("b BROKEN")}, {"c", answer("c")}}));
+  EXPECT_EQ(o.summary.graded, 3);
+  EXPECT_EQ(o.summary.left, 0);
+  auto view = history_->load_run(o.meta.id);
+  ASSERT_TRUE(view.ok());
+  ASSERT_EQ(view->results.size(), 3u);
+  EXPECT_EQ(view->results.at({"a", "echo_task"}).report.correctness.score, 10.0);
+  EXPECT_EQ(view->results.at({"b", "echo_task"}).report.correctness.score, 5.0);
+  EXPECT_EQ(view->results.at({"b", "echo_task"}).report.model, "b");
+  EXPECT_EQ(view->results.at({"a", "echo_task"}).grader_stamp, registry_.tasks.at("echo_task").stamp);
+}
+
+TEST_F(PipelineRunTest, SecondStartOfTheSameRunGradesNothing) {
+  auto in = input({{"a", answer("a")}, {"b", answer("b")}});
+  RunOutcome first = run(in);
+  std::size_t runs_after_first = answer_runs();
+  RunOutcome second = run(in);
+  EXPECT_EQ(first.meta.id, second.meta.id);
+  EXPECT_EQ(second.already_done, 2);
+  EXPECT_EQ(second.summary.graded + second.summary.cached, 0);
+  EXPECT_EQ(answer_runs(), runs_after_first);
+  EXPECT_EQ(graders_made_, 1);  // the second start never built a sandbox
+}
+
+TEST_F(PipelineRunTest, CacheAnswersTheSameTextInANewRun) {
+  run(input({{"a", answer("same")}}));
+  std::size_t before = answer_runs();
+  RunOutcome o = run(input({{"a", answer("same")}, {"z", answer("same")}}));  // another run
+  EXPECT_EQ(o.summary.cached, 2);
+  EXPECT_EQ(o.summary.graded, 0);
+  EXPECT_EQ(answer_runs(), before);
+  auto view = history_->load_run(o.meta.id);
+  EXPECT_EQ(view->results.at({"z", "echo_task"}).report.model, "z");
+  EXPECT_TRUE(view->results.at({"z", "echo_task"}).from_cache);
+}
+
+TEST_F(PipelineRunTest, AChangedGraderStampRegrades) {
+  auto in = input({{"a", answer("a")}});
+  RunOutcome first = run(in);
+  registry_.tasks.at("echo_task").stamp += "-changed";
+  RunOutcome second = run(in);
+  EXPECT_NE(first.meta.id, second.meta.id);  // other graders: another run
+  EXPECT_EQ(second.summary.cached, 0);
+  EXPECT_EQ(second.summary.graded, 1);
+}
+
+TEST_F(PipelineRunTest, InterruptedRunResumesWithoutRegrading) {
+  std::vector<std::pair<std::string, std::string>> answers;
+  for (int i = 0; i < 6; ++i) answers.push_back({"m" + std::to_string(i), answer(std::to_string(i))});
+  auto in = input(answers);
+  std::atomic<bool> stop{false};
+  RunOptions options;
+  options.batch.stop = &stop;
+  int seen = 0;
+  options.batch.on_report = [&](const Report&) {
+    if (++seen == 2) stop = true;  // Ctrl-C after the second result
+  };
+  RunOutcome first = run(in, options);
+  EXPECT_GE(first.summary.graded, 2);
+  EXPECT_GT(first.summary.left, 0);
+  // Everything stored survives the process: a fresh connection sees it.
+  auto reopened = History::open(dir_ / "history.sqlite");
+  ASSERT_TRUE(reopened.ok());
+  auto stored = (*reopened)->graded(first.meta.id);
+  EXPECT_EQ(static_cast<int>(stored.size()), first.summary.graded);
+  std::size_t runs_before = answer_runs();
+  RunOutcome second = run(in, RunOptions{});
+  EXPECT_EQ(second.already_done, first.summary.graded);
+  EXPECT_EQ(second.summary.graded, 6 - first.summary.graded);
+  EXPECT_EQ(answer_runs() - runs_before, static_cast<std::size_t>(6 - first.summary.graded));
+  EXPECT_EQ(history_->load_run(second.meta.id)->results.size(), 6u);
+}
+
+TEST_F(PipelineRunTest, NoSandboxMeansGraderErrorsThatAreRetriedAndNeverCached) {
+  auto in = input({{"a", answer("a")}});
+  auto failing = [](){ return Result<std::shared_ptr<const Grader>>(Error{"make_namespace_sandbox: no root"}); };
+  auto o = grade_run(*history_, in, registry_, {}, failing);
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->summary.grader_errors, 1);
+  auto view = history_->load_run(o->meta.id);
+  EXPECT_EQ(view->results.at({"a", "echo_task"}).report.verdict, Verdict::kGraderError);
+  EXPECT_FALSE(history_->cached(answer("a"), registry_.tasks.at("echo_task").stamp, "pick=first;retry=1"));
+  RunOutcome retried = run(in);  // the same run, now with a working sandbox
+  EXPECT_EQ(retried.already_done, 0);
+  EXPECT_EQ(retried.summary.graded, 1);
+  EXPECT_EQ(history_->load_run(o->meta.id)->results.at({"a", "echo_task"}).report.verdict, Verdict::kGraded);
+}
+
+TEST_F(PipelineRunTest, EveryReportIsAlsoAJsonFile) {
+  RunOptions options;
+  options.reports_dir = dir_ / "reports";
+  RunOutcome o = run(input({{"a", answer("a")}}), options);
+  fs::path file = dir_ / "reports" / o.meta.id / "a" / "echo_task.json";
+  ASSERT_TRUE(fs::exists(file));
+  std::ifstream in(file);
+  auto report = report_from_json(json::parse(in));
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->correctness.score, 10.0);
+}
+
+TEST_F(PipelineRunTest, ShardsGradeDisjointSlicesThatCoverTheRun) {
+  std::vector<std::pair<std::string, std::string>> answers;
+  for (int i = 0; i < 12; ++i) answers.push_back({"m" + std::to_string(i), answer(std::to_string(i))});
+  auto in = input(answers);
+  int total = 0;
+  for (int k = 1; k <= 3; ++k) {
+    RunOptions options;
+    options.shard = Shard{k, 3};
+    RunOutcome o = run(in, options);
+    EXPECT_EQ(o.summary.graded, o.in_slice);
+    total += o.in_slice;
+  }
+  EXPECT_EQ(total, 12);
+}
+
+}  // namespace
+}  // namespace gradebox::pipeline
