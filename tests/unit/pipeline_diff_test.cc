@@ -1,0 +1,141 @@
+// Regression between runs: what moved, why (answer, grader, environment),
+// and how sure we are (McNemar, bootstrap), so one flaky test is no regression.
+#include <gtest/gtest.h>
+
+#include "pipeline/diff.h"
+
+namespace gradebox::pipeline {
+namespace {
+
+// A report whose tests pass unless their id is in `failing`.
+Report report(const std::vector<std::string>& failing, const std::string& toolchain = "Python 3.11.2",
+              Verdict verdict = Verdict::kGraded) {
+  Report r;
+  r.model = "m", r.task = "t", r.verdict = verdict;
+  for (int i = 0; i < 6; ++i) {
+    for (const char* kind : {"core", "edge"}) {
+      std::string category = std::string(kind) + "-cat" + std::to_string(i / 3);
+      std::string id = category + "-" + std::to_string(i);
+      bool fails = std::count(failing.begin(), failing.end(), id) > 0;
+      r.tests.push_back({id, kind, category, fails ? TestStatus::kFail : TestStatus::kPass, 1, ""});
+    }
+  }
+  r.environment = {{"gradebox_version", "0.1.0"}, {"toolchain", toolchain}};
+  compute_scores(r);
+  return r;
+}
+
+RunView run(const std::string& id, const Report& r, const std::string& answer = "h1",
+            const std::string& stamp = "1+aaa") {
+  RunView v;
+  v.meta.id = id;
+  v.results[{r.model, r.task}] = {answer, stamp, false, r};
+  return v;
+}
+
+TEST(PipelineStats, McNemarExact) {
+  EXPECT_DOUBLE_EQ(mcnemar_exact_p(0, 0), 1.0);
+  EXPECT_DOUBLE_EQ(mcnemar_exact_p(1, 0), 1.0);
+  EXPECT_DOUBLE_EQ(mcnemar_exact_p(4, 0), 0.125);   // 2 * 0.5^4
+  EXPECT_NEAR(mcnemar_exact_p(6, 0), 0.03125, 1e-12);
+  EXPECT_NEAR(mcnemar_exact_p(8, 2), 2 * (1 + 10 + 45) / 1024.0, 1e-12);
+  EXPECT_DOUBLE_EQ(mcnemar_exact_p(3, 5), mcnemar_exact_p(5, 3));
+}
+
+TEST(PipelineStats, BootstrapIsDeterministicAndBracketsTheChange) {
+  std::vector<PairedTest> tests;
+  for (int i = 0; i < 20; ++i) tests.push_back({i % 2 == 0, true, i >= 6});  // 6 tests broke
+  double change = automated_score(tests, true) - automated_score(tests, false);
+  Interval a = bootstrap_automated_delta(tests, 42), b = bootstrap_automated_delta(tests, 42);
+  EXPECT_EQ(a.low, b.low);
+  EXPECT_EQ(a.high, b.high);
+  EXPECT_LE(a.low, change);
+  EXPECT_GE(a.high, change);
+  EXPECT_LT(a.high, 0.0);  // a clear drop: the interval excludes zero
+  std::vector<PairedTest> same(10, PairedTest{true, true, true});
+  Interval none = bootstrap_automated_delta(same, 1);
+  EXPECT_EQ(none.low, 0.0);
+  EXPECT_EQ(none.high, 0.0);
+}
+
+TEST(PipelineDiff, IdenticalRunsHaveNoChanges) {
+  RunDiff d = diff_runs(run("a", report({})), run("b", report({})), {});
+  EXPECT_EQ(d.compared, 1);
+  EXPECT_TRUE(d.changed.empty());
+  EXPECT_EQ(d.regressions, 0);
+}
+
+TEST(PipelineDiff, ANewAnswerThatBreaksACategoryIsARegressionOfTheModel) {
+  RunDiff d = diff_runs(run("a", report({})),
+                        run("b", report({"core-cat0-0", "core-cat0-2", "edge-cat0-1"}), "h2"), {});
+  ASSERT_EQ(d.changed.size(), 1u);
+  const AnswerDiff& c = d.changed[0];
+  EXPECT_EQ(c.causes, std::vector<std::string>{"answer"});
+  EXPECT_EQ(c.worse, 3);
+  EXPECT_EQ(c.better, 0);
+  EXPECT_TRUE(c.regression);
+  EXPECT_EQ(d.regressions, 1);
+  ASSERT_EQ(c.categories.size(), 2u);
+  EXPECT_EQ(c.categories[0].category, "core-cat0");
+  EXPECT_EQ(c.categories[0].before, "pass");
+  EXPECT_EQ(c.categories[0].after, "fail");
+}
+
+TEST(PipelineDiff, GraderAndEnvironmentChangesAreToldApart) {
+  RunDiff grader = diff_runs(run("a", report({})), run("b", report({"core-cat1-3"}), "h1", "1+bbb"), {});
+  ASSERT_EQ(grader.changed.size(), 1u);
+  EXPECT_EQ(grader.changed[0].causes, std::vector<std::string>{"grader"});
+  RunDiff env = diff_runs(run("a", report({})), run("b", report({"core-cat1-3"}, "Python 3.12.0")), {});
+  ASSERT_EQ(env.changed.size(), 1u);
+  EXPECT_EQ(env.changed[0].causes, std::vector<std::string>{"environment"});
+  EXPECT_NE(env.changed[0].cause_details[0].find("3.12.0"), std::string::npos);
+}
+
+TEST(PipelineDiff, OneFlakyTestIsNotARegression) {
+  RunDiff d = diff_runs(run("a", report({})), run("b", report({"core-cat1-4"})), {});
+  ASSERT_EQ(d.changed.size(), 1u);
+  EXPECT_TRUE(d.changed[0].causes.empty());  // same answer, grader, environment
+  EXPECT_TRUE(d.changed[0].drop);
+  EXPECT_TRUE(d.changed[0].flake);
+  EXPECT_FALSE(d.changed[0].regression);
+  EXPECT_EQ(d.regressions, 0);
+}
+
+TEST(PipelineDiff, AlphaGatesOnSignificance) {
+  RunView a = run("a", report({})), b = run("b", report({"core-cat0-0", "core-cat0-2"}), "h2");
+  EXPECT_EQ(diff_runs(a, b, {}).regressions, 1);
+  EXPECT_EQ(diff_runs(a, b, {0.5, 0.05}).regressions, 0);  // p = 0.5 for two flips
+}
+
+TEST(PipelineDiff, GraderErrorsAreListedApart) {
+  RunDiff d = diff_runs(run("a", report({})),
+                        run("b", report({}, "Python 3.11.2", Verdict::kGraderError)), {});
+  EXPECT_TRUE(d.changed.empty());
+  ASSERT_EQ(d.grader_errors.size(), 1u);
+  EXPECT_EQ(d.regressions, 0);
+  EXPECT_NE(diff_junit(d).find("<skipped"), std::string::npos);
+}
+
+TEST(PipelineDiff, VerdictDropIsARegressionAndShowsInEveryFormat) {
+  Report broken = report({});
+  broken.verdict = Verdict::kCompileError;
+  broken.tests.clear();
+  compute_scores(broken);
+  RunDiff d = diff_runs(run("a", report({})), run("b", broken, "h2"), {});
+  ASSERT_EQ(d.regressions, 1);
+  EXPECT_NE(diff_text(d).find("REGRESSION"), std::string::npos);
+  auto j = nlohmann::json::parse(diff_json(d));
+  EXPECT_EQ(j["changed"][0]["verdict"]["after"], "compile-error");
+  EXPECT_NE(diff_junit(d).find("<failure"), std::string::npos);
+}
+
+TEST(PipelineDiff, AnswersOnOneSideOnlyAreListed) {
+  RunView a = run("a", report({}));
+  RunView b;
+  b.meta.id = "b";
+  RunDiff d = diff_runs(a, b, {});
+  EXPECT_EQ(d.only_in_a, std::vector<std::string>{"m/t"});
+}
+
+}  // namespace
+}  // namespace gradebox::pipeline
