@@ -1,8 +1,8 @@
 #include "calls.h"
 
-#include <chrono>
-
 #include <pybind11/eval.h>
+
+#include <chrono>
 
 #include "gradebox/report.h"
 #include "json_to_python.h"
@@ -22,7 +22,10 @@ std::string require_str(const py::handle& value, const std::string& what) {
     throw py::type_error(what + " must be str, not " +
                          py::str(py::type::handle_of(value).attr("__name__")).cast<std::string>());
   }
-  return value.cast<std::string>();  // UnicodeEncodeError for lone surrogates
+  Py_ssize_t size = 0;
+  const char* utf8 = PyUnicode_AsUTF8AndSize(value.ptr(), &size);
+  if (!utf8) throw py::error_already_set();  // UnicodeEncodeError: a lone surrogate
+  return std::string(utf8, static_cast<std::size_t>(size));
 }
 
 GradeOptions grade_options(const std::string& model, const PythonGradeOptions& options) {
@@ -143,14 +146,16 @@ std::optional<std::vector<std::optional<Report>>> grade_interruptibly(
 std::vector<std::optional<Report>> all_grader_errors(const std::vector<GradeRequest>& requests,
                                                      const std::string& why) {
   std::vector<std::optional<Report>> reports;
-  for (const auto& r : requests) reports.push_back(grader_error_report(r.task->id, r.options.model, why));
+  for (const auto& r : requests)
+    reports.push_back(grader_error_report(r.task->id, r.options.model, why));
   return reports;
 }
 
 }  // namespace
 
 py::list grade_many(const py::iterable& records, int jobs, const PythonGradeOptions& options) {
-  if (jobs < 0) throw py::value_error("jobs must be >= 0 (0: one per core), not " + std::to_string(jobs));
+  if (jobs < 0)
+    throw py::value_error("jobs must be >= 0 (0: one per core), not " + std::to_string(jobs));
   grade_options("", options);  // a bad pick is an error even for no records
   auto registry = load_registry(options.graders);
   std::vector<GradeRequest> requests = requests_from(records, *registry, options);

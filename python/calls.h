@@ -3,11 +3,11 @@
 // dicts, and GraderError when gradebox (never the answer) failed.
 #pragma once
 
+#include <pybind11/pybind11.h>
+
 #include <filesystem>
 #include <optional>
 #include <string>
-
-#include <pybind11/pybind11.h>
 
 namespace gradebox::python {
 

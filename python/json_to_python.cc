@@ -6,7 +6,8 @@ namespace py = pybind11;
 namespace {
 
 py::str decode_utf8(const std::string& text) {
-  PyObject* str = PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "replace");
+  PyObject* str =
+      PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "replace");
   if (!str) throw py::error_already_set();
   return py::reinterpret_steal<py::str>(str);
 }

@@ -4,8 +4,9 @@
 // never fail to convert because of them.
 #pragma once
 
-#include <nlohmann/json.hpp>
 #include <pybind11/pybind11.h>
+
+#include <nlohmann/json.hpp>
 
 namespace gradebox::python {
 

@@ -25,7 +25,12 @@ releases the GIL, so threads grade in parallel. The first grading call
 starts the sandbox; later calls reuse it.
 )";
 
-constexpr const char* kGradeDoc = R"(Grade one answer (the model's raw text) for `task`; returns the report.
+// The signature lines are written out (pybind11's would say `object` for
+// task and text, which are checked by hand for clearer TypeErrors).
+constexpr const char* kGradeDoc =
+    R"(grade(task: str, text: str, *, model: str = '', pick: str = 'first', graders: str | os.PathLike | None = None, retry_timeouts: bool = True) -> dict
+
+Grade one answer (the model's raw text) for `task`; returns the report.
 
 Args:
     task: a task id, e.g. "flatten_py" (see tasks()).
@@ -49,7 +54,10 @@ Raises:
         sandbox cannot start); the report is in err.report.
 )";
 
-constexpr const char* kGradeManyDoc = R"(Grade many answers on `jobs` threads; returns the reports in input order.
+constexpr const char* kGradeManyDoc =
+    R"(grade_many(records: Iterable[Mapping[str, Any]], *, jobs: int = 0, pick: str = 'first', graders: str | os.PathLike | None = None, retry_timeouts: bool = True) -> list[dict]
+
+Grade many answers on `jobs` threads; returns the reports in input order.
 
 Args:
     records: mappings like the benchmark's JSONL lines, {"model", "task",
@@ -69,7 +77,10 @@ Raises:
         err.report is the first such report, err.reports all of them.
 )";
 
-constexpr const char* kTasksDoc = R"(The task packs found in `graders` (default as for grade()).
+constexpr const char* kTasksDoc =
+    R"(tasks(*, graders: str | os.PathLike | None = None) -> list[dict]
+
+The task packs found in `graders` (default as for grade()).
 
 Returns a list, sorted by id, of dicts: id, version, stamp, language,
 runtime, prompt, categories [{id, kind, description}], tests (how many
@@ -79,6 +90,8 @@ hidden tests), dir. A task pack that does not load is a RuntimeWarning.
 }  // namespace
 
 PYBIND11_MODULE(gradebox, m) {
+  py::options options;
+  options.disable_function_signatures();
   m.doc() = kModuleDoc;
   m.attr("__version__") = GRADEBOX_VERSION;
   gradebox::python::define_grader_error(m);
@@ -90,8 +103,7 @@ PYBIND11_MODULE(gradebox, m) {
         return gradebox::python::grade(task, text, model, {pick, graders, retry_timeouts});
       },
       kGradeDoc, py::arg("task"), py::arg("text"), py::kw_only(), py::arg("model") = "",
-      py::arg("pick") = "first", py::arg("graders") = py::none(),
-      py::arg("retry_timeouts") = true);
+      py::arg("pick") = "first", py::arg("graders") = py::none(), py::arg("retry_timeouts") = true);
 
   m.def(
       "grade_many",
@@ -100,8 +112,7 @@ PYBIND11_MODULE(gradebox, m) {
         return gradebox::python::grade_many(records, jobs, {pick, graders, retry_timeouts});
       },
       kGradeManyDoc, py::arg("records"), py::kw_only(), py::arg("jobs") = 0,
-      py::arg("pick") = "first", py::arg("graders") = py::none(),
-      py::arg("retry_timeouts") = true);
+      py::arg("pick") = "first", py::arg("graders") = py::none(), py::arg("retry_timeouts") = true);
 
   m.def("tasks", &gradebox::python::tasks, kTasksDoc, py::kw_only(),
         py::arg("graders") = py::none());

@@ -1,0 +1,82 @@
+"""gradebox.grade_many: JSONL-like records, input order, record errors."""
+
+import json
+import time
+
+import gradebox
+import pytest
+from conftest import category_results, expected_categories, fixture_text
+
+NAMES = ["falsy_dropped.md", "recursive_typed.md", "strings_split.md", "dicts_iterated.md",
+         "recursive_typed.md"]
+
+
+def record(name: str, model: str) -> dict:
+    return {"model": model, "task": "flatten_py", "text": fixture_text(name),
+            "latency_s": 1.5, "tokens": 321}
+
+
+def test_reports_come_back_in_input_order():
+    records = [record(name, f"model-{i}") for i, name in enumerate(NAMES)]
+    reports = gradebox.grade_many(records, jobs=2)
+    assert [r["model"] for r in reports] == [f"model-{i}" for i in range(len(NAMES))]
+    for name, report in zip(NAMES, reports):
+        assert category_results(report) == expected_categories(name), name
+
+
+def test_records_from_a_jsonl_generator_with_one_job():
+    lines = [json.dumps(record(name, "m")) for name in NAMES[:2]]
+    reports = gradebox.grade_many((json.loads(line) for line in lines), jobs=1)
+    assert [category_results(r) for r in reports] == [expected_categories(n) for n in NAMES[:2]]
+
+
+def test_model_is_optional_and_options_apply_to_every_record():
+    text = fixture_text("two_alternatives_first_broken.md")
+    first, best = (gradebox.grade_many([{"task": "flatten_py", "text": text}], pick=pick)[0]
+                   for pick in ("first", "best"))
+    assert first["model"] == "" and best["extraction"]["pick"] == "best"
+    assert best["correctness"]["score"] > first["correctness"]["score"]
+
+
+def test_no_records_no_reports():
+    assert gradebox.grade_many([]) == []
+
+
+def test_a_bad_record_fails_before_anything_is_graded():
+    gradebox.tasks()  # task packs loaded, so the timing below is the records' only
+    sleepy = "```python\nimport time\ntime.sleep(2)\ndef flatten(x):\n    return x\n```"
+    records = [{"task": "flatten_py", "text": sleepy}] * 3 + [{"task": "flatten_go", "text": "x"}]
+    started = time.monotonic()
+    with pytest.raises(ValueError, match=r"records\[3\]: unknown task 'flatten_go'"):
+        gradebox.grade_many(records, jobs=1)
+    assert time.monotonic() - started < 1.0  # grading the first would take 2 s
+
+
+@pytest.mark.parametrize("bad, error, message", [
+    ({"task": "flatten_py"}, ValueError, r"records\[1\] has no 'text'"),
+    ({"text": "x"}, ValueError, r"records\[1\] has no 'task'"),
+    ({"task": "flatten_py", "text": b"x"}, TypeError, r"records\[1\]\['text'\] must be str"),
+    ({"task": "flatten_py", "text": "x", "model": 3}, TypeError, r"\['model'\] must be str"),
+    ("flatten_py", TypeError, r"records\[1\] must be a mapping"),
+    (("flatten_py", "x"), TypeError, r"records\[1\] must be a mapping"),
+])
+def test_malformed_record_names_the_record(bad, error, message):
+    with pytest.raises(error, match=message):
+        gradebox.grade_many([record("recursive_typed.md", "a"), bad])
+
+
+def test_bad_jobs_and_pick_are_value_errors():
+    with pytest.raises(ValueError, match="jobs"):
+        gradebox.grade_many([], jobs=-1)
+    with pytest.raises(ValueError, match="pick"):
+        gradebox.grade_many([], pick="all")
+
+
+def test_a_grader_failure_raises_after_all_with_every_report(graders_copy):
+    (graders_copy / "flatten_py" / "harness.py").write_text("raise SystemExit(3)\n")
+    records = [record("recursive_typed.md", "a"), record("falsy_dropped.md", "b")]
+    with pytest.raises(gradebox.GraderError) as err:
+        gradebox.grade_many(records, jobs=2, graders=graders_copy)
+    assert err.value.report["model"] == "a"
+    assert [r["model"] for r in err.value.reports] == ["a", "b"]
+    assert all(r["verdict"] == "grader-error" for r in err.value.reports)

@@ -1,0 +1,75 @@
+"""Hostile answers are reports, never exceptions or a crashed interpreter."""
+
+import json
+
+import gradebox
+import pytest
+from conftest import PACK, category_results
+
+# The selftest answers that attack the grader rather than get flatten wrong.
+HOSTILE = ["eq_always_true.md", "exit_at_import.md", "forged_stdout.md", "forged_channel.md",
+           "sleep_forever.md", "reads_box.md", "kills_parent.md", "memory_hog.md"]
+
+
+def selftest_case(name: str) -> dict:
+    cases = json.loads((PACK / "task.json").read_text())["selftest"]
+    return next(c for c in cases if c["answer"] == "selftest/" + name)
+
+
+def test_selftest_hacks_fail_what_task_json_says():
+    cases = [selftest_case(name) for name in HOSTILE]
+    records = [{"task": "flatten_py", "model": c["answer"], "text": (PACK / c["answer"]).read_text()}
+               for c in cases]
+    reports = gradebox.grade_many(records, jobs=2)
+    for case, report in zip(cases, reports):
+        assert report["model"] == case["answer"]
+        assert report["verdict"] == case.get("verdict", "graded"), case["answer"]
+        passed = {t["category"] for t in report["tests"] if t["status"] == "pass"}
+        failed = {t["category"] for t in report["tests"] if t["status"] != "pass"}
+        for category in case["must_fail"]:
+            assert category in failed, f"{case['answer']}: {category} all pass"
+        assert report["correctness"]["score"] < 10.0, case["answer"]
+
+
+# Bytes that are not UTF-8 on stdout and stderr, and an exception whose
+# message holds a lone surrogate: the report must still be valid text.
+UNDECODABLE = r'''```python
+import os
+os.write(1, b"\xff\xfe stdout \xc3\x28\n")
+os.write(2, b"\xed\xa0\x80 stderr\n")
+
+def flatten(items):
+    if items == [[]]:
+        os.write(2, b"\xff in a test\n")
+        raise ValueError("bad \udcff")
+    out = []
+    for item in items:
+        out.extend(flatten(item) if isinstance(item, list) else [item])
+    return out
+```
+'''
+
+
+def test_undecodable_output_still_converts_to_a_report():
+    report = gradebox.grade("flatten_py", UNDECODABLE)
+    assert report["verdict"] == "graded"
+    json.dumps(report, ensure_ascii=False).encode("utf-8")  # every string is valid text
+    assert category_results(report)["empty-sublists"] == "fail"
+    assert report["correctness"]["score"] == 10.0
+
+
+def test_nul_bytes_and_a_huge_answer_are_graded():
+    text = "```python\ndef flatten(x):\n    return [\"\\x00\"]\n```\n" + "\x00" + "filler " * 300_000
+    report = gradebox.grade("flatten_py", text)
+    assert report["verdict"] == "graded"
+    assert report["correctness"]["score"] == 0.0
+
+
+@pytest.mark.parametrize("answer", ["```python\nimport os\nos.kill(os.getppid(), 9)\n```",
+                                    "```python\nwhile True:\n    pass\n```"])
+def test_an_attack_at_import_leaves_the_module_usable(answer):
+    report = gradebox.grade("flatten_py", answer)
+    assert report["verdict"] in ("graded", "no-code")
+    assert report["correctness"]["score"] == 0.0
+    after = gradebox.grade("flatten_py", (PACK / "reference.md").read_text())
+    assert after["correctness"]["score"] == 10.0
