@@ -1,5 +1,7 @@
 #include "launch_config.h"
 
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 namespace gradebox::sandbox {
@@ -16,10 +18,18 @@ LimitHit limit_from_name(const std::string& name) {
   return LimitHit::kNone;
 }
 
+// Sources are resolved on the host before the init sees them: inside the
+// new root an absolute symlink would point somewhere else.
+std::string host_path(const std::string& path) {
+  std::error_code ec;
+  auto resolved = std::filesystem::weakly_canonical(path, ec);
+  return ec ? path : resolved.string();
+}
+
 json mounts_to_json(const std::vector<BindMount>& mounts) {
   json list = json::array();
   for (const BindMount& mount : mounts) {
-    list.push_back({{"source", mount.source},
+    list.push_back({{"source", host_path(mount.source)},
                     {"target", mount.target},
                     {"writable", mount.writable}});
   }

@@ -58,6 +58,7 @@ function testEvents(tests, results) {
 async function main() {
   const inputsPath = process.argv[2] || '/box/inputs.json';
   const inputs = JSON.parse(fs.readFileSync(inputsPath, 'utf8'));
+  emit({ event: 'start' });  // before any answer code runs (graders/README.md)
   const nodeModules = findNodeModules();
   if (!nodeModules) throw new Error('findNodeModules: no TypeScript toolchain under NODE_PATH');
   const files = [inputs.answer, ...(inputs.files || [])].filter((f, i, a) => a.indexOf(f) === i);

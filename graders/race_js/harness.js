@@ -61,6 +61,7 @@ function emitResults(tests, trace, status, startedNs) {
 
 async function main() {
   const inputs = JSON.parse(fs.readFileSync(process.argv[2] || DEFAULT_INPUTS, 'utf8'));
+  emit({ event: 'start' });  // before any answer code runs (graders/README.md)
   const loaded = loadAnswer(inputs.answer, (specifier) => importDynamic(ScenarioRun.current, specifier));
   if (!loaded.ok) {
     emit({ event: 'load', ok: false, ...(loaded.unsupported ? { unsupported: loaded.unsupported } : { compile_error: loaded.compile_error }) });

@@ -49,6 +49,9 @@ json run_summary(const HarnessResult& r) {
           {"limit", to_string(r.outcome.limit)},
           {"violation", r.outcome.violation},
           {"stdout_truncated", r.outcome.stdout_truncated},
+          // Excerpts, so a reader can see what the program printed.
+          {"stdout", r.outcome.stdout_data.substr(0, 2000)},
+          {"stderr", r.outcome.stderr_data.substr(0, 2000)},
           {"problems", r.observations.problems},
           {"limits",
            {{"cpu_seconds", r.limits.cpu_seconds},
@@ -154,8 +157,9 @@ CandidateGrade grade_files(const GradeContext& ctx, const std::vector<AnswerFile
   // gradebox's fault (toolchain missing, harness broken), never the answer's.
   if (!obs.started)
     return fault("the harness did not start (exit code " + std::to_string(run.outcome.exit_code) +
-                 ", limit " + to_string(run.outcome.limit) + "): " +
-                 run.outcome.stderr_data.substr(0, 300));
+                 ", signal " + std::to_string(run.outcome.term_signal) + ", limit " +
+                 to_string(run.outcome.limit) + "): " + run.outcome.stderr_data.substr(0, 300) +
+                 run.outcome.stdout_data.substr(0, 300));
   if (obs.load) grade.load = *obs.load;
   collect_missing_names(obs, grade.missing_names);
   grade.extra = checked->extra;
