@@ -1,13 +1,5 @@
 #!/bin/sh
-# Prints the median cost of /bin/true and `python3 -I -S -c pass`: bare,
-# in gradebox's sandbox and in bubblewrap, measured in one interleaved run.
-# Usage: bench/sandbox_bench.sh [rounds]   (root; builds into build-sandbox/)
+# The sandbox benchmark alone: bench/sandbox_bench.sh BUILD_DIR [rounds]
+# (root; `make build` first). `make bench` runs it with the others.
 set -e
-root=$(cd "$(dirname "$0")/.." && pwd)
-build="$root/build-sandbox"
-cmake -S "$root" -B "$build" >/dev/null
-cmake --build "$build" -j2 --target gradebox_sandbox gradebox-init >/dev/null
-g++ -std=c++20 -O2 -I"$root/include" "$root/bench/sandbox/sandbox_bench.cc" \
-  "$build/sandbox/libgradebox_sandbox.a" -lboost_filesystem -lseccomp -lpthread \
-  -o "$build/sandbox_bench"
-exec "$build/sandbox_bench" "${1:-60}"
+exec "${1:-build}/bench/sandbox_bench" "${2:-60}"

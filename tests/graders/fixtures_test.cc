@@ -90,7 +90,8 @@ TEST_P(FixtureTest, GetsItsExpectedResults) {
   const std::string json_report = to_json(r).dump().substr(0, 3000);
   ASSERT_EQ(to_string(r.verdict), f.expected.value("verdict", "graded"))
       << r.verdict_detail << "\n" << json_report;
-  for (const auto& [category, want] : f.expected.value("categories", json::object()).items()) {
+  const json categories = f.expected.value("categories", json::object());
+  for (const auto& [category, want] : categories.items()) {
     ASSERT_NE(task->second.category(category), nullptr) << "expected.json names unknown category " << category;
     EXPECT_EQ(category_result(r, category), want.get<std::string>())
         << f.file << " category " << category << failures(r, category);
