@@ -91,6 +91,7 @@ BatchSummary grade_batch(History& history, const std::string& run_id,
                          const std::vector<GradeJob>& jobs, const BatchOptions& options,
                          const GraderFactory& make_grader) {
   BatchSummary summary;
+  if (options.progress) options.progress->start(static_cast<int>(jobs.size()));
   auto misses = answer_from_cache(history, run_id, jobs, options, summary);
   if (!misses.empty() && !stopped(options)) {
     auto grader = make_grader();

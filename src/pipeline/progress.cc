@@ -9,6 +9,13 @@ namespace gradebox::pipeline {
 
 Progress::Progress(std::FILE* out, bool bar, int total) : out_(out), bar_(bar), total_(total) {}
 
+void Progress::start(int total) {
+  std::lock_guard lock(mutex_);
+  total_ = total;
+  done_ = 0;
+  started_ = std::chrono::steady_clock::now();
+}
+
 void Progress::done(const Report& report, bool from_cache) {
   std::lock_guard lock(mutex_);
   ++done_;

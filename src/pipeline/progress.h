@@ -15,6 +15,8 @@ class Progress {
  public:
   /// `out` is where it draws (stderr); `bar` chooses the terminal form.
   Progress(std::FILE* out, bool bar, int total);
+  /// How many answers this batch will report (known once the run is planned).
+  void start(int total);
   /// One answer done: graded, or taken from the cache.
   void done(const Report& report, bool from_cache);
   /// Clears the bar (call once, before printing anything else).
