@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Wall time of the whole sample run (50 answers: 10 models x 5 tasks) through
+# `gradebox run`, with an empty result cache (cold) and with nothing changed
+# (warm: the same run again; and a new run of the same answers, answered by
+# the content-hash cache), plus answers per second.
+# Targets on 2 cores (shared/perf-floors.md): cold <= 15 s, warm <= 1 s.
+# Toolchain caches (time-limit calibration, Go build cache) are warmed first,
+# as set-up builds them; only the result cache starts empty.
+# Usage: bench/pipeline_bench.sh [BUILD_DIR] [JOBS]
+set -euo pipefail
+build=${1:-build}
+jobs=${2:-$(nproc)}
+root=$(cd "$(dirname "$0")/.." && pwd)
+gradebox="$build/gradebox"
+sample="$root/fixtures/runs/sample"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+
+timed() {  # label command... -> prints "label seconds rc"; leaves stderr in $tmp/last.err
+  local start end rc=0
+  start=$(now_ms)
+  "$@" >/dev/null 2>"$tmp/last.err" || rc=$?
+  end=$(now_ms)
+  printf '%s %d.%03d %d\n' "$1" $(( (end - start) / 1000 )) $(( (end - start) % 1000 )) "$rc"
+}
+
+# Set-up caches: one graded answer per task calibrates its time limits.
+for task in flatten_py race_js dijkstra_ts review_go users_express; do
+  "$gradebox" grade --task "$task" "$sample/deepseek-r1/$task.md" >/dev/null 2>&1 || true
+done
+
+run() { "$gradebox" run "$sample" --db "$tmp/history.sqlite" -q -j "$jobs" "$@"; }
+read -r _ cold cold_rc < <(timed cold run --run-id bench)
+errors=$(grep -o '[0-9]* grader errors' "$tmp/last.err" | head -1)
+read -r _ warm warm_rc < <(timed warm run --run-id bench)
+read -r _ cached cached_rc < <(timed cached run --run-id bench-again)
+hits=$(grep -o '[0-9]* from cache' "$tmp/last.err" | head -1)
+
+printf '\nsample run, 50 answers, -j %s on %s cores (%s)\n' "$jobs" "$(nproc)" "$(date -u +%F)"
+printf '%-44s %8s %8s  %s\n' step seconds target note
+printf '%-44s %8s %8s  %s\n' "cold (empty result cache)" "$cold" "15" "exit $cold_rc, $errors"
+printf '%-44s %8s %8s  %s\n' "warm (same run again: nothing to do)" "$warm" "1" "exit $warm_rc"
+printf '%-44s %8s %8s  %s\n' "warm (new run, same answers: cache)" "$cached" "1" "exit $cached_rc, $hits"
+awk -v s="$cold" 'BEGIN { printf "%-44s %8.2f\n", "answers per second (cold)", 50 / s }'
