@@ -189,11 +189,11 @@ py::dict task_dict(const Task& task) {
     categories.append(py::dict(py::arg("id") = c.id, py::arg("kind") = c.kind,
                                py::arg("description") = c.description));
   }
-  const auto& tests = task.tests.contains("tests") ? task.tests["tests"] : nlohmann::json::array();
+  std::size_t tests = task.tests.contains("tests") ? task.tests["tests"].size() : 0;
   return py::dict(py::arg("id") = task.id, py::arg("version") = task.version,
                   py::arg("stamp") = task.stamp, py::arg("language") = task.language,
                   py::arg("runtime") = task.runtime, py::arg("prompt") = task.prompt,
-                  py::arg("categories") = categories, py::arg("tests") = tests.size(),
+                  py::arg("categories") = categories, py::arg("tests") = tests,
                   py::arg("dir") = task.dir.string());
 }
 

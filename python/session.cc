@@ -65,7 +65,11 @@ std::string unknown_task_message(const TaskRegistry& registry, const std::string
   if (registry.tasks.count(id)) return "";
   std::string known;
   for (const auto& [name, task] : registry.tasks) known += (known.empty() ? "" : ", ") + name;
-  return "unknown task '" + id + "' (known: " + (known.empty() ? "none" : known) + ")";
+  std::string message =
+      "unknown task '" + id + "' (known: " + (known.empty() ? "none" : known) + ")";
+  // A pack that failed to load may be the one asked for: say why.
+  for (const auto& problem : registry.problems) message += "; " + problem.message;
+  return message;
 }
 
 Report grader_error_report(const std::string& task, const std::string& model,

@@ -118,3 +118,8 @@ def test_graders_folder_is_honoured(graders_copy):
         gradebox.grade("race_js", "x", graders=graders_copy)
     report = gradebox.grade("flatten_py", fixture_text("recursive_typed.md"), graders=graders_copy)
     assert report["verdict"] == "graded"
+
+
+def test_unknown_task_says_why_packs_did_not_load(tmp_path):
+    with pytest.raises(ValueError, match=r"known: none\).*not found"):
+        gradebox.grade("flatten_py", "x", graders=tmp_path / "missing")

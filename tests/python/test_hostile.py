@@ -55,6 +55,9 @@ def test_undecodable_output_still_converts_to_a_report():
     assert report["verdict"] == "graded"
     json.dumps(report, ensure_ascii=False).encode("utf-8")  # every string is valid text
     assert category_results(report)["empty-sublists"] == "fail"
+    run = report["extra"]["run"]
+    for stream in ("stdout", "stderr"):  # excerpts, when the report keeps them
+        assert stream not in run or "\ufffd" in run[stream], run[stream]
     assert report["correctness"]["score"] == 10.0
 
 
