@@ -2,6 +2,7 @@
 
 #include "grade/checker.h"
 #include "grade/harness_run.h"
+#include "report/utf8.h"
 
 namespace gradebox {
 namespace {
@@ -50,8 +51,8 @@ json run_summary(const HarnessResult& r) {
           {"violation", r.outcome.violation},
           {"stdout_truncated", r.outcome.stdout_truncated},
           // Excerpts, so a reader can see what the program printed.
-          {"stdout", r.outcome.stdout_data.substr(0, 2000)},
-          {"stderr", r.outcome.stderr_data.substr(0, 2000)},
+          {"stdout", utf8_clean(r.outcome.stdout_data, 2000)},
+          {"stderr", utf8_clean(r.outcome.stderr_data, 2000)},
           {"problems", r.observations.problems},
           {"limits",
            {{"cpu_seconds", r.limits.cpu_seconds},
@@ -158,8 +159,8 @@ CandidateGrade grade_files(const GradeContext& ctx, const std::vector<AnswerFile
   if (!obs.started)
     return fault("the harness did not start (exit code " + std::to_string(run.outcome.exit_code) +
                  ", signal " + std::to_string(run.outcome.term_signal) + ", limit " +
-                 to_string(run.outcome.limit) + "): " + run.outcome.stderr_data.substr(0, 300) +
-                 run.outcome.stdout_data.substr(0, 300));
+                 to_string(run.outcome.limit) + "): " + utf8_clean(run.outcome.stderr_data, 300) +
+                 utf8_clean(run.outcome.stdout_data, 300));
   if (obs.load) grade.load = *obs.load;
   collect_missing_names(obs, grade.missing_names);
   grade.extra = checked->extra;

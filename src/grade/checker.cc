@@ -1,5 +1,7 @@
 #include "grade/checker.h"
 
+#include "report/utf8.h"
+
 namespace gradebox {
 namespace {
 
@@ -40,7 +42,7 @@ TestResult from_outcome(const std::string& id, const SandboxOutcome& out) {
 
 std::string brief(const json& value, std::size_t max) {
   std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
-  if (text.size() > max) text = text.substr(0, max - 3) + "...";
+  if (text.size() > max) text = utf8_clean(text, max - 3) + "...";
   return text;
 }
 

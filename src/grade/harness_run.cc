@@ -3,6 +3,7 @@
 #include <set>
 
 #include "grade/trusted_process.h"
+#include "report/utf8.h"
 
 namespace gradebox {
 namespace {
@@ -54,7 +55,7 @@ Result<json> probe(RunningSandbox& running, const HarnessRequest& req) {
   auto out = run_trusted(run);
   if (!out) return out.error();
   if (out->exit_code != 0)
-    return Error{"probe exited " + std::to_string(out->exit_code) + ": " + out->stderr_data.substr(0, 400)};
+    return Error{"probe exited " + std::to_string(out->exit_code) + ": " + utf8_clean(out->stderr_data, 400)};
   try {
     return json::parse(out->stdout_data);
   } catch (const std::exception& e) {

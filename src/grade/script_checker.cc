@@ -2,6 +2,7 @@
 // expectations, the observations and the run's outcome on stdin.
 #include "grade/checker.h"
 #include "grade/trusted_process.h"
+#include "report/utf8.h"
 
 namespace gradebox {
 namespace {
@@ -16,8 +17,8 @@ json outcome_json(const SandboxOutcome& o) {
           {"violation", o.violation},
           {"cpu_seconds", o.cpu_seconds},
           {"wall_seconds", o.wall_seconds},
-          {"stdout", o.stdout_data.substr(0, 64 * 1024)},
-          {"stderr", o.stderr_data.substr(0, 64 * 1024)}};
+          {"stdout", utf8_clean(o.stdout_data, 64 * 1024)},
+          {"stderr", utf8_clean(o.stderr_data, 64 * 1024)}};
 }
 
 Result<CheckResult> parse_results(const json& reply, const CheckInput& in) {
@@ -57,7 +58,7 @@ Result<CheckResult> check_with_script(const CheckInput& in) {
   auto output = run_trusted(run);
   if (!output) return output.error();
   if (output->exit_code != 0) {
-    std::string err = output->stderr_data.substr(0, 400);
+    std::string err = utf8_clean(output->stderr_data, 400);
     return Error{in.task.checker + " exited " + std::to_string(output->exit_code) + ": " + err};
   }
   try {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "gradebox/report.h"
+#include "report/utf8.h"
 
 namespace gradebox {
 namespace {
@@ -42,7 +43,7 @@ Score score_from(const json& j) {
 
 json test_json(const TestResult& t) {
   json j = {{"id", t.id},           {"kind", t.kind},       {"category", t.category},
-            {"status", to_string(t.status)}, {"time_ms", t.time_ms}, {"detail", t.detail}};
+            {"status", to_string(t.status)}, {"time_ms", t.time_ms}, {"detail", utf8_clean(t.detail)}};
   if (t.retried) j["retried"] = true;
   return j;
 }
@@ -84,7 +85,7 @@ json to_json(const Report& r) {
   json j = {{"task", r.task},
             {"model", r.model},
             {"verdict", to_string(r.verdict)},
-            {"verdict_detail", r.verdict_detail},
+            {"verdict_detail", utf8_clean(r.verdict_detail)},
             {"extraction", extraction_json(r)},
             {"correctness", score_json(r.correctness)},
             {"edge_cases", score_json(r.edge_cases)},

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "gradebox/report.h"
+#include "report/utf8.h"
 
 namespace gradebox {
 namespace {
@@ -21,7 +22,7 @@ std::string one_line(std::string text, std::size_t max = 160) {
   for (auto& c : text) {
     if (c == '\n' || c == '\r' || c == '\t') c = ' ';
   }
-  if (text.size() > max) text = text.substr(0, max - 3) + "...";
+  if (text.size() > max) text = utf8_clean(text, max - 3) + "...";
   return text;
 }
 

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "gradebox/report.h"
+#include "report/utf8.h"
 
 namespace gradebox {
 namespace {
@@ -96,6 +97,21 @@ TEST(Statuses, NamesAreTheContractsWords) {
   EXPECT_EQ(test_status_from("n/a"), TestStatus::kNotApplicable);
   EXPECT_EQ(verdict_from("grader-error"), Verdict::kGraderError);
   EXPECT_FALSE(verdict_from("graded ").has_value());
+}
+
+TEST(Utf8Clean, ReplacesInvalidBytesAndNeverSplitsACharacter) {
+  EXPECT_EQ(utf8_clean("plain"), "plain");
+  const std::string bad = "\xEF\xBF\xBD";  // U+FFFD
+  EXPECT_EQ(utf8_clean("a\xed\xa0\x80" "b"), "a" + bad + bad + bad + "b");  // a UTF-16 surrogate
+  EXPECT_EQ(utf8_clean("\xc3\xa9\xc3\xa9", 3), "\xc3\xa9");  // cut before the second é
+  EXPECT_EQ(utf8_clean("x\xff"), "x" + bad);
+}
+
+TEST(ReportJson, BytesAnAnswerPrintedNeverBreakTheDump) {
+  Report r = sample();
+  r.verdict_detail = "compiler said \xff\xfe";
+  r.tests[2].detail = "got \xed\xa0\x80";
+  EXPECT_NO_THROW(to_json(r).dump());
 }
 
 }  // namespace
