@@ -19,11 +19,12 @@ trap 'rm -rf "$tmp"' EXIT
 now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 timed() {  # label command... -> prints "label seconds rc"; leaves stderr in $tmp/last.err
-  local start end rc=0
+  local label=$1 start end rc=0
+  shift
   start=$(now_ms)
   "$@" >/dev/null 2>"$tmp/last.err" || rc=$?
   end=$(now_ms)
-  printf '%s %d.%03d %d\n' "$1" $(( (end - start) / 1000 )) $(( (end - start) % 1000 )) "$rc"
+  printf '%s %d.%03d %d\n' "$label" $(( (end - start) / 1000 )) $(( (end - start) % 1000 )) "$rc"
 }
 
 # Set-up caches: one graded answer per task calibrates its time limits.
@@ -33,10 +34,10 @@ done
 
 run() { "$gradebox" run "$sample" --db "$tmp/history.sqlite" -q -j "$jobs" "$@"; }
 read -r _ cold cold_rc < <(timed cold run --run-id bench)
-errors=$(grep -o '[0-9]* grader errors' "$tmp/last.err" | head -1)
+errors=$(grep -o '[0-9]* grader errors' "$tmp/last.err" | head -1 || true)
 read -r _ warm warm_rc < <(timed warm run --run-id bench)
 read -r _ cached cached_rc < <(timed cached run --run-id bench-again)
-hits=$(grep -o '[0-9]* from cache' "$tmp/last.err" | head -1)
+hits=$(grep -o '[0-9]* from cache' "$tmp/last.err" | head -1 || true)
 
 printf '\nsample run, 50 answers, -j %s on %s cores (%s)\n' "$jobs" "$(nproc)" "$(date -u +%F)"
 printf '%-44s %8s %8s  %s\n' step seconds target note

@@ -28,7 +28,8 @@ std::string resolve(History& history, const std::string& name, const std::string
 }
 
 int run_diff(const DiffArgs& args) {
-  auto history = History::open(args.db.empty() ? default_history_path() : std::filesystem::path(args.db));
+  auto history =
+      History::open(args.db.empty() ? default_history_path() : std::filesystem::path(args.db));
   if (!history) throw UsageError(history.error().message);
   std::string b = resolve(**history, args.run_b, "");
   std::string a = resolve(**history, args.run_a, b);
@@ -51,16 +52,19 @@ int run_diff(const DiffArgs& args) {
 }  // namespace
 
 void add_diff_options(CLI::App* sub, DiffOptions& options) {
-  sub->add_option("--threshold", options.threshold,
-                  "a correctness or edge drop above this many points (of 10) is a drop (default 0.5)");
+  sub->add_option(
+      "--threshold", options.threshold,
+      "a correctness or edge drop above this many points (of 10) is a drop (default 0.5)");
   sub->add_option("--alpha", options.alpha,
                   "also require McNemar p < alpha for a regression (default 1: report p only)");
 }
 
 Runner add_diff_command(CLI::App& app, const GlobalOptions& global) {
   auto args = std::make_shared<DiffArgs>();
-  CLI::App* sub = app.add_subcommand("diff", "Compare two runs of the history: what changed and why");
-  sub->add_option("run_a", args->run_a, "the earlier run id (or 'previous': the run before RUN_B)")->required();
+  CLI::App* sub =
+      app.add_subcommand("diff", "Compare two runs of the history: what changed and why");
+  sub->add_option("run_a", args->run_a, "the earlier run id (or 'previous': the run before RUN_B)")
+      ->required();
   sub->add_option("run_b", args->run_b, "the later run id (or 'latest')")->required();
   sub->add_option("--db", args->db, "history database (default as for `gradebox run`)");
   sub->add_option("--format,-f", args->format, "text (default), json or junit")

@@ -14,7 +14,8 @@ int run_merge(const std::string& out, const std::vector<std::string>& inputs) {
   auto history = History::open(out);
   if (!history) throw UsageError(history.error().message);
   for (const auto& input : inputs) {
-    if (!std::filesystem::is_regular_file(input)) throw UsageError("merge: no history file " + input);
+    if (!std::filesystem::is_regular_file(input))
+      throw UsageError("merge: no history file " + input);
     if (auto s = (*history)->merge_from(input); !s) throw UsageError(s.error().message);
   }
   for (const auto& meta : (*history)->runs()) {
@@ -32,7 +33,8 @@ int run_merge(const std::string& out, const std::vector<std::string>& inputs) {
 Runner add_merge_command(CLI::App& app, const GlobalOptions& global) {
   auto out = std::make_shared<std::string>();
   auto inputs = std::make_shared<std::vector<std::string>>();
-  CLI::App* sub = app.add_subcommand("merge", "Join shard histories (gradebox run --shard K/N) into one");
+  CLI::App* sub =
+      app.add_subcommand("merge", "Join shard histories (gradebox run --shard K/N) into one");
   sub->add_option("out", *out, "the history to merge into (created if missing)")->required();
   sub->add_option("inputs", *inputs, "shard histories")->required();
   return [out, inputs] { return run_merge(*out, *inputs); };

@@ -39,8 +39,10 @@ int run_selftest_process(const GlobalOptions& global) {
   for (auto& a : argv) raw.push_back(a.data());
   raw.push_back(nullptr);
   pid_t pid = 0;
-  if (int rc = ::posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, raw.data(), environ); rc != 0)
-    throw std::runtime_error("posix_spawn(/proc/self/exe selftest): " + std::string(std::strerror(rc)));
+  if (int rc = ::posix_spawn(&pid, "/proc/self/exe", nullptr, nullptr, raw.data(), environ);
+      rc != 0)
+    throw std::runtime_error("posix_spawn(/proc/self/exe selftest): " +
+                             std::string(std::strerror(rc)));
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -48,7 +50,8 @@ int run_selftest_process(const GlobalOptions& global) {
 }
 
 std::string latest_run(const RunArgs& args) {
-  auto history = History::open(args.db.empty() ? default_history_path() : std::filesystem::path(args.db));
+  auto history =
+      History::open(args.db.empty() ? default_history_path() : std::filesystem::path(args.db));
   if (!history) throw UsageError(history.error().message);
   auto runs = (*history)->runs();
   if (runs.empty()) throw UsageError("nightly --regrade: the history holds no run");
@@ -56,7 +59,8 @@ std::string latest_run(const RunArgs& args) {
 }
 
 int compare_with_previous(const NightlyArgs& args, const std::string& run_id) {
-  auto history = History::open(args.run.db.empty() ? default_history_path() : std::filesystem::path(args.run.db));
+  auto history = History::open(args.run.db.empty() ? default_history_path()
+                                                   : std::filesystem::path(args.run.db));
   if (!history) throw UsageError(history.error().message);
   auto previous = (*history)->previous_run(run_id);
   if (!previous) {
@@ -80,13 +84,16 @@ int run_nightly(NightlyArgs args, const GlobalOptions& global) {
   if (!args.skip_selftest) {
     int canary = run_selftest_process(global);
     if (canary != 0) {
-      std::cerr << "gradebox: nightly: selftest failed (exit " << canary << "): the graders are not "
+      std::cerr << "gradebox: nightly: selftest failed (exit " << canary
+                << "): the graders are not "
                 << "trustworthy tonight; nothing graded\n";
       return kCanaryFailed;
     }
   }
-  if (args.regrade) args.run.from_run = latest_run(args.run);
-  else if (args.run.input.empty()) throw UsageError("nightly: give the night's run (or --regrade)");
+  if (args.regrade)
+    args.run.from_run = latest_run(args.run);
+  else if (args.run.input.empty())
+    throw UsageError("nightly: give the night's run (or --regrade)");
   std::string run_id;
   int graded = run_pipeline(args.run, global, &run_id);
   if (graded == kInterrupted || run_id.empty()) return graded;
@@ -100,7 +107,8 @@ int run_nightly(NightlyArgs args, const GlobalOptions& global) {
 Runner add_nightly_command(CLI::App& app, const GlobalOptions& global) {
   auto args = std::make_shared<NightlyArgs>();
   CLI::App* sub = app.add_subcommand(
-      "nightly", "selftest, grade the night's run, compare with the previous run, fail on regressions");
+      "nightly",
+      "selftest, grade the night's run, compare with the previous run, fail on regressions");
   sub->add_option("input", args->run.input, "the night's run directory or JSONL records");
   sub->add_flag("--regrade", args->regrade,
                 "re-grade the latest stored run's answers with the current graders instead");
@@ -110,7 +118,8 @@ Runner add_nightly_command(CLI::App& app, const GlobalOptions& global) {
   add_diff_options(sub, args->diff);
   sub->footer(
       "Exit codes: 0 no regression, 1 a regression (a score dropped by more than --threshold or a\n"
-      "category that passed now fails, beyond a single flipped test), 2 usage error, 3 grader-error\n"
+      "category that passed now fails, beyond a single flipped test), 2 usage error, 3 "
+      "grader-error\n"
       "among the answers, 4 the selftest canary failed (nothing graded), 130 interrupted.");
   return [args, &global] { return run_nightly(*args, global); };
 }

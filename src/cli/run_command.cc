@@ -37,8 +37,8 @@ RunInput stored_input(History& history, const std::string& id, const TaskRegistr
   input.path = "regrade";
   std::erase_if(input.answers, [&](const AnswerRecord& a) {
     if (registry.tasks.count(a.task)) return false;
-    input.problems.push_back({"unknown-task", a.source, a.model, a.task,
-                              "unknown or unloadable task '" + a.task + "'"});
+    input.problems.push_back(
+        {"unknown-task", a.source, a.model, a.task, "unknown or unloadable task '" + a.task + "'"});
     return true;
   });
   return input;
@@ -46,7 +46,8 @@ RunInput stored_input(History& history, const std::string& id, const TaskRegistr
 
 RunInput load_input(const RunArgs& args, History& history, const TaskRegistry& registry) {
   if (!args.from_run.empty()) return stored_input(history, args.from_run, registry);
-  if (args.input.empty()) throw UsageError("run: give a run directory or JSONL file (or --from-run ID)");
+  if (args.input.empty())
+    throw UsageError("run: give a run directory or JSONL file (or --from-run ID)");
   auto input = load_run_input(args.input, known_tasks(registry));
   if (!input) throw UsageError(input.error().message);
   return std::move(*input);
@@ -62,7 +63,8 @@ RunOptions run_options(const RunArgs& args, Progress* progress, const std::atomi
   options.run_id = args.run_id;
   if (!args.shard.empty()) {
     options.shard = parse_shard(args.shard);
-    if (!options.shard) throw UsageError("--shard wants K/N with 1 <= K <= N, not '" + args.shard + "'");
+    if (!options.shard)
+      throw UsageError("--shard wants K/N with 1 <= K <= N, not '" + args.shard + "'");
   }
   options.reports_dir = reports_path(args);
   options.batch.jobs = args.jobs;
@@ -107,25 +109,33 @@ void show_leaderboard(const RunArgs& args, History& history, const std::string& 
   auto run = history.load_run(run_id);
   if (!run) throw std::runtime_error(run.error().message);
   Leaderboard board = build_leaderboard(*run, prices, hand);
-  if (auto s = sort_leaderboard(board, args.sort, args.ascending); !s) throw UsageError(s.error().message);
+  if (auto s = sort_leaderboard(board, args.sort, args.ascending); !s)
+    throw UsageError(s.error().message);
   if (!args.html.empty()) write_output(args.html, leaderboard_html(board, *run));
   if (args.quiet) return;
-  if (args.format == "markdown") write_output(args.out, leaderboard_markdown(board));
-  else if (args.format == "csv") write_output(args.out, leaderboard_csv(board));
-  else if (args.format == "json") write_output(args.out, leaderboard_json(board).dump(2) + "\n");
-  else if (args.format == "html") write_output(args.out, leaderboard_html(board, *run));
-  else write_output(args.out, leaderboard_text(board));
+  if (args.format == "markdown")
+    write_output(args.out, leaderboard_markdown(board));
+  else if (args.format == "csv")
+    write_output(args.out, leaderboard_csv(board));
+  else if (args.format == "json")
+    write_output(args.out, leaderboard_json(board).dump(2) + "\n");
+  else if (args.format == "html")
+    write_output(args.out, leaderboard_html(board, *run));
+  else
+    write_output(args.out, leaderboard_text(board));
 }
 
 void print_summary(const RunOutcome& o, const RunArgs& args) {
   const BatchSummary& s = o.summary;
-  std::fprintf(stderr,
-               "gradebox: run %s%s: %d answers%s, %d done before, %d graded, %d from cache, "
-               "%d grader errors, %d left\n  history %s, reports %s\n",
-               o.meta.id.c_str(), o.meta.shard.empty() ? "" : (" shard " + o.meta.shard).c_str(),
-               o.answers, o.in_slice != o.answers ? (" (" + std::to_string(o.in_slice) + " in this shard)").c_str() : "",
-               o.already_done, s.graded, s.cached, s.grader_errors, s.left,
-               history_path(args).c_str(), (reports_path(args) / o.meta.id).c_str());
+  std::fprintf(
+      stderr,
+      "gradebox: run %s%s: %d answers%s, %d done before, %d graded, %d from cache, "
+      "%d grader errors, %d left\n  history %s, reports %s\n",
+      o.meta.id.c_str(), o.meta.shard.empty() ? "" : (" shard " + o.meta.shard).c_str(), o.answers,
+      o.in_slice != o.answers ? (" (" + std::to_string(o.in_slice) + " in this shard)").c_str()
+                              : "",
+      o.already_done, s.graded, s.cached, s.grader_errors, s.left, history_path(args).c_str(),
+      (reports_path(args) / o.meta.id).c_str());
   for (const auto& e : s.errors) std::cerr << "gradebox: " << e.message << "\n";
 }
 
@@ -139,7 +149,8 @@ int run_pipeline(const RunArgs& args, const GlobalOptions& global, std::string* 
   print_problems(input);
   const auto& stop = install_stop_handler();
   Progress progress(stderr, stderr_is_terminal(), 0);
-  auto outcome = grade_run(**history, input, registry, run_options(args, &progress, &stop), sandbox_grader());
+  auto outcome =
+      grade_run(**history, input, registry, run_options(args, &progress, &stop), sandbox_grader());
   progress.finish();
   if (!outcome) throw UsageError(outcome.error().message);
   if (run_id) *run_id = outcome->meta.id;
@@ -154,15 +165,18 @@ int run_pipeline(const RunArgs& args, const GlobalOptions& global, std::string* 
 }
 
 void add_run_options(CLI::App* sub, RunArgs& args) {
-  sub->add_option("--db", args.db, "history database (default: $GRADEBOX_HISTORY, else "
-                                    "$XDG_DATA_HOME/gradebox/history.sqlite)");
-  sub->add_option("--reports", args.reports, "folder for every report's JSON (default: next to --db)");
+  sub->add_option("--db", args.db,
+                  "history database (default: $GRADEBOX_HISTORY, else "
+                  "$XDG_DATA_HOME/gradebox/history.sqlite)");
+  sub->add_option("--reports", args.reports,
+                  "folder for every report's JSON (default: next to --db)");
   sub->add_option("--prices", args.prices, "prices per model (fixtures/prices.json)");
   sub->add_option("--hand-scores", args.hand_scores,
                   "hand scores for code quality and documentation (CSV or JSON)");
   sub->add_option("-j,--jobs", args.jobs, "answers graded at once (default: one per core)")
       ->check(CLI::Range(0, 512));
-  sub->add_option("--shard", args.shard, "grade only slice K of N (K/N); join with `gradebox merge`");
+  sub->add_option("--shard", args.shard,
+                  "grade only slice K of N (K/N); join with `gradebox merge`");
   sub->add_option("--run-id", args.run_id, "name of the run (default: input name + fingerprint)");
   sub->add_option("--pick", args.pick, "first (default) or best candidate")
       ->check(CLI::IsMember({"first", "best"}));
@@ -172,8 +186,9 @@ void add_run_options(CLI::App* sub, RunArgs& args) {
       ->check(CLI::IsMember({"text", "markdown", "csv", "json", "html"}));
   sub->add_option("--out,-o", args.out, "write the leaderboard here instead of stdout");
   sub->add_option("--html", args.html, "also write the HTML report to this file");
-  sub->add_option("--sort", args.sort, "column: model, price, correctness, edge, automated, "
-                                        "quality, documentation, overall, value, tasks, or a task id");
+  sub->add_option("--sort", args.sort,
+                  "column: model, price, correctness, edge, automated, "
+                  "quality, documentation, overall, value, tasks, or a task id");
   sub->add_flag("--asc", args.ascending, "sort ascending (default: descending)");
   sub->add_flag("--quiet,-q", args.quiet, "no leaderboard on stdout");
 }

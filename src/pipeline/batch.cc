@@ -30,13 +30,12 @@ void store(History& history, const std::string& run_id, const GradeJob& job,
 // Cache hits are answered at once; the rest are returned for grading.
 std::vector<const GradeJob*> answer_from_cache(History& history, const std::string& run_id,
                                                const std::vector<GradeJob>& jobs,
-                                               const BatchOptions& options,
-                                               BatchSummary& summary) {
+                                               const BatchOptions& options, BatchSummary& summary) {
   std::vector<const GradeJob*> misses;
   std::string key = options_key(options.grade);
   for (const auto& job : jobs) {
-    auto hit = options.use_cache ? history.cached(job.answer.text, job.task->stamp, key)
-                                 : std::nullopt;
+    auto hit =
+        options.use_cache ? history.cached(job.answer.text, job.task->stamp, key) : std::nullopt;
     if (!hit) {
       misses.push_back(&job);
       continue;
@@ -99,8 +98,8 @@ BatchSummary grade_batch(History& history, const std::string& run_id,
       run_pool(history, run_id, misses, options, **grader, summary);
     } else {
       for (const GradeJob* job : misses) {
-        store(history, run_id, *job, options, grader_error_report(job->answer, grader.error().message),
-              false, summary);
+        store(history, run_id, *job, options,
+              grader_error_report(job->answer, grader.error().message), false, summary);
       }
     }
   }

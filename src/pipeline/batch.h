@@ -21,19 +21,19 @@ struct GradeJob {
 };
 
 struct BatchOptions {
-  int jobs = 0;                // workers; 0 = one per core
-  bool use_cache = true;       // false: regrade even what the cache holds
-  GradeOptions grade;          // pick and retry (the model is set per answer)
+  int jobs = 0;                             // workers; 0 = one per core
+  bool use_cache = true;                    // false: regrade even what the cache holds
+  GradeOptions grade;                       // pick and retry (the model is set per answer)
   const std::atomic<bool>* stop = nullptr;  // set by Ctrl-C: take no new answer
   Progress* progress = nullptr;
   std::function<void(const Report&)> on_report;  // e.g. the report's JSON file
 };
 
 struct BatchSummary {
-  int graded = 0;         // graded now, in the sandbox
-  int cached = 0;         // taken from the result cache
-  int grader_errors = 0;  // among graded
-  int left = 0;           // not done because of a stop
+  int graded = 0;             // graded now, in the sandbox
+  int cached = 0;             // taken from the result cache
+  int grader_errors = 0;      // among graded
+  int left = 0;               // not done because of a stop
   std::vector<Error> errors;  // history write failures
 };
 

@@ -54,8 +54,8 @@ std::vector<PairedTest> pair_tests(const Report& a, const Report& b, int& new_fa
     if (it == before.end() || t.status == TestStatus::kNotApplicable ||
         it->second->status == TestStatus::kNotApplicable)
       continue;
-    paired.push_back({t.kind == "core", it->second->status == TestStatus::kPass,
-                      t.status == TestStatus::kPass});
+    paired.push_back(
+        {t.kind == "core", it->second->status == TestStatus::kPass, t.status == TestStatus::kPass});
   }
   return paired;
 }

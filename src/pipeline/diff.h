@@ -38,7 +38,7 @@ struct AnswerDiff {
   int new_failures = 0;                   // failing tests of B that A did not have
   double p_value = 1.0;                   // McNemar, exact
   Interval automated_delta;               // bootstrap 95% of the 0.4c+0.2e change
-  bool drop = false;        // a score fell by more than the threshold or a category now fails
+  bool drop = false;   // a score fell by more than the threshold or a category now fails
   bool flake = false;  // the drop is one test's flip and nothing else: not a regression
   bool regression = false;
   bool grader_error = false;  // either side is grader-error: listed apart, never scored
@@ -47,8 +47,8 @@ struct AnswerDiff {
 struct RunDiff {
   std::string run_a, run_b;
   DiffOptions options;
-  std::vector<AnswerDiff> changed;        // something moved (graded on both sides)
-  std::vector<AnswerDiff> grader_errors;  // listed apart
+  std::vector<AnswerDiff> changed;                // something moved (graded on both sides)
+  std::vector<AnswerDiff> grader_errors;          // listed apart
   std::vector<std::string> only_in_a, only_in_b;  // "model/task"
   int compared = 0;
   int regressions = 0;

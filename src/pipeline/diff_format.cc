@@ -36,7 +36,8 @@ std::string answer_text(const AnswerDiff& d) {
       d.correctness_after, d.edge_before, d.edge_after);
   out += "           cause: " + cause_text(d) + "\n";
   out += fmt::format(
-      "           tests: {} paired, {} pass->fail, {} fail->pass, {} new failing; McNemar p={:.3g}; "
+      "           tests: {} paired, {} pass->fail, {} fail->pass, {} new failing; McNemar "
+      "p={:.3g}; "
       "0.4c+0.2e change 95% CI [{:+.2f}, {:+.2f}]\n",
       d.paired, d.worse, d.better, d.new_failures, d.p_value, d.automated_delta.low,
       d.automated_delta.high);
@@ -48,28 +49,44 @@ std::string answer_text(const AnswerDiff& d) {
 json answer_json(const AnswerDiff& d) {
   json categories = json::array();
   for (const auto& c : d.categories)
-    categories.push_back({{"category", c.category}, {"kind", c.kind}, {"before", c.before}, {"after", c.after}});
-  return {{"model", d.model}, {"task", d.task}, {"causes", d.causes},
+    categories.push_back(
+        {{"category", c.category}, {"kind", c.kind}, {"before", c.before}, {"after", c.after}});
+  return {{"model", d.model},
+          {"task", d.task},
+          {"causes", d.causes},
           {"cause_details", d.cause_details},
           {"verdict", {{"before", d.verdict_before}, {"after", d.verdict_after}}},
           {"correctness", {{"before", d.correctness_before}, {"after", d.correctness_after}}},
           {"edge_cases", {{"before", d.edge_before}, {"after", d.edge_after}}},
           {"categories", categories},
-          {"tests", {{"paired", d.paired}, {"pass_to_fail", d.worse}, {"fail_to_pass", d.better},
-                     {"new_failures", d.new_failures}}},
+          {"tests",
+           {{"paired", d.paired},
+            {"pass_to_fail", d.worse},
+            {"fail_to_pass", d.better},
+            {"new_failures", d.new_failures}}},
           {"mcnemar_p", d.p_value},
           {"automated_delta_ci95", {d.automated_delta.low, d.automated_delta.high}},
-          {"drop", d.drop}, {"flake", d.flake}, {"regression", d.regression}};
+          {"drop", d.drop},
+          {"flake", d.flake},
+          {"regression", d.regression}};
 }
 
 std::string xml_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
       default:
         // XML 1.0 forbids most control characters, even escaped.
         if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
@@ -81,17 +98,19 @@ std::string xml_escape(const std::string& text) {
 }  // namespace
 
 std::string diff_text(const RunDiff& diff) {
-  std::string out = fmt::format("diff {} -> {}: {} answers compared, {} changed, {} regressions\n",
-                                diff.run_a, diff.run_b, diff.compared, diff.changed.size(),
-                                diff.regressions);
+  std::string out =
+      fmt::format("diff {} -> {}: {} answers compared, {} changed, {} regressions\n", diff.run_a,
+                  diff.run_b, diff.compared, diff.changed.size(), diff.regressions);
   for (const auto& d : diff.changed) out += answer_text(d);
   if (!diff.grader_errors.empty()) {
     out += "grader-error (listed apart, not compared):\n";
     for (const auto& d : diff.grader_errors)
       out += fmt::format("  {}/{}: {} -> {}\n", d.model, d.task, d.verdict_before, d.verdict_after);
   }
-  if (!diff.only_in_a.empty()) out += "only in " + diff.run_a + ": " + join(diff.only_in_a, ", ") + "\n";
-  if (!diff.only_in_b.empty()) out += "only in " + diff.run_b + ": " + join(diff.only_in_b, ", ") + "\n";
+  if (!diff.only_in_a.empty())
+    out += "only in " + diff.run_a + ": " + join(diff.only_in_a, ", ") + "\n";
+  if (!diff.only_in_b.empty())
+    out += "only in " + diff.run_b + ": " + join(diff.only_in_b, ", ") + "\n";
   return out;
 }
 
@@ -99,34 +118,42 @@ std::string diff_json(const RunDiff& diff) {
   json changed = json::array(), errors = json::array();
   for (const auto& d : diff.changed) changed.push_back(answer_json(d));
   for (const auto& d : diff.grader_errors) errors.push_back(answer_json(d));
-  json j = {{"run_a", diff.run_a}, {"run_b", diff.run_b}, {"compared", diff.compared},
+  json j = {{"run_a", diff.run_a},
+            {"run_b", diff.run_b},
+            {"compared", diff.compared},
             {"regressions", diff.regressions},
             {"options", {{"threshold", diff.options.threshold}, {"alpha", diff.options.alpha}}},
-            {"changed", changed}, {"grader_errors", errors},
-            {"only_in_a", diff.only_in_a}, {"only_in_b", diff.only_in_b}};
+            {"changed", changed},
+            {"grader_errors", errors},
+            {"only_in_a", diff.only_in_a},
+            {"only_in_b", diff.only_in_b}};
   return j.dump(2) + "\n";
 }
 
 std::string diff_junit(const RunDiff& diff) {
   std::string cases;
   for (const auto& d : diff.changed) {
-    cases += fmt::format("  <testcase classname=\"{}\" name=\"{}\">", xml_escape(d.model), xml_escape(d.task));
+    cases += fmt::format("  <testcase classname=\"{}\" name=\"{}\">", xml_escape(d.model),
+                         xml_escape(d.task));
     if (d.regression)
-      cases += fmt::format("<failure message=\"{}\">{}</failure>", xml_escape(label(d) + ": " + cause_text(d)),
-                           xml_escape(answer_text(d)));
+      cases += fmt::format("<failure message=\"{}\">{}</failure>",
+                           xml_escape(label(d) + ": " + cause_text(d)), xml_escape(answer_text(d)));
     else
       cases += "<system-out>" + xml_escape(answer_text(d)) + "</system-out>";
     cases += "</testcase>\n";
   }
   for (const auto& d : diff.grader_errors) {
-    cases += fmt::format("  <testcase classname=\"{}\" name=\"{}\"><skipped message=\"grader-error: {} -> {}\"/></testcase>\n",
-                         xml_escape(d.model), xml_escape(d.task), d.verdict_before, d.verdict_after);
+    cases += fmt::format(
+        "  <testcase classname=\"{}\" name=\"{}\"><skipped message=\"grader-error: {} -> "
+        "{}\"/></testcase>\n",
+        xml_escape(d.model), xml_escape(d.task), d.verdict_before, d.verdict_after);
   }
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"gradebox diff {} -> {}\" "
       "tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n{}</testsuite>\n",
-      xml_escape(diff.run_a), xml_escape(diff.run_b), diff.changed.size() + diff.grader_errors.size(),
-      diff.regressions, diff.grader_errors.size(), cases);
+      xml_escape(diff.run_a), xml_escape(diff.run_b),
+      diff.changed.size() + diff.grader_errors.size(), diff.regressions, diff.grader_errors.size(),
+      cases);
 }
 
 }  // namespace gradebox::pipeline

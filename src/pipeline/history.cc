@@ -1,8 +1,8 @@
 #include "pipeline/history.h"
 
-#include <cstdlib>
-
 #include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdlib>
 
 #include "tasks/stamp.h"
 
@@ -70,14 +70,15 @@ RunMeta meta_from(SQLite::Statement& q) {
 constexpr const char* kRunColumns = "id, created, input, fingerprint, shard, gradebox_version";
 
 void load_answers(SQLite::Database& db, RunView& view) {
-  SQLite::Statement q(db,
-                      "SELECT model, task, text, latency_s, tokens, source, answer_hash FROM answers "
-                      "WHERE run_id = ? ORDER BY model, task");
+  SQLite::Statement q(
+      db,
+      "SELECT model, task, text, latency_s, tokens, source, answer_hash FROM answers "
+      "WHERE run_id = ? ORDER BY model, task");
   q.bind(1, view.meta.id);
   while (q.executeStep()) {
     AnswerRecord r{q.getColumn(0).getString(), q.getColumn(1).getString(),
                    q.getColumn(2).getString(), q.getColumn(3).getDouble(),
-                   q.getColumn(4).getInt64(), q.getColumn(5).getString()};
+                   q.getColumn(4).getInt64(),  q.getColumn(5).getString()};
     view.answers.push_back({std::move(r), q.getColumn(6).getString()});
   }
 }
@@ -90,9 +91,9 @@ Status load_results(SQLite::Database& db, RunView& view) {
   while (q.executeStep()) {
     auto json = nlohmann::json::parse(q.getColumn(5).getString(), nullptr, false);
     auto report = report_from_json(json);
-    if (!report) return Error{"history: stored report of " + view.meta.id + " " +
-                              q.getColumn(0).getString() + "/" + q.getColumn(1).getString() +
-                              ": " + report.error().message};
+    if (!report)
+      return Error{"history: stored report of " + view.meta.id + " " + q.getColumn(0).getString() +
+                   "/" + q.getColumn(1).getString() + ": " + report.error().message};
     view.results[{q.getColumn(0).getString(), q.getColumn(1).getString()}] = {
         q.getColumn(2).getString(), q.getColumn(3).getString(), q.getColumn(4).getInt() != 0,
         std::move(*report)};
@@ -172,8 +173,8 @@ std::set<AnswerKey> History::graded(const std::string& run_id) {
   std::lock_guard lock(mutex_);
   std::set<AnswerKey> keys;
   // A grader-error is gradebox's fault, maybe transient: a resume retries it.
-  SQLite::Statement q(*db_,
-                      "SELECT model, task FROM results WHERE run_id = ? AND verdict != 'grader-error'");
+  SQLite::Statement q(
+      *db_, "SELECT model, task FROM results WHERE run_id = ? AND verdict != 'grader-error'");
   q.bind(1, run_id);
   while (q.executeStep()) keys.insert({q.getColumn(0).getString(), q.getColumn(1).getString()});
   return keys;
@@ -208,7 +209,8 @@ Status History::record(const std::string& run_id, const AnswerRecord& answer,
     // A grader-error is gradebox's fault and may be transient: never cached.
     if (report.verdict != Verdict::kGraderError && !from_cache) {
       SQLite::Statement c(*db_, "INSERT OR REPLACE INTO cache VALUES(?,?,?,?,?)");
-      c.bind(1, hash), c.bind(2, stamp), c.bind(3, options), c.bind(4, answer.text), c.bind(5, json);
+      c.bind(1, hash), c.bind(2, stamp), c.bind(3, options), c.bind(4, answer.text),
+          c.bind(5, json);
       c.exec();
     }
     tx.commit();
@@ -238,7 +240,8 @@ Result<RunView> History::load_run(const std::string& id) {
 std::vector<RunMeta> History::runs() {
   std::lock_guard lock(mutex_);
   std::vector<RunMeta> all;
-  SQLite::Statement q(*db_, std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY created, rowid");
+  SQLite::Statement q(*db_,
+                      std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY created, rowid");
   while (q.executeStep()) all.push_back(meta_from(q));
   return all;
 }
@@ -271,8 +274,10 @@ Status History::merge_from(const fs::path& other) {
                    " has other answers or graders here"};
     SQLite::Transaction tx(*db_);
     // A run met again from another shard is the whole run once merged.
-    db_->exec("UPDATE runs SET shard = 'merged', created = MIN(created, (SELECT created FROM other.runs o "
-              "WHERE o.id = runs.id)) WHERE id IN (SELECT id FROM other.runs)");
+    db_->exec(
+        "UPDATE runs SET shard = 'merged', created = MIN(created, (SELECT created FROM other.runs "
+        "o "
+        "WHERE o.id = runs.id)) WHERE id IN (SELECT id FROM other.runs)");
     db_->exec("INSERT OR IGNORE INTO runs SELECT * FROM other.runs");
     for (const char* table : {"answers", "results", "problems", "cache"})
       db_->exec(std::string("INSERT OR IGNORE INTO ") + table + " SELECT * FROM other." + table);

@@ -1,9 +1,9 @@
 #include "pipeline/html_charts.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "pipeline/leaderboard_format.h"
 
@@ -25,7 +25,9 @@ struct Axes {
     double t = hi > lo ? (std::log(price) - lo) / (hi - lo) : 0.5;
     return kLeft + t * (kWidth - kLeft - kRight);
   }
-  double y(double score) const { return kTop + (1 - score / max_score) * (kHeight - kTop - kBottom); }
+  double y(double score) const {
+    return kTop + (1 - score / max_score) * (kHeight - kTop - kBottom);
+  }
 };
 
 std::string axes_svg(const Axes& a, const std::string& y_label) {
@@ -34,17 +36,19 @@ std::string axes_svg(const Axes& a, const std::string& y_label) {
       "y2='{1}' stroke='#333'/>",
       kLeft, kHeight - kBottom, kWidth - kRight, kTop);
   for (double s = 0; s <= a.max_score + 1e-9; s += a.max_score / 5)
-    out += fmt::format("<text x='{}' y='{:.1f}' class='tick' text-anchor='end'>{:.1f}</text>", kLeft - 6,
-                       a.y(s) + 4, s);
+    out += fmt::format("<text x='{}' y='{:.1f}' class='tick' text-anchor='end'>{:.1f}</text>",
+                       kLeft - 6, a.y(s) + 4, s);
   for (double p : {0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0}) {
     if (p < a.min_price * 0.999 || p > a.max_price * 1.001) continue;
-    out += fmt::format("<text x='{:.1f}' y='{}' class='tick' text-anchor='middle'>${}</text>", a.x(p),
-                       kHeight - kBottom + 16, p);
+    out += fmt::format("<text x='{:.1f}' y='{}' class='tick' text-anchor='middle'>${}</text>",
+                       a.x(p), kHeight - kBottom + 16, p);
   }
-  out += fmt::format("<text x='{}' y='{}' text-anchor='middle'>price, USD per million output tokens (log)</text>",
-                     (kLeft + kWidth - kRight) / 2, kHeight - 10);
-  out += fmt::format("<text x='14' y='{}' transform='rotate(-90 14 {})' text-anchor='middle'>{}</text>",
-                     kHeight / 2, kHeight / 2, y_label);
+  out += fmt::format(
+      "<text x='{}' y='{}' text-anchor='middle'>price, USD per million output tokens (log)</text>",
+      (kLeft + kWidth - kRight) / 2, kHeight - 10);
+  out += fmt::format(
+      "<text x='14' y='{}' transform='rotate(-90 14 {})' text-anchor='middle'>{}</text>",
+      kHeight / 2, kHeight / 2, y_label);
   return out;
 }
 
@@ -54,12 +58,23 @@ std::string html_escape(const std::string& text) {
   std::string out;
   for (char c : text) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -73,13 +88,15 @@ std::string score_price_svg(const Leaderboard& board) {
   Axes a{1e9, 0, board.hand_scored ? 10.0 : 6.0};
   for (const auto& r : board.rows) {
     if (!r.info || !headline(board, r)) continue;
-    a.min_price = std::min(a.min_price, r.info->price), a.max_price = std::max(a.max_price, r.info->price);
+    a.min_price = std::min(a.min_price, r.info->price),
+    a.max_price = std::max(a.max_price, r.info->price);
   }
   if (a.max_price == 0) return "<p>No priced model with a score: no chart.</p>";
   a.min_price *= 0.8, a.max_price *= 1.25;
-  std::string out = fmt::format("<svg class='chart' id='score-price' viewBox='0 0 {} {}' width='{}' height='{}' "
-                                "role='img' aria-label='score against price'>",
-                                kWidth, kHeight, kWidth, kHeight);
+  std::string out = fmt::format(
+      "<svg class='chart' id='score-price' viewBox='0 0 {} {}' width='{}' height='{}' "
+      "role='img' aria-label='score against price'>",
+      kWidth, kHeight, kWidth, kHeight);
   out += axes_svg(a, board.hand_scored ? "overall (of 10)" : "automated part (of 6)");
   std::vector<std::pair<double, double>> frontier;
   auto on_frontier = value_frontier(board);
@@ -88,10 +105,13 @@ std::string score_price_svg(const Leaderboard& board) {
     if (!r.info || !s) continue;
     bool front = std::count(on_frontier.begin(), on_frontier.end(), r.model);
     if (front) frontier.push_back({r.info->price, *s});
-    out += fmt::format("<circle class='point{}' cx='{:.1f}' cy='{:.1f}' r='6'><title>{}: {:.2f} at ${:.2f}</title></circle>",
-                       front ? " front" : "", a.x(r.info->price), a.y(*s), html_escape(r.model), *s, r.info->price);
-    out += fmt::format("<text class='label' x='{:.1f}' y='{:.1f}'>{}</text>", a.x(r.info->price) + 9,
-                       a.y(*s) + 4, html_escape(r.model));
+    out += fmt::format(
+        "<circle class='point{}' cx='{:.1f}' cy='{:.1f}' r='6'><title>{}: {:.2f} at "
+        "${:.2f}</title></circle>",
+        front ? " front" : "", a.x(r.info->price), a.y(*s), html_escape(r.model), *s,
+        r.info->price);
+    out += fmt::format("<text class='label' x='{:.1f}' y='{:.1f}'>{}</text>",
+                       a.x(r.info->price) + 9, a.y(*s) + 4, html_escape(r.model));
   }
   std::sort(frontier.begin(), frontier.end());
   std::string points;
@@ -102,29 +122,37 @@ std::string score_price_svg(const Leaderboard& board) {
 
 std::string heat_map_svg(const Leaderboard& board) {
   constexpr double kCellW = 110, kCellH = 26, kLabelW = 170, kHeaderH = 30;
-  double width = kLabelW + kCellW * board.tasks.size(), height = kHeaderH + kCellH * board.rows.size();
-  std::string out = fmt::format("<svg class='chart' id='heat-map' viewBox='0 0 {0} {1}' width='{0}' height='{1}' "
-                                "role='img' aria-label='model by task scores'>",
-                                width, height);
+  double width = kLabelW + kCellW * board.tasks.size(),
+         height = kHeaderH + kCellH * board.rows.size();
+  std::string out = fmt::format(
+      "<svg class='chart' id='heat-map' viewBox='0 0 {0} {1}' width='{0}' height='{1}' "
+      "role='img' aria-label='model by task scores'>",
+      width, height);
   double max = board.hand_scored ? 10.0 : 6.0;
   for (std::size_t t = 0; t < board.tasks.size(); ++t)
-    out += fmt::format("<text x='{:.1f}' y='20' text-anchor='middle'>{}</text>", kLabelW + kCellW * (t + 0.5),
-                       html_escape(board.tasks[t]));
+    out += fmt::format("<text x='{:.1f}' y='20' text-anchor='middle'>{}</text>",
+                       kLabelW + kCellW * (t + 0.5), html_escape(board.tasks[t]));
   for (std::size_t m = 0; m < board.rows.size(); ++m) {
     const auto& row = board.rows[m];
     double y = kHeaderH + kCellH * m;
-    out += fmt::format("<text x='{}' y='{:.1f}' text-anchor='end'>{}</text>", kLabelW - 8, y + 17, html_escape(row.model));
+    out += fmt::format("<text x='{}' y='{:.1f}' text-anchor='end'>{}</text>", kLabelW - 8, y + 17,
+                       html_escape(row.model));
     for (std::size_t t = 0; t < board.tasks.size(); ++t) {
       const TaskCell& cell = row.tasks.at(board.tasks[t]);
       auto s = headline(board, cell);
       std::string fill = s ? score_colour(*s, max) : "#ccc";
-      std::string text = s ? fmt::format("{:.1f}", *s) : (cell.state == TaskCell::State::kGraderError ? "ERR" : "—");
-      bool linked = cell.state == TaskCell::State::kScored || cell.state == TaskCell::State::kGraderError;
+      std::string text = s ? fmt::format("{:.1f}", *s)
+                           : (cell.state == TaskCell::State::kGraderError ? "ERR" : "—");
+      bool linked =
+          cell.state == TaskCell::State::kScored || cell.state == TaskCell::State::kGraderError;
       double x = kLabelW + kCellW * t;
-      std::string rect = fmt::format("<rect class='cell' x='{:.1f}' y='{:.1f}' width='{}' height='{}' fill='{}'/>"
-                                     "<text x='{:.1f}' y='{:.1f}' text-anchor='middle'>{}</text>",
-                                     x + 1, y + 1, kCellW - 2, kCellH - 2, fill, x + kCellW / 2, y + 17, text);
-      out += linked ? "<a href='#" + html_escape(report_anchor(row.model, board.tasks[t])) + "'>" + rect + "</a>" : rect;
+      std::string rect = fmt::format(
+          "<rect class='cell' x='{:.1f}' y='{:.1f}' width='{}' height='{}' fill='{}'/>"
+          "<text x='{:.1f}' y='{:.1f}' text-anchor='middle'>{}</text>",
+          x + 1, y + 1, kCellW - 2, kCellH - 2, fill, x + kCellW / 2, y + 17, text);
+      out += linked ? "<a href='#" + html_escape(report_anchor(row.model, board.tasks[t])) + "'>" +
+                          rect + "</a>"
+                    : rect;
     }
   }
   return out + "</svg>";

@@ -28,27 +28,39 @@ document.body.dataset.rendered=s.join(' ');});
 )js";
 
 std::string table_html(const Leaderboard& board) {
-  std::string out = "<table id='leaderboard'><tr><th>#</th><th>model</th><th>price</th><th>correct</th>"
-                    "<th>edge</th><th>auto/6</th>";
+  std::string out =
+      "<table id='leaderboard'><tr><th>#</th><th>model</th><th>price</th><th>correct</th>"
+      "<th>edge</th><th>auto/6</th>";
   if (board.hand_scored) out += "<th>quality</th><th>docs</th><th>overall</th>";
   out += board.hand_scored ? "<th>value</th>" : "<th>auto value</th>";
   for (const auto& t : board.tasks) out += "<th>" + html_escape(t) + "</th>";
   out += "</tr>\n";
-  auto num = [](std::optional<double> v) { return v ? fmt::format("{:.2f}", *v) : std::string("n/a"); };
+  auto num = [](std::optional<double> v) {
+    return v ? fmt::format("{:.2f}", *v) : std::string("n/a");
+  };
   int rank = 0;
   for (const auto& r : board.rows) {
-    out += fmt::format("<tr><td>{}</td><td title='{}'>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>", ++rank,
-                       html_escape(r.info ? r.info->name : r.model), html_escape(r.model), r.complete ? "" : " *",
-                       r.info ? fmt::format("${:.2f}", r.info->price) : "n/a", r.scored ? num(r.correctness) : "n/a",
-                       r.scored ? num(r.edge) : "n/a", r.scored ? num(r.automated) : "n/a");
-    if (board.hand_scored) out += "<td>" + num(r.quality) + "</td><td>" + num(r.documentation) + "</td><td>" + num(r.overall) + "</td>";
+    out += fmt::format(
+        "<tr><td>{}</td><td title='{}'>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
+        ++rank, html_escape(r.info ? r.info->name : r.model), html_escape(r.model),
+        r.complete ? "" : " *", r.info ? fmt::format("${:.2f}", r.info->price) : "n/a",
+        r.scored ? num(r.correctness) : "n/a", r.scored ? num(r.edge) : "n/a",
+        r.scored ? num(r.automated) : "n/a");
+    if (board.hand_scored)
+      out += "<td>" + num(r.quality) + "</td><td>" + num(r.documentation) + "</td><td>" +
+             num(r.overall) + "</td>";
     out += "<td>" + num(r.value) + "</td>";
     for (const auto& t : board.tasks) {
       const TaskCell& c = r.tasks.at(t);
       auto s = headline(board, c);
-      std::string text = s ? fmt::format("{:.1f}", *s) : c.state == TaskCell::State::kGraderError ? "ERR" : c.state == TaskCell::State::kPending ? "pending" : "missing";
+      std::string text = s                                          ? fmt::format("{:.1f}", *s)
+                         : c.state == TaskCell::State::kGraderError ? "ERR"
+                         : c.state == TaskCell::State::kPending     ? "pending"
+                                                                    : "missing";
       bool linked = c.state == TaskCell::State::kScored || c.state == TaskCell::State::kGraderError;
-      out += linked ? "<td><a href='#" + html_escape(report_anchor(r.model, t)) + "'>" + text + "</a></td>" : "<td>" + text + "</td>";
+      out += linked ? "<td><a href='#" + html_escape(report_anchor(r.model, t)) + "'>" + text +
+                          "</a></td>"
+                    : "<td>" + text + "</td>";
     }
     out += "</tr>\n";
   }
@@ -59,12 +71,13 @@ std::string reports_html(const RunView& run) {
   std::string out;
   for (const auto& [key, result] : run.results) {
     const Report& r = result.report;
-    out += fmt::format("<section class='report' id='{}'><h3>{} / {} — {} (correctness {:.1f}, edge {:.1f}){}</h3>"
-                       "<pre>{}</pre><details><summary>JSON report</summary><pre>{}</pre></details></section>\n",
-                       html_escape(report_anchor(key.first, key.second)), html_escape(key.first),
-                       html_escape(key.second), to_string(r.verdict), r.correctness.score, r.edge_cases.score,
-                       result.from_cache ? " (from cache)" : "", html_escape(to_text(r)),
-                       html_escape(to_json(r).dump(2)));
+    out += fmt::format(
+        "<section class='report' id='{}'><h3>{} / {} — {} (correctness {:.1f}, edge {:.1f}){}</h3>"
+        "<pre>{}</pre><details><summary>JSON report</summary><pre>{}</pre></details></section>\n",
+        html_escape(report_anchor(key.first, key.second)), html_escape(key.first),
+        html_escape(key.second), to_string(r.verdict), r.correctness.score, r.edge_cases.score,
+        result.from_cache ? " (from cache)" : "", html_escape(to_text(r)),
+        html_escape(to_json(r).dump(2)));
   }
   return out;
 }
@@ -74,7 +87,10 @@ std::string notes_html(const Leaderboard& board) {
   for (const auto& row : board.rows)
     for (const auto& n : row.notes) items += "<li>" + html_escape(row.model + " — " + n) + "</li>";
   for (const auto* e : board.grader_errors)
-    items += "<li>grader-error " + html_escape(e->report.model + "/" + e->report.task + ": " + e->report.verdict_detail.substr(0, 300)) + "</li>";
+    items += "<li>grader-error " +
+             html_escape(e->report.model + "/" + e->report.task + ": " +
+                         e->report.verdict_detail.substr(0, 300)) +
+             "</li>";
   for (const auto& p : board.problems)
     if (p.model.empty()) items += "<li>" + html_escape(p.location + ": " + p.message) + "</li>";
   return items.empty() ? "" : "<h2>Notes</h2><ul>" + items + "</ul>";
@@ -83,15 +99,19 @@ std::string notes_html(const Leaderboard& board) {
 }  // namespace
 
 std::string leaderboard_html(const Leaderboard& board, const RunView& run) {
-  std::string out = "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>gradebox: run " +
-                    html_escape(board.run_id) + "</title><style>" + kStyle + "</style><script>" + kRenderProbe +
-                    "</script></head><body>\n";
+  std::string out =
+      "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>gradebox: run " +
+      html_escape(board.run_id) + "</title><style>" + kStyle + "</style><script>" + kRenderProbe +
+      "</script></head><body>\n";
   out += "<h1>gradebox leaderboard: run " + html_escape(board.run_id) + "</h1>\n";
-  out += "<p class='note'>" + html_escape(scoring_note(board)) + " * = incomplete (see the notes). "
+  out += "<p class='note'>" + html_escape(scoring_note(board)) +
+         " * = incomplete (see the notes). "
          "Click a score to open that answer's report.</p>\n";
   out += table_html(board);
-  out += "<h2>Score against price</h2><p>Red points and the dashed line: the value frontier (no other "
-         "model is both cheaper and better).</p>\n" + score_price_svg(board) + "\n";
+  out +=
+      "<h2>Score against price</h2><p>Red points and the dashed line: the value frontier (no other "
+      "model is both cheaper and better).</p>\n" +
+      score_price_svg(board) + "\n";
   out += "<h2>Models × tasks</h2>\n" + heat_map_svg(board) + "\n";
   out += notes_html(board);
   out += "<h2>Reports</h2><p>Open one from the table or the heat map.</p>\n" + reports_html(run);

@@ -40,9 +40,12 @@ TaskCell cell_for(const RunView& run, const std::string& model, const std::strin
 
 const char* state_note(TaskCell::State state) {
   switch (state) {
-    case TaskCell::State::kMissing: return "missing answer";
-    case TaskCell::State::kPending: return "not graded yet";
-    default: return "";
+    case TaskCell::State::kMissing:
+      return "missing answer";
+    case TaskCell::State::kPending:
+      return "not graded yet";
+    default:
+      return "";
   }
 }
 
@@ -53,7 +56,8 @@ void summarise(LeaderboardRow& row, bool hand_scored) {
   for (const auto& [task, cell] : row.tasks) {
     if (cell.state != TaskCell::State::kScored) {
       // grader-errors get their own list (Leaderboard::grader_errors).
-      if (cell.state != TaskCell::State::kGraderError) row.notes.push_back(task + ": " + state_note(cell.state));
+      if (cell.state != TaskCell::State::kGraderError)
+        row.notes.push_back(task + ": " + state_note(cell.state));
       continue;
     }
     ++row.scored;
@@ -73,8 +77,8 @@ void summarise(LeaderboardRow& row, bool hand_scored) {
     row.quality = round2(q / with_hand), row.documentation = round2(d / with_hand);
     row.overall = round2(o / with_hand);
   }
-  row.complete = row.scored == static_cast<int>(row.tasks.size()) &&
-                 (!hand_scored || with_hand == row.scored);
+  row.complete =
+      row.scored == static_cast<int>(row.tasks.size()) && (!hand_scored || with_hand == row.scored);
 }
 
 std::set<std::string> models_of(const RunView& run) {
@@ -116,9 +120,12 @@ Leaderboard build_leaderboard(const RunView& run, const Prices& prices,
   for (const auto& model : models_of(run)) {
     LeaderboardRow row;
     row.model = model;
-    if (auto p = prices.find(model); p != prices.end()) row.info = p->second;
-    else board.unpriced.push_back(model);
-    for (const auto& task : board.tasks) row.tasks[task] = cell_for(run, model, task, answered, hand);
+    if (auto p = prices.find(model); p != prices.end())
+      row.info = p->second;
+    else
+      board.unpriced.push_back(model);
+    for (const auto& task : board.tasks)
+      row.tasks[task] = cell_for(run, model, task, answered, hand);
     summarise(row, board.hand_scored);
     for (const auto& p : run.problems) {
       if (p.model == model && p.kind != "missing-answer")
@@ -136,9 +143,8 @@ Leaderboard build_leaderboard(const RunView& run, const Prices& prices,
 }
 
 std::vector<std::string> sort_columns(const Leaderboard& board) {
-  std::vector<std::string> columns{"model",   "price",         "correctness", "edge",
-                                   "automated", "quality", "documentation", "overall",
-                                   "value",   "tasks"};
+  std::vector<std::string> columns{"model",   "price",         "correctness", "edge",  "automated",
+                                   "quality", "documentation", "overall",     "value", "tasks"};
   columns.insert(columns.end(), board.tasks.begin(), board.tasks.end());
   return columns;
 }
@@ -162,7 +168,8 @@ std::optional<double> sort_value(const Leaderboard& board, const LeaderboardRow&
 }  // namespace
 
 Status sort_leaderboard(Leaderboard& board, const std::string& requested, bool ascending) {
-  std::string column = requested.empty() ? (board.hand_scored ? "overall" : "automated") : requested;
+  std::string column =
+      requested.empty() ? (board.hand_scored ? "overall" : "automated") : requested;
   auto columns = sort_columns(board);
   if (std::find(columns.begin(), columns.end(), column) == columns.end())
     return Error{"sort: unknown column '" + column + "'"};

@@ -35,12 +35,12 @@ struct LeaderboardRow {
   std::string model;
   std::optional<ModelInfo> info;  // from the prices file
   std::map<std::string, TaskCell> tasks;
-  int scored = 0;  // tasks that count in the means
+  int scored = 0;                                   // tasks that count in the means
   double correctness = 0, edge = 0, automated = 0;  // means over scored tasks
   std::optional<double> quality, documentation, overall;
-  std::optional<double> value;  // headline score / price
+  std::optional<double> value;     // headline score / price
   std::vector<std::string> notes;  // missing answers, grader errors, skipped input
-  bool complete = false;  // every task scored (and hand scored, if hand scores are used)
+  bool complete = false;           // every task scored (and hand scored, if hand scores are used)
 };
 
 struct Leaderboard {

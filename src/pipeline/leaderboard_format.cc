@@ -13,10 +13,14 @@ std::string num(std::optional<double> v, int decimals = 2) {
 
 std::string cell_text(const Leaderboard& board, const TaskCell& cell) {
   switch (cell.state) {
-    case TaskCell::State::kGraderError: return "ERR";
-    case TaskCell::State::kMissing: return "missing";
-    case TaskCell::State::kPending: return "pending";
-    default: return num(headline(board, cell), 1);
+    case TaskCell::State::kGraderError:
+      return "ERR";
+    case TaskCell::State::kMissing:
+      return "missing";
+    case TaskCell::State::kPending:
+      return "pending";
+    default:
+      return num(headline(board, cell), 1);
   }
 }
 
@@ -33,12 +37,14 @@ Table make_table(const Leaderboard& board) {
   t.header.insert(t.header.end(), board.tasks.begin(), board.tasks.end());
   int rank = 0;
   for (const auto& row : board.rows) {
-    std::vector<std::string> r{std::to_string(++rank), row.model + (row.complete ? "" : " *"),
+    std::vector<std::string> r{std::to_string(++rank),
+                               row.model + (row.complete ? "" : " *"),
                                row.info ? fmt::format("{:.2f}", row.info->price) : "n/a",
                                row.scored ? num(row.correctness) : "n/a",
                                row.scored ? num(row.edge) : "n/a",
                                row.scored ? num(row.automated) : "n/a"};
-    if (board.hand_scored) r.insert(r.end(), {num(row.quality), num(row.documentation), num(row.overall)});
+    if (board.hand_scored)
+      r.insert(r.end(), {num(row.quality), num(row.documentation), num(row.overall)});
     r.push_back(num(row.value, 1));
     r.push_back(fmt::format("{}/{}", row.scored, row.tasks.size()));
     for (const auto& task : board.tasks) r.push_back(cell_text(board, row.tasks.at(task)));
@@ -103,7 +109,9 @@ std::string leaderboard_text(const Leaderboard& board) {
   auto line = [&](const std::vector<std::string>& cells) {
     std::string out;
     for (std::size_t i = 0; i < cells.size(); ++i)
-      out += (i == 1 ? fmt::format("{:<{}}", cells[i], width[i]) : fmt::format("{:>{}}", cells[i], width[i])) + "  ";
+      out += (i == 1 ? fmt::format("{:<{}}", cells[i], width[i])
+                     : fmt::format("{:>{}}", cells[i], width[i])) +
+             "  ";
     return out.substr(0, out.find_last_not_of(' ') + 1) + "\n";
   };
   std::string out = "Leaderboard of run " + board.run_id + " (sorted by " + board.sorted_by + ")\n";
@@ -133,8 +141,9 @@ std::string leaderboard_markdown(const Leaderboard& board) {
 }
 
 std::string leaderboard_csv(const Leaderboard& board) {
-  std::string out = "model,price,correctness,edge,automated,quality,documentation,overall,value,"
-                    "scored_tasks,total_tasks,complete";
+  std::string out =
+      "model,price,correctness,edge,automated,quality,documentation,overall,value,"
+      "scored_tasks,total_tasks,complete";
   for (const auto& task : board.tasks) out += "," + task;
   out += "\n";
   auto opt = [](std::optional<double> v) { return v ? fmt::format("{:.2f}", *v) : std::string(); };
@@ -147,7 +156,8 @@ std::string leaderboard_csv(const Leaderboard& board) {
                        row.tasks.size(), row.complete ? "yes" : "no");
     for (const auto& task : board.tasks) {
       const TaskCell& c = row.tasks.at(task);
-      out += "," + (c.state == TaskCell::State::kScored ? opt(headline(board, c)) : cell_text(board, c));
+      out += "," +
+             (c.state == TaskCell::State::kScored ? opt(headline(board, c)) : cell_text(board, c));
     }
     out += "\n";
   }
@@ -162,9 +172,12 @@ json leaderboard_json(const Leaderboard& board) {
     for (const auto& [task, c] : row.tasks) {
       json cell = {{"state", cell_text(board, c)}, {"verdict", c.verdict}};
       if (c.state == TaskCell::State::kScored) {
-        cell.update({{"correctness", c.correctness}, {"edge_cases", c.edge},
-                     {"automated", c.automated}, {"overall", opt(c.overall)}});
-        if (c.hand) cell.update({{"quality", c.hand->quality}, {"documentation", c.hand->documentation}});
+        cell.update({{"correctness", c.correctness},
+                     {"edge_cases", c.edge},
+                     {"automated", c.automated},
+                     {"overall", opt(c.overall)}});
+        if (c.hand)
+          cell.update({{"quality", c.hand->quality}, {"documentation", c.hand->documentation}});
       }
       tasks[task] = cell;
     }
@@ -174,22 +187,36 @@ json leaderboard_json(const Leaderboard& board) {
                     {"correctness", row.scored ? json(row.correctness) : json(nullptr)},
                     {"edge_cases", row.scored ? json(row.edge) : json(nullptr)},
                     {"automated", row.scored ? json(row.automated) : json(nullptr)},
-                    {"quality", opt(row.quality)}, {"documentation", opt(row.documentation)},
-                    {"overall", opt(row.overall)}, {"value", opt(row.value)},
-                    {"scored_tasks", row.scored}, {"complete", row.complete},
-                    {"notes", row.notes}, {"tasks", tasks}});
+                    {"quality", opt(row.quality)},
+                    {"documentation", opt(row.documentation)},
+                    {"overall", opt(row.overall)},
+                    {"value", opt(row.value)},
+                    {"scored_tasks", row.scored},
+                    {"complete", row.complete},
+                    {"notes", row.notes},
+                    {"tasks", tasks}});
   }
   json errors = json::array();
   for (const auto* e : board.grader_errors)
-    errors.push_back({{"model", e->report.model}, {"task", e->report.task}, {"detail", e->report.verdict_detail}});
+    errors.push_back({{"model", e->report.model},
+                      {"task", e->report.task},
+                      {"detail", e->report.verdict_detail}});
   json problems = json::array();
   for (const auto& p : board.problems)
-    problems.push_back({{"kind", p.kind}, {"location", p.location}, {"model", p.model},
-                        {"task", p.task}, {"message", p.message}});
-  return {{"run", board.run_id}, {"hand_scored", board.hand_scored},
-          {"scoring", scoring_note(board)}, {"sorted_by", board.sorted_by},
-          {"ascending", board.ascending}, {"tasks", board.tasks}, {"rows", rows},
-          {"value_frontier", value_frontier(board)}, {"grader_errors", errors},
+    problems.push_back({{"kind", p.kind},
+                        {"location", p.location},
+                        {"model", p.model},
+                        {"task", p.task},
+                        {"message", p.message}});
+  return {{"run", board.run_id},
+          {"hand_scored", board.hand_scored},
+          {"scoring", scoring_note(board)},
+          {"sorted_by", board.sorted_by},
+          {"ascending", board.ascending},
+          {"tasks", board.tasks},
+          {"rows", rows},
+          {"value_frontier", value_frontier(board)},
+          {"grader_errors", errors},
           {"problems", problems}};
 }
 

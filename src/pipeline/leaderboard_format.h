@@ -2,9 +2,8 @@
 // JSON, and a self-contained HTML report with charts (html_report.cc).
 #pragma once
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "pipeline/leaderboard.h"
 

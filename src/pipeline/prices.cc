@@ -1,9 +1,8 @@
 #include "pipeline/prices.h"
 
 #include <fstream>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace gradebox::pipeline {
 namespace {
@@ -91,8 +90,12 @@ Result<Prices> load_prices(const fs::path& path) {
   for (const auto& m : (*j)["models"]) {
     if (!m.is_object() || !m["id"].is_string() || !m["price_per_mtok_output"].is_number())
       return Error{path.string() + ": every model needs id and price_per_mtok_output: " + m.dump()};
-    ModelInfo info{m["id"], m.value("name", m["id"].get<std::string>()), m.value("provider", ""),
-                   m.value("category", ""), m["price_per_mtok_output"], m.value("note", "")};
+    ModelInfo info{m["id"],
+                   m.value("name", m["id"].get<std::string>()),
+                   m.value("provider", ""),
+                   m.value("category", ""),
+                   m["price_per_mtok_output"],
+                   m.value("note", "")};
     if (info.price <= 0) return Error{path.string() + ": price of " + info.id + " must be > 0"};
     prices[info.id] = info;
   }

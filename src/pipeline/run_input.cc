@@ -4,7 +4,6 @@
 #include <fstream>
 #include <iterator>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 namespace gradebox::pipeline {
@@ -69,7 +68,8 @@ void load_jsonl(const fs::path& path, const std::set<std::string>& known_tasks, 
   for (int number = 1; std::getline(in, line); ++number) {
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     std::string where = path.filename().string() + ":" + std::to_string(number);
-    if (auto record = parse_line(line, where, input)) admit(std::move(*record), known_tasks, seen, input);
+    if (auto record = parse_line(line, where, input))
+      admit(std::move(*record), known_tasks, seen, input);
   }
 }
 
@@ -89,8 +89,8 @@ void load_directory(const fs::path& root, const std::set<std::string>& known_tas
                                 "not an answer file (<model>/<task>.md)"});
       continue;
     }
-    AnswerRecord r{file.parent_path().filename().string(), file.stem().string(), read_text(file),
-                   0, 0, where};
+    AnswerRecord r{
+        file.parent_path().filename().string(), file.stem().string(), read_text(file), 0, 0, where};
     admit(std::move(r), known_tasks, seen, input);
   }
 }

@@ -69,9 +69,13 @@ Result<RunOutcome> grade_run(History& history, const RunInput& input, const Task
   RunOutcome outcome;
   std::string fingerprint = run_fingerprint(input, registry, options.batch.grade);
   outcome.meta = {options.run_id.empty() ? default_run_id(input, fingerprint) : options.run_id,
-                  utc_now(), input.path.string(), fingerprint,
-                  options.shard ? to_string(*options.shard) : "", GRADEBOX_VERSION};
-  if (!is_safe_id(outcome.meta.id)) return Error{"run id '" + outcome.meta.id + "' is not a safe name"};
+                  utc_now(),
+                  input.path.string(),
+                  fingerprint,
+                  options.shard ? to_string(*options.shard) : "",
+                  GRADEBOX_VERSION};
+  if (!is_safe_id(outcome.meta.id))
+    return Error{"run id '" + outcome.meta.id + "' is not a safe name"};
   if (auto s = history.begin_run(outcome.meta, input.answers, input.problems); !s) return s.error();
   outcome.answers = static_cast<int>(input.answers.size());
   auto jobs = pending_jobs(history, outcome.meta, input, registry, options, outcome);

@@ -16,8 +16,8 @@
 namespace gradebox::pipeline {
 
 struct RunOptions {
-  std::string run_id;           // empty: <input name>-<fingerprint>
-  std::optional<Shard> shard;   // grade only this slice
+  std::string run_id;                 // empty: <input name>-<fingerprint>
+  std::optional<Shard> shard;         // grade only this slice
   std::filesystem::path reports_dir;  // every report also as <dir>/<run>/<model>/<task>.json
   BatchOptions batch;
 };

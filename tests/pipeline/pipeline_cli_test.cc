@@ -1,13 +1,12 @@
 // gradebox run / diff / nightly end to end, with the real sandbox, on the
 // sample run's flatten_py answers (the task pack that is complete today).
 // The graders come from a private copy, so a test can break a canary.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 namespace {
@@ -41,10 +40,14 @@ class PipelineCli : public ::testing::Test {
     std::ofstream out(dir_ / "night.jsonl");
     for (const auto& model : fs::directory_iterator(kSource / "fixtures/runs/sample")) {
       if (!model.is_directory()) continue;
-      out << json{{"model", model.path().filename()}, {"task", "flatten_py"},
-                  {"text", slurp(model.path() / "flatten_py.md")}}.dump() << "\n";
+      out << json{{"model", model.path().filename()},
+                  {"task", "flatten_py"},
+                  {"text", slurp(model.path() / "flatten_py.md")}}
+                 .dump()
+          << "\n";
     }
-    out << R"({"model": "glm-5", "task": "fizzbuzz_rs", "text": "fn main() {}"})" << "\n";
+    out << R"({"model": "glm-5", "task": "fizzbuzz_rs", "text": "fn main() {}"})"
+        << "\n";
   }
   CliRun gradebox(const std::string& args) {
     std::string base = (dir_ / "cmd").string();
@@ -53,8 +56,10 @@ class PipelineCli : public ::testing::Test {
                           ".out 2>" + base + ".err </dev/null";
     auto start = std::chrono::steady_clock::now();
     int status = std::system(command.c_str());
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(base + ".out"), slurp(base + ".err"), seconds};
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(base + ".out"),
+            slurp(base + ".err"), seconds};
   }
   std::string db() const { return " --db " + (dir_ / "history.sqlite").string() + " "; }
   static fs::path dir_;
@@ -69,8 +74,9 @@ const json* row(const json& board, const std::string& model) {
 
 // The tests run in order: each builds on the history the one before left.
 TEST_F(PipelineCli, RunGradesTheAnswersAndPrintsTheLeaderboard) {
-  CliRun r = gradebox("run " + (dir_ / "night.jsonl").string() + db() + "--run-id first -j2 -f json " +
-                      "--prices " + (kSource / "fixtures/prices.json").string());
+  CliRun r =
+      gradebox("run " + (dir_ / "night.jsonl").string() + db() + "--run-id first -j2 -f json " +
+               "--prices " + (kSource / "fixtures/prices.json").string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("night.jsonl:11: unknown-task"), std::string::npos) << r.err;
   json board = json::parse(r.out);
@@ -83,7 +89,8 @@ TEST_F(PipelineCli, RunGradesTheAnswersAndPrintsTheLeaderboard) {
   EXPECT_DOUBLE_EQ((*flash)["value"].get<double>(), 24.0);  // 6.0 / 0.25
   // The intended bugs of the sample (fixtures/runs/sample/README.md) cost edge points.
   for (const char* buggy : {"glm-5", "hunyuan-turbo", "qwen3-32b"})
-    EXPECT_LT((*row(board, buggy))["tasks"]["flatten_py"]["edge_cases"].get<double>(), 10.0) << buggy;
+    EXPECT_LT((*row(board, buggy))["tasks"]["flatten_py"]["edge_cases"].get<double>(), 10.0)
+        << buggy;
   EXPECT_TRUE(fs::exists(dir_ / "reports/first/glm-5/flatten_py.json"));
 }
 
@@ -133,8 +140,8 @@ TEST_F(PipelineCli, NightlyFailsWhenAModelsAnswerGotWorse) {
     out << j.dump() << "\n";
   }
   out.close();
-  CliRun r = gradebox("nightly " + (dir_ / "worse.jsonl").string() + db() + "--run-id night2 -q --junit " +
-                      (dir_ / "night.xml").string());
+  CliRun r = gradebox("nightly " + (dir_ / "worse.jsonl").string() + db() +
+                      "--run-id night2 -q --junit " + (dir_ / "night.xml").string());
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("REGRESSION deepseek-v4-flash/flatten_py"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("cause: answer"), std::string::npos) << r.out;

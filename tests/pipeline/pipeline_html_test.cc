@@ -1,14 +1,13 @@
 // The HTML report in a real browser: Debian's headless Chromium opens it,
 // lays it out, and the charts have drawn size and marks (the page records
 // each chart's bounding box after load); a screenshot is taken too.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <filesystem>
 #include <fstream>
-#include <regex>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <regex>
 
 #include "pipeline/leaderboard_format.h"
 
@@ -49,7 +48,8 @@ std::string run_command(const std::string& command) {
 }
 
 TEST(PipelineHtml, ChromiumRendersTheChartsAndTheReports) {
-  ASSERT_TRUE(fs::exists("/usr/bin/chromium")) << "apt-get install chromium (Makefile APT_PACKAGES)";
+  ASSERT_TRUE(fs::exists("/usr/bin/chromium"))
+      << "apt-get install chromium (Makefile APT_PACKAGES)";
   RunView run = sample_like_run();
   auto prices = load_prices(kSource / "fixtures/prices.json");
   auto hand = load_hand_scores(kSource / "fixtures/hand_scores.csv");
@@ -58,23 +58,28 @@ TEST(PipelineHtml, ChromiumRendersTheChartsAndTheReports) {
   fs::path dir = fs::path(::testing::TempDir()) / "html-test";
   fs::create_directories(dir);
   std::ofstream(dir / "report.html") << leaderboard_html(board, run);
-  std::string chromium = "timeout 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu "
-                         "--user-data-dir=" + (dir / "profile").string() + " ";
-  std::string dom = run_command(chromium + "--dump-dom file://" + (dir / "report.html").string() + " 2>/dev/null");
+  std::string chromium =
+      "timeout 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu "
+      "--user-data-dir=" +
+      (dir / "profile").string() + " ";
+  std::string dom = run_command(chromium + "--dump-dom file://" + (dir / "report.html").string() +
+                                " 2>/dev/null");
   std::smatch m;
-  ASSERT_TRUE(std::regex_search(dom, m, std::regex(R"(data-rendered="score-price:(\d+)x(\d+):(\d+) heat-map:(\d+)x(\d+):(\d+)\")")))
+  ASSERT_TRUE(std::regex_search(
+      dom, m,
+      std::regex(R"(data-rendered="score-price:(\d+)x(\d+):(\d+) heat-map:(\d+)x(\d+):(\d+)\")")))
       << "the charts did not lay out; DOM starts: " << dom.substr(0, 400);
-  EXPECT_GT(std::stoi(m[1]), 300);                 // the scatter spans the plot
+  EXPECT_GT(std::stoi(m[1]), 300);  // the scatter spans the plot
   EXPECT_GT(std::stoi(m[2]), 200);
-  EXPECT_EQ(std::stoi(m[3]), 10);                  // one point per model
+  EXPECT_EQ(std::stoi(m[3]), 10);  // one point per model
   EXPECT_GT(std::stoi(m[4]), 500);
-  EXPECT_EQ(std::stoi(m[6]), 50);                  // one cell per model x task
+  EXPECT_EQ(std::stoi(m[6]), 50);  // one cell per model x task
   EXPECT_NE(dom.find("id=\"report-deepseek-r1--flatten_py\""), std::string::npos);
   EXPECT_NE(dom.find("class=\"frontier\""), std::string::npos);
   // The README's screenshot step, kept working by this test.
   fs::remove(dir / "shot.png");
-  run_command(chromium + "--window-size=1280,1800 --screenshot=" + (dir / "shot.png").string() + " file://" +
-              (dir / "report.html").string() + " 2>/dev/null");
+  run_command(chromium + "--window-size=1280,1800 --screenshot=" + (dir / "shot.png").string() +
+              " file://" + (dir / "report.html").string() + " 2>/dev/null");
   ASSERT_TRUE(fs::exists(dir / "shot.png"));
   EXPECT_GT(fs::file_size(dir / "shot.png"), 20000u);  // more than a blank page
 }

@@ -1,10 +1,9 @@
 // Past one machine: the bundled sample run graded in 3 shards (as 3 machines
 // would, each with its own history), merged, equals a single-machine run.
+#include <gtest/gtest.h>
 #include <sys/wait.h>
 
 #include <filesystem>
-
-#include <gtest/gtest.h>
 
 #include "pipeline/history.h"
 
@@ -16,8 +15,8 @@ const std::string kGradebox = std::string(GRADEBOX_BUILD_DIR) + "/gradebox";
 const fs::path kSource = fs::path(TESTS_DIR).parent_path();
 
 int gradebox(const std::string& args, const fs::path& dir) {
-  std::string command = "XDG_CACHE_HOME=" + (dir / "cache").string() + " " + kGradebox + " " + args +
-                        " >>" + (dir / "log").string() + " 2>&1 </dev/null";
+  std::string command = "XDG_CACHE_HOME=" + (dir / "cache").string() + " " + kGradebox + " " +
+                        args + " >>" + (dir / "log").string() + " 2>&1 </dev/null";
   int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -28,7 +27,8 @@ std::string essence(const RunView& v) {
   for (const auto& a : v.answers) out += a.record.model + "/" + a.record.task + " " + a.hash + "\n";
   for (const auto& [key, r] : v.results) {
     out += key.first + "/" + key.second + " " + to_string(r.report.verdict) + " " +
-           std::to_string(r.report.correctness.score) + " " + std::to_string(r.report.edge_cases.score);
+           std::to_string(r.report.correctness.score) + " " +
+           std::to_string(r.report.edge_cases.score);
     for (const auto& t : r.report.tests) out += " " + t.id + "=" + to_string(t.status);
     out += "\n";
   }
@@ -47,7 +47,8 @@ TEST(PipelineShards, SampleRunInThreeShardsMergedEqualsOneMachine) {
   std::string shards;
   for (int k = 1; k <= 3; ++k) {
     fs::path db = dir / ("shard" + std::to_string(k) + ".sqlite");
-    int rc = gradebox("run " + sample + "--shard " + std::to_string(k) + "/3 --db " + db.string(), dir);
+    int rc =
+        gradebox("run " + sample + "--shard " + std::to_string(k) + "/3 --db " + db.string(), dir);
     ASSERT_TRUE(rc == 0 || rc == 3) << "see " << (dir / "log");
     shards += " " + db.string();
   }

@@ -8,8 +8,8 @@ namespace gradebox::pipeline {
 namespace {
 
 // A report whose tests pass unless their id is in `failing`.
-Report report(const std::vector<std::string>& failing, const std::string& toolchain = "Python 3.11.2",
-              Verdict verdict = Verdict::kGraded) {
+Report report(const std::vector<std::string>& failing,
+              const std::string& toolchain = "Python 3.11.2", Verdict verdict = Verdict::kGraded) {
   Report r;
   r.model = "m", r.task = "t", r.verdict = verdict;
   for (int i = 0; i < 6; ++i) {
@@ -36,7 +36,7 @@ RunView run(const std::string& id, const Report& r, const std::string& answer = 
 TEST(PipelineStats, McNemarExact) {
   EXPECT_DOUBLE_EQ(mcnemar_exact_p(0, 0), 1.0);
   EXPECT_DOUBLE_EQ(mcnemar_exact_p(1, 0), 1.0);
-  EXPECT_DOUBLE_EQ(mcnemar_exact_p(4, 0), 0.125);   // 2 * 0.5^4
+  EXPECT_DOUBLE_EQ(mcnemar_exact_p(4, 0), 0.125);  // 2 * 0.5^4
   EXPECT_NEAR(mcnemar_exact_p(6, 0), 0.03125, 1e-12);
   EXPECT_NEAR(mcnemar_exact_p(8, 2), 2 * (1 + 10 + 45) / 1024.0, 1e-12);
   EXPECT_DOUBLE_EQ(mcnemar_exact_p(3, 5), mcnemar_exact_p(5, 3));
@@ -82,10 +82,12 @@ TEST(PipelineDiff, ANewAnswerThatBreaksACategoryIsARegressionOfTheModel) {
 }
 
 TEST(PipelineDiff, GraderAndEnvironmentChangesAreToldApart) {
-  RunDiff grader = diff_runs(run("a", report({})), run("b", report({"core-cat1-3"}), "h1", "1+bbb"), {});
+  RunDiff grader =
+      diff_runs(run("a", report({})), run("b", report({"core-cat1-3"}), "h1", "1+bbb"), {});
   ASSERT_EQ(grader.changed.size(), 1u);
   EXPECT_EQ(grader.changed[0].causes, std::vector<std::string>{"grader"});
-  RunDiff env = diff_runs(run("a", report({})), run("b", report({"core-cat1-3"}, "Python 3.12.0")), {});
+  RunDiff env =
+      diff_runs(run("a", report({})), run("b", report({"core-cat1-3"}, "Python 3.12.0")), {});
   ASSERT_EQ(env.changed.size(), 1u);
   EXPECT_EQ(env.changed[0].causes, std::vector<std::string>{"environment"});
   EXPECT_NE(env.changed[0].cause_details[0].find("3.12.0"), std::string::npos);

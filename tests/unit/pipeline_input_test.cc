@@ -1,8 +1,8 @@
 // The run loader: every answer that cannot be graded is reported by file or
 // line, never silently dropped.
-#include <fstream>
-
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 #include "pipeline/run_input.h"
 
@@ -94,8 +94,10 @@ TEST(PipelineInput, UnloadableTaskInDirectoryIsReportedNotGraded) {
 
 TEST(PipelineInput, HostileIdsNeverBecomePaths) {
   fs::path file = write(fs::path(::testing::TempDir()) / "hostile.jsonl",
-                        R"({"model": "../../etc", "task": "flatten_py", "text": "x"})" "\n"
-                        R"({"model": "ok", "task": "flatten_py", "text": 5})" "\n");
+                        R"({"model": "../../etc", "task": "flatten_py", "text": "x"})"
+                        "\n"
+                        R"({"model": "ok", "task": "flatten_py", "text": 5})"
+                        "\n");
   auto input = load_run_input(file, kTasks);
   ASSERT_TRUE(input.ok());
   EXPECT_TRUE(input->answers.empty());

@@ -25,9 +25,9 @@ class LeaderboardTest : public ::testing::Test {
  protected:
   void SetUp() override {
     run_.meta.id = "r1";
-    add(run_, report("cheap", "t1", 10, 5));   // automated 5.0
-    add(run_, report("cheap", "t2", 5, 10));   // automated 4.0
-    add(run_, report("dear", "t1", 10, 10));   // 6.0
+    add(run_, report("cheap", "t1", 10, 5));  // automated 5.0
+    add(run_, report("cheap", "t2", 5, 10));  // automated 4.0
+    add(run_, report("dear", "t1", 10, 10));  // 6.0
     add(run_, report("dear", "t2", 10, 10, Verdict::kGraderError));
     add(run_, report("gappy", "t1", 0, 0));
     run_.problems.push_back({"missing-answer", "run", "gappy", "t2", "no answer"});
@@ -50,7 +50,7 @@ TEST_F(LeaderboardTest, AutomatedPartIsFortyAndTwentyPercent) {
   EXPECT_DOUBLE_EQ(cheap.correctness, 7.5);
   EXPECT_DOUBLE_EQ(cheap.edge, 7.5);
   EXPECT_DOUBLE_EQ(cheap.automated, 4.5);  // 0.4*7.5 + 0.2*7.5
-  EXPECT_DOUBLE_EQ(*cheap.value, 18.0);     // 4.5 / 0.25
+  EXPECT_DOUBLE_EQ(*cheap.value, 18.0);    // 4.5 / 0.25
   EXPECT_FALSE(cheap.overall.has_value());
   EXPECT_TRUE(cheap.complete);
   EXPECT_NE(leaderboard_text(b).find("40% of the rubric is missing"), std::string::npos);
@@ -91,7 +91,7 @@ TEST_F(LeaderboardTest, HandScoresMakeTheWholeRubric) {
   EXPECT_DOUBLE_EQ(*cheap.value, 31.8);  // 7.95 / 0.25
   EXPECT_EQ(b.sorted_by, "overall");
   EXPECT_FALSE(row(b, "dear").overall.has_value());  // no hand score for dear
-  EXPECT_EQ(b.rows.front().model, "cheap");           // rows without overall go last
+  EXPECT_EQ(b.rows.front().model, "cheap");          // rows without overall go last
 }
 
 TEST_F(LeaderboardTest, SortsByAnyColumn) {

@@ -1,9 +1,9 @@
 // Grading a run with a scripted sandbox: results land in the history, a
 // second start resumes without regrading, the content-hash cache answers
 // repeated texts, a grader change regrades, grader-errors are retried.
-#include <atomic>
-
 #include <gtest/gtest.h>
+
+#include <atomic>
 
 #include "fake_sandbox.h"
 #include "pipeline/run_pipeline.h"
@@ -34,7 +34,8 @@ std::string answer(const std::string& tag) {
 class PipelineRunTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    dir_ = fs::path(::testing::TempDir()) /
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
     fs::remove_all(dir_);
     ::setenv("XDG_CACHE_HOME", dir_.c_str(), 1);
     registry_ = load_tasks(fs::path(TESTS_DIR) / "unit/data");
@@ -47,16 +48,18 @@ class PipelineRunTest : public ::testing::Test {
   RunInput input(const std::vector<std::pair<std::string, std::string>>& model_texts) {
     RunInput in;
     in.path = dir_ / "night.jsonl";
-    for (const auto& [model, text] : model_texts) in.answers.push_back({model, "echo_task", text, 1, 1, model});
+    for (const auto& [model, text] : model_texts)
+      in.answers.push_back({model, "echo_task", text, 1, 1, model});
     return in;
   }
   RunOutcome run(const RunInput& in, RunOptions options = {}) {
     options.batch.jobs = 2;
     ++factory_calls_;
-    auto outcome = grade_run(*history_, in, registry_, options, [this]() -> Result<std::shared_ptr<const Grader>> {
-      ++graders_made_;
-      return std::shared_ptr<const Grader>(std::make_shared<Grader>(sandbox_));
-    });
+    auto outcome = grade_run(
+        *history_, in, registry_, options, [this]() -> Result<std::shared_ptr<const Grader>> {
+          ++graders_made_;
+          return std::shared_ptr<const Grader>(std::make_shared<Grader>(sandbox_));
+        });
     EXPECT_TRUE(outcome.ok()) << outcome.error().message;
     return *outcome;
   }
@@ -82,7 +85,8 @@ TEST_F(PipelineRunTest, GradesEveryAnswerIntoTheHistory) {
   EXPECT_EQ(view->results.at({"a", "echo_task"}).report.correctness.score, 10.0);
   EXPECT_EQ(view->results.at({"b", "echo_task"}).report.correctness.score, 5.0);
   EXPECT_EQ(view->results.at({"b", "echo_task"}).report.model, "b");
-  EXPECT_EQ(view->results.at({"a", "echo_task"}).grader_stamp, registry_.tasks.at("echo_task").stamp);
+  EXPECT_EQ(view->results.at({"a", "echo_task"}).grader_stamp,
+            registry_.tasks.at("echo_task").stamp);
 }
 
 TEST_F(PipelineRunTest, SecondStartOfTheSameRunGradesNothing) {
@@ -121,7 +125,8 @@ TEST_F(PipelineRunTest, AChangedGraderStampRegrades) {
 
 TEST_F(PipelineRunTest, InterruptedRunResumesWithoutRegrading) {
   std::vector<std::pair<std::string, std::string>> answers;
-  for (int i = 0; i < 6; ++i) answers.push_back({"m" + std::to_string(i), answer(std::to_string(i))});
+  for (int i = 0; i < 6; ++i)
+    answers.push_back({"m" + std::to_string(i), answer(std::to_string(i))});
   auto in = input(answers);
   std::atomic<bool> stop{false};
   RunOptions options;
@@ -148,17 +153,21 @@ TEST_F(PipelineRunTest, InterruptedRunResumesWithoutRegrading) {
 
 TEST_F(PipelineRunTest, NoSandboxMeansGraderErrorsThatAreRetriedAndNeverCached) {
   auto in = input({{"a", answer("a")}});
-  auto failing = [](){ return Result<std::shared_ptr<const Grader>>(Error{"make_namespace_sandbox: no root"}); };
+  auto failing = []() {
+    return Result<std::shared_ptr<const Grader>>(Error{"make_namespace_sandbox: no root"});
+  };
   auto o = grade_run(*history_, in, registry_, {}, failing);
   ASSERT_TRUE(o.ok());
   EXPECT_EQ(o->summary.grader_errors, 1);
   auto view = history_->load_run(o->meta.id);
   EXPECT_EQ(view->results.at({"a", "echo_task"}).report.verdict, Verdict::kGraderError);
-  EXPECT_FALSE(history_->cached(answer("a"), registry_.tasks.at("echo_task").stamp, "pick=first;retry=1"));
+  EXPECT_FALSE(
+      history_->cached(answer("a"), registry_.tasks.at("echo_task").stamp, "pick=first;retry=1"));
   RunOutcome retried = run(in);  // the same run, now with a working sandbox
   EXPECT_EQ(retried.already_done, 0);
   EXPECT_EQ(retried.summary.graded, 1);
-  EXPECT_EQ(history_->load_run(o->meta.id)->results.at({"a", "echo_task"}).report.verdict, Verdict::kGraded);
+  EXPECT_EQ(history_->load_run(o->meta.id)->results.at({"a", "echo_task"}).report.verdict,
+            Verdict::kGraded);
 }
 
 TEST_F(PipelineRunTest, EveryReportIsAlsoAJsonFile) {
@@ -175,7 +184,8 @@ TEST_F(PipelineRunTest, EveryReportIsAlsoAJsonFile) {
 
 TEST_F(PipelineRunTest, ShardsGradeDisjointSlicesThatCoverTheRun) {
   std::vector<std::pair<std::string, std::string>> answers;
-  for (int i = 0; i < 12; ++i) answers.push_back({"m" + std::to_string(i), answer(std::to_string(i))});
+  for (int i = 0; i < 12; ++i)
+    answers.push_back({"m" + std::to_string(i), answer(std::to_string(i))});
   auto in = input(answers);
   int total = 0;
   for (int k = 1; k <= 3; ++k) {

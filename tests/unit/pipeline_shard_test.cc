@@ -35,7 +35,8 @@ TEST(PipelineShard, ParsesKOfN) {
 TEST(PipelineShard, SlicesAreDeterministicDisjointAndCover) {
   std::map<std::string, int> owner;
   for (int m = 0; m < 10; ++m) {
-    for (const char* task : {"flatten_py", "race_js", "dijkstra_ts", "review_go", "users_express"}) {
+    for (const char* task :
+         {"flatten_py", "race_js", "dijkstra_ts", "review_go", "users_express"}) {
       std::string model = "model-" + std::to_string(m);
       int owners = 0;
       for (int k = 1; k <= 3; ++k) {
@@ -58,8 +59,8 @@ std::string essence(const RunView& v) {
   for (const auto& a : v.answers) out += a.record.model + "/" + a.record.task + " " + a.hash + "\n";
   for (const auto& [key, r] : v.results) {
     out += key.first + "/" + key.second + " " + to_string(r.report.verdict) + " " +
-           std::to_string(r.report.correctness.score) + " " + std::to_string(r.report.edge_cases.score) +
-           " " + r.answer_hash + " " + r.grader_stamp;
+           std::to_string(r.report.correctness.score) + " " +
+           std::to_string(r.report.edge_cases.score) + " " + r.answer_hash + " " + r.grader_stamp;
     for (const auto& t : r.report.tests) out += " " + t.id + "=" + to_string(t.status);
     out += "\n";
   }
@@ -77,7 +78,8 @@ TEST(PipelineShard, ThreeMergedShardsEqualOneMachine) {
   for (int i = 0; i < 15; ++i) {
     std::string tag = std::to_string(i) + (i % 4 == 0 ? " BROKEN" : "");
     input.answers.push_back({"m" + std::to_string(i), "echo_task",
-                             "```python\ndef echo(x):\n    return x  # " + tag + "\n```\n", 0, 0, ""});
+                             "```python\ndef echo(x):\n    return x  # " + tag + "\n```\n", 0, 0,
+                             ""});
   }
   input.problems.push_back({"unknown-task", "night.jsonl:16", "m1", "fizzbuzz_rs", "unknown task"});
   auto sandbox = std::make_shared<testing::FakeSandbox>(echo);
@@ -94,10 +96,12 @@ TEST(PipelineShard, ThreeMergedShardsEqualOneMachine) {
     return outcome->meta.id;
   };
   std::string single_id = grade_into(dir / "single.sqlite", std::nullopt);
-  for (int k = 1; k <= 3; ++k) grade_into(dir / ("shard" + std::to_string(k) + ".sqlite"), Shard{k, 3});
+  for (int k = 1; k <= 3; ++k)
+    grade_into(dir / ("shard" + std::to_string(k) + ".sqlite"), Shard{k, 3});
   auto merged = History::open(dir / "merged.sqlite");
   ASSERT_TRUE(merged.ok());
-  for (int k = 1; k <= 3; ++k) ASSERT_TRUE((*merged)->merge_from(dir / ("shard" + std::to_string(k) + ".sqlite")).ok());
+  for (int k = 1; k <= 3; ++k)
+    ASSERT_TRUE((*merged)->merge_from(dir / ("shard" + std::to_string(k) + ".sqlite")).ok());
   auto single = History::open(dir / "single.sqlite");
   auto a = (*single)->load_run(single_id), b = (*merged)->load_run(single_id);
   ASSERT_TRUE(a.ok() && b.ok());
