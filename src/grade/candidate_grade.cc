@@ -82,11 +82,19 @@ Result<CheckResult> run_and_check(const GradeContext& ctx, const std::vector<Ans
 
 // A test that timed out is run once more, alone with the other timeouts,
 // before the timeout counts: a loaded machine must not fail an answer.
+// A test whose harness says it spent its whole CPU budget ("reason": "cpu")
+// is not retried: load inflates wall time, hardly CPU time, so that verdict
+// does not depend on the machine, and retrying it only doubles its cost.
+bool used_its_cpu(const Observations& obs, const std::string& id) {
+  auto it = obs.tests.find(id);
+  return it != obs.tests.end() && text_field(it->second, "reason") == "cpu";
+}
+
 void retry_timeouts(const GradeContext& ctx, const std::vector<AnswerFile>& files,
-                    CheckResult& checked) {
+                    const Observations& first_run, CheckResult& checked) {
   std::set<std::string> timed_out;
   for (const auto& [id, r] : checked.results) {
-    if (r.status == TestStatus::kTimeout) timed_out.insert(id);
+    if (r.status == TestStatus::kTimeout && !used_its_cpu(first_run, id)) timed_out.insert(id);
   }
   if (timed_out.empty() || timed_out.size() == checked.results.size()) return;
   HarnessResult again;
@@ -173,7 +181,7 @@ CandidateGrade grade_files(const GradeContext& ctx, const std::vector<AnswerFile
     grade.verdict_detail = special->second;
   } else {
     grade.verdict = Verdict::kGraded;
-    if (ctx.retry_timeouts) retry_timeouts(ctx, files, *checked);
+    if (ctx.retry_timeouts) retry_timeouts(ctx, files, obs, *checked);
   }
   grade.tests = ordered_results(ctx.task, *checked);
   return grade;

@@ -135,6 +135,23 @@ TEST_F(GraderTest, TimedOutTestIsRetriedOnceAndTheRetryCounts) {
   EXPECT_TRUE(retried);
 }
 
+TEST_F(GraderTest, ATestThatUsedItsWholeCpuBudgetIsNotRetried) {
+  auto script = [](const FakeRun& run) {
+    std::vector<json> events{{{"event", "start"}}};
+    for (const auto& t : run.inputs["tests"]) {
+      if (t["id"] == "basic-2")
+        events.push_back({{"event", "test"}, {"id", "basic-2"}, {"status", "timeout"}, {"reason", "cpu"}});
+      else
+        events.push_back({{"event", "test"}, {"id", t["id"]}, {"status", "ok"}, {"value", t["input"]}});
+    }
+    return testing::exited(testing::channel(events));
+  };
+  Report r = grade(script, kCorrect);
+  for (const auto& t : r.tests) EXPECT_FALSE(t.retried) << t.id;
+  EXPECT_EQ(r.correctness.passed, 1);
+  for (const auto& run : sandbox_->runs()) EXPECT_EQ(run.inputs["tests"].size(), 3u);
+}
+
 TEST_F(GraderTest, NoRetryCountsTheTimeout) {
   auto script = [](const FakeRun& run) {
     std::vector<json> events{{{"event", "start"}}};
