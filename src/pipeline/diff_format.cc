@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pipeline/diff.h"
+#include "pipeline/html_charts.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -71,28 +72,14 @@ json answer_json(const AnswerDiff& d) {
           {"regression", d.regression}};
 }
 
+// HTML's escaping is valid XML too; XML 1.0 also forbids most control
+// characters, even escaped, so those are dropped first.
 std::string xml_escape(const std::string& text) {
-  std::string out;
+  std::string kept;
   for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        // XML 1.0 forbids most control characters, even escaped.
-        if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') out += c;
-    }
+    if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') kept += c;
   }
-  return out;
+  return html_escape(kept);
 }
 
 }  // namespace
