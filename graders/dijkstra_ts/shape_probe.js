@@ -28,16 +28,23 @@ function pathLength(path, directed) {
   return total;
 }
 
-function score(value, directed) {
+/** Nodes of the probe graph the answer got right: all, and the reachable ones. */
+function scores(value, directed) {
   const want = PROBE.expect[directed ? 'directed' : 'undirected'];
-  let s = 0;
+  let all = 0;
+  let reachable = 0;
   for (let i = 0; i < PROBE.n; i++) {
     let got = value.dist[i];
     if (got === 'absent' && value.paths && value.paths[i]) got = pathLength(value.paths[i], directed);
-    if (want[i] === null ? UNREACHABLE.has(got) || got === null : got === want[i]) s++;
+    if (want[i] === null ? UNREACHABLE.has(got) || got === null : got === want[i]) {
+      all++;
+      if (want[i] !== null) reachable++;
+    }
   }
-  return s;
+  return { all, reachable, reachableRight: reachable === want.filter((w) => w !== null).length };
 }
+
+const score = (value, directed) => scores(value, directed).all;
 
 /** The TypeScript text that declares `name`'s parameters, plus their type aliases. */
 function hintText(source, entry) {
@@ -107,15 +114,17 @@ async function tryAdapter(a, mapLine) {
   if (r.status !== 'ok') {
     return { ok: false, timeout: r.status === 'timeout', note: r.status + (r.message ? ': ' + r.error_type + ': ' + r.message : '') };
   }
-  const directed = score(r.value, true);
-  const undirected = a.detectDirection ? score(r.value, false) : -1;
+  const directed = scores(r.value, true);
+  const undirected = a.detectDirection ? scores(r.value, false) : { all: -1 };
+  const reading = undirected.all > directed.all ? undirected : directed;
   return {
     ok: true,
+    reachableRight: reading.reachableRight,
     // entries that read as a distance ('throw' does not)
     wellFormed: r.value.dist.some((d) => typeof d === 'number')
       ? r.value.dist.filter((d) => typeof d === 'number' || (UNREACHABLE.has(d) && d !== 'throw')).length : 0,
-    score: Math.max(directed, undirected),
-    directed: undirected > directed ? false : true,
+    score: reading.all,
+    directed: reading === directed,
     fields: rec ? learnedFields(rec.read) : undefined,
     paths: !!(r.value.prev || r.value.paths),
     shape: r.value.shape,
@@ -150,8 +159,9 @@ async function inferShape(adapters, source, mapLine) {
     if (!r.ok) continue;
     const key = [r.score, r.wellFormed, r.paths ? 1 : 0, a.mode === 'all' ? 1 : 0, -i];
     if (!best || better(key, best.key)) best = { a, r, key };
-    // Consistent, and called as declared: stop probing.
-    if (r.score === PROBE.n && (a.mode === 'all' || a.arity === a.argCount)) break;
+    // Consistent (or wrong only where a node is unreachable, which no other
+    // reading of the same answer would change), and called as declared: stop.
+    if ((r.score === PROBE.n || r.reachableRight) && (a.mode === 'all' || a.arity === a.argCount)) break;
   }
   // Consistent (score), or at least a distance per node (a wrong answer is
   // graded, not unsupported); failing both, an adapter that hung is graded
