@@ -1,5 +1,7 @@
 #include "pipeline/batch.h"
 
+#include "pipeline/job_queue.h"
+
 #include <mutex>
 #include <thread>
 
@@ -49,14 +51,15 @@ std::vector<const GradeJob*> answer_from_cache(History& history, const std::stri
 void run_pool(History& history, const std::string& run_id,
               const std::vector<const GradeJob*>& misses, const BatchOptions& options,
               const Grader& grader, BatchSummary& summary) {
-  std::atomic<std::size_t> next{0};
+  JobQueue queue(misses);
   std::mutex mutex;
   auto work = [&] {
-    for (std::size_t i; !stopped(options) && (i = next++) < misses.size();) {
-      const GradeJob& job = *misses[i];
+    for (const GradeJob* next; !stopped(options) && (next = queue.next());) {
+      const GradeJob& job = *next;
       GradeOptions grade_options = options.grade;
       grade_options.model = job.answer.model;
       Report report = grader.grade(*job.task, job.answer.text, grade_options);
+      queue.finished(job, report.grade_seconds);
       std::lock_guard lock(mutex);
       // After Ctrl-C the sandboxed children may have been signalled too: a
       // result finished now is not trusted; the resume grades it again.
