@@ -65,6 +65,28 @@ def _strict(line):
         raise ValueError(str(exc)) from None
 
 
+_EMPTY_ITEMS = (b",,", b"[,", b",]", b"--", b"-,", b"-]")
+
+
+def _checked_raw(line):
+    """`line` as RawJSON text, or raises ValueError: one strict ASCII value.
+
+    A big flat list of integers (the large-input results) is only checked
+    to hold nothing but digits, signs and commas between its brackets, with
+    no empty item: that cannot break out of the event it is spliced into,
+    and decoding it here would cost more than the rest of the test. (A line
+    forged past this, like "[1-2]", is dropped by gradebox's strict parser:
+    that test fails, nothing else.) Anything else is decoded.
+    """
+    body = line[1:-1]
+    if len(line) > 4096 and line[:1] == b"[" and line[-1:] == b"]" and \
+            not body.translate(None, b"0123456789,-") and \
+            not any(bad in line for bad in _EMPTY_ITEMS):
+        return gb_json.RawJSON(line.decode("ascii"))
+    _strict(line)
+    return gb_json.RawJSON(line.decode("ascii"))
+
+
 def _child_report(data):
     """The child's first well-formed result message, or None.
 
@@ -81,10 +103,9 @@ def _child_report(data):
             if type(message.get("status")) is not str or type(parts) is not list:
                 continue
             for offset, key in enumerate(parts[:2]):
-                raw = lines[index + 1 + offset]
-                _strict(raw)
+                raw = _checked_raw(lines[index + 1 + offset])
                 if key in ("value", "input_after"):
-                    message[key] = gb_json.RawJSON(raw.decode("ascii"))
+                    message[key] = raw
         except (ValueError, IndexError, AttributeError):
             continue
         return message
