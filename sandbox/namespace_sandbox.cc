@@ -10,6 +10,7 @@
 
 #include "cgroup.h"
 #include "gradebox/sandbox.h"
+#include "run_reaper.h"
 #include "running_sandbox.h"
 #include "warm_pool.h"
 
@@ -70,7 +71,8 @@ constexpr size_t kWarmInits = 4;
 class NamespaceSandbox : public Sandbox {
  public:
   explicit NamespaceSandbox(sandbox::InitSettings settings)
-      : pool_(std::move(settings), kWarmInits) {}
+      : pool_(std::move(settings), kWarmInits),
+        reaper_(std::make_shared<sandbox::RunReaper>()) {}
 
   Result<std::unique_ptr<RunningSandbox>> start(
       const SandboxSpec& spec) override {
@@ -83,7 +85,7 @@ class NamespaceSandbox : public Sandbox {
     settings.limits = resolve(spec.limits);
     settings.config = config_for(spec, settings.limits, *(*init)->cgroup);
     return sandbox::NamespaceRunningSandbox::launch(
-        std::move(settings), std::move(*init), spec.stdin_data);
+        std::move(settings), std::move(*init), spec.stdin_data, reaper_);
   }
 
  private:
@@ -112,6 +114,8 @@ class NamespaceSandbox : public Sandbox {
   }
 
   sandbox::WarmPool pool_;
+  // Shared with the runs, which may outlive this Sandbox.
+  std::shared_ptr<sandbox::RunReaper> reaper_;
 };
 
 }  // namespace

@@ -19,11 +19,13 @@ constexpr int kReadyTimeoutMs = 10000;
 
 }  // namespace
 
-NamespaceRunningSandbox::NamespaceRunningSandbox(LaunchSettings settings,
-                                                 std::unique_ptr<WarmInit> init,
-                                                 std::string stdin_data)
+NamespaceRunningSandbox::NamespaceRunningSandbox(
+    LaunchSettings settings, std::unique_ptr<WarmInit> init,
+    std::string stdin_data, std::shared_ptr<RunReaper> reaper)
     : settings_(std::move(settings)),
       init_(std::move(init)),
+      outer_pid_(init_->pid),
+      reaper_(std::move(reaper)),
       stdin_data_(std::move(stdin_data)) {}
 
 NamespaceRunningSandbox::~NamespaceRunningSandbox() {
@@ -35,9 +37,10 @@ NamespaceRunningSandbox::~NamespaceRunningSandbox() {
 
 Result<std::unique_ptr<RunningSandbox>> NamespaceRunningSandbox::launch(
     LaunchSettings settings, std::unique_ptr<WarmInit> init,
-    std::string stdin_data) {
-  std::unique_ptr<NamespaceRunningSandbox> box(new NamespaceRunningSandbox(
-      std::move(settings), std::move(init), std::move(stdin_data)));
+    std::string stdin_data, std::shared_ptr<RunReaper> reaper) {
+  std::unique_ptr<NamespaceRunningSandbox> box(
+      new NamespaceRunningSandbox(std::move(settings), std::move(init),
+                                  std::move(stdin_data), std::move(reaper)));
   Status ready = box->send_spec();
   if (ready.ok()) ready = box->wait_until_ready();
   if (!ready.ok()) {
@@ -129,7 +132,7 @@ void NamespaceRunningSandbox::start_io() {
 }
 
 void NamespaceRunningSandbox::signal_outer(int signal_number) {
-  if (init_->pid > 0 && !reaped_) ::kill(init_->pid, signal_number);
+  if (outer_pid_ > 0 && !reaped_) ::kill(outer_pid_, signal_number);
 }
 
 void NamespaceRunningSandbox::kill() {
@@ -138,7 +141,7 @@ void NamespaceRunningSandbox::kill() {
 }
 
 std::string NamespaceRunningSandbox::network_namespace_path() const {
-  return "/proc/" + std::to_string(init_->pid) + "/ns/net";
+  return "/proc/" + std::to_string(outer_pid_) + "/ns/net";
 }
 
 Status NamespaceRunningSandbox::in_network(const std::function<void()>& fn) {
@@ -171,11 +174,12 @@ Result<SandboxOutcome> NamespaceRunningSandbox::wait() {
 
 Result<SandboxOutcome> NamespaceRunningSandbox::finish() {
   if (io_thread_.joinable()) io_thread_.join();
-  std::error_code error;
-  init_->child.wait(error);
-  reaped_ = true;
+  // Every pipe is at EOF, so the init and its whole tree are reaped
+  // (init_main.cc): the numbers are final. Only the outer's exit and the
+  // cgroups' removal are left, for the reaper.
   CgroupStats stats = init_->cgroup->read_stats();
-  init_->cgroup.reset();  // removes the directories
+  reaped_ = true;  // no more signals: the reaper owns the pid now
+  reaper_->retire(std::move(init_));
   if (!status_) return Error{"gradebox-init did not start"};
   std::string report_text = status_rest_ + status_->data();
   Result<InitReport> report = parse_status(report_text);

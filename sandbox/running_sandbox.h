@@ -19,6 +19,7 @@
 #include "cgroup.h"
 #include "gradebox/sandbox.h"
 #include "launch_config.h"
+#include "run_reaper.h"
 #include "warm_pool.h"
 
 namespace gradebox::sandbox {
@@ -35,7 +36,7 @@ class NamespaceRunningSandbox : public RunningSandbox {
   /// failure is an Error here, never an outcome.
   static Result<std::unique_ptr<RunningSandbox>> launch(
       LaunchSettings settings, std::unique_ptr<WarmInit> init,
-      std::string stdin_data);
+      std::string stdin_data, std::shared_ptr<RunReaper> reaper);
   ~NamespaceRunningSandbox() override;
 
   Status in_network(const std::function<void()>& fn) override;
@@ -46,7 +47,8 @@ class NamespaceRunningSandbox : public RunningSandbox {
  private:
   NamespaceRunningSandbox(LaunchSettings settings,
                           std::unique_ptr<WarmInit> init,
-                          std::string stdin_data);
+                          std::string stdin_data,
+                          std::shared_ptr<RunReaper> reaper);
   Status send_spec();
   Status wait_until_ready();
   void start_io();
@@ -55,6 +57,8 @@ class NamespaceRunningSandbox : public RunningSandbox {
 
   LaunchSettings settings_;
   std::unique_ptr<WarmInit> init_;  // its fds move to asio in start_io()
+  pid_t outer_pid_;                 // init_ goes to the reaper in finish()
+  std::shared_ptr<RunReaper> reaper_;
   std::string stdin_data_;
   boost::asio::io_context io_;
   std::unique_ptr<Capture> stdout_, stderr_, channel_, status_;
