@@ -5,10 +5,11 @@
 //     joins the run's cgroups, unshares mount/PID/net/IPC/UTS (and user,
 //     when not root) ahead of time (warm_pool.h), forks:
 //       init, PID 1 of the new namespace: builds the base filesystem,
-//       brings lo up, then reads the spec from stdin, adds /tmp and the
-//       spec's mounts, forks the program, then reaps and supervises
-//       (init_supervise)
-//         program: rlimits, uid 65534, no_new_privs, seccomp, execve
+//       brings lo up, forks the program-to-be, then reads the spec from
+//       stdin, sets the program's rlimits, adds /tmp and the spec's mounts,
+//       lets the program exec, then reaps and supervises (init_supervise)
+//         program: uid 65534, no_new_privs, seccomp while the init waits;
+//         with the spec: its cwd, execve
 //   fd 0-2: the program's stdio; fd 3: its result channel; fd 4: the status
 //   pipe on which the init (or the outer, if setup fails early) writes
 //   JSON lines: {"error": ...} (a sandbox fault) or {"ready": true} once the
@@ -29,6 +30,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "init_mounts.h"
 #include "init_net.h"
@@ -118,33 +120,68 @@ Result<int> receive_fd(int socket) {
   return fd;
 }
 
-// Forks the program and waits for its exec: an exec that failed is a
-// sandbox fault, reported as an error, not as the program's outcome. The
-// program sends its seccomp listener before it execs.
-Result<Supervised> start_program(const LaunchConfig& c, Supervised watched,
-                                 const std::vector<sock_filter>& policy) {
+// The program-to-be, forked before the spec arrives (run_standby_program):
+// its pid, the init's end of the socket it gets the spec and its listener
+// over, and the read end of the pipe that reports a failed exec.
+struct Standby {
+  pid_t pid = -1;
+  int control = -1;
+  int exec_errors = -1;
+};
+
+Result<Standby> fork_standby(const LaunchConfig& pre,
+                             const std::vector<sock_filter>& policy) {
   int exec_pipe[2], sockets[2];
   if (pipe2(exec_pipe, O_CLOEXEC) != 0) return sys_error("pipe2", "O_CLOEXEC");
-  if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sockets) != 0) {
-    return sys_error("socketpair", "AF_UNIX, SOCK_DGRAM");
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
+    return sys_error("socketpair", "AF_UNIX, SOCK_STREAM");
   }
-  watched.start_seconds = monotonic_seconds();
-  watched.program = fork();
-  if (watched.program < 0) return sys_error("fork", "program");
-  if (watched.program == 0) {
+  pid_t pid = fork();
+  if (pid < 0) return sys_error("fork", "program");
+  if (pid == 0) {
     close(exec_pipe[0]);
     close(sockets[0]);
-    exec_program(c, exec_pipe[1], sockets[1], policy);
+    run_standby_program(pre, sockets[1], exec_pipe[1], policy);
   }
   close(exec_pipe[1]);
   close(sockets[1]);
+  return Standby{pid, sockets[0], exec_pipe[0]};
+}
+
+void discard(Standby& standby) {
+  kill(standby.pid, SIGKILL);
+  waitpid(standby.pid, nullptr, 0);
+  close(standby.control);
+  close(standby.exec_errors);
+}
+
+// MSG_NOSIGNAL: a standby that already failed must not SIGPIPE the init.
+Status send_all(int socket, const std::string& bytes) {
+  for (size_t sent = 0; sent < bytes.size();) {
+    ssize_t length =
+        send(socket, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    if (length < 0 && errno == EINTR) continue;
+    if (length <= 0) return sys_error("send", "spec to the program");
+    sent += static_cast<size_t>(length);
+  }
+  return ok_status();
+}
+
+// Lets the standby exec and waits for it: an exec that failed is a sandbox
+// fault, reported as an error, not as the program's outcome. The standby
+// sent its seccomp listener long before.
+Result<Supervised> start_program(Standby& standby, Supervised watched) {
+  watched.start_seconds = monotonic_seconds();
+  watched.program = standby.pid;
+  Status released = send_all(standby.control, "g");
   for (int fd = 0; fd <= kChannelFd; ++fd) close(fd);  // EOF is the tree's
   char message[512];
-  ssize_t length = read(exec_pipe[0], message, sizeof(message));
-  close(exec_pipe[0]);
-  Result<int> listener = receive_fd(sockets[0]);
-  close(sockets[0]);
+  ssize_t length = read(standby.exec_errors, message, sizeof(message));
+  close(standby.exec_errors);
+  Result<int> listener = receive_fd(standby.control);
+  close(standby.control);
   if (length > 0) return Error{std::string(message, length)};
+  if (!released.ok()) return released.error();
   if (!listener.ok()) return listener.error();
   watched.listener_fd = *listener;
   return watched;
@@ -153,19 +190,8 @@ Result<Supervised> start_program(const LaunchConfig& c, Supervised watched,
 // The spec arrives on stdin as "<length>\n<json>" once gradebox has a run
 // for this init; the bytes after it are the program's stdin. EOF first:
 // gradebox dropped this waiting init, which just ends.
-Result<LaunchConfig> read_spec(const LaunchConfig& pre) {
-  std::string length_text;
-  char byte = 0;
-  while (read(0, &byte, 1) == 1 && byte != '\n' && length_text.size() < 20) {
-    length_text += byte;
-  }
-  if (byte != '\n') _exit(0);
-  std::string json(std::strtoul(length_text.c_str(), nullptr, 10), '\0');
-  for (size_t got = 0; got < json.size();) {
-    ssize_t length = read(0, json.data() + got, json.size() - got);
-    if (length <= 0) _exit(0);
-    got += static_cast<size_t>(length);
-  }
+Result<LaunchConfig> read_spec(const LaunchConfig& pre, std::string& json) {
+  if (!read_framed(0, json)) _exit(0);
   auto config = launch_config_from_json(json);
   if (!config.ok()) return config.error();
   config->cgroup_procs = pre.cgroup_procs;  // already joined
@@ -192,18 +218,28 @@ void or_fail(const Status& status) {
   if (!policy.ok()) fail(policy.error());
   Result<int> signal_fd = block_signals_into_fd();
   if (!signal_fd.ok()) fail(signal_fd.error());
-  Result<LaunchConfig> config = read_spec(pre);  // waits for its run
+  Result<Standby> standby = fork_standby(pre, *policy);
+  if (!standby.ok()) fail(standby.error());
+  std::string spec;
+  Result<LaunchConfig> config = read_spec(pre, spec);  // waits for its run
   if (!config.ok()) fail(config.error());
   const LaunchConfig& c = *config;
+  if (!c.seccomp_allow.empty()) {  // another policy: another standby
+    discard(*standby);
+    policy = compile_seccomp_policy(c.seccomp_allow);
+    if (!policy.ok()) fail(policy.error());
+    standby = fork_standby(pre, *policy);
+    if (!standby.ok()) fail(standby.error());
+  }
+  // The standby reads its argv, env, cwd and limits while the init mounts.
+  or_fail(
+      send_all(standby->control, std::to_string(spec.size()) + "\n" + spec));
   or_fail(finish_filesystem(c));
   if (!c.loopback) or_fail(set_loopback(false));
-  if (!c.seccomp_allow.empty())
-    policy = compile_seccomp_policy(c.seccomp_allow);
-  if (!policy.ok()) fail(policy.error());
   Supervised watched;
   watched.cpu_usage_fd = cpu_usage_fd;
   watched.signal_fd = *signal_fd;
-  Result<Supervised> started = start_program(c, watched, *policy);
+  Result<Supervised> started = start_program(*standby, watched);
   if (!started.ok()) {
     kill(-1, SIGKILL);
     fail(started.error());

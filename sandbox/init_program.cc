@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -40,7 +41,9 @@ Status set_limit(int resource, const char* name, rlim_t soft, rlim_t hard) {
 
 // No RLIMIT_AS: Node and Go reserve far more address space than they use;
 // memory is the cgroup's job. RLIMIT_CPU is per process; the init polls
-// the cgroup for the whole tree.
+// the cgroup for the whole tree. Set after the uid drop, so only lowering
+// a hard limit works (raising one needs CAP_SYS_RESOURCE, which containers
+// usually withhold from root anyway).
 Status set_limits(const LaunchConfig& c) {
   rlim_t cpu = static_cast<rlim_t>(std::ceil(c.cpu_seconds));
   GB_RETURN_IF_ERROR(set_limit(RLIMIT_CORE, "RLIMIT_CORE", 0, 0));
@@ -91,29 +94,23 @@ Status send_fd(int socket, int fd) {
   return ok_status();
 }
 
-// The filter is loaded last, so the init's own setup calls above are not
-// violations; its listener must leave this process before the exec.
-Status load_filter(const std::vector<sock_filter>& policy,
-                   int listener_socket) {
+// The filter is loaded last, so the setup calls above are not violations;
+// its listener must leave this process before the exec.
+Status load_filter(const std::vector<sock_filter>& policy, int control) {
   Result<int> listener = install_seccomp_policy(policy);
   if (!listener.ok()) return listener.error();
-  Status sent = send_fd(listener_socket, *listener);
+  Status sent = send_fd(control, *listener);
   close(*listener);
-  close(listener_socket);
   return sent;
 }
 
-Status prepare(const LaunchConfig& c, int listener_socket,
-               const std::vector<sock_filter>& policy) {
+// Everything that does not depend on the spec.
+Status prepare_standby(const LaunchConfig& pre, int control,
+                       const std::vector<sock_filter>& policy) {
   GB_RETURN_IF_ERROR(reset_signal_mask());
   if (setsid() < 0) return sys_error("setsid", "");
-  GB_RETURN_IF_ERROR(set_limits(c));
-  if (chdir(c.cwd.c_str()) != 0) return sys_error("chdir", c.cwd);
-  GB_RETURN_IF_ERROR(drop_privileges(c));
-  GB_RETURN_IF_ERROR(load_filter(policy, listener_socket));
-  // Only stdio and the channel cross into the program.
-  close_range(kChannelFd + 1, ~0U, CLOSE_RANGE_CLOEXEC);
-  return ok_status();
+  GB_RETURN_IF_ERROR(drop_privileges(pre));
+  return load_filter(policy, control);
 }
 
 std::vector<char*> pointers(const std::vector<std::string>& strings) {
@@ -132,14 +129,43 @@ std::vector<char*> pointers(const std::vector<std::string>& strings) {
 
 }  // namespace
 
-void exec_program(const LaunchConfig& c, int error_fd, int listener_socket,
-                  const std::vector<sock_filter>& policy) {
-  Status prepared = prepare(c, listener_socket, policy);
+void run_standby_program(const LaunchConfig& pre, int control, int error_fd,
+                         const std::vector<sock_filter>& policy) {
+  Status prepared = prepare_standby(pre, control, policy);
   if (!prepared.ok()) fail(error_fd, prepared.error().message);
+  std::string spec;
+  if (!read_framed(control, spec)) _exit(0);
+  Result<LaunchConfig> config = launch_config_from_json(spec);
+  if (!config.ok()) fail(error_fd, config.error().message);
+  const LaunchConfig& c = *config;
+  Status limited = set_limits(c);
+  if (!limited.ok()) fail(error_fd, limited.error().message);
   std::vector<char*> argv = pointers(c.argv);
   std::vector<char*> env = pointers(c.env);
+  char go = 0;
+  if (read(control, &go, 1) != 1) _exit(0);
+  if (chdir(c.cwd.c_str()) != 0)
+    fail(error_fd, sys_error("chdir", c.cwd).message);
+  // Only stdio and the channel cross into the program.
+  close_range(kChannelFd + 1, ~0U, CLOSE_RANGE_CLOEXEC);
   execve(argv[0], argv.data(), env.data());
   fail(error_fd, sys_error("execve", c.argv[0]).message);
+}
+
+bool read_framed(int fd, std::string& message) {
+  std::string length_text;
+  char byte = 0;
+  while (read(fd, &byte, 1) == 1 && byte != '\n' && length_text.size() < 20) {
+    length_text += byte;
+  }
+  if (byte != '\n') return false;
+  message.assign(std::strtoul(length_text.c_str(), nullptr, 10), '\0');
+  for (size_t got = 0; got < message.size();) {
+    ssize_t length = read(fd, message.data() + got, message.size() - got);
+    if (length <= 0) return false;
+    got += static_cast<size_t>(length);
+  }
+  return true;
 }
 
 Status drop_bounding_set() {
