@@ -57,12 +57,34 @@ function graphOf(input) {
 }
 
 const LETTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-/** Node names for string-keyed representations. */
+let lastKeys = { n: -1, style: '', keys: [] };
+/** Node names for string-keyed representations (the last list is reused: 50,000 names per large test). */
 function nodeKeys(n, style) {
+  if (lastKeys.n === n && lastKeys.style === style) return lastKeys.keys;
   const keys = new Array(n);
   for (let i = 0; i < n; i++) keys[i] = style === 'num' ? i : n <= 26 ? LETTERS[i] : 'v' + i;
+  lastKeys = { n, style, keys };
   return keys;
 }
+
+/**
+ * The reverse of nodeKeys: a node name as a string ('C', 'v123', '123') ->
+ * its index, or undefined. Read off the name and checked against `keys`, so
+ * 50,000 names need no lookup table.
+ */
+function keyIndexOf(keys) {
+  const n = keys.length;
+  return (name) => {
+    let i = +(name[0] === 'v' ? sliceOf(name, 1) : name);
+    if (!(i >= 0 && i < n) && name.length === 1) i = LETTER_INDEX[name];
+    return i >= 0 && i < n && (i | 0) === i && StringOf(keys[i]) === name ? i : undefined;
+  };
+}
+// Captured before the answer loads (it may replace String.prototype.slice).
+const sliceOf = Function.prototype.call.bind(String.prototype.slice);
+const StringOf = String;
+const LETTER_INDEX = Object.create(null);
+for (let i = 0; i < LETTERS.length; i++) LETTER_INDEX[LETTERS[i]] = i;
 
 // Field names answers use for a neighbour object and for an edge object.
 const NODE_ALIASES = ['node', 'to', 'target', 'id', 'neighbor', 'neighbour', 'vertex', 'dest', 'destination',
@@ -114,51 +136,108 @@ const FunctionCtor = Function;  // captured before the answer loads
 function buildRep(rep, g, style, fields = {}, wrap = null) {
   const keys = nodeKeys(g.n, style);
   const info = REPS[rep];
-  if (info.edgeList) {
-    const make = objectFactory([fields.from || ['from'], fields.node || ['to'], fields.weight || ['weight']]);
-    const out = new Array(g.m);
-    for (let i = 0; i < g.m; i++) {
-      const u = g.U[i], v = g.V[i], w = g.W[i];
-      const o = rep === 'edges-tuples' ? [keys[u], keys[v], w] : make(keys[u], keys[v], w);
-      out[i] = wrap && rep !== 'edges-tuples' ? wrap(o) : o;
-    }
-    return out;
-  }
+  if (info.edgeList) return buildEdgeList(rep, g, keys, fields, wrap);
   if (rep.startsWith('matrix')) return buildMatrix(g, info.noEdge);
-  const make = objectFactory([fields.node || ['node'], fields.weight || ['weight']]);
-  const list = info.parallel ? null : cheapestEdges(g);
   const kind = rep.slice(rep.indexOf('-') + 1);
-  const adj = new Array(g.n);
-  for (let i = 0; i < g.n; i++) adj[i] = kind === 'map' ? new Map() : kind === 'rec' ? {} : [];
-  const count = list ? list.length : g.m;
-  for (let i = 0; i < count; i++) {
-    const j = list ? list[i] : i;
-    const u = g.U[j], v = g.V[j], w = g.W[j];
-    if (kind === 'tuples') adj[u].push([keys[v], w]);
-    else if (kind === 'objs') adj[u].push(wrap ? wrap(make(keys[v], w)) : make(keys[v], w));
-    else if (kind === 'map') adj[u].set(keys[v], w);
-    else adj[u][keys[v]] = w;
-  }
+  const adj = buildNeighbours(kind, g, keys, edgesBySource(g, !info.parallel), fields, wrap);
   if (rep.startsWith('list')) return adj;
   if (rep.startsWith('map')) {
     const m = new Map();
     for (let i = 0; i < g.n; i++) m.set(keys[i], adj[i]);
     return m;
   }
-  const rec = {};
+  const rec = dictionaryObject();
   for (let i = 0; i < g.n; i++) rec[keys[i]] = adj[i];
   return rec;
 }
 
-/** Indices of one edge per (u, v): the cheapest, for representations that hold one. */
-function cheapestEdges(g) {
-  const best = new Map();
+function buildEdgeList(rep, g, keys, fields, wrap) {
+  const make = objectFactory([fields.from || ['from'], fields.node || ['to'], fields.weight || ['weight']]);
+  const out = new Array(g.m);
   for (let i = 0; i < g.m; i++) {
-    const k = g.U[i] * g.n + g.V[i];
-    const b = best.get(k);
-    if (b === undefined || g.W[i] < g.W[b]) best.set(k, i);
+    const u = g.U[i], v = g.V[i], w = g.W[i];
+    const o = rep === 'edges-tuples' ? [keys[u], keys[v], w] : make(keys[u], keys[v], w);
+    out[i] = wrap && rep !== 'edges-tuples' ? wrap(o) : o;
   }
-  return [...best.values()];
+  return out;
+}
+
+/** Per node, its out-edges as `kind` (tuples, objs, map, rec), in input order. */
+function buildNeighbours(kind, g, keys, bySource, fields, wrap) {
+  const { start, order } = bySource;
+  const make = objectFactory([fields.node || ['node'], fields.weight || ['weight']]);
+  const adj = new Array(g.n);
+  for (let u = 0; u < g.n; u++) {
+    const from = start[u], to = start[u + 1];
+    let out;
+    if (kind === 'map') {
+      out = new Map();
+      for (let p = from; p < to; p++) out.set(keys[g.V[order[p]]], g.W[order[p]]);
+    } else if (kind === 'rec') {
+      out = dictionaryObject();
+      for (let p = from; p < to; p++) out[keys[g.V[order[p]]]] = g.W[order[p]];
+    } else {
+      out = [];
+      for (let p = from; p < to; p++) {
+        const v = keys[g.V[order[p]]], w = g.W[order[p]];
+        out.push(kind === 'tuples' ? [v, w] : wrap ? wrap(make(v, w)) : make(v, w));
+      }
+    }
+    adj[u] = out;
+  }
+  return adj;
+}
+
+/**
+ * A plain {} in V8's dictionary mode. Filled with node names, a fast-mode
+ * object makes a new hidden class per name (50,000 inner records cost ~0.4 s
+ * to build); the answer sees the same object either way.
+ */
+function dictionaryObject() {
+  const o = { a: 0, b: 0 };
+  delete o.a;
+  delete o.b;
+  return o;
+}
+
+/**
+ * Edge indices grouped by source node: u's edges are order[start[u]] ..
+ * order[start[u + 1] - 1], in input order. With `cheapest`, one edge per
+ * (u, v), the cheapest, at the place of the pair's first edge (for
+ * representations that hold one edge per pair).
+ */
+function edgesBySource(g, cheapest) {
+  const start = new Int32Array(g.n + 1);
+  for (let i = 0; i < g.m; i++) start[g.U[i] + 1]++;
+  for (let u = 0; u < g.n; u++) start[u + 1] += start[u];
+  const next = new Int32Array(g.n);  // (no typed-array methods: the answer may have replaced them)
+  for (let u = 0; u < g.n; u++) next[u] = start[u];
+  const order = new Int32Array(g.m);
+  for (let i = 0; i < g.m; i++) order[next[g.U[i]]++] = i;
+  return cheapest ? keepCheapest(g, start, order) : { start, order };
+}
+
+function keepCheapest(g, start, order) {
+  const kept = new Int32Array(g.m);
+  const keptStart = new Int32Array(g.n + 1);
+  const seenFrom = new Int32Array(g.n);  // u + 1 once u -> v is kept
+  const slot = new Int32Array(g.n);      // where u -> v is kept
+  let k = 0;
+  for (let u = 0; u < g.n; u++) {
+    keptStart[u] = k;
+    for (let p = start[u]; p < start[u + 1]; p++) {
+      const i = order[p], v = g.V[i];
+      if (seenFrom[v] !== u + 1) {
+        seenFrom[v] = u + 1;
+        slot[v] = k;
+        kept[k++] = i;
+      } else if (g.W[i] < g.W[kept[slot[v]]]) {
+        kept[slot[v]] = i;
+      }
+    }
+  }
+  keptStart[g.n] = k;
+  return { start: keptStart, order: kept };  // kept[k..] unused
 }
 
 /** Thrown when a representation cannot hold a test's graph (a 50,000² matrix). */
@@ -170,7 +249,8 @@ function buildMatrix(g, noEdge) {
     throw new RepresentationTooLarge('an adjacency matrix for ' + g.n + ' nodes needs ' + g.n * g.n + ' cells');
   }
   const m = Array.from({ length: g.n }, () => new Array(g.n).fill(noEdge));
-  for (const i of cheapestEdges(g)) m[g.U[i]][g.V[i]] = g.W[i];
+  const { start, order } = edgesBySource(g, true);
+  for (let p = 0; p < start[g.n]; p++) m[g.U[order[p]]][g.V[order[p]]] = g.W[order[p]];
   return m;
 }
 
@@ -186,6 +266,6 @@ const PROBE = Object.assign(fromEdges(6, PROBE_EDGES, 0), {
 });
 
 module.exports = {
-  lcg, generate, graphOf, fromEdges, RepresentationTooLarge, nodeKeys, buildRep, cheapestEdges, REPS, PROBE,
+  lcg, generate, graphOf, fromEdges, RepresentationTooLarge, nodeKeys, keyIndexOf, buildRep, edgesBySource, REPS, PROBE,
   NODE_ALIASES, WEIGHT_ALIASES, FROM_ALIASES,
 };

@@ -8,6 +8,7 @@
 // (getters, toString, Proxy traps) runs here.
 
 const { P, ABSENT, ownValue, encodeNumber } = require('./dijkstra_plain');
+const { keyIndexOf } = require('./graphs');
 
 const DIST_FIELDS = ['distances', 'dist', 'distance', 'dists', 'shortestDistances', 'costs', 'cost', 'd',
   'minDistances', 'distanceMap', 'distTo', 'distanceTo', 'result', 'shortest'];
@@ -21,10 +22,10 @@ const VALUE_DIST = ['distance', 'dist', 'cost', 'totalDistance', 'totalCost', 't
 const isObj = (v) => v !== null && typeof v === 'object' && !P.isProxy(v);
 const isKey = (k) => typeof k === 'string' || typeof k === 'number';
 
+/** Node name (as a string) -> index: {get, has}. */
 function keyIndex(keys) {
-  const idx = new Map();
-  for (let i = 0; i < keys.length; i++) idx.set(P.String(keys[i]), i);
-  return idx;
+  const get = keyIndexOf(keys);
+  return { get, has: (k) => get(k) !== undefined };
 }
 
 function arrayItems(a) {
@@ -89,7 +90,9 @@ function fromArray(a, idx, n) {
     const m = new Map(items.map((x) => [firstField(x, ['node', 'vertex', 'id', 'to', 'name']).value, x]));
     return { values: perNode(m, idx, n), shape: '{node, distance}[]' };
   }
-  return { values: perNode(a, idx, n), shape: 'd[]' };
+  const values = new Array(n).fill(ABSENT);  // d-by-index: the items already read
+  for (let i = 0; i < Math.min(items.length, n); i++) values[i] = items[i];
+  return { values, shape: 'd[]' };
 }
 
 /** The per-node distance container of a result, with prev/paths beside it. */
