@@ -3,12 +3,13 @@
 // time limit, read the result into canonical form. Used by the probe and by
 // every test, so both see the answer the same way.
 
-const { P, snapshot, sha256, firstDifference } = require('./dijkstra_plain');
+const { P, snapshot, sha256, firstDifference, prototypeWatch } = require('./dijkstra_plain');
 const { guarded, isTimeout, describeError, AnswerExit } = require('./dijkstra_loader');
 const { nodeKeys, RepresentationTooLarge } = require('./graphs');
 const { interpretAll, interpretOne, keyIndex } = require('./interpret');
 
 const nowMs = () => Number(P.hrtime()) / 1e6;
+const prototypesSafe = prototypeWatch();  // required before the answer loads
 let afterAnswer = () => {};
 /** Runs after every call into the answer (the runner restores built-ins there). */
 function setAfterAnswer(fn) { afterAnswer = fn; }
@@ -104,17 +105,19 @@ async function execute(adapter, g, opts) {
   let answerCpuMs = 0;
   const remaining = () => Math.max(1, wallLimit - answerMs);
   const timed = (fn, isAnswer) => {
+    // Harness-only work (building a representation) runs unguarded (a vm
+    // timeout costs a thread per call) unless a setter the answer left on a
+    // prototype could run in it. Nothing to restore: no answer code ran.
+    if (!isAnswer) return prototypesSafe() ? fn() : guarded(fn, remaining());
     const t = nowMs();
     const c = P.cpuUsage();
     try {
       return guarded(fn, remaining());
     } finally {
       afterAnswer();
-      if (isAnswer) {
-        answerMs += nowMs() - t;
-        const d = P.cpuUsage(c);
-        answerCpuMs += (d.user + d.system) / 1000;
-      }
+      answerMs += nowMs() - t;
+      const d = P.cpuUsage(c);
+      answerCpuMs += (d.user + d.system) / 1000;
     }
   };
   let ctx;

@@ -223,6 +223,7 @@ function builtinGuard() {
   const getDesc = Reflect.getOwnPropertyDescriptor;
   const define = Reflect.defineProperty;
   const del = Reflect.deleteProperty;
+  const sameValue = Object.is;  // NaN (Number.NaN, globalThis.NaN) is unchanged, not restored on every call
   return function restore() {
     let changed = 0;
     for (let i = 0; i < saved.length; i++) {
@@ -230,7 +231,7 @@ function builtinGuard() {
       for (let j = 0; j < names.length; j++) {
         const now = getDesc(o, names[j]);
         const was = descs[j];
-        if (!now || now.value !== was.value || now.get !== was.get || now.set !== was.set) {
+        if (!now || !sameValue(now.value, was.value) || now.get !== was.get || now.set !== was.set) {
           if (define(o, names[j], was)) changed++;
         }
       }
@@ -241,8 +242,36 @@ function builtinGuard() {
   };
 }
 
+/**
+ * Returns safe(): true while no code of the answer can run when the harness
+ * assigns to fresh arrays and plain objects (push, obj[name] = value): the
+ * prototype chain of Array.prototype and Object.prototype is as it was when
+ * this was called, and neither has gained an accessor (a setter on
+ * Array.prototype[0] would run on every push).
+ */
+function prototypeWatch() {
+  const protos = [Array.prototype, Object.prototype];
+  const parents = protos.map((o) => Object.getPrototypeOf(o));
+  const original = protos.map((o) => new Set(Reflect.ownKeys(o)));
+  const ownKeys = Reflect.ownKeys;
+  const getDesc = Reflect.getOwnPropertyDescriptor;
+  const has = uncurry(Set.prototype.has);
+  return function safe() {
+    for (let i = 0; i < protos.length; i++) {
+      if (P.getProto(protos[i]) !== parents[i]) return false;
+      const keys = ownKeys(protos[i]);
+      for (let j = 0; j < keys.length; j++) {
+        if (has(original[i], keys[j])) continue;
+        const d = getDesc(protos[i], keys[j]);
+        if (d && (d.get || d.set)) return false;
+      }
+    }
+    return true;
+  };
+}
+
 module.exports = {
-  builtinGuard,
+  builtinGuard, prototypeWatch,
   P, ABSENT, ownValue, mapPairs, setValues, isPlainObject, stringify, writeLine,
   tagOf, encodeNumber, snapshot, sha256, firstDifference,
 };
