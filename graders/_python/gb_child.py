@@ -1,4 +1,5 @@
-"""The forked child of one test: build fresh input, call the entry, report.
+"""The forked child of a batch of tests: for each, build fresh input, call
+the entry, report; go on to the next only while nothing was left behind.
 
 Messages go to the parent over a pipe, one JSON line each:
   {"m": "start", "cpu": s}    CPU seconds used before the answer is called
@@ -19,10 +20,12 @@ import time
 import types
 
 import gb_json
+import gb_state
 from gb_load import describe_exception
 
 # Snapshot before the answer loads: test inputs are built with clean builtins.
 _BUILTINS = dict(builtins.__dict__)
+_BUILTINS_DICT = builtins.__dict__  # the live one the answer sees
 # The call is timed on the thread's own clock: once RLIMIT_CPU arms a
 # process CPU timer, the process clock only advances at ticks.
 _cpu_time, _write, _exit = time.thread_time, os.write, os._exit
@@ -177,16 +180,20 @@ def _report(status, outcome, call, settings):
     return report
 
 
-def run_child(write_fd, entry, test, settings, cpu_backstop_seconds):
-    """Runs one test in this (forked) process and never returns."""
+def _send_harness_error(write_fd, exc):
+    info = describe_exception(exc)
+    _send(write_fd, {"m": "result", "status": "error", "harness_error": True,
+                     "error_type": info["type"], "message": info["message"]})
+
+
+def _run_test(write_fd, entry, test, settings):
+    """Runs one test and reports it; returns the reported status."""
+    _setrecursionlimit(settings.answer_recursion_limit)
     try:
-        _confine(settings, cpu_backstop_seconds)
         call = build_call(test.get("input") or {})
     except BaseException as exc:  # noqa: BLE001 - a grader bug, said as such
-        info = describe_exception(exc)
-        _send(write_fd, {"m": "result", "status": "error", "harness_error": True,
-                         "error_type": info["type"], "message": info["message"]})
-        _exit(0)
+        _send_harness_error(write_fd, exc)
+        return "error"
     _send(write_fd, {"m": "start", "cpu": _cpu_time()})
     status, outcome = _invoke(entry, call)
     _send(write_fd, {"m": "called", "cpu": _cpu_time()})
@@ -194,7 +201,38 @@ def run_child(write_fd, entry, test, settings, cpu_backstop_seconds):
         _setrecursionlimit(max(_getrecursionlimit(), 2 * settings.max_depth + 200))
         report = {"m": "result"}  # first key: the parent looks for this prefix
         report.update(_report(status, outcome, call, settings))
+        status = report["status"]
         _send_result(write_fd, report)
     except MemoryError:
         _exit(MEMORY_EXIT_CODE)
+    return status
+
+
+def _state_roots(entry):
+    return [sys.modules.get("answer"), entry.target_objects()]
+
+
+def run_batch(write_fd, entry, tests, settings, cpu_backstop_seconds):
+    """Runs `tests` in this (forked) process, in order, and never returns.
+
+    After each test the child goes on only if the test went normally and
+    the answer's state is exactly as before the first one (gb_state), so
+    every test sees what a fresh fork would show it; otherwise it exits and
+    the parent forks a fresh child for the rest.
+    """
+    try:
+        _confine(settings, cpu_backstop_seconds)
+    except BaseException as exc:  # noqa: BLE001 - a grader bug, said as such
+        _send_harness_error(write_fd, exc)
+        _exit(0)
+    before = None
+    if len(tests) > 1:
+        before = gb_state.capture(_state_roots(entry), _BUILTINS_DICT)
+    for index, test in enumerate(tests):
+        status = _run_test(write_fd, entry, test, settings)
+        if before is None or status != "ok" or index + 1 == len(tests) or \
+                _cpu_time() > settings.batch_cpu_seconds:
+            break
+        if not gb_state.unchanged(before, gb_state.capture(_state_roots(entry), _BUILTINS_DICT)):
+            break
     _exit(0)

@@ -39,6 +39,11 @@ class Entry:
         self._target = target
         self._construct_with_args = construct_with_args
 
+    def target_objects(self):
+        """What the call reaches (for gb_state): a function, bound method
+        or (class, method name)."""
+        return self._target
+
     def call(self, args):
         if self._construct_with_args:
             owner, method_name = self._target

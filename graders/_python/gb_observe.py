@@ -57,7 +57,7 @@ def _signal_name(number):
         return f"signal {number}"
 
 
-def _strict(line):
+def strict_json(line):
     """The decoded line, or raises ValueError: one strict ASCII JSON value."""
     try:
         return _decode(line.decode("ascii"))
@@ -83,7 +83,7 @@ def _checked_raw(line):
             not body.translate(None, b"0123456789,-") and \
             not any(bad in line for bad in _EMPTY_ITEMS):
         return gb_json.RawJSON(line.decode("ascii"))
-    _strict(line)
+    strict_json(line)
     return gb_json.RawJSON(line.decode("ascii"))
 
 
@@ -98,7 +98,7 @@ def _child_report(data):
         if not line.startswith(b'{"m":"result"'):
             continue
         try:
-            message = _strict(line)
+            message = strict_json(line)
             parts = message.get("parts") if type(message) is dict else None
             if type(message.get("status")) is not str or type(parts) is not list:
                 continue
@@ -142,8 +142,8 @@ def _death(watch, settings):
         return {"status": "timeout", "reason": reason, "message": _TIMEOUT_MESSAGES[reason]}
     if reason == "output":
         return {"status": "output-limit", "message": "the test process reported too much"}
-    died = watch.died
-    if died.si_code not in (os.CLD_KILLED, os.CLD_DUMPED):
+    died = watch.died  # None: the child went on to the next test
+    if died is None or died.si_code not in (os.CLD_KILLED, os.CLD_DUMPED):
         return None
     number = died.si_status
     if number == signal.SIGSYS:
@@ -172,7 +172,12 @@ def _call_seconds(watch):
             return max(0.0, watch.last_cpu - watch.start_cpu)
         return None
     called = watch.called_cpu
-    if watch.rusage is not None:
+    if watch.cpu_bound is not None:
+        # The parent's own /proc sample once the result was in bounds the
+        # child's word (a batched test has no rusage of its own); the
+        # sample lags a running child by up to a scheduler tick.
+        called = min(called, watch.cpu_bound + 0.02)
+    elif watch.rusage is not None:
         # rusage is tick-sampled (coarse) but cannot be forged by the answer:
         # it bounds the child's own precise clock, with a tolerance.
         total = watch.rusage.ru_utime + watch.rusage.ru_stime
@@ -190,6 +195,8 @@ def observe(test_id, watch, settings):
         report = _child_report(watch.data)
         if report is not None:
             event.update(_copy_report(report))
+        elif watch.died is None:
+            event.update({"status": "crash", "message": "malformed report from the test process"})
         elif watch.died.si_status == gb_child.MEMORY_EXIT_CODE:
             event.update({"status": "memory", "message": "MemoryError while reporting"})
         else:
@@ -201,5 +208,7 @@ def observe(test_id, watch, settings):
     if watch.rusage is not None:
         event["cpu_total_ms"] = round((watch.rusage.ru_utime + watch.rusage.ru_stime) * 1000, 3)
         event["max_rss_kb"] = watch.rusage.ru_maxrss
+    elif watch.cpu_bound is not None:
+        event["cpu_total_ms"] = round((watch.cpu_bound - watch.base_cpu) * 1000, 3)
     event["wall_ms"] = round(watch.wall * 1000, 3)
     return event

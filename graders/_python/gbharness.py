@@ -8,11 +8,14 @@ that names its entry rule and calls main()):
   2. load the answer once, as module `answer`, statement by statement
      (gb_load), and find the entry point by the task's rule (gb_entry);
      write the `load` event;
-  3. for each test fork a child (gb_watch): the child builds fresh input,
-     calls the entry and reports over a pipe (gb_child); the parent, which
-     runs no answer code after loading, enforces CPU time, idleness, a wall
-     backstop and report size, reads how the child ended, and writes one
-     `test` event (gb_observe);
+  3. fork a child per batch of tests (gb_watch): for each test the child
+     builds fresh input, calls the entry and reports over a pipe (gb_child);
+     it goes on to the next test only if this one went normally and left
+     the answer's state as it found it (gb_state), else the next test gets
+     a fresh child. The parent, which runs no answer code after loading,
+     enforces CPU time, idleness, a wall backstop and report size per test,
+     reads how the child ended, and writes one `test` event per test
+     (gb_observe);
   4. write `done` and leave with os._exit, skipping the answer's atexit hooks.
 
 The answer shares the parent's process while it loads, so keeping the
@@ -64,6 +67,11 @@ class Settings:
         self.max_depth = int(number("max_depth", 800))
         self.load_statement_seconds = number("load_statement_ms", 2000) / 1000
         self.load_total_seconds = number("load_total_ms", 6000) / 1000
+        # Cheap tests (limit <= batch_limit_ms) share a child while they
+        # leave no state behind (gb_state); see gb_child.run_batch.
+        self.batch_limit_seconds = number("batch_limit_ms", 1000) / 1000
+        self.batch_size = int(number("batch_size", 64))
+        self.batch_cpu_seconds = number("batch_cpu_ms", 2000) / 1000
         self.close_fds = [CHANNEL_FD]
         self.answer_recursion_limit = 1000  # set after loading
 
@@ -141,36 +149,64 @@ def _time_limit(test, settings):
     return (value if ok else settings.default_time_limit_ms) / 1000
 
 
-def _run_test(entry, test, settings, idle, deadline):
+def _test_event(test, watch, settings):
     """One test event. gradebox itself re-runs timed-out tests once."""
     limit = _time_limit(test, settings)
-    limits = gb_watch.Limits(limit, settings, idle, deadline)
-    watch = gb_watch.run_in_child(entry, test, settings, limits)
     event = gb_observe.observe(test.get("id"), watch, settings)
     if event.get("status") == "ok" and event.get("time_ms", 0) > limit * 1000:
         # Finished, but past the limit (the kill is polled, not exact).
         event.pop("value", None)
         event.update({"status": "timeout", "reason": "cpu",
                       "message": f"CPU time over the {limit * 1000:g} ms limit"})
-    return event, watch.kill_reason
+    return event
+
+
+def _next_batch(tests, start, settings):
+    """tests[start:end] to try in one child: cheap tests in a row, or one."""
+    end = start + 1
+    cheap = settings.batch_limit_seconds
+    if _time_limit(tests[start], settings) <= cheap:
+        while end < len(tests) and end - start < settings.batch_size and \
+                _time_limit(tests[end], settings) <= cheap:
+            end += 1
+    return tests[start:end]
+
+
+class _Run:
+    """Runs the tests batch after batch; sends one event per test."""
+
+    def __init__(self, entry, settings, send, deadline):
+        self.entry, self.settings, self.send, self.deadline = entry, settings, send, deadline
+        self.idle = settings.idle_seconds
+
+    def limits_for(self, test):
+        return gb_watch.Limits(_time_limit(test, self.settings), self.settings, self.idle,
+                               self.deadline)
+
+    def run_batch(self, batch):
+        def report(index, watch):
+            self.send(_test_event(batch[index], watch, self.settings))
+            if watch.kill_reason == "idle":
+                # The answer sleeps or blocks; a correct one never does. Later
+                # tests get a shorter idle window so a sleeper cannot stall the run.
+                self.idle = min(self.idle, self.settings.idle_after_sleep_seconds)
+        return gb_watch.run_batch(self.entry, batch, self.settings, self.limits_for, report)
 
 
 def _run_tests(entry, tests, settings, send, started):
     deadline = None
     if settings.wall_budget_seconds is not None:
         deadline = started + settings.wall_budget_seconds
-    idle = settings.idle_seconds
-    for test in tests:
+    run = _Run(entry, settings, send, deadline)
+    index = 0
+    while index < len(tests):
         if deadline is not None and _monotonic() > deadline:
-            send({"event": "test", "id": test.get("id"), "status": "timeout", "reason": "budget",
-                  "message": "not run: the run's wall-clock budget ran out", "not_run": True})
+            send({"event": "test", "id": tests[index].get("id"), "status": "timeout",
+                  "reason": "budget", "not_run": True,
+                  "message": "not run: the run's wall-clock budget ran out"})
+            index += 1
             continue
-        event, reason = _run_test(entry, test, settings, idle, deadline)
-        send(event)
-        if reason == "idle":
-            # The answer sleeps or blocks; a correct one never does. Later
-            # tests get a shorter idle window so a sleeper cannot stall the run.
-            idle = min(idle, settings.idle_after_sleep_seconds)
+        index += run.run_batch(_next_batch(tests, index, settings))
 
 
 def main(rule, argv=None):
