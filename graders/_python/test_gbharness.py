@@ -17,6 +17,7 @@ sys.path.insert(0, HERE)
 import gb_entry  # noqa: E402
 import gb_json  # noqa: E402
 import gb_load  # noqa: E402
+import gb_state  # noqa: E402
 
 
 class StrictJsonTest(unittest.TestCase):
@@ -117,6 +118,46 @@ class LoadAndEntryTest(unittest.TestCase):
         self.assertIsNone(gb_entry.find_entry(loaded.module.__dict__, self.RULE))
 
 
+class StateFingerprintTest(unittest.TestCase):
+    """gb_state decides whether a child may run the next test."""
+
+    def changed_by(self, source, call):
+        loaded = load_source(source)
+        roots = [loaded.module]
+        builtins_dict = __builtins__ if isinstance(__builtins__, dict) else __builtins__.__dict__
+        before = gb_state.capture(roots, builtins_dict)
+        self.assertIsNotNone(before)
+        call(loaded.module.__dict__)
+        return not gb_state.unchanged(before, gb_state.capture(roots, builtins_dict))
+
+    def test_pure_function_leaves_nothing(self):
+        self.assertFalse(self.changed_by("""
+            from typing import Any, List
+            def flatten(x: List[Any]) -> List[Any]:
+                return [y for y in x]
+        """, lambda ns: ns["flatten"]([1, [2]])))
+
+    def test_defaults_globals_closures_and_class_state_are_seen(self):
+        cases = {
+            "def flatten(x, acc=[]):\n    acc.append(1)\n": "flatten",
+            "n = 0\ndef flatten(x):\n    global n\n    n += 1\n": "flatten",
+            "def make():\n    seen = set()\n    def f(x):\n        seen.add(len(x))\n"
+            "    return f\nflatten = make()\n": "flatten",
+            "class K:\n    calls = 0\n    def flatten(self, x):\n        K.calls += 1\n"
+            "k = K()\nflatten = k.flatten\n": "flatten",
+            "class K:\n    def flatten(self, x):\n        self.last = x\n"
+            "flatten = K().flatten\n": "flatten",
+            "import threading, time\ndef flatten(x):\n"
+            "    threading.Thread(target=time.sleep, args=(0.5,)).start()\n": "flatten",
+        }
+        for source, name in cases.items():
+            self.assertTrue(self.changed_by(source, lambda ns: ns[name]([1])), source)
+
+    def test_state_it_cannot_see_into_means_no_sharing(self):
+        loaded = load_source("import collections\nq = collections.deque()\n")
+        self.assertIsNone(gb_state.capture([loaded.module], {}))
+
+
 def as_fd3(fd):
     if fd == 3:
         os.set_inheritable(3, True)
@@ -180,6 +221,36 @@ class HarnessEndToEndTest(unittest.TestCase):
         # Fresh process per test: calls does not leak between tests.
         self.assertEqual((tests["gen"]["value"], tests["gen"]["input_after"]), ([1], [5, 9]))
         self.assertEqual((tests["self"]["status"], tests["self"]["type"]), ("unserializable", "list"))
+
+    def test_cheap_tests_share_a_child_until_one_goes_wrong(self):
+        events = self.run_harness("""
+            import os, time
+            def flatten(x):
+                if x == ["exit"]:
+                    os._exit(3)
+                if x == ["spin"]:
+                    while True:
+                        pass
+                if x == ["raise"]:
+                    raise ValueError(x)
+                x.append("mutated")
+                return [os.getpid()]
+        """, [{"id": i, "input": {"python": code, "report_input_after": True}, "time_limit_ms": 300}
+              for i, code in [("a", "[1]"), ("b", "[2]"), ("exit", "['exit']"), ("c", "[3]"),
+                              ("spin", "['spin']"), ("d", "[4]"), ("raise", "['raise']"),
+                              ("e", "[5]"), ("f", "[6]")]])
+        tests = {e["id"]: e for e in events if e["event"] == "test"}
+        self.assertEqual(list(tests), ["a", "b", "exit", "c", "spin", "d", "raise", "e", "f"])
+        pid = {name: tests[name]["value"][0] for name in "abcdef"}
+        self.assertEqual(pid["a"], pid["b"])  # shared: the answer kept no state
+        self.assertNotEqual(pid["b"], pid["c"])  # a fresh child after each failure
+        self.assertNotEqual(pid["c"], pid["d"])
+        self.assertNotEqual(pid["d"], pid["e"])
+        self.assertEqual(pid["e"], pid["f"])
+        self.assertEqual(tests["b"]["input_after"], [2, "mutated"])  # fresh input each time
+        self.assertEqual((tests["exit"]["status"], tests["exit"]["exit_code"]), ("crash", 3))
+        self.assertEqual((tests["spin"]["status"], tests["spin"]["reason"]), ("timeout", "cpu"))
+        self.assertEqual(tests["raise"]["error_type"], "ValueError")
 
 
 if __name__ == "__main__":
