@@ -42,8 +42,8 @@ Status write_text(const std::string& path, const std::string& text) {
 }
 
 // "key value" lines (memory.oom_control, pids.events, cpu.stat).
-std::uint64_t read_key(const std::string& path, const std::string& key) {
-  std::istringstream lines(read_text(path));
+std::uint64_t key_in(const std::string& text, const std::string& key) {
+  std::istringstream lines(text);
   std::string name;
   std::uint64_t value = 0;
   while (lines >> name >> value) {
@@ -52,8 +52,8 @@ std::uint64_t read_key(const std::string& path, const std::string& key) {
   return 0;
 }
 
-std::uint64_t read_number(const std::string& path) {
-  return std::strtoull(read_text(path).c_str(), nullptr, 10);
+std::uint64_t number_in(const std::string& text) {
+  return std::strtoull(text.c_str(), nullptr, 10);
 }
 
 struct Mount {
@@ -157,6 +157,19 @@ Result<RunCgroup> RunCgroup::create(const CgroupLayout& layout) {
   return RunCgroup(layout.v2, dirs[0], dirs[1], dirs[2]);
 }
 
+RunCgroup::RunCgroup(bool v2, std::string memory, std::string pids,
+                     std::string cpu)
+    : v2_(v2),
+      memory_(std::move(memory)),
+      pids_(std::move(pids)),
+      cpu_(std::move(cpu)) {
+  for (int file = 0; file < kStats; ++file) {
+    std::string path = stat_path(static_cast<StatFile>(file));
+    if (!path.empty())
+      stat_fds_[file] = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  }
+}
+
 RunCgroup::RunCgroup(RunCgroup&& other) noexcept
     : v2_(other.v2_),
       memory_(std::move(other.memory_)),
@@ -165,9 +178,16 @@ RunCgroup::RunCgroup(RunCgroup&& other) noexcept
   other.memory_.clear();
   other.pids_.clear();
   other.cpu_.clear();
+  for (int file = 0; file < kStats; ++file) {
+    stat_fds_[file] = other.stat_fds_[file];
+    other.stat_fds_[file] = -1;
+  }
 }
 
 RunCgroup::~RunCgroup() {
+  for (int fd : stat_fds_) {
+    if (fd >= 0) close(fd);
+  }
   for (const std::string* dir : {&memory_, &pids_, &cpu_}) {
     if (!dir->empty()) remove_cgroup_dir(*dir);
   }
@@ -210,25 +230,40 @@ CpuUsageFormat RunCgroup::cpu_usage_format() const {
   return cpu_.empty() ? CpuUsageFormat::kNone : CpuUsageFormat::kV1Nanoseconds;
 }
 
+std::string RunCgroup::stat_path(StatFile file) const {
+  switch (file) {
+    case kCpuUsage:
+      if (v2_) return memory_ + "/cpu.stat";
+      return cpu_.empty() ? "" : cpu_ + "/cpuacct.usage";
+    case kPeakMemory:
+      return memory_ + (v2_ ? "/memory.peak" : "/memory.max_usage_in_bytes");
+    case kOomKills:
+      return memory_ + (v2_ ? "/memory.events" : "/memory.oom_control");
+    case kPidsRefused:
+      if (v2_) return memory_ + "/pids.events";
+      return pids_.empty() ? "" : pids_ + "/pids.events";
+    default:
+      return "";
+  }
+}
+
+// Empty when the file does not exist here: its number reads as 0.
+std::string RunCgroup::stat_text(StatFile file) const {
+  char text[4096];
+  ssize_t length = stat_fds_[file] < 0
+                       ? -1
+                       : pread(stat_fds_[file], text, sizeof(text) - 1, 0);
+  return length > 0 ? std::string(text, length) : std::string();
+}
+
 CgroupStats RunCgroup::read_stats() const {
   CgroupStats stats;
-  if (v2_) {
-    stats.cpu_seconds =
-        static_cast<double>(read_key(memory_ + "/cpu.stat", "usage_usec")) /
-        1e6;
-    stats.peak_memory_bytes = read_number(memory_ + "/memory.peak");
-    stats.oom_kills = read_key(memory_ + "/memory.events", "oom_kill");
-    stats.pids_refused = read_key(memory_ + "/pids.events", "max");
-    return stats;
-  }
-  stats.peak_memory_bytes = read_number(memory_ + "/memory.max_usage_in_bytes");
-  stats.oom_kills = read_key(memory_ + "/memory.oom_control", "oom_kill");
-  if (!pids_.empty())
-    stats.pids_refused = read_key(pids_ + "/pids.events", "max");
-  if (!cpu_.empty()) {
-    stats.cpu_seconds =
-        static_cast<double>(read_number(cpu_ + "/cpuacct.usage")) / 1e9;
-  }
+  std::string cpu = stat_text(kCpuUsage);
+  stats.cpu_seconds = v2_ ? static_cast<double>(key_in(cpu, "usage_usec")) / 1e6
+                          : static_cast<double>(number_in(cpu)) / 1e9;
+  stats.peak_memory_bytes = number_in(stat_text(kPeakMemory));
+  stats.oom_kills = key_in(stat_text(kOomKills), "oom_kill");
+  stats.pids_refused = key_in(stat_text(kPidsRefused), "max");
   return stats;
 }
 

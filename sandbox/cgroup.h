@@ -55,10 +55,15 @@ class RunCgroup {
   CgroupStats read_stats() const;
 
  private:
-  RunCgroup(bool v2, std::string memory, std::string pids, std::string cpu)
-      : v2_(v2), memory_(memory), pids_(pids), cpu_(cpu) {}
+  RunCgroup(bool v2, std::string memory, std::string pids, std::string cpu);
+  // Opened with the cgroup, off the run's path: reading the numbers after
+  // a run is then one pread per file, not an open and a stream each.
+  enum StatFile { kCpuUsage, kPeakMemory, kOomKills, kPidsRefused, kStats };
+  std::string stat_path(StatFile file) const;
+  std::string stat_text(StatFile file) const;
   bool v2_;
-  std::string memory_, pids_, cpu_;  // directories; v2: all in memory_
+  std::string memory_, pids_, cpu_;          // directories; v2: all in memory_
+  int stat_fds_[kStats] = {-1, -1, -1, -1};  // -1: no such file
 };
 
 /// Removes run cgroups under `layout` whose owner pid no longer exists.

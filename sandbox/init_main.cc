@@ -173,8 +173,9 @@ Status send_all(int socket, const std::string& bytes) {
 Result<Supervised> start_program(Standby& standby, Supervised watched) {
   watched.start_seconds = monotonic_seconds();
   watched.program = standby.pid;
-  Status released = send_all(standby.control, "g");
+  // Closed first: once the standby is woken the init should only block.
   for (int fd = 0; fd <= kChannelFd; ++fd) close(fd);  // EOF is the tree's
+  Status released = send_all(standby.control, "g");
   char message[512];
   ssize_t length = read(standby.exec_errors, message, sizeof(message));
   close(standby.exec_errors);
@@ -190,8 +191,14 @@ Result<Supervised> start_program(Standby& standby, Supervised watched) {
 // The spec arrives on stdin as "<length>\n<json>" once gradebox has a run
 // for this init; the bytes after it are the program's stdin. EOF first:
 // gradebox dropped this waiting init, which just ends.
-Result<LaunchConfig> read_spec(const LaunchConfig& pre, std::string& json) {
+std::string read_spec() {
+  std::string json;
   if (!read_framed(0, json)) _exit(0);
+  return json;
+}
+
+Result<LaunchConfig> parse_spec(const LaunchConfig& pre,
+                                const std::string& json) {
   auto config = launch_config_from_json(json);
   if (!config.ok()) return config.error();
   config->cgroup_procs = pre.cgroup_procs;  // already joined
@@ -202,6 +209,26 @@ Result<LaunchConfig> read_spec(const LaunchConfig& pre, std::string& json) {
 
 void or_fail(const Status& status) {
   if (!status.ok()) fail(status.error());
+}
+
+// The standby gets the spec before the init parses it, to read it while
+// the init parses and mounts. A send that fails is not checked here: a
+// standby that died has written why, and start_program reports that.
+void hand_spec(const Standby& standby, const std::string& spec) {
+  (void)send_all(standby.control, std::to_string(spec.size()) + "\n" + spec);
+}
+
+// A spec with its own seccomp allow-list needs a standby with that policy.
+Standby standby_for(const LaunchConfig& pre, const LaunchConfig& c,
+                    Standby standby, const std::string& spec) {
+  if (c.seccomp_allow.empty()) return standby;
+  discard(standby);
+  auto policy = compile_seccomp_policy(c.seccomp_allow);
+  if (!policy.ok()) fail(policy.error());
+  Result<Standby> fresh = fork_standby(pre, *policy);
+  if (!fresh.ok()) fail(fresh.error());
+  hand_spec(*fresh, spec);
+  return *fresh;
 }
 
 // PID 1 of the new namespace. Everything that does not depend on the spec
@@ -220,20 +247,12 @@ void or_fail(const Status& status) {
   if (!signal_fd.ok()) fail(signal_fd.error());
   Result<Standby> standby = fork_standby(pre, *policy);
   if (!standby.ok()) fail(standby.error());
-  std::string spec;
-  Result<LaunchConfig> config = read_spec(pre, spec);  // waits for its run
+  std::string spec = read_spec();  // waits for its run
+  hand_spec(*standby, spec);
+  Result<LaunchConfig> config = parse_spec(pre, spec);
   if (!config.ok()) fail(config.error());
   const LaunchConfig& c = *config;
-  if (!c.seccomp_allow.empty()) {  // another policy: another standby
-    discard(*standby);
-    policy = compile_seccomp_policy(c.seccomp_allow);
-    if (!policy.ok()) fail(policy.error());
-    standby = fork_standby(pre, *policy);
-    if (!standby.ok()) fail(standby.error());
-  }
-  // The standby reads its argv, env, cwd and limits while the init mounts.
-  or_fail(
-      send_all(standby->control, std::to_string(spec.size()) + "\n" + spec));
+  standby = standby_for(pre, c, *standby, spec);
   or_fail(finish_filesystem(c));
   if (!c.loopback) or_fail(set_loopback(false));
   Supervised watched;
