@@ -13,6 +13,13 @@ the end of the previous segment. A test the child did not start (it left
 the batch, or something wrote out of turn between tests) is not observed:
 the caller runs it in a fresh child. A death during a segment is that
 test's, as with one child per test.
+
+Answer code can write to the pipe. Stray lines inside a test's segment are
+ignored as before (the first result counts); a line out of turn between
+tests ends the child. A deliberate forgery in the protocol's own format
+can pass for the next test's result: that is no new power, since answer
+code already runs in the parent while it loads (see gbharness) and
+gradebox trusts only the channel's shape, never that values are honest.
 """
 
 import os
