@@ -15,11 +15,11 @@ Order (first match wins):
    fails and is reported as an error).
 """
 
-import inspect
 import types
 
-_P = inspect.Parameter
-_POSITIONAL = (_P.POSITIONAL_ONLY, _P.POSITIONAL_OR_KEYWORD)
+# inspect costs ~6 ms to import (dis, tokenize...): it is loaded only for
+# what _plain_arity cannot read (methods, wrappers, other callables).
+_CO_VARARGS = 0x04
 
 
 class EntryRule:
@@ -51,17 +51,37 @@ class Entry:
         return self._target(*args)
 
 
+def _plain_arity(func):
+    """_arity of a plain function from its code object, as inspect.signature
+    reads it; None if inspect must decide (wrapped, or a custom signature)."""
+    if type(func) is not types.FunctionType or "__wrapped__" in func.__dict__ or \
+            "__signature__" in func.__dict__:
+        return None
+    code = func.__code__
+    positional = code.co_argcount  # positional-only ones included
+    names = code.co_varnames[positional:positional + code.co_kwonlyargcount]
+    if any(name not in (func.__kwdefaults__ or {}) for name in names):
+        return False  # a required keyword-only argument
+    required = max(0, positional - len(func.__defaults__ or ()))
+    return required, None if code.co_flags & _CO_VARARGS else positional
+
+
 def _arity(func):
     """(required positional, max positional or None for *args), or None."""
+    plain = _plain_arity(func)
+    if plain is not None:
+        return plain or None
+    import inspect  # noqa: PLC0415 - see _CO_VARARGS
+    kind = inspect.Parameter
     try:
         params = inspect.signature(func).parameters.values()
     except (TypeError, ValueError):
         return None
-    if any(p.kind is _P.KEYWORD_ONLY and p.default is _P.empty for p in params):
+    if any(p.kind is kind.KEYWORD_ONLY and p.default is kind.empty for p in params):
         return None
-    positional = [p for p in params if p.kind in _POSITIONAL]
-    required = sum(1 for p in positional if p.default is _P.empty)
-    varargs = any(p.kind is _P.VAR_POSITIONAL for p in params)
+    positional = [p for p in params if p.kind in (kind.POSITIONAL_ONLY, kind.POSITIONAL_OR_KEYWORD)]
+    required = sum(1 for p in positional if p.default is kind.empty)
+    varargs = any(p.kind is kind.VAR_POSITIONAL for p in params)
     return required, None if varargs else len(positional)
 
 
@@ -95,6 +115,7 @@ def _by_name_any_arity(namespace, rule):
 
 
 def _method_entry(cls, name, rule):
+    import inspect  # noqa: PLC0415 - see _CO_VARARGS
     raw = inspect.getattr_static(cls, name)
     label = f"{cls.__name__}.{name}"
     if isinstance(raw, (staticmethod, classmethod)):
