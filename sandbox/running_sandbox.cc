@@ -42,14 +42,40 @@ Result<std::unique_ptr<RunningSandbox>> NamespaceRunningSandbox::launch(
       new NamespaceRunningSandbox(std::move(settings), std::move(init),
                                   std::move(stdin_data), std::move(reaper)));
   Status ready = box->send_spec();
-  if (ready.ok()) ready = box->wait_until_ready();
-  if (!ready.ok()) {
-    ::kill(box->init_->pid, SIGKILL);  // PDEATHSIG takes the init with it
-    box->outcome_ = Error{"not started"};
-    return ready.error();  // ~WarmInit closes the pipes and reaps the init
+  if (ready.ok()) {
+    // Before the ready line, so that the io thread's start overlaps the
+    // init's setup instead of following a short program's end.
+    box->start_io();
+    ready = box->wait_until_ready();
   }
-  box->start_io();
+  if (!ready.ok()) {
+    box->abandon();
+    return ready.error();  // ~WarmInit closes the status pipe and reaps
+  }
+  box->watch_status();
   return std::unique_ptr<RunningSandbox>(std::move(box));
+}
+
+// Setup failed: ends the init (PDEATHSIG follows the outer) and the io
+// thread, whose backstop would otherwise keep it waiting.
+void NamespaceRunningSandbox::abandon() {
+  ::kill(outer_pid_, SIGKILL);
+  if (io_thread_.joinable()) {
+    boost::asio::post(io_, [this] { backstop_->cancel(); });
+    io_thread_.join();
+  }
+  outcome_ = Error{"not started"};
+}
+
+// The rest of the status pipe (the report) is read on the io thread, which
+// is running by now: the capture is made there.
+void NamespaceRunningSandbox::watch_status() {
+  int fd = std::exchange(init_->fds[4], -1);
+  boost::asio::post(io_, [this, fd] {
+    status_ = std::make_unique<Capture>(io_, fd, 1 << 20, nullptr,
+                                        [this] { backstop_->cancel(); });
+    status_->start();
+  });
 }
 
 // The limits go on the cgroup before the spec goes to the init, so nothing
@@ -103,11 +129,9 @@ void NamespaceRunningSandbox::start_io() {
       io_, std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                std::chrono::duration<double>(limits.wall_seconds +
                                              kBackstopGraceSeconds)));
-  status_ = std::make_unique<Capture>(io_, init_->fds[4], 1 << 20, nullptr,
-                                      [this] { backstop_->cancel(); });
   stdin_ = std::make_unique<boost::asio::posix::stream_descriptor>(
       io_, init_->fds[0]);
-  for (int& fd : init_->fds) fd = -1;  // owned by asio now
+  for (int i = 0; i < 4; ++i) init_->fds[i] = -1;  // owned by asio now
   backstop_->async_wait([this](const boost::system::error_code& error) {
     if (error) return;
     backstop_fired_ = true;
@@ -118,8 +142,7 @@ void NamespaceRunningSandbox::start_io() {
       [this](const boost::system::error_code&, std::size_t) {
         stdin_->close();  // EOF, or the reader is gone
       });
-  for (Capture* capture :
-       {stdout_.get(), stderr_.get(), channel_.get(), status_.get()}) {
+  for (Capture* capture : {stdout_.get(), stderr_.get(), channel_.get()}) {
     capture->start();
   }
   io_thread_ = std::thread([this] {

@@ -52,6 +52,8 @@ class NamespaceRunningSandbox : public RunningSandbox {
   Status send_spec();
   Status wait_until_ready();
   void start_io();
+  void watch_status();
+  void abandon();
   void signal_outer(int signal_number);
   Result<SandboxOutcome> finish();
 
