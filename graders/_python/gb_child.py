@@ -35,6 +35,10 @@ _setrecursionlimit, _getrecursionlimit = sys.setrecursionlimit, sys.getrecursion
 
 # Exit code of a child that ran out of memory while reporting.
 MEMORY_EXIT_CODE = 86
+# After these the child may run the next test (if the state is unchanged):
+# a returned value, or an exception (the cyclic inputs' RecursionError).
+# Not after memory exhaustion, or a result too odd or big to report.
+_GO_ON = ("ok", "error")
 
 
 class Call:
@@ -215,10 +219,10 @@ def _state_roots(entry):
 def run_batch(write_fd, entry, tests, settings, cpu_backstop_seconds):
     """Runs `tests` in this (forked) process, in order, and never returns.
 
-    After each test the child goes on only if the test went normally and
-    the answer's state is exactly as before the first one (gb_state), so
-    every test sees what a fresh fork would show it; otherwise it exits and
-    the parent forks a fresh child for the rest.
+    After each test the child goes on only if the test returned or raised
+    and the answer's state is exactly as before the first one (gb_state),
+    so every test sees what a fresh fork would show it; otherwise it exits
+    and the parent forks a fresh child for the rest.
     """
     try:
         _confine(settings, cpu_backstop_seconds)
@@ -230,7 +234,7 @@ def run_batch(write_fd, entry, tests, settings, cpu_backstop_seconds):
         before = gb_state.capture(_state_roots(entry), _BUILTINS_DICT)
     for index, test in enumerate(tests):
         status = _run_test(write_fd, entry, test, settings)
-        if before is None or status != "ok" or index + 1 == len(tests) or \
+        if before is None or status not in _GO_ON or index + 1 == len(tests) or \
                 _cpu_time() > settings.batch_cpu_seconds:
             break
         if not gb_state.unchanged(before, gb_state.capture(_state_roots(entry), _BUILTINS_DICT)):

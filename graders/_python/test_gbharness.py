@@ -92,6 +92,31 @@ class LoadAndEntryTest(unittest.TestCase):
         self.assertEqual(loaded.errors[-1]["missing_name"], "undefined_name")
         self.assertEqual(gb_entry.find_entry(loaded.module.__dict__, self.RULE).label, "flatten")
 
+    def test_plain_function_arity_matches_inspect(self):
+        import inspect
+        loaded = load_source("""
+            import functools
+            def a(x): pass
+            def b(x, y=1, *, k=2): pass
+            def c(*args): pass
+            def d(x, *, k): pass
+            def e(x, /, y, z=3, *r, **kw): pass
+            lam = lambda: None
+            @functools.wraps(a)
+            def w(*args, **kw): pass
+        """)
+        for name in "a b c d e lam w".split():
+            func = loaded.module.__dict__[name]
+            params = inspect.signature(func).parameters.values()
+            kinds = [p.kind for p in params]
+            if any(p.kind is p.KEYWORD_ONLY and p.default is p.empty for p in params):
+                expected = None
+            else:
+                positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+                expected = (sum(p.default is p.empty for p in positional),
+                            None if inspect.Parameter.VAR_POSITIONAL in kinds else len(positional))
+            self.assertEqual(gb_entry._arity(func), expected, name)
+
     def test_syntax_error_is_a_compile_error_with_its_line(self):
         loaded = load_source("def flatten(x):\n    return x +\n")
         self.assertIn("line 2", loaded.compile_error)
@@ -222,7 +247,7 @@ class HarnessEndToEndTest(unittest.TestCase):
         self.assertEqual((tests["gen"]["value"], tests["gen"]["input_after"]), ([1], [5, 9]))
         self.assertEqual((tests["self"]["status"], tests["self"]["type"]), ("unserializable", "list"))
 
-    def test_cheap_tests_share_a_child_until_one_goes_wrong(self):
+    def test_cheap_tests_share_a_child_until_one_exits_or_spins(self):
         events = self.run_harness("""
             import os, time
             def flatten(x):
@@ -245,7 +270,7 @@ class HarnessEndToEndTest(unittest.TestCase):
         self.assertEqual(pid["a"], pid["b"])  # shared: the answer kept no state
         self.assertNotEqual(pid["b"], pid["c"])  # a fresh child after each failure
         self.assertNotEqual(pid["c"], pid["d"])
-        self.assertNotEqual(pid["d"], pid["e"])
+        self.assertEqual(pid["d"], pid["e"])  # a raise that left no state: same child
         self.assertEqual(pid["e"], pid["f"])
         self.assertEqual(tests["b"]["input_after"], [2, "mutated"])  # fresh input each time
         self.assertEqual((tests["exit"]["status"], tests["exit"]["exit_code"]), ("crash", 3))
