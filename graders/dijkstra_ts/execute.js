@@ -67,9 +67,9 @@ function callAnswer(adapter, ctx, s, keys, targets) {
   return out;
 }
 
-async function readResult(adapter, raw, keys, targets, remaining, mapLine) {
+async function readResult(adapter, raw, keys, targets, remaining, mapLine, withPaths) {
   if (adapter.mode === 'all') {
-    return interpretAll(await settle(raw, remaining()), keys);
+    return interpretAll(await settle(raw, remaining()), keys, withPaths);
   }
   const idx = keyIndex(keys);
   const value = { targets, dist: [], paths: [], shape: '' };
@@ -91,11 +91,12 @@ async function readResult(adapter, raw, keys, targets, remaining, mapLine) {
 
 /**
  * Runs `adapter` on graph `g`. Options: fields/wrap (object field names),
- * limitMs, targets (end mode), checkMutation, repeat (query twice).
+ * limitMs, targets (end mode), checkMutation, repeat (query twice),
+ * withPaths (false: predecessors and paths of all-mode results go unread).
  * Resolves {status, value?, time_ms (answer wall), cpu_ms (answer CPU), wall_ms (all), ...}.
  */
 async function execute(adapter, g, opts) {
-  const { fields, wrap, limitMs, checkMutation, repeat, mapLine } = opts;
+  const { fields, wrap, limitMs, checkMutation, repeat, mapLine, withPaths = true } = opts;
   const keys = nodeKeys(g.n, adapter.style);
   const targets = opts.targets || keys.map((_, i) => i);
   const start = nowMs();
@@ -133,11 +134,11 @@ async function execute(adapter, g, opts) {
   try {
     const raw = timed(() => callAnswer(adapter, ctx, s, keys, targets), true);
     const t = nowMs();
-    result.value = await readResult(adapter, raw, keys, targets, remaining, mapLine);
+    result.value = await readResult(adapter, raw, keys, targets, remaining, mapLine, withPaths);
     if (P.isPromise(raw)) answerMs += nowMs() - t;  // an async answer's own time
     if (result.value.error) Object.assign(result, { status: 'unrecognized', message: result.value.error });
     if (repeat && result.status === 'ok') {
-      const again = await readResult(adapter, timed(() => callAnswer(adapter, ctx, s, keys, targets), true), keys, targets, remaining, mapLine);
+      const again = await readResult(adapter, timed(() => callAnswer(adapter, ctx, s, keys, targets), true), keys, targets, remaining, mapLine, withPaths);
       result.value.repeat = again.dist;
     }
   } catch (e) {
