@@ -9,12 +9,8 @@
 // one from the pool and the pool starts a replacement.
 #pragma once
 
-// clang-format off
-#include <utility>  // before asio: Boost 1.74 misses it in C++20
-// clang-format on
 #include <sys/types.h>
 
-#include <boost/process.hpp>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -32,7 +28,6 @@ namespace gradebox::sandbox {
 /// pipes (stdin, stdout, stderr, channel, status) and its cgroup. Dropping
 /// it closes stdin, so the init reads EOF and exits, then reaps it.
 struct WarmInit {
-  boost::process::child child;
   pid_t pid = -1;
   int fds[5] = {-1, -1, -1, -1, -1};
   std::optional<RunCgroup> cgroup;
