@@ -1,0 +1,21 @@
+'use strict';
+// Development: writes the job harness.js would send runner.js, for profiling
+// the runner alone (NO sandbox; trusted answers only):
+//   dev/run_box.py ANSWER.md --keep            # prints box: /tmp/gb-dijkstra-...
+//   NODE_PATH=$PWD/../_node/node_modules node dev/runner_job.js BOX job.json
+//   cd BOX && node --cpu-prof runner.js < job.json 4>out.jsonl
+const fs = require('fs');
+const path = require('path');
+
+async function main() {
+  const [box, out] = process.argv.slice(2);
+  const { findNodeModules, transpile } = require(path.join(path.resolve(box), 'dijkstra_tools.js'));
+  const inputs = JSON.parse(fs.readFileSync(path.join(box, 'inputs.json'), 'utf8'));
+  const text = fs.readFileSync(inputs.answer, 'utf8');
+  const t = await transpile(inputs.answer, text, findNodeModules());
+  if (!t.ok) throw new Error('transpile: ' + t.error);
+  const job = { main: inputs.answer, sources: { [inputs.answer]: { js: t.js, map: t.map } }, ts_source: text, tests: inputs.tests, options: {} };
+  fs.writeFileSync(out, JSON.stringify(job));
+}
+
+main().catch((e) => { console.error(e.message); process.exitCode = 1; });
