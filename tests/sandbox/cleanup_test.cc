@@ -161,6 +161,14 @@ std::string fetch_hello(int port) {
 TEST_F(SandboxCleanupTest, InNetworkReachesTheSandboxLoopback) {
   auto running = sandbox_->start(python_file_spec("echo_server.py"));
   ASSERT_TRUE(running.ok()) << running.error().message;
+  // Looked at before the server is served: its one connection ends the run,
+  // and with it the namespace.
+  char own[64] = {}, theirs[64] = {};
+  ASSERT_GT(readlink("/proc/self/ns/net", own, sizeof(own) - 1), 0);
+  ASSERT_GT(readlink((*running)->network_namespace_path().c_str(), theirs,
+                     sizeof(theirs) - 1),
+            0);
+  EXPECT_STRNE(own, theirs);
   std::string reply;
   Status status = (*running)->in_network([&] {
     for (int i = 0; i < 250 && reply.empty(); ++i) {
@@ -170,12 +178,6 @@ TEST_F(SandboxCleanupTest, InNetworkReachesTheSandboxLoopback) {
   });
   ASSERT_TRUE(status.ok()) << status.error().message;
   EXPECT_EQ(reply, "hello from the sandbox");
-  char own[64] = {}, theirs[64] = {};
-  ASSERT_GT(readlink("/proc/self/ns/net", own, sizeof(own) - 1), 0);
-  ASSERT_GT(readlink((*running)->network_namespace_path().c_str(), theirs,
-                     sizeof(theirs) - 1),
-            0);
-  EXPECT_STRNE(own, theirs);
   auto outcome = (*running)->wait();
   ASSERT_TRUE(outcome.ok()) << outcome.error().message;
   EXPECT_EQ(outcome->exit_code, 0) << outcome->stderr_data;
