@@ -174,7 +174,8 @@ RunCgroup::RunCgroup(RunCgroup&& other) noexcept
     : v2_(other.v2_),
       memory_(std::move(other.memory_)),
       pids_(std::move(other.pids_)),
-      cpu_(std::move(other.cpu_)) {
+      cpu_(std::move(other.cpu_)),
+      applied_(other.applied_) {
   other.memory_.clear();
   other.pids_.clear();
   other.cpu_.clear();
@@ -194,6 +195,17 @@ RunCgroup::~RunCgroup() {
 }
 
 Status RunCgroup::apply_limits(const SandboxLimits& limits) {
+  if (applied_ && applied_->memory_bytes == limits.memory_bytes &&
+      applied_->max_processes == limits.max_processes) {
+    return ok_status();  // set ahead by the pool (warm_pool.h)
+  }
+  applied_.reset();  // unknown until every write below has succeeded
+  GB_RETURN_IF_ERROR(write_limits(limits));
+  applied_ = limits;
+  return ok_status();
+}
+
+Status RunCgroup::write_limits(const SandboxLimits& limits) {
   std::string memory = std::to_string(limits.memory_bytes);
   std::string pids = std::to_string(limits.max_processes + 2);  // outer, init
   if (v2_) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,7 @@ class RunCgroup {
   RunCgroup& operator=(RunCgroup&&) = delete;
   ~RunCgroup();
 
+  /// Writes the memory and pids limits, unless these are already set.
   Status apply_limits(const SandboxLimits& limits);
   /// The cgroup.procs files gradebox-init writes itself into.
   std::vector<std::string> procs_files() const;
@@ -61,9 +63,11 @@ class RunCgroup {
   enum StatFile { kCpuUsage, kPeakMemory, kOomKills, kPidsRefused, kStats };
   std::string stat_path(StatFile file) const;
   std::string stat_text(StatFile file) const;
+  Status write_limits(const SandboxLimits& limits);
   bool v2_;
   std::string memory_, pids_, cpu_;          // directories; v2: all in memory_
   int stat_fds_[kStats] = {-1, -1, -1, -1};  // -1: no such file
+  std::optional<SandboxLimits> applied_;     // what the files now say
 };
 
 /// Removes run cgroups under `layout` whose owner pid no longer exists.

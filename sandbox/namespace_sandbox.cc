@@ -79,10 +79,10 @@ class NamespaceSandbox : public Sandbox {
     if (spec.argv.empty() || spec.argv[0].empty() || spec.argv[0][0] != '/') {
       return Error{"sandbox spec: argv[0] must be an absolute path"};
     }
-    auto init = pool_.take();
-    if (!init.ok()) return init.error();
     sandbox::LaunchSettings settings;
     settings.limits = resolve(spec.limits);
+    auto init = pool_.take(settings.limits);
+    if (!init.ok()) return init.error();
     settings.config = config_for(spec, settings.limits, *(*init)->cgroup);
     return sandbox::NamespaceRunningSandbox::launch(
         std::move(settings), std::move(*init), spec.stdin_data, reaper_);

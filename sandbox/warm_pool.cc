@@ -103,11 +103,18 @@ WarmInit::~WarmInit() {
   }
 }
 
+// A limit too small for the waiting init itself is left to the run.
+constexpr std::uint64_t kSmallestAheadMemory = 64ull << 20;
+
 Result<std::unique_ptr<WarmInit>> spawn_warm_init(
-    const InitSettings& settings) {
+    const InitSettings& settings,
+    const std::optional<SandboxLimits>& expected) {
   auto init = std::make_unique<WarmInit>();
   auto cgroup = RunCgroup::create(settings.layout);
   if (!cgroup.ok()) return cgroup.error();
+  if (expected && expected->memory_bytes >= kSmallestAheadMemory) {
+    (void)cgroup->apply_limits(*expected);  // failed: the run writes them
+  }
   init->cgroup.emplace(std::move(*cgroup));
   Status started = start_child(settings, *init);
   if (!started.ok()) return started.error();
@@ -129,10 +136,11 @@ WarmPool::~WarmPool() {
   waiting_.clear();  // each closes its stdin: the init reads EOF and ends
 }
 
-Result<std::unique_ptr<WarmInit>> WarmPool::take() {
+Result<std::unique_ptr<WarmInit>> WarmPool::take(const SandboxLimits& limits) {
   std::unique_ptr<WarmInit> init;
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    expected_ = limits;
     if (!waiting_.empty()) {
       init = std::move(waiting_.front());
       waiting_.pop_front();
@@ -148,8 +156,9 @@ void WarmPool::refill_until_stopped() {
   for (;;) {
     wanted_.wait(lock, [this] { return stopping_ || waiting_.size() < size_; });
     if (stopping_) return;
+    std::optional<SandboxLimits> expected = expected_;
     lock.unlock();
-    auto init = spawn_warm_init(settings_);
+    auto init = spawn_warm_init(settings_, expected);
     lock.lock();
     if (!init.ok()) {  // the next take() starts one itself and reports why
       wanted_.wait(lock);

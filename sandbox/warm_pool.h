@@ -41,8 +41,11 @@ struct InitSettings {
   bool user_namespace = false;
 };
 
-/// Starts one gradebox-init that waits for its spec.
-Result<std::unique_ptr<WarmInit>> spawn_warm_init(const InitSettings& settings);
+/// Starts one gradebox-init that waits for its spec, its cgroup limited
+/// ahead by `expected` if given (apply_limits then has nothing to write).
+Result<std::unique_ptr<WarmInit>> spawn_warm_init(
+    const InitSettings& settings,
+    const std::optional<SandboxLimits>& expected = std::nullopt);
 
 /// A few waiting inits; thread-safe. Replacements are started on the
 /// pool's own thread, so a run never waits for gradebox's fork of the next
@@ -52,8 +55,9 @@ class WarmPool {
   WarmPool(InitSettings settings, size_t size);
   ~WarmPool();
   /// A waiting init, or a fresh one when the pool is empty; then asks the
-  /// pool's thread for a replacement.
-  Result<std::unique_ptr<WarmInit>> take();
+  /// pool's thread for a replacement, limited ahead as this run is (runs
+  /// of one grader mostly share their limits).
+  Result<std::unique_ptr<WarmInit>> take(const SandboxLimits& limits);
 
  private:
   void refill_until_stopped();
@@ -63,6 +67,7 @@ class WarmPool {
   std::condition_variable wanted_;
   bool stopping_ = false;
   std::deque<std::unique_ptr<WarmInit>> waiting_;
+  std::optional<SandboxLimits> expected_;  // the latest run's
   std::thread refiller_;
 };
 
