@@ -84,8 +84,10 @@ class NamespaceSandbox : public Sandbox {
     auto init = pool_.take(settings.limits);
     if (!init.ok()) return init.error();
     settings.config = config_for(spec, settings.limits, *(*init)->cgroup);
-    return sandbox::NamespaceRunningSandbox::launch(
+    auto running = sandbox::NamespaceRunningSandbox::launch(
         std::move(settings), std::move(*init), spec.stdin_data, reaper_);
+    pool_.refill();
+    return running;
   }
 
  private:

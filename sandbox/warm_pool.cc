@@ -146,10 +146,11 @@ Result<std::unique_ptr<WarmInit>> WarmPool::take(const SandboxLimits& limits) {
       waiting_.pop_front();
     }
   }
-  wanted_.notify_all();
   if (init) return init;
   return spawn_warm_init(settings_);
 }
+
+void WarmPool::refill() { wanted_.notify_all(); }
 
 void WarmPool::refill_until_stopped() {
   std::unique_lock<std::mutex> lock(mutex_);

@@ -6,7 +6,8 @@
 // each run's gradebox-init is started before it is needed: it joins its
 // cgroup and unshares its namespaces while the previous run works, then
 // blocks reading the spec on its stdin ("<length>\n<json>"). A run takes
-// one from the pool and the pool starts a replacement.
+// one from the pool and, once its program runs, the pool starts a
+// replacement.
 #pragma once
 
 #include <sys/types.h>
@@ -54,10 +55,14 @@ class WarmPool {
  public:
   WarmPool(InitSettings settings, size_t size);
   ~WarmPool();
-  /// A waiting init, or a fresh one when the pool is empty; then asks the
-  /// pool's thread for a replacement, limited ahead as this run is (runs
-  /// of one grader mostly share their limits).
+  /// A waiting init, or a fresh one when the pool is empty. Replacements
+  /// are limited ahead as this run is (runs of one grader mostly share
+  /// their limits).
   Result<std::unique_ptr<WarmInit>> take(const SandboxLimits& limits);
+  /// Wakes the pool's thread to replace what was taken. Called once the
+  /// run's program has started: woken earlier, the thread preempted the
+  /// run's own setup (traced: +0.35 ms median when both cores were busy).
+  void refill();
 
  private:
   void refill_until_stopped();
