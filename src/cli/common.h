@@ -19,6 +19,9 @@ TaskRegistry load_registry(const GlobalOptions& global);
 /// The task, or a UsageError naming the known ones.
 const Task& find_task(const TaskRegistry& registry, const std::string& id);
 
+/// One task by id, loading no other pack; a UsageError names the problem.
+Task load_one_task(const GlobalOptions& global, const std::string& id);
+
 /// A file's text ("-" is stdin), or a UsageError.
 std::string read_answer(const std::string& path);
 

@@ -40,8 +40,7 @@ void print(const Report& report, const GradeArgs& args) {
 }
 
 int run_grade(const GradeArgs& args, const GlobalOptions& global) {
-  TaskRegistry registry = load_registry(global);
-  const Task& task = find_task(registry, args.task);
+  const Task task = load_one_task(global, args.task);
   std::string answer = read_answer(args.answer);
   std::string error;
   auto sandbox = make_sandbox(error);
