@@ -1,10 +1,15 @@
 #include "grade/runtime_profile.h"
 
+#include <sys/stat.h>
+
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 
 #include <boost/process.hpp>
+
+#include "grade/host_cache.h"
 
 namespace gradebox {
 namespace {
@@ -58,11 +63,25 @@ Result<RuntimeProfile> load_runtime_profile(const std::string& name,
   }
 }
 
-std::string runtime_version(const RuntimeProfile& profile) {
-  static std::mutex mutex;
-  static std::map<std::string, std::string> cache;
-  std::lock_guard lock(mutex);
-  if (auto it = cache.find(profile.name); it != cache.end()) return it->second;
+namespace {
+
+// The toolchain's version, cached on disk under the identity of its binary
+// (`go version` costs 80 ms a process): an upgrade changes the binary, so
+// the key, so the version is asked again.
+std::filesystem::path version_cache_file(const RuntimeProfile& profile) {
+  if (profile.version_command.empty()) return {};
+  struct stat st {};
+  if (::stat(profile.version_command[0].c_str(), &st) != 0) return {};
+  std::string key;
+  for (const auto& arg : profile.version_command) key += arg + " ";
+  key += std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino) + ":" +
+         std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+         std::to_string(st.st_mtim.tv_nsec);
+  return host_cache_dir("toolchains") /
+         (profile.name + "-" + std::to_string(std::hash<std::string>{}(key)) + ".txt");
+}
+
+std::string ask_version(const RuntimeProfile& profile) {
   std::string version = "unknown";
   if (!profile.version_command.empty()) {
     try {
@@ -79,8 +98,27 @@ std::string runtime_version(const RuntimeProfile& profile) {
       // Stays "unknown": the report says so rather than guessing.
     }
   }
-  cache[profile.name] = version;
   return version;
+}
+
+}  // namespace
+
+std::string toolchain_version(const RuntimeProfile& profile) {
+  std::filesystem::path file = version_cache_file(profile);
+  std::string version = file.empty() ? "" : read_cached(file);
+  if (version.empty()) {
+    version = ask_version(profile);
+    if (!file.empty() && version != "unknown") write_cached(file, version);
+  }
+  return version;
+}
+
+std::string runtime_version(const RuntimeProfile& profile) {
+  static std::mutex mutex;
+  static std::map<std::string, std::string> cache;
+  std::lock_guard lock(mutex);
+  if (auto it = cache.find(profile.name); it != cache.end()) return it->second;
+  return cache[profile.name] = toolchain_version(profile);
 }
 
 }  // namespace gradebox

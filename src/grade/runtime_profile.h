@@ -31,8 +31,13 @@ Result<RuntimeProfile> load_runtime_profile(const std::string& name,
 /// Where the profiles are: next to graders/ in the source tree.
 std::filesystem::path profiles_dir(const std::filesystem::path& graders_dir);
 
-/// The toolchain's version line (runs `version_command` once per process,
-/// trusted, unsandboxed); "unknown" when it cannot run.
+/// The toolchain's version line (runs `version_command`, trusted and
+/// unsandboxed, when the host cache does not hold it; once per process at
+/// most); "unknown" when it cannot run.
 std::string runtime_version(const RuntimeProfile& profile);
+
+/// The same without the in-process memo: from the host cache while the
+/// toolchain's binary is unchanged, else by running version_command.
+std::string toolchain_version(const RuntimeProfile& profile);
 
 }  // namespace gradebox

@@ -2,13 +2,12 @@
 
 #include <unistd.h>
 
-#include <cstdlib>
-#include <fstream>
 #include <mutex>
 
 #include "gradebox/extract.h"
 #include "grade/answer_layout.h"
 #include "grade/candidate_grade.h"
+#include "grade/host_cache.h"
 
 namespace gradebox {
 namespace {
@@ -17,17 +16,9 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 fs::path cache_file(const Task& task) {
-  const char* xdg = std::getenv("XDG_CACHE_HOME");
-  const char* home = std::getenv("HOME");
-  fs::path base = xdg && *xdg ? fs::path(xdg) : fs::path(home && *home ? home : "/tmp") / ".cache";
   char host[256] = "host";
   ::gethostname(host, sizeof host - 1);
-  return base / "gradebox" / "calibration" / (task.id + "-" + task.stamp + "-" + host + ".json");
-}
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  return host_cache_dir("calibration") / (task.id + "-" + task.stamp + "-" + host + ".json");
 }
 
 // Runs the reference answer with provisional limits and reads each test's
@@ -35,7 +26,7 @@ std::string read_text(const fs::path& path) {
 Result<std::map<std::string, double>> measure_reference(const Task& task, Sandbox& sandbox,
                                                         const RuntimeProfile& profile) {
   if (task.reference.empty()) return Error{"no reference solution"};
-  std::string text = read_text(task.dir / task.reference);
+  std::string text = read_cached(task.dir / task.reference);
   Extraction ex = extract(text, task.language, task.entry, task.prompt_blocks);
   if (!ex.primary) return Error{"reference: " + ex.reason};
   auto limits = provisional_limits(task);
@@ -84,14 +75,12 @@ TimeLimits time_limits(const Task& task, Sandbox& sandbox, const RuntimeProfile&
                {"reference_multiple", task.limits.reference_multiple}};
   if (reference.is_null()) {
     fs::path file = cache_file(task);
-    json cached = json::parse(read_text(file), nullptr, false);
+    json cached = json::parse(read_cached(file), nullptr, false);
     if (cached.is_object()) {
       reference = cached;
     } else if (auto times = measure_reference(task, sandbox, profile)) {
       reference = json(*times);
-      std::error_code ec;
-      fs::create_directories(file.parent_path(), ec);
-      std::ofstream(file) << reference.dump();
+      write_cached(file, reference.dump());
     } else {
       info["error"] = times.error().message;
       return {provisional_limits(task), info};
