@@ -46,7 +46,7 @@ std::set<std::string> ids_of(const json& tests) {
 // while the harness runs, then the sandbox is ended.
 Result<json> probe(RunningSandbox& running, const HarnessRequest& req) {
   TrustedRun run;
-  run.argv = {"/usr/bin/python3", "-I", (req.task.dir / req.task.raw["probe"].get<std::string>()).string()};
+  run.argv = {"/usr/bin/python3", "-I", "-S", (req.task.dir / req.task.raw["probe"].get<std::string>()).string()};
   run.stdin_data = json({{"tests", req.tests}, {"options", req.options}}).dump();
   run.network_namespace = running.network_namespace_path();
   run.cwd = req.task.dir.string();

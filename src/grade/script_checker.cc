@@ -52,7 +52,7 @@ Result<CheckResult> check_with_script(const CheckInput& in) {
                   {"outcome", outcome_json(in.outcome)},
                   {"probe", in.probe}};
   TrustedRun run;
-  run.argv = {"/usr/bin/python3", "-I", (in.task.dir / in.task.checker).string()};
+  run.argv = {"/usr/bin/python3", "-I", "-S", (in.task.dir / in.task.checker).string()};
   run.stdin_data = request.dump(-1, ' ', false, json::error_handler_t::replace);
   run.cwd = in.task.dir.string();
   auto output = run_trusted(run);
