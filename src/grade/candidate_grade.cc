@@ -31,7 +31,8 @@ void collect_missing_names(const Observations& obs, std::set<std::string>& names
     if (e.contains("missing_name") && e["missing_name"].is_string())
       names.insert(e["missing_name"].get<std::string>());
   };
-  for (const auto& e : obs.events) {
+  for (const auto& event : obs.events) {
+    const json& e = *event;
     take(e);
     auto errors = e.find("errors");
     if (errors == e.end() || !errors->is_array()) continue;
@@ -87,7 +88,7 @@ Result<CheckResult> run_and_check(const GradeContext& ctx, const std::vector<Ans
 // does not depend on the machine, and retrying it only doubles its cost.
 bool used_its_cpu(const Observations& obs, const std::string& id) {
   auto it = obs.tests.find(id);
-  return it != obs.tests.end() && text_field(it->second, "reason") == "cpu";
+  return it != obs.tests.end() && text_field(*it->second, "reason") == "cpu";
 }
 
 void retry_timeouts(const GradeContext& ctx, const std::vector<AnswerFile>& files,

@@ -51,7 +51,7 @@ std::optional<TestResult> status_without_value(const std::string& id, const Obse
   if (obs.untrusted.count(id)) return make(id, TestStatus::kFail, "result reported more than once");
   auto it = obs.tests.find(id);
   if (it == obs.tests.end()) return from_outcome(id, outcome);
-  const json& e = it->second;
+  const json& e = *it->second;
   double ms = number_field(e, "time_ms");
   const std::string status = text_field(e, "status");
   if (status == "ok") return std::nullopt;

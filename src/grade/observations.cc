@@ -1,6 +1,6 @@
 #include "grade/observations.h"
 
-#include <sstream>
+#include <string_view>
 
 namespace gradebox {
 namespace {
@@ -13,25 +13,29 @@ void note(Observations& obs, std::string problem) {
   if (obs.problems.size() < kMaxProblems) obs.problems.push_back(std::move(problem));
 }
 
-void take_test(Observations& obs, json event, const std::set<std::string>& known_ids) {
-  if (!event.contains("id") || !event["id"].is_string() || !event.contains("status") ||
-      !event["status"].is_string()) {
+void take_test(Observations& obs, const std::shared_ptr<const json>& event,
+               const std::set<std::string>& known_ids) {
+  auto id_field = event->find("id");
+  auto status_field = event->find("status");
+  if (id_field == event->end() || !id_field->is_string() || status_field == event->end() ||
+      !status_field->is_string()) {
     note(obs, "test event without string id/status");
     return;
   }
-  std::string id = event["id"].get<std::string>();
+  std::string id = id_field->get<std::string>();
   if (!known_ids.count(id)) {
     note(obs, "test event for unknown id " + id);
     return;
   }
-  if (!obs.tests.emplace(id, std::move(event)).second) {
+  if (!obs.tests.emplace(id, event).second) {
     obs.untrusted.insert(id);
     note(obs, "test " + id + " reported more than once");
   }
 }
 
-void take_event(Observations& obs, json event, const std::set<std::string>& known_ids) {
-  const std::string kind = event["event"].get<std::string>();
+void take_event(Observations& obs, json parsed, const std::set<std::string>& known_ids) {
+  const std::string kind = parsed["event"].get<std::string>();
+  auto event = std::make_shared<const json>(std::move(parsed));
   obs.events.push_back(event);
   if (kind == "start") {
     obs.started = true;
@@ -39,10 +43,10 @@ void take_event(Observations& obs, json event, const std::set<std::string>& know
     if (obs.load) {
       note(obs, "more than one load event");
     } else {
-      obs.load = std::move(event);
+      obs.load = *event;
     }
   } else if (kind == "test") {
-    take_test(obs, std::move(event), known_ids);
+    take_test(obs, event, known_ids);
   } else if (kind == "done") {
     obs.done = true;
   }
@@ -67,13 +71,15 @@ bool flag_field(const json& event, const char* key) {
 
 Observations parse_observations(const std::string& channel, const std::set<std::string>& known_ids) {
   Observations obs;
-  std::istringstream lines(channel);
-  std::string line;
+  std::string_view rest(channel);  // lines are parsed in place, not copied
   int number = 0;
-  while (std::getline(lines, line)) {
+  while (!rest.empty()) {
+    std::size_t end = rest.find('\n');
+    std::string_view line = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
     ++number;
     if (line.empty()) continue;
-    json event = json::parse(line, nullptr, /*allow_exceptions=*/false);
+    json event = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
     if (event.is_discarded() || !event.is_object() || !event.contains("event") ||
         !event["event"].is_string()) {
       note(obs, "line " + std::to_string(number) + ": not a JSON event");

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -17,9 +18,11 @@ namespace gradebox {
 struct Observations {
   bool started = false;                     // the harness's "start" event
   std::optional<nlohmann::json> load;       // first "load" event
-  std::map<std::string, nlohmann::json> tests;  // "test" events by id
+  // Events are shared, not copied: a test's value can be a 200,000-element
+  // list, and each deep copy of it cost as much as parsing it.
+  std::map<std::string, std::shared_ptr<const nlohmann::json>> tests;  // "test" events by id
   std::set<std::string> untrusted;          // ids reported more than once
-  std::vector<nlohmann::json> events;       // every well-formed event, in order
+  std::vector<std::shared_ptr<const nlohmann::json>> events;  // every well-formed event, in order
   std::vector<std::string> problems;        // malformed lines, unknown ids, ...
   bool done = false;                        // the "done" event arrived
 };

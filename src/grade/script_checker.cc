@@ -43,7 +43,7 @@ Result<CheckResult> parse_results(const json& reply, const CheckInput& in) {
 
 Result<CheckResult> check_with_script(const CheckInput& in) {
   json events = json::array();
-  for (const auto& e : in.observations.events) events.push_back(e);
+  for (const auto& e : in.observations.events) events.push_back(*e);
   json request = {{"answer", in.answer},
                   {"tests", in.tests},
                   {"observations", events},

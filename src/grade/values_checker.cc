@@ -42,7 +42,7 @@ TestResult judge(const std::string& id, const json& expect, const CheckInput& in
     }
     return *early;
   }
-  const json& event = in.observations.tests.at(id);
+  const json& event = *in.observations.tests.at(id);
   r.time_ms = number_field(event, "time_ms");
   if (wants_raise) {
     r.status = TestStatus::kFail;
