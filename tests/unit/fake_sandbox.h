@@ -86,4 +86,18 @@ inline SandboxOutcome exited(std::string channel_data) {
   return o;
 }
 
+/// A harness that echoes every test's input back as its value (what a
+/// correct answer to an identity task produces), except "wrong" for the
+/// tests `wrong_for` picks.
+inline SandboxOutcome echo_inputs(
+    const FakeRun& run,
+    const std::function<bool(const nlohmann::json& test)>& wrong_for = nullptr) {
+  std::vector<nlohmann::json> events{{{"event", "start"}}, {{"event", "load"}, {"ok", true}}};
+  for (const auto& t : run.inputs["tests"]) {
+    nlohmann::json value = wrong_for && wrong_for(t) ? nlohmann::json("wrong") : t["input"];
+    events.push_back({{"event", "test"}, {"id", t["id"]}, {"status", "ok"}, {"value", value}});
+  }
+  return exited(channel(events));
+}
+
 }  // namespace gradebox::testing

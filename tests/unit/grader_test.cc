@@ -32,14 +32,8 @@ class GraderTest : public ::testing::Test {
   std::shared_ptr<FakeSandbox> sandbox_;
 };
 
-// A harness that echoes every input back: what a correct answer produces.
-SandboxOutcome echo_all(const FakeRun& run) {
-  std::vector<json> events{{{"event", "start"}}, {{"event", "load"}, {"ok", true}}};
-  for (const auto& t : run.inputs["tests"]) {
-    events.push_back({{"event", "test"}, {"id", t["id"]}, {"status", "ok"}, {"value", t["input"]}});
-  }
-  return testing::exited(testing::channel(events));
-}
+// What a correct answer produces.
+SandboxOutcome echo_all(const FakeRun& run) { return testing::echo_inputs(run); }
 
 TEST_F(GraderTest, CorrectAnswerScoresTen) {
   Report r = grade(echo_all, kCorrect);

@@ -4,6 +4,7 @@
 
 #include "fake_sandbox.h"
 #include "pipeline/run_pipeline.h"
+#include "../support/run_essence.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -11,14 +12,11 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
+// Echoes inputs, except that an answer holding "BROKEN" gets the "empty" tests wrong.
 SandboxOutcome echo(const testing::FakeRun& run) {
-  std::vector<json> events{{{"event", "start"}}, {{"event", "load"}, {"ok", true}}};
   bool broken = run.answer_code.find("BROKEN") != std::string::npos;
-  for (const auto& t : run.inputs["tests"]) {
-    json value = broken && t["category"] == "empty" ? json("wrong") : t["input"];
-    events.push_back({{"event", "test"}, {"id", t["id"]}, {"status", "ok"}, {"value", value}});
-  }
-  return testing::exited(testing::channel(events));
+  return testing::echo_inputs(run,
+                              [&](const json& t) { return broken && t["category"] == "empty"; });
 }
 
 TEST(PipelineShard, ParsesKOfN) {
@@ -51,21 +49,6 @@ TEST(PipelineShard, SlicesAreDeterministicDisjointAndCover) {
   std::set<int> used;
   for (const auto& [key, k] : owner) used.insert(k);
   EXPECT_EQ(used.size(), 3u);  // 50 answers spread over all three shards
-}
-
-// The stable part of a result: what a single machine and merged shards must agree on.
-std::string essence(const RunView& v) {
-  std::string out = v.meta.id + "|" + v.meta.fingerprint + "\n";
-  for (const auto& a : v.answers) out += a.record.model + "/" + a.record.task + " " + a.hash + "\n";
-  for (const auto& [key, r] : v.results) {
-    out += key.first + "/" + key.second + " " + to_string(r.report.verdict) + " " +
-           std::to_string(r.report.correctness.score) + " " +
-           std::to_string(r.report.edge_cases.score) + " " + r.answer_hash + " " + r.grader_stamp;
-    for (const auto& t : r.report.tests) out += " " + t.id + "=" + to_string(t.status);
-    out += "\n";
-  }
-  for (const auto& p : v.problems) out += p.kind + " " + p.location + "\n";
-  return out;
 }
 
 TEST(PipelineShard, ThreeMergedShardsEqualOneMachine) {
@@ -106,7 +89,7 @@ TEST(PipelineShard, ThreeMergedShardsEqualOneMachine) {
   auto a = (*single)->load_run(single_id), b = (*merged)->load_run(single_id);
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_EQ(b->results.size(), 15u);
-  EXPECT_EQ(essence(*a), essence(*b));
+  EXPECT_EQ(testing::run_essence(*a), testing::run_essence(*b));
   EXPECT_EQ(b->meta.shard, "merged");
   EXPECT_EQ((*merged)->runs().size(), 1u);
 }
