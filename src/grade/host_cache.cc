@@ -1,5 +1,6 @@
 #include "grade/host_cache.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
@@ -26,8 +27,9 @@ void write_cached(const fs::path& file, const std::string& text) {
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
   // Written aside and renamed, so a concurrent reader never sees half a file.
+  static std::atomic<unsigned> counter{0};  // two threads may write one file
   fs::path temp = file;
-  temp += ".tmp" + std::to_string(::getpid());
+  temp += ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
   std::ofstream(temp) << text;
   fs::rename(temp, file, ec);
   if (ec) fs::remove(temp, ec);
