@@ -13,10 +13,11 @@ const prototypesSafe = prototypeWatch();  // required before the answer loads
 let afterAnswer = () => {};
 /** Runs after every call into the answer (the runner restores built-ins there). */
 function setAfterAnswer(fn) { afterAnswer = fn; }
-// The wall-clock guard stops the answer just past its CPU limit; a test that
-// was starved rather than slow (less CPU than its limit in that wall time)
-// is run again by the runner with a wider guard (opts.wallSlackMs), so a
-// loaded machine does not fail answers.
+// The supervisor stops a call when the test's CPU reaches its limit
+// (opts.cpuWatch); the wall-clock guard, just past the limit, is its
+// backstop. A test that was starved rather than slow (less CPU than its
+// limit in that wall time) is run again by the runner with a wider guard
+// (opts.wallSlackMs), so a loaded machine does not fail answers.
 const wallSlack = (limitMs) => limitMs * 0.1 + 100;  // a few % of load still reaches the CPU limit
 
 /** A test status for something thrown out of answer code. */
@@ -93,11 +94,14 @@ async function readResult(adapter, raw, keys, targets, remaining, mapLine, withP
 /**
  * Runs `adapter` on graph `g`. Options: fields/wrap (object field names),
  * limitMs, targets (end mode), checkMutation, repeat (query twice),
- * withPaths (false: predecessors and paths of all-mode results go unread).
+ * withPaths (false: predecessors and paths of all-mode results go unread),
+ * cpuWatch ({arm(cpuUs, budgetMs), disarm()}: told around every call into
+ * the answer, so the supervisor can stop it the moment the test's CPU
+ * reaches limitMs; the call is then interruptible by SIGINT).
  * Resolves {status, value?, time_ms (answer wall), cpu_ms (answer CPU), wall_ms (all), ...}.
  */
 async function execute(adapter, g, opts) {
-  const { fields, wrap, limitMs, checkMutation, repeat, mapLine, withPaths = true, wallSlackMs = wallSlack(limitMs) } = opts;
+  const { fields, wrap, limitMs, checkMutation, repeat, mapLine, withPaths = true, wallSlackMs = wallSlack(limitMs), cpuWatch } = opts;
   const keys = nodeKeys(g.n, adapter.style);
   const targets = opts.targets || keys.map((_, i) => i);
   const start = nowMs();
@@ -113,9 +117,11 @@ async function execute(adapter, g, opts) {
     if (!isAnswer) return prototypesSafe() ? fn() : guarded(fn, remaining());
     const t = nowMs();
     const c = P.cpuUsage();
+    if (cpuWatch) cpuWatch.arm(c.user + c.system, limitMs - answerCpuMs);
     try {
-      return guarded(fn, remaining());
+      return guarded(fn, remaining(), Boolean(cpuWatch));
     } finally {
+      if (cpuWatch) cpuWatch.disarm();
       afterAnswer();
       answerMs += nowMs() - t;
       const d = P.cpuUsage(c);

@@ -26,6 +26,20 @@ function starved(r, limit) {
 const send = (o) => plain.writeLine(CHANNEL_FD, o);
 const hardExit = process.reallyExit.bind(process);
 
+/**
+ * Tells the supervisor when answer code runs and at which process CPU time
+ * (getrusage, in us, as cpu_ms is measured) the test's budget ends: it
+ * watches our CPU and sends SIGINT then, which stops the call. A SIGINT that
+ * arrives after the call ended is ignored (the listener below).
+ */
+function cpuWatchFor(id) {
+  return {
+    arm: (cpuUs, budgetMs) => send({ t: 'arm', id, cpu_us: cpuUs, budget_ms: budgetMs }),
+    disarm: () => send({ t: 'disarm', id }),
+  };
+}
+process.on('SIGINT', () => {});
+
 function isPackage(spec) {
   return !spec.startsWith('.') && !spec.startsWith('/');
 }
@@ -53,7 +67,7 @@ async function runTest(adapter, test, mapLine, wallSlackMs) {
   const withPaths = test.category === 'path-consistency';  // only those tests judge paths
   const r = await execute(adapter, g, {
     fields: adapter.fields, limitMs, targets, mapLine, withPaths, wallSlackMs,
-    checkMutation: noMutation, repeat: noMutation && adapter.kind === 'builder',
+    checkMutation: noMutation, repeat: noMutation && adapter.kind === 'builder', cpuWatch: cpuWatchFor(test.id),
   });
   if (r.value && !withPaths) { delete r.value.prev; delete r.value.paths; }
   return r;

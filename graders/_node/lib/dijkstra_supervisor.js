@@ -9,6 +9,7 @@
 // forged.
 
 const { spawn } = require('child_process');
+const { cpuWatch } = require('./dijkstra_cpu_watch');
 
 const CAP_OUTPUT = 64 * 1024;
 const MAX_BACKSTOP_MS = 30000;  // whatever the runner asks for
@@ -39,8 +40,13 @@ function readLines(stream, onMessage) {
 }
 
 /** Status of the test that was running when the child died. */
-function deathStatus(exit, killedForTimeout, stderrTail) {
+function deathStatus(exit, killedForTimeout, stderrTail, stoppedAtCpuLimit = false) {
   if (killedForTimeout) return { status: 'timeout', message: 'killed after exceeding the time limit' };
+  // Our CPU stop killed the runner: the answer took away its SIGINT
+  // listener, or took SIGINT for itself and did not return.
+  if (stoppedAtCpuLimit && (exit.signal === 'SIGINT' || exit.signal === 'SIGKILL')) {
+    return { status: 'timeout', reason: 'cpu', message: 'stopped at its CPU limit' };
+  }
   if (/heap out of memory|Allocation failed/i.test(stderrTail)) return { status: 'memory', message: 'JavaScript heap out of memory' };
   if (exit.signal) return { status: 'crash', signal: exit.signal, message: 'runner killed by ' + exit.signal };
   return { status: 'crash', message: 'runner exited with code ' + exit.code + ' during the test' };
@@ -50,15 +56,18 @@ function deathStatus(exit, killedForTimeout, stderrTail) {
 function runChild({ argv, env, job, pendingIds, graceMs, loadLimitMs }) {
   return new Promise((resolve) => {
     const child = spawn(argv[0], argv.slice(1), { env, cwd: '/tmp', stdio: ['pipe', 'pipe', 'pipe', 'ignore', 'pipe'] });
-    const state = { load: null, results: new Map(), forged: new Set(), ended: null, current: null, notes: [], timedOut: false, fatal: null };
+    const state = { load: null, results: new Map(), forged: new Set(), ended: null, current: null, notes: [], timedOut: false, fatal: null, stopped: null };
     const out = { bytes: 0, tail: '' };
     const err = { bytes: 0, tail: '' };
     forward(child.stdout, process.stdout, out);
     forward(child.stderr, process.stderr, err);
     let timer = setTimeout(() => { state.timedOut = true; child.kill('SIGKILL'); }, loadLimitMs);
     const arm = (ms) => { clearTimeout(timer); timer = setTimeout(() => { state.timedOut = true; child.kill('SIGKILL'); }, ms); };
+    const watch = cpuWatch(child.pid, (id, how) => { state.stopped = id; child.kill(how === 'kill' ? 'SIGKILL' : 'SIGINT'); });
     readLines(child.stdio[4], (msg, line) => {
       if (!msg) return void (state.notes.length < 10 && state.notes.push('malformed runner line: ' + line.slice(0, 120)));
+      if (msg.t === 'arm' && msg.id === state.current) return watch.arm(msg);
+      if (msg.t === 'disarm') return watch.disarm();
       if (msg.t === 'load' && !state.load) { state.load = msg; clearTimeout(timer); return; }
       if (msg.t === 'begin' && pendingIds.has(msg.id) && !state.results.has(msg.id)) {
         state.current = msg.id;
@@ -67,7 +76,7 @@ function runChild({ argv, env, job, pendingIds, graceMs, loadLimitMs }) {
       if (msg.t === 'test' && pendingIds.has(msg.id)) {
         if (state.results.has(msg.id)) state.forged.add(msg.id);
         else state.results.set(msg.id, msg);
-        if (state.current === msg.id) { state.current = null; clearTimeout(timer); }
+        if (state.current === msg.id) { state.current = null; clearTimeout(timer); watch.disarm(); }
         return;
       }
       if (msg.t === 'end' && !state.ended) return void (state.ended = msg);
@@ -77,6 +86,7 @@ function runChild({ argv, env, job, pendingIds, graceMs, loadLimitMs }) {
     child.on('error', (e) => state.notes.push('spawn failed: ' + e.message));
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      watch.disarm();
       resolve({ ...state, exit: { code, signal }, stderrTail: err.tail });
     });
     child.stdin.on('error', () => {});
@@ -118,7 +128,7 @@ async function supervise({ argv, env, tests, job: jobOrPromise, graceMs = 1500, 
     if (!load.ok) break;
     for (const [id, msg] of r.results) results.set(id, r.forged.has(id) ? { t: 'test', id, status: 'error', error_type: 'ForgedResult', message: 'more than one result for this test on the runner channel' } : msg);
     if (r.ended && r.results.size === pendingIds.size) break;
-    if (r.current && !results.has(r.current)) results.set(r.current, { t: 'test', id: r.current, ...deathStatus(r.exit, r.timedOut, r.stderrTail) });
+    if (r.current && !results.has(r.current)) results.set(r.current, { t: 'test', id: r.current, ...deathStatus(r.exit, r.timedOut, r.stderrTail, r.stopped === r.current) });
     if (++restarts > maxRestarts) {
       for (const id of pendingIds) if (!results.has(id)) results.set(id, { t: 'test', id, status: 'crash', message: 'not run: the runner died ' + restarts + ' times' });
       break;
