@@ -29,7 +29,9 @@ function tscReport(tsc) {
   return {
     version: tsc.version,
     command: tsc.command,
+    types: tsc.types,  // 'lite' (clean without @types/node) or 'node'
     time_ms: tsc.time_ms,
+    lite_ms: tsc.lite_ms,
     timed_out: tsc.timed_out,
     failed: tsc.failed || undefined,
     count: tsc.diagnostics.length,

@@ -8,6 +8,7 @@
 const fs = require('fs');
 const path = require('path');
 const { spawn } = require('child_process');
+const { LITE_DTS, needsNodeTypes } = require('./dijkstra_tsc_lite');
 
 const TSC_REL = '@typescript/typescript-linux-x64';
 const ESBUILD_REL = '@esbuild/linux-x64';
@@ -84,21 +85,53 @@ function parseDiagnostics(text) {
   return out;
 }
 
-/** `tsc --strict --noEmit` on `files`; resolves the diagnostics and timing. */
-async function typecheck(files, nodeModules, { timeoutMs = 10000 } = {}) {
+/** One tsc run; `types`: 'lite' (dijkstra_tsc_lite.js's declarations) or 'node'. */
+async function tscPass(files, nodeModules, types, timeoutMs) {
   const bin = path.join(nodeModules, TSC_REL, 'lib', 'tsc');
-  const args = ['--strict', '--noEmit', '--skipLibCheck', '--lib', 'es2022', '--types', 'node',
-    '--typeRoots', path.join(nodeModules, '@types'), '--pretty', 'false', '--singleThreaded', ...files];
-  const r = await runTool(bin, args, { timeoutMs });
+  const env = types === 'node' ? ['--types', 'node', '--typeRoots', path.join(nodeModules, '@types')] : ['--types', ''];
+  const args = ['--strict', '--noEmit', '--skipLibCheck', '--lib', 'es2022', ...env, '--pretty', 'false', '--singleThreaded'];
+  const roots = types === 'node' ? files : [...files, LITE_DTS];
+  const r = await runTool(bin, [...args, ...roots], { timeoutMs });
   const diagnostics = parseDiagnostics(r.stdout);
   return {
-    version: packageVersion(nodeModules, TSC_REL),
-    command: 'tsc ' + args.slice(0, -files.length).join(' ').replace(nodeModules, '<node_modules>'),
-    time_ms: Math.round(r.ms),
+    types,
+    command: 'tsc ' + args.join(' ').replace(nodeModules, '<node_modules>').replace('--types  ', "--types '' ") +
+      (types === 'lite' ? ' + ' + path.basename(LITE_DTS) : ''),
+    ms: r.ms,
     timed_out: r.timedOut,
     failed: !r.timedOut && r.code !== 0 && r.code !== 1 && r.code !== 2 ? (r.stderr || 'exit ' + r.code).slice(0, 300) : '',
     diagnostics,
-    syntax: diagnostics.filter((d) => isSyntaxCode(d.code)),
+  };
+}
+
+/** Whether the answer's files can be checked against the lite declarations first. */
+function liteFirst(files) {
+  try {
+    return files.every((f) => !needsNodeTypes(fs.readFileSync(f, 'utf8')));
+  } catch (_) {
+    return false;  // unreadable: tsc reports it in the full pass
+  }
+}
+
+/**
+ * `tsc --strict --noEmit` on `files`; resolves the diagnostics and timing.
+ * A lite pass first when the sources allow it, kept only when it is clean
+ * (dijkstra_tsc_lite.js says why the full pass would be clean too).
+ */
+async function typecheck(files, nodeModules, { timeoutMs = 10000 } = {}) {
+  const lite = liteFirst(files) ? await tscPass(files, nodeModules, 'lite', timeoutMs) : null;
+  const clean = lite && !lite.timed_out && !lite.failed && !lite.diagnostics.length;
+  const pass = clean ? lite : await tscPass(files, nodeModules, 'node', timeoutMs);
+  return {
+    version: packageVersion(nodeModules, TSC_REL),
+    types: pass.types,
+    command: pass.command,
+    time_ms: Math.round(pass.ms + (lite && !clean ? lite.ms : 0)),
+    lite_ms: lite && !clean ? Math.round(lite.ms) : undefined,  // a lite pass that did not decide
+    timed_out: pass.timed_out,
+    failed: pass.failed,
+    diagnostics: pass.diagnostics,
+    syntax: pass.diagnostics.filter((d) => isSyntaxCode(d.code)),
   };
 }
 
@@ -132,7 +165,10 @@ function esbuildErrors(text) {
   return out.length ? out.join('\n') : text.trim().slice(0, 500);
 }
 
+/** The full pass alone, as the harness ran tsc before the lite pass (dev/compare_tsc_types.js). */
+const tscPassForCompare = (files, nodeModules, timeoutMs = 10000) => tscPass(files, nodeModules, 'node', timeoutMs);
+
 module.exports = {
-  findNodeModules, packageVersion, typecheck, transpile, parseDiagnostics, isSyntaxCode, esbuildErrors,
+  findNodeModules, packageVersion, typecheck, tscPassForCompare, transpile, parseDiagnostics, isSyntaxCode, esbuildErrors,
   TSC_REL, ESBUILD_REL,
 };
