@@ -1,7 +1,7 @@
 // A task's own trusted judge (check.py), run outside the sandbox with the
 // expectations, the observations and the run's outcome on stdin.
 #include "grade/checker.h"
-#include "grade/trusted_process.h"
+#include "grade/script_server.h"
 #include "report/utf8.h"
 
 namespace gradebox {
@@ -51,11 +51,10 @@ Result<CheckResult> check_with_script(const CheckInput& in) {
                   {"problems", in.observations.problems},
                   {"outcome", outcome_json(in.outcome)},
                   {"probe", in.probe}};
-  TrustedRun run;
-  run.argv = {"/usr/bin/python3", "-I", "-S", (in.task.dir / in.task.checker).string()};
-  run.stdin_data = request.dump(-1, ' ', false, json::error_handler_t::replace);
-  run.cwd = in.task.dir.string();
-  auto output = run_trusted(run);
+  ScriptCall call;
+  call.script = in.task.dir / in.task.checker;
+  call.stdin_data = request.dump(-1, ' ', false, json::error_handler_t::replace);
+  auto output = run_script(call);
   if (!output) return output.error();
   if (output->exit_code != 0) {
     std::string err = utf8_clean(output->stderr_data, 400);

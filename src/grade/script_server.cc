@@ -1,0 +1,198 @@
+#include "grade/script_server.h"
+
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <vector>
+
+#include <boost/process.hpp>
+#include <boost/process/posix.hpp>
+
+namespace gradebox {
+namespace {
+
+namespace bp = boost::process;
+using Clock = std::chrono::steady_clock;
+
+std::filesystem::path server_program(const std::filesystem::path& script) {
+  return script.parent_path().parent_path() / "_python" / "gb_script_server.py";
+}
+
+// One gb_script_server.py process for one script, talking over a socket
+// pair (not pipes: MSG_NOSIGNAL turns a dead server into EPIPE, not SIGPIPE).
+class ScriptServer {
+ public:
+  static std::unique_ptr<ScriptServer> start(const std::filesystem::path& script);
+  ~ScriptServer();
+
+  // nullopt: the server failed (died, spoke nonsense); the call may be retried.
+  std::optional<Result<TrustedOutput>> ask(const std::string& stdin_data, Clock::time_point deadline);
+
+ private:
+  ScriptServer(bp::child child, int socket) : child_(std::move(child)), socket_(socket) {}
+  bool send_all(const std::string& data);
+  bool receive(char* data, std::size_t size, Clock::time_point deadline, bool& timed_out);
+  bool receive_line(std::string& line, Clock::time_point deadline, bool& timed_out);
+
+  bp::child child_;
+  int socket_;
+};
+
+std::unique_ptr<ScriptServer> ScriptServer::start(const std::filesystem::path& script) {
+  int fds[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0) return nullptr;
+  try {
+    bp::environment env;
+    env["PATH"] = "/usr/bin:/bin";
+    env["LANG"] = "C.UTF-8";
+    bp::child child("/usr/bin/python3", bp::args({"-I", "-S", server_program(script).string(), script.string()}),
+                    bp::env(env), bp::start_dir(script.parent_path().string()),
+                    bp::posix::fd.bind(0, fds[1]), bp::posix::fd.bind(1, fds[1]), bp::std_err > bp::null);
+    ::close(fds[1]);
+    return std::unique_ptr<ScriptServer>(new ScriptServer(std::move(child), fds[0]));
+  } catch (const std::exception&) {
+    ::close(fds[0]);
+    ::close(fds[1]);
+    return nullptr;
+  }
+}
+
+ScriptServer::~ScriptServer() {
+  ::close(socket_);  // EOF: an idle server exits by itself
+  // The server leads its own process group, so a child still running a
+  // timed-out check goes with it.
+  ::kill(-child_.id(), SIGKILL);
+  std::error_code ec;
+  child_.terminate(ec);
+  child_.wait(ec);
+}
+
+bool ScriptServer::send_all(const std::string& data) {
+  std::size_t sent = 0;
+  while (sent < data.size()) {
+    ssize_t n = ::send(socket_, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    sent += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool ScriptServer::receive(char* data, std::size_t size, Clock::time_point deadline, bool& timed_out) {
+  std::size_t got = 0;
+  while (got < size) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) return !(timed_out = true);
+    pollfd p{socket_, POLLIN, 0};
+    int ready = ::poll(&p, 1, static_cast<int>(left));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) continue;  // the deadline check above ends it
+    ssize_t n = ::recv(socket_, data + got, size - got, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    got += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+bool ScriptServer::receive_line(std::string& line, Clock::time_point deadline, bool& timed_out) {
+  char c = 0;
+  while (line.size() < 64 && receive(&c, 1, deadline, timed_out)) {
+    if (c == '\n') return true;
+    line += c;
+  }
+  return false;
+}
+
+std::optional<Result<TrustedOutput>> ScriptServer::ask(const std::string& stdin_data,
+                                                       Clock::time_point deadline) {
+  if (!send_all(std::to_string(stdin_data.size()) + "\n" + stdin_data)) return std::nullopt;
+  bool timed_out = false;
+  std::string header;
+  TrustedOutput output;
+  std::size_t out_size = 0, err_size = 0;
+  if (receive_line(header, deadline, timed_out) &&
+      std::sscanf(header.c_str(), "%d %zu %zu", &output.exit_code, &out_size, &err_size) == 3) {
+    output.stdout_data.resize(out_size);
+    output.stderr_data.resize(err_size);
+    if (receive(output.stdout_data.data(), out_size, deadline, timed_out) &&
+        receive(output.stderr_data.data(), err_size, deadline, timed_out))
+      return Result<TrustedOutput>(std::move(output));
+  }
+  if (timed_out) return Result<TrustedOutput>(Error{"timed out"});
+  return std::nullopt;
+}
+
+// A server holds the script as it was compiled: an edited script gets new ones.
+std::string pool_key(const std::filesystem::path& script) {
+  std::error_code ec;
+  auto modified = std::filesystem::last_write_time(script, ec).time_since_epoch().count();
+  auto size = std::filesystem::file_size(script, ec);
+  return script.string() + "@" + std::to_string(modified) + ":" + std::to_string(ec ? 0 : size);
+}
+
+// Idle servers by script. A caller takes one (or starts one) for its call
+// and gives it back only if the call went cleanly.
+class ServerPool {
+ public:
+  std::unique_ptr<ScriptServer> take(const std::filesystem::path& script) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto& idle = idle_[pool_key(script)];
+      if (!idle.empty()) {
+        auto server = std::move(idle.back());
+        idle.pop_back();
+        return server;
+      }
+    }
+    return ScriptServer::start(script);
+  }
+  void give_back(const std::filesystem::path& script, std::unique_ptr<ScriptServer> server) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    idle_[pool_key(script)].push_back(std::move(server));
+  }
+
+ private:
+  std::mutex mutex_;
+  std::map<std::string, std::vector<std::unique_ptr<ScriptServer>>> idle_;
+};
+
+ServerPool& pool() {
+  static ServerPool instance;  // servers end with the process (socket EOF, then killed)
+  return instance;
+}
+
+Result<TrustedOutput> run_one_shot(const ScriptCall& call) {
+  TrustedRun run;
+  run.argv = {"/usr/bin/python3", "-I", "-S", call.script.string()};
+  run.stdin_data = call.stdin_data;
+  run.cwd = call.script.parent_path().string();
+  run.timeout = call.timeout;
+  return run_trusted(run);
+}
+
+}  // namespace
+
+Result<TrustedOutput> run_script(const ScriptCall& call) {
+  const auto deadline = Clock::now() + call.timeout;
+  auto server = pool().take(call.script);
+  if (!server) return run_one_shot(call);
+  auto reply = server->ask(call.stdin_data, deadline);
+  if (!reply) return run_one_shot(call);  // the server broke; the script gets a fresh interpreter
+  if (!*reply) {
+    return Error{"/usr/bin/python3 -I -S " + call.script.string() + ": no answer within " +
+                 std::to_string(call.timeout.count()) + " ms"};
+  }
+  pool().give_back(call.script, std::move(server));
+  return std::move(*reply);
+}
+
+}  // namespace gradebox

@@ -1,0 +1,127 @@
+// The fork server for trusted task scripts must behave like a fresh
+// `python3 -I -S script < stdin` per call: same output and exit status, no
+// state from one call to the next, and a crash or hang of one call costs
+// only that call.
+#include "grade/script_server.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+namespace gradebox {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A graders-like folder: _python/gb_script_server.py beside task/check.py.
+class ScriptServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    root_ = fs::temp_directory_path() / ("gb_script_server_" + std::to_string(::getpid()));
+    fs::create_directories(root_ / "_python");
+    fs::create_directories(root_ / "task");
+    fs::copy_file(fs::path(TESTS_DIR) / "../graders/_python/gb_script_server.py",
+                  root_ / "_python/gb_script_server.py", fs::copy_options::overwrite_existing);
+    write("task/state.py", "calls = []\n");
+    write("task/check.py", R"(import os, sys, time
+sys.path.insert(0, os.path.dirname(__file__))
+import state
+def main():
+    text = sys.stdin.read()
+    state.calls.append(text)
+    if text == "exit3": sys.exit(3)
+    if text == "raise": raise ValueError("boom")
+    if text == "kill": os.kill(os.getpid(), 9)
+    if text == "hang": time.sleep(60)
+    print(text.upper(), len(state.calls))
+    print("cwd", os.getcwd(), file=sys.stderr)
+if __name__ == "__main__":
+    main()
+)");
+  }
+  void TearDown() override { fs::remove_all(root_); }
+
+  void write(const std::string& name, const std::string& text) { std::ofstream(root_ / name) << text; }
+
+  Result<TrustedOutput> call(const std::string& input, int timeout_ms = 20000) {
+    ScriptCall c;
+    c.script = root_ / "task/check.py";
+    c.stdin_data = input;
+    c.timeout = std::chrono::milliseconds(timeout_ms);
+    return run_script(c);
+  }
+
+  fs::path root_;
+};
+
+TEST_F(ScriptServerTest, RunsTheScriptAsMainWithStdinInItsFolder) {
+  auto out = call("héllo");
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->exit_code, 0);
+  EXPECT_EQ(out->stdout_data, "HÉLLO 1\n");
+  EXPECT_EQ(out->stderr_data, "cwd " + (root_ / "task").string() + "\n");
+}
+
+TEST_F(ScriptServerTest, NoStatePassesFromOneCallToTheNext) {
+  for (int i = 0; i < 3; ++i) {
+    auto out = call("again");
+    ASSERT_TRUE(out.ok()) << out.error().message;
+    EXPECT_EQ(out->stdout_data, "AGAIN 1\n");  // the imported module's list is fresh each time
+  }
+}
+
+TEST_F(ScriptServerTest, ExitStatusAndTracebackAsAFreshInterpreterGivesThem) {
+  auto exited = call("exit3");
+  ASSERT_TRUE(exited.ok());
+  EXPECT_EQ(exited->exit_code, 3);
+  auto raised = call("raise");
+  ASSERT_TRUE(raised.ok());
+  EXPECT_EQ(raised->exit_code, 1);
+  EXPECT_NE(raised->stderr_data.find("ValueError: boom"), std::string::npos) << raised->stderr_data;
+}
+
+TEST_F(ScriptServerTest, AKilledCallIsReportedAndTheNextCallWorks) {
+  auto killed = call("kill");
+  ASSERT_TRUE(killed.ok());
+  EXPECT_EQ(killed->exit_code, 128 + 9);
+  auto next = call("next");
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->stdout_data, "NEXT 1\n");
+}
+
+TEST_F(ScriptServerTest, AHangingCallTimesOutAndTheNextCallWorks) {
+  auto hung = call("hang", 300);
+  ASSERT_FALSE(hung.ok());
+  EXPECT_NE(hung.error().message.find("no answer within 300 ms"), std::string::npos);
+  auto next = call("next");
+  ASSERT_TRUE(next.ok()) << next.error().message;
+  EXPECT_EQ(next->stdout_data, "NEXT 1\n");
+}
+
+TEST_F(ScriptServerTest, AnEditedScriptIsRunAsEdited) {
+  ASSERT_TRUE(call("warm").ok());  // leaves an idle server holding the old script
+  write("task/check.py", "import sys\nprint('edited', sys.stdin.read())\n");
+  auto out = call("x");
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->stdout_data, "edited x\n");
+}
+
+TEST_F(ScriptServerTest, ParallelCallersEachGetTheirOwnAnswer) {
+  std::vector<std::thread> threads;
+  std::vector<std::string> got(8);
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      auto out = call("caller" + std::to_string(t));
+      got[t] = out.ok() ? out->stdout_data : out.error().message;
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < 8; ++t) EXPECT_EQ(got[t], "CALLER" + std::to_string(t) + " 1\n");
+}
+
+}  // namespace
+}  // namespace gradebox
