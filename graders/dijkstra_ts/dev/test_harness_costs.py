@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""The harness's two CPU savings keep their promises (no sandbox: run_box.py).
+
+- A test that spends its CPU limit is stopped there (reason "cpu"), not at the
+  wall guard 1.1x + 100 ms past it, also when the answer takes SIGINT for
+  itself (the runner is killed, and the next test still runs).
+- tsc's lite-first pass reports exactly the diagnostics of --types node
+  (dev/compare_tsc_types.js on dev/tsc_cases), and its declarations are
+  up to date with @types/node.
+
+  python3 -m unittest graders/dijkstra_ts/dev/test_harness_costs.py
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import unittest
+
+DEV = os.path.dirname(os.path.abspath(__file__))
+TASK_DIR = os.path.dirname(DEV)
+sys.path.insert(0, DEV)
+import run_box  # noqa: E402
+
+LIMIT_MS = 1000
+# /proc counts CPU in 10 ms ticks and the watch polls every few ms: the stop
+# lands within a few tens of ms; the wall guard would land >= 200 ms late.
+STOP_SLACK_MS = 80
+
+# Correct on the probe's small graphs, spins on anything larger.
+SPIN_ON_LARGE = """
+export function dijkstra(graph: Map<number, [number, number][]>, source: number): Map<number, number> {
+  %s
+  if (graph.size > 8) { for (;;) {} }
+  const dist = new Map<number, number>([[source, 0]]);
+  const todo = [source];
+  while (todo.length) {
+    const u = todo.pop()!;
+    for (const [v, w] of graph.get(u) ?? []) {
+      const d = dist.get(u)! + w;
+      if (d < (dist.get(v) ?? Infinity)) { dist.set(v, d); todo.push(v); }
+    }
+  }
+  return dist;
+}
+"""
+
+
+def run_tests(answer, ids):
+    """Test events (values dropped) of `answer` on the tests `ids`, limit LIMIT_MS."""
+    box, _ = run_box.make_box(answer, None)
+    try:
+        path = os.path.join(box, "inputs.json")
+        with open(path) as f:
+            inputs = json.load(f)
+        inputs["tests"] = [t for t in inputs["tests"] if t["id"] in ids]
+        for t in inputs["tests"]:
+            t["input"]["time_limit_ms"] = LIMIT_MS
+        with open(path, "w") as f:
+            json.dump(inputs, f)
+        observations, _ = run_box.run(box)
+    finally:
+        shutil.rmtree(box, ignore_errors=True)
+    return {o["id"]: o for o in observations if o.get("event") == "test"}
+
+
+class CpuStop(unittest.TestCase):
+    def test_a_spinning_call_stops_at_its_cpu_limit(self):
+        events = run_tests(SPIN_ON_LARGE % "", {"random-graphs-01", "small-graph-1"})
+        spun = events["random-graphs-01"]
+        self.assertEqual(spun["status"], "timeout")
+        self.assertEqual(spun.get("reason"), "cpu", spun)
+        self.assertGreaterEqual(spun["cpu_ms"], LIMIT_MS)
+        if not spun.get("retried"):  # a starved first try says nothing about the stop
+            self.assertLess(spun["cpu_ms"], LIMIT_MS + STOP_SLACK_MS, spun)
+        self.assertEqual(events["small-graph-1"]["status"], "ok")
+
+    def test_an_answer_that_takes_sigint_is_killed_and_the_next_test_runs(self):
+        grab = "process.on('SIGINT', () => {});"
+        events = run_tests(SPIN_ON_LARGE % grab, {"random-graphs-01", "small-graph-1", "small-graph-2"})
+        spun = events["random-graphs-01"]
+        self.assertEqual(spun["status"], "timeout")
+        self.assertEqual(spun.get("reason"), "cpu", spun)
+        self.assertEqual(events["small-graph-1"]["status"], "ok")
+        self.assertEqual(events["small-graph-2"]["status"], "ok")
+
+
+class TscLite(unittest.TestCase):
+    def test_lite_declarations_are_generated_from_the_installed_types(self):
+        r = subprocess.run(["node", os.path.join(DEV, "gen_node_lite.js"), "--check"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    def test_reported_diagnostics_equal_the_full_pass_on_odd_answers(self):
+        cases = sorted(os.path.join(DEV, "tsc_cases", f) for f in os.listdir(os.path.join(DEV, "tsc_cases")))
+        r = subprocess.run(["node", os.path.join(DEV, "compare_tsc_types.js"), *cases],
+                           capture_output=True, text=True, cwd=TASK_DIR)
+        self.assertEqual(r.returncode, 0, r.stdout[-3000:] + r.stderr)
+        last = r.stdout.strip().splitlines()[-1]
+        self.assertIn(f"{len(cases)} answers, 0 differ", last)
+        # Both passes are exercised: some odd answers stay lite, most go to node.
+        self.assertNotIn("from the lite pass: 0,", last)
+        self.assertNotIn("from the node pass: 0", last)
+
+
+if __name__ == "__main__":
+    unittest.main()
