@@ -56,7 +56,10 @@ function deathStatus(exit, killedForTimeout, stderrTail, stoppedAtCpuLimit = fal
 function runChild({ argv, env, job, pendingIds, graceMs, loadLimitMs }) {
   return new Promise((resolve) => {
     const child = spawn(argv[0], argv.slice(1), { env, cwd: '/tmp', stdio: ['pipe', 'pipe', 'pipe', 'ignore', 'pipe'] });
-    const state = { load: null, results: new Map(), forged: new Set(), ended: null, current: null, notes: [], timedOut: false, fatal: null, stopped: null };
+    const state = {
+      load: null, results: new Map(), forged: new Set(), ended: null, current: null, notes: [], timedOut: false, fatal: null,
+      stopped: null,  // the test the CPU watch stopped last
+    };
     const out = { bytes: 0, tail: '' };
     const err = { bytes: 0, tail: '' };
     forward(child.stdout, process.stdout, out);
@@ -128,7 +131,9 @@ async function supervise({ argv, env, tests, job: jobOrPromise, graceMs = 1500, 
     if (!load.ok) break;
     for (const [id, msg] of r.results) results.set(id, r.forged.has(id) ? { t: 'test', id, status: 'error', error_type: 'ForgedResult', message: 'more than one result for this test on the runner channel' } : msg);
     if (r.ended && r.results.size === pendingIds.size) break;
-    if (r.current && !results.has(r.current)) results.set(r.current, { t: 'test', id: r.current, ...deathStatus(r.exit, r.timedOut, r.stderrTail, r.stopped === r.current) });
+    if (r.current && !results.has(r.current)) {
+      results.set(r.current, { t: 'test', id: r.current, ...deathStatus(r.exit, r.timedOut, r.stderrTail, r.stopped === r.current) });
+    }
     if (++restarts > maxRestarts) {
       for (const id of pendingIds) if (!results.has(id)) results.set(id, { t: 'test', id, status: 'crash', message: 'not run: the runner died ' + restarts + ' times' });
       break;

@@ -47,7 +47,8 @@ async function main() {
       if (!same) differ++;
       const codes = [...new Set(before.diagnostics.map((d) => d.code))].join(',');
       console.log((same ? 'same ' : 'DIFF ') + now.types.padEnd(5) + ' ' + String(before.diagnostics.length).padStart(2) +
-        ' diag ' + (codes || '-').padEnd(22) + ' ' + path.relative(process.cwd(), file) + (ts === path.resolve(file) ? '' : ' [' + path.basename(path.dirname(ts)) + ']'));
+        ' diag ' + (codes || '-').padEnd(22) + ' ' + path.relative(process.cwd(), file) +
+        (ts === path.resolve(file) ? '' : ' [' + path.basename(path.dirname(ts)) + ']'));
       if (!same) console.log('  now:    ' + a.slice(0, 600) + '\n  before: ' + b.slice(0, 600));
     }
   }
