@@ -2,7 +2,7 @@
 
 #include <set>
 
-#include "grade/trusted_process.h"
+#include "grade/script_server.h"
 #include "report/utf8.h"
 
 namespace gradebox {
@@ -45,14 +45,13 @@ std::set<std::string> ids_of(const json& tests) {
 // Server tasks: the trusted prober joins the sandbox's network namespace
 // while the harness runs, then the sandbox is ended.
 Result<json> probe(RunningSandbox& running, const HarnessRequest& req) {
-  TrustedRun run;
-  run.argv = {"/usr/bin/python3", "-I", "-S", (req.task.dir / req.task.raw["probe"].get<std::string>()).string()};
-  run.stdin_data = json({{"tests", req.tests}, {"options", req.options}}).dump();
-  run.network_namespace = running.network_namespace_path();
-  run.cwd = req.task.dir.string();
-  run.timeout = std::chrono::milliseconds(
+  ScriptCall call;
+  call.script = req.task.dir / req.task.raw["probe"].get<std::string>();
+  call.stdin_data = json({{"tests", req.tests}, {"options", req.options}}).dump();
+  call.network_namespace = running.network_namespace_path();
+  call.timeout = std::chrono::milliseconds(
       static_cast<long>(req.task.raw.value("probe_timeout_seconds", 60.0) * 1000));
-  auto out = run_trusted(run);
+  auto out = run_script(call);
   if (!out) return out.error();
   if (out->exit_code != 0)
     return Error{"probe exited " + std::to_string(out->exit_code) + ": " + utf8_clean(out->stderr_data, 400)};

@@ -1,5 +1,6 @@
 #include "grade/script_server.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -34,11 +35,12 @@ class ScriptServer {
   ~ScriptServer();
 
   // nullopt: the server failed (died, spoke nonsense); the call may be retried.
-  std::optional<Result<TrustedOutput>> ask(const std::string& stdin_data, Clock::time_point deadline);
+  std::optional<Result<TrustedOutput>> ask(const ScriptCall& call, Clock::time_point deadline);
 
  private:
   ScriptServer(bp::child child, int socket) : child_(std::move(child)), socket_(socket) {}
   bool send_all(const std::string& data);
+  bool send_with_fd(const std::string& header, int fd);
   bool receive(char* data, std::size_t size, Clock::time_point deadline, bool& timed_out);
   bool receive_line(std::string& line, Clock::time_point deadline, bool& timed_out);
 
@@ -73,6 +75,27 @@ ScriptServer::~ScriptServer() {
   std::error_code ec;
   child_.terminate(ec);
   child_.wait(ec);
+}
+
+// The header, with fd (if >= 0) as SCM_RIGHTS on its first byte.
+bool ScriptServer::send_with_fd(const std::string& header, int fd) {
+  if (fd < 0) return send_all(header);
+  char control[CMSG_SPACE(sizeof(int))] = {};
+  iovec first{const_cast<char*>(header.data()), 1};
+  msghdr message{};
+  message.msg_iov = &first;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof(control);
+  cmsghdr* cmsg = CMSG_FIRSTHDR(&message);
+  cmsg->cmsg_level = SOL_SOCKET;
+  cmsg->cmsg_type = SCM_RIGHTS;
+  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+  std::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+  ssize_t n;
+  do n = ::sendmsg(socket_, &message, MSG_NOSIGNAL);
+  while (n < 0 && errno == EINTR);
+  return n == 1 && send_all(header.substr(1));
 }
 
 bool ScriptServer::send_all(const std::string& data) {
@@ -112,22 +135,36 @@ bool ScriptServer::receive_line(std::string& line, Clock::time_point deadline, b
   return false;
 }
 
-std::optional<Result<TrustedOutput>> ScriptServer::ask(const std::string& stdin_data,
+std::optional<Result<TrustedOutput>> ScriptServer::ask(const ScriptCall& call,
                                                        Clock::time_point deadline) {
-  if (!send_all(std::to_string(stdin_data.size()) + "\n" + stdin_data)) return std::nullopt;
+  // The namespace is opened here, now, while the sandbox surely exists (as
+  // run_trusted does before its fork), and its descriptor travels along.
+  int network = -1;
+  if (!call.network_namespace.empty()) {
+    network = ::open(call.network_namespace.c_str(), O_RDONLY | O_CLOEXEC);
+    if (network < 0)
+      return Result<TrustedOutput>(Error{"open(" + call.network_namespace + "): " + std::strerror(errno)});
+  }
+  std::string header = std::to_string(call.stdin_data.size()) + (network >= 0 ? " fd\n" : " -\n");
+  bool sent = send_with_fd(header, network) && send_all(call.stdin_data);
+  if (network >= 0) ::close(network);
+  if (!sent) return std::nullopt;
   bool timed_out = false;
-  std::string header;
+  std::string reply_header;
   TrustedOutput output;
   std::size_t out_size = 0, err_size = 0;
-  if (receive_line(header, deadline, timed_out) &&
-      std::sscanf(header.c_str(), "%d %zu %zu", &output.exit_code, &out_size, &err_size) == 3) {
+  if (receive_line(reply_header, deadline, timed_out) &&
+      std::sscanf(reply_header.c_str(), "%d %zu %zu", &output.exit_code, &out_size, &err_size) == 3) {
     output.stdout_data.resize(out_size);
     output.stderr_data.resize(err_size);
     if (receive(output.stdout_data.data(), out_size, deadline, timed_out) &&
         receive(output.stderr_data.data(), err_size, deadline, timed_out))
       return Result<TrustedOutput>(std::move(output));
   }
-  if (timed_out) return Result<TrustedOutput>(Error{"timed out"});
+  if (timed_out) {
+    return Result<TrustedOutput>(Error{"/usr/bin/python3 -I -S " + call.script.string() +
+                                       ": no answer within " + std::to_string(call.timeout.count()) + " ms"});
+  }
   return std::nullopt;
 }
 
@@ -176,6 +213,7 @@ Result<TrustedOutput> run_one_shot(const ScriptCall& call) {
   run.stdin_data = call.stdin_data;
   run.cwd = call.script.parent_path().string();
   run.timeout = call.timeout;
+  run.network_namespace = call.network_namespace;
   return run_trusted(run);
 }
 
@@ -185,12 +223,9 @@ Result<TrustedOutput> run_script(const ScriptCall& call) {
   const auto deadline = Clock::now() + call.timeout;
   auto server = pool().take(call.script);
   if (!server) return run_one_shot(call);
-  auto reply = server->ask(call.stdin_data, deadline);
+  auto reply = server->ask(call, deadline);
   if (!reply) return run_one_shot(call);  // the server broke; the script gets a fresh interpreter
-  if (!*reply) {
-    return Error{"/usr/bin/python3 -I -S " + call.script.string() + ": no answer within " +
-                 std::to_string(call.timeout.count()) + " ms"};
-  }
+  if (!*reply) return reply->error();  // timed out (the server goes), or no namespace
   pool().give_back(call.script, std::move(server));
   return std::move(*reply);
 }

@@ -1,8 +1,8 @@
-// Trusted task scripts (a task's check.py) served by fork servers instead of
+// Trusted task scripts (a task's check.py, probe.py) served by fork servers instead of
 // a fresh interpreter per call: graders/_python/gb_script_server.py imports
 // the script once and runs each request in a forked child, as `python3 -I -S
 // script < stdin` would. Saves the interpreter's start and the script's
-// imports (~25 ms) on each of the ~70 checks of a sample run.
+// imports (~25-40 ms) on each of the ~70 checks and probes of a sample run.
 #pragma once
 
 #include <chrono>
@@ -18,6 +18,7 @@ struct ScriptCall {
   std::filesystem::path script;  // absolute; the server runs in its folder
   std::string stdin_data;
   std::chrono::milliseconds timeout{60000};
+  std::string network_namespace;  // a path like /proc/<pid>/ns/net; empty: the host's
 };
 
 /// Runs the script through an idle server of a process-wide pool (one is
