@@ -4,11 +4,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
-
 #include <gtest/gtest.h>
 
 #include "grade/script_server.h"
+#include "../support/script_folder.h"
 
 namespace gradebox {
 namespace {
@@ -18,12 +17,7 @@ namespace fs = std::filesystem;
 class ScriptServerNetworkTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("gb_script_netns_" + std::to_string(::getpid()));
-    fs::create_directories(root_ / "_python");
-    fs::create_directories(root_ / "task");
-    fs::copy_file(fs::path(TESTS_DIR) / "../graders/_python/gb_script_server.py",
-                  root_ / "_python/gb_script_server.py", fs::copy_options::overwrite_existing);
-    std::ofstream(root_ / "task/probe.py") << "import os\nprint(os.readlink('/proc/self/ns/net'))\n";
+    folder_.write("task/probe.py", "import os\nprint(os.readlink('/proc/self/ns/net'))\n");
     // A process in a network namespace of its own: the "sandbox".
     holder_ = ::fork();
     if (holder_ == 0) {
@@ -35,19 +29,18 @@ class ScriptServerNetworkTest : public ::testing::Test {
   void TearDown() override {
     ::kill(holder_, SIGKILL);
     ::waitpid(holder_, nullptr, 0);
-    fs::remove_all(root_);
   }
 
   Result<TrustedOutput> call(const std::string& netns) {
     ScriptCall c;
-    c.script = root_ / "task/probe.py";
+    c.script = folder_.path("task/probe.py");
     c.network_namespace = netns;
     return run_script(c);
   }
 
   static std::string namespace_of(const std::string& path) { return fs::read_symlink(path).string(); }
 
-  fs::path root_;
+  testing::ScriptFolder folder_{"gb_script_netns"};
   pid_t holder_ = -1;
 };
 

@@ -6,26 +6,19 @@
 
 #include <unistd.h>
 
-#include <fstream>
 #include <thread>
 #include <vector>
 
 #include <gtest/gtest.h>
 
+#include "../support/script_folder.h"
+
 namespace gradebox {
 namespace {
 
-namespace fs = std::filesystem;
-
-// A graders-like folder: _python/gb_script_server.py beside task/check.py.
 class ScriptServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("gb_script_server_" + std::to_string(::getpid()));
-    fs::create_directories(root_ / "_python");
-    fs::create_directories(root_ / "task");
-    fs::copy_file(fs::path(TESTS_DIR) / "../graders/_python/gb_script_server.py",
-                  root_ / "_python/gb_script_server.py", fs::copy_options::overwrite_existing);
     write("task/state.py", "calls = []\n");
     write("task/check.py", R"(import os, sys, time
 sys.path.insert(0, os.path.dirname(__file__))
@@ -43,19 +36,17 @@ if __name__ == "__main__":
     main()
 )");
   }
-  void TearDown() override { fs::remove_all(root_); }
-
-  void write(const std::string& name, const std::string& text) { std::ofstream(root_ / name) << text; }
+  void write(const std::string& name, const std::string& text) { folder_.write(name, text); }
 
   Result<TrustedOutput> call(const std::string& input, int timeout_ms = 20000) {
     ScriptCall c;
-    c.script = root_ / "task/check.py";
+    c.script = folder_.path("task/check.py");
     c.stdin_data = input;
     c.timeout = std::chrono::milliseconds(timeout_ms);
     return run_script(c);
   }
 
-  fs::path root_;
+  testing::ScriptFolder folder_{"gb_script_server"};
 };
 
 TEST_F(ScriptServerTest, RunsTheScriptAsMainWithStdinInItsFolder) {
@@ -63,7 +54,7 @@ TEST_F(ScriptServerTest, RunsTheScriptAsMainWithStdinInItsFolder) {
   ASSERT_TRUE(out.ok()) << out.error().message;
   EXPECT_EQ(out->exit_code, 0);
   EXPECT_EQ(out->stdout_data, "HÉLLO 1\n");
-  EXPECT_EQ(out->stderr_data, "cwd " + (root_ / "task").string() + "\n");
+  EXPECT_EQ(out->stderr_data, "cwd " + folder_.path("task").string() + "\n");
 }
 
 TEST_F(ScriptServerTest, NoStatePassesFromOneCallToTheNext) {
