@@ -12,7 +12,7 @@ const fs = require('fs');
 const { loadAnswer, neutralizeExit, describeError, originalLine } = require('./dijkstra_loader');
 const { findEntries, allAdapters } = require('./adapters');
 const { inferShape } = require('./shape_probe');
-const { execute, setAfterAnswer } = require('./execute');
+const { execute, setAfterAnswer, wallSlack } = require('./execute');
 const { graphOf, REPS } = require('./graphs');
 
 const CHANNEL_FD = 4;
@@ -56,13 +56,14 @@ function shapeSummary(a) {
   };
 }
 
-async function runTest(adapter, test, mapLine, wallSlackMs) {
+async function runTest(adapter, test, mapLine, wallSlackMs = undefined) {
   const input = test.input;
   const g = graphOf(input);
   const limitMs = input.time_limit_ms || test.time_limit_ms || DEFAULT_LIMIT_MS;
   const targets = adapter.mode === 'end' && input.targets ? input.targets[adapter.directed ? 'directed' : 'undirected'] : undefined;
   // The harness's backstop, well past the wall guard: it also covers building the input.
-  send({ t: 'begin', id: test.id, limit_ms: limitMs, backstop_ms: Math.round(limitMs * 1.5 + 2000) });
+  const guardMs = limitMs + (wallSlackMs === undefined ? wallSlack(limitMs) : wallSlackMs);
+  send({ t: 'begin', id: test.id, limit_ms: limitMs, backstop_ms: Math.round(guardMs + 2000) });
   const noMutation = test.category === 'no-mutation';
   const withPaths = test.category === 'path-consistency';  // only those tests judge paths
   const r = await execute(adapter, g, {
@@ -121,8 +122,8 @@ async function main() {
     const limit = test.input.time_limit_ms || test.time_limit_ms || DEFAULT_LIMIT_MS;
     if (starved(r, limit)) {
       // Starved by a loaded machine rather than slow: once more, with the
-      // wall guard at 1.5x the limit.
-      r = { ...(await runTest(probe.chosen, test, mapLine, limit / 2 + 100)), retried: true };
+      // wall guard at 3x the limit + 500 ms.
+      r = { ...(await runTest(probe.chosen, test, mapLine, 2 * limit + 500)), retried: true };
     }
     // Spent its whole CPU budget: load hardly changes CPU time, so gradebox
     // need not run this test again (graders/README.md, "reason").
