@@ -125,6 +125,12 @@ def serve_one(code, path, payload, netns):
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
+        # The script's process must not reach the protocol's socket (fd 0/1).
+        null = os.open(os.devnull, os.O_RDWR)
+        os.dup2(null, 0)
+        os.dup2(null, 1)
+        os.close(null)
+        CHANNEL.detach()
         child(code, path, payload, netns, write_end)
     os.close(write_end)
     if netns is not None:

@@ -30,6 +30,7 @@ def main():
     if text == "raise": raise ValueError("boom")
     if text == "kill": os.kill(os.getpid(), 9)
     if text == "hang": time.sleep(60)
+    if text == "raw": os.write(1, b"999 1 1\nxy"); os.write(0, b"junk")
     print(text.upper(), len(state.calls))
     print("cwd", os.getcwd(), file=sys.stderr)
 if __name__ == "__main__":
@@ -73,6 +74,15 @@ TEST_F(ScriptServerTest, ExitStatusAndTracebackAsAFreshInterpreterGivesThem) {
   ASSERT_TRUE(raised.ok());
   EXPECT_EQ(raised->exit_code, 1);
   EXPECT_NE(raised->stderr_data.find("ValueError: boom"), std::string::npos) << raised->stderr_data;
+}
+
+TEST_F(ScriptServerTest, WritingToTheRawDescriptorsCannotForgeAReply) {
+  auto raw = call("raw");
+  ASSERT_TRUE(raw.ok()) << raw.error().message;
+  EXPECT_EQ(raw->stdout_data, "RAW 1\n");  // not the forged header's "x"
+  auto next = call("next");
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->stdout_data, "NEXT 1\n");
 }
 
 TEST_F(ScriptServerTest, AKilledCallIsReportedAndTheNextCallWorks) {
