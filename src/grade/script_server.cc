@@ -176,6 +176,10 @@ std::string pool_key(const std::filesystem::path& script) {
   return script.string() + "@" + std::to_string(modified) + ":" + std::to_string(ec ? 0 : size);
 }
 
+// Each server keeps ~7 MB: with many workers, servers beyond these end
+// after their call rather than stay idle.
+constexpr std::size_t kMaxIdlePerScript = 4;
+
 // Idle servers by script. A caller takes one (or starts one) for its call
 // and gives it back only if the call went cleanly.
 class ServerPool {
@@ -194,8 +198,9 @@ class ServerPool {
   }
   void give_back(const std::filesystem::path& script, std::unique_ptr<ScriptServer> server) {
     std::lock_guard<std::mutex> lock(mutex_);
-    idle_[pool_key(script)].push_back(std::move(server));
-  }
+    auto& idle = idle_[pool_key(script)];
+    if (idle.size() < kMaxIdlePerScript) idle.push_back(std::move(server));
+  }  // a surplus server ends with the parameter, after the lock is released
 
  private:
   std::mutex mutex_;
