@@ -169,42 +169,57 @@ std::optional<Result<TrustedOutput>> ScriptServer::ask(const ScriptCall& call,
 }
 
 // A server holds the script as it was compiled: an edited script gets new ones.
-std::string pool_key(const std::filesystem::path& script) {
+std::string script_version(const std::filesystem::path& script) {
   std::error_code ec;
   auto modified = std::filesystem::last_write_time(script, ec).time_since_epoch().count();
   auto size = std::filesystem::file_size(script, ec);
-  return script.string() + "@" + std::to_string(modified) + ":" + std::to_string(ec ? 0 : size);
+  return std::to_string(modified) + ":" + std::to_string(ec ? 0 : size);
 }
 
 // Each server keeps ~7 MB: with many workers, servers beyond these end
 // after their call rather than stay idle.
 constexpr std::size_t kMaxIdlePerScript = 4;
 
-// Idle servers by script. A caller takes one (or starts one) for its call
-// and gives it back only if the call went cleanly.
+// Idle servers by script, each with the script version it compiled. A
+// caller takes one (or starts one) for its call and gives it back only if
+// the call went cleanly. Servers end outside the lock (their destructor
+// waits for the process).
 class ServerPool {
  public:
-  std::unique_ptr<ScriptServer> take(const std::filesystem::path& script) {
+  struct Lease {
+    std::unique_ptr<ScriptServer> server;
+    std::string version;
+  };
+
+  Lease take(const std::filesystem::path& script) {
+    Lease lease{nullptr, script_version(script)};
+    std::vector<Lease> stale;  // servers of an older version: they end below, unlocked
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      auto& idle = idle_[pool_key(script)];
-      if (!idle.empty()) {
-        auto server = std::move(idle.back());
+      auto& idle = idle_[script.string()];
+      while (!idle.empty() && !lease.server) {
+        Lease candidate = std::move(idle.back());
         idle.pop_back();
-        return server;
+        if (candidate.version == lease.version) {
+          lease.server = std::move(candidate.server);
+        } else {
+          stale.push_back(std::move(candidate));
+        }
       }
     }
-    return ScriptServer::start(script);
+    if (!lease.server) lease.server = ScriptServer::start(script);
+    return lease;
   }
-  void give_back(const std::filesystem::path& script, std::unique_ptr<ScriptServer> server) {
+
+  void give_back(const std::filesystem::path& script, Lease lease) {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto& idle = idle_[pool_key(script)];
-    if (idle.size() < kMaxIdlePerScript) idle.push_back(std::move(server));
+    auto& idle = idle_[script.string()];
+    if (idle.size() < kMaxIdlePerScript) idle.push_back(std::move(lease));
   }  // a surplus server ends with the parameter, after the lock is released
 
  private:
   std::mutex mutex_;
-  std::map<std::string, std::vector<std::unique_ptr<ScriptServer>>> idle_;
+  std::map<std::string, std::vector<Lease>> idle_;
 };
 
 ServerPool& pool() {
@@ -226,12 +241,12 @@ Result<TrustedOutput> run_one_shot(const ScriptCall& call) {
 
 Result<TrustedOutput> run_script(const ScriptCall& call) {
   const auto deadline = Clock::now() + call.timeout;
-  auto server = pool().take(call.script);
-  if (!server) return run_one_shot(call);
-  auto reply = server->ask(call, deadline);
+  auto lease = pool().take(call.script);
+  if (!lease.server) return run_one_shot(call);
+  auto reply = lease.server->ask(call, deadline);
   if (!reply) return run_one_shot(call);  // the server broke; the script gets a fresh interpreter
   if (!*reply) return reply->error();  // timed out (the server goes), or no namespace
-  pool().give_back(call.script, std::move(server));
+  pool().give_back(call.script, std::move(lease));
   return std::move(*reply);
 }
 

@@ -6,6 +6,8 @@
 
 #include <unistd.h>
 
+#include <fstream>
+#include <iterator>
 #include <thread>
 #include <vector>
 
@@ -45,6 +47,19 @@ if __name__ == "__main__":
     c.stdin_data = input;
     c.timeout = std::chrono::milliseconds(timeout_ms);
     return run_script(c);
+  }
+
+  // Server processes for this folder's check.py, from /proc/*/cmdline.
+  int servers_running() const {
+    int count = 0;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      std::ifstream in(entry.path() / "cmdline");
+      std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      if (cmdline.find("gb_script_server.py") != std::string::npos &&
+          cmdline.find(folder_.path("task/check.py").string()) != std::string::npos)
+        ++count;
+    }
+    return count;
   }
 
   testing::ScriptFolder folder_{"gb_script_server"};
@@ -122,6 +137,7 @@ TEST_F(ScriptServerTest, ParallelCallersEachGetTheirOwnAnswer) {
   }
   for (auto& th : threads) th.join();
   for (int t = 0; t < 8; ++t) EXPECT_EQ(got[t], "CALLER" + std::to_string(t) + " 1\n");
+  EXPECT_LE(servers_running(), 4);  // the rest ended after their call
 }
 
 }  // namespace
