@@ -13,14 +13,16 @@ const prototypesSafe = prototypeWatch();  // required before the answer loads
 let afterAnswer = () => {};
 /** Runs after every call into the answer (the runner restores built-ins there). */
 function setAfterAnswer(fn) { afterAnswer = fn; }
-// The supervisor stops a call when the test's CPU reaches its limit
-// (opts.cpuWatch), so the wall-clock guard is only the backstop for a call
-// that blocks without using CPU. It sits at 2x the limit + 500 ms: half a
-// core still reaches the CPU limit before it, so a loaded machine (more
-// workers than cores) does not make tests run twice. A test that was
-// starved all the same (less CPU than its limit in that wall time) is run
-// again by the runner with a wider guard (opts.wallSlackMs).
-const wallSlack = (limitMs) => limitMs + 500;
+// Where the supervisor stops a call when the test's CPU reaches its limit
+// (opts.cpuWatch: the tests), the wall-clock guard is only the backstop for
+// a call that blocks without using CPU. It sits at 2x the limit + 500 ms:
+// half a core still reaches the CPU limit before it, so a loaded machine
+// (more workers than cores) does not make tests run twice. Without a watch
+// (the shape probe's short calls) the guard is the stop itself, just past
+// the limit. A test that was starved all the same (less CPU than its limit
+// in that wall time) is run again by the runner with a wider guard
+// (opts.wallSlackMs).
+const wallSlack = (limitMs, cpuWatched) => (cpuWatched ? limitMs + 500 : limitMs * 0.1 + 100);
 
 /** A test status for something thrown out of answer code. */
 function statusOf(e, where, mapLine) {
@@ -103,7 +105,7 @@ async function readResult(adapter, raw, keys, targets, remaining, mapLine, withP
  * Resolves {status, value?, time_ms (answer wall), cpu_ms (answer CPU), wall_ms (all), ...}.
  */
 async function execute(adapter, g, opts) {
-  const { fields, wrap, limitMs, checkMutation, repeat, mapLine, withPaths = true, wallSlackMs = wallSlack(limitMs), cpuWatch } = opts;
+  const { fields, wrap, limitMs, checkMutation, repeat, mapLine, withPaths = true, cpuWatch, wallSlackMs = wallSlack(limitMs, Boolean(cpuWatch)) } = opts;
   const keys = nodeKeys(g.n, adapter.style);
   const targets = opts.targets || keys.map((_, i) => i);
   const start = nowMs();

@@ -62,12 +62,12 @@ async function runTest(adapter, test, mapLine, wallSlackMs = undefined) {
   const limitMs = input.time_limit_ms || test.time_limit_ms || DEFAULT_LIMIT_MS;
   const targets = adapter.mode === 'end' && input.targets ? input.targets[adapter.directed ? 'directed' : 'undirected'] : undefined;
   // The harness's backstop, well past the wall guard: it also covers building the input.
-  const guardMs = limitMs + (wallSlackMs === undefined ? wallSlack(limitMs) : wallSlackMs);
-  send({ t: 'begin', id: test.id, limit_ms: limitMs, backstop_ms: Math.round(guardMs + 2000) });
+  const slackMs = wallSlackMs === undefined ? wallSlack(limitMs, true) : wallSlackMs;
+  send({ t: 'begin', id: test.id, limit_ms: limitMs, backstop_ms: Math.round(limitMs + slackMs + 2000) });
   const noMutation = test.category === 'no-mutation';
   const withPaths = test.category === 'path-consistency';  // only those tests judge paths
   const r = await execute(adapter, g, {
-    fields: adapter.fields, limitMs, targets, mapLine, withPaths, wallSlackMs,
+    fields: adapter.fields, limitMs, targets, mapLine, withPaths, wallSlackMs: slackMs,
     checkMutation: noMutation, repeat: noMutation && adapter.kind === 'builder', cpuWatch: cpuWatchFor(test.id),
   });
   if (r.value && !withPaths) { delete r.value.prev; delete r.value.paths; }
