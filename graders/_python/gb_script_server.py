@@ -1,4 +1,4 @@
-"""Fork server for one trusted task script (a check.py), run by gradebox
+"""Fork server for one trusted task script (a check.py or probe.py), run by gradebox
 outside the sandbox: `python3 -I -S gb_script_server.py SCRIPT`.
 
 It compiles SCRIPT and runs its module level once (imports, definitions;
@@ -7,7 +7,7 @@ requests on fd 0 / fd 1. Each request runs the script afresh, as
 `python3 -I -S SCRIPT < request` would, in a forked child with a fresh
 global namespace: no state passes from one request to the next, and a
 child that crashes or is killed leaves the server running. What is saved
-is the interpreter's start and the imports, ~25 ms per check.
+is the interpreter's start and the imports, ~25-40 ms per call.
 
 Protocol (bytes, over a Unix socket on fd 0 and fd 1):
                   request  b"<n> <net>\\n" + n bytes of stdin, where net is
@@ -28,6 +28,7 @@ import traceback
 
 
 CHANNEL = socket.socket(fileno=0)
+CLONE_NEWNET = 0x40000000
 
 
 def read_exact(n):
@@ -39,9 +40,6 @@ def read_exact(n):
         chunks.append(chunk)
         n -= len(chunk)
     return b"".join(chunks)
-
-
-CLONE_NEWNET = 0x40000000
 
 
 def read_request():
@@ -84,7 +82,7 @@ def exit_status(code):
 def run_script(code, path, payload):
     """Runs the script as __main__ with payload as stdin; (status, out, err)."""
     out, err = io.StringIO(), io.StringIO()
-    sys.stdin = io.TextIOWrapper(io.BytesIO(payload), encoding="utf-8")
+    sys.stdin = io.TextIOWrapper(io.BytesIO(payload), encoding="utf-8", errors="surrogateescape")
     sys.stdout, sys.stderr = out, err
     sys.argv = [path]
     status = 0
@@ -101,6 +99,13 @@ def run_script(code, path, payload):
 
 def response(status, out, err):
     return b"%d %d %d\n" % (status, len(out), len(err)) + out + err
+
+
+def complete(reply):
+    """Whether reply is one whole response (a child killed mid-write is not)."""
+    header, newline, rest = reply.partition(b"\n")
+    fields = header.split()
+    return bool(newline) and len(fields) == 3 and len(rest) == int(fields[1]) + int(fields[2])
 
 
 def child(code, path, payload, netns, fd):
@@ -138,7 +143,7 @@ def serve_one(code, path, payload, netns):
     with os.fdopen(read_end, "rb") as pipe:
         reply = pipe.read()
     _, wait_status = os.waitpid(pid, 0)
-    if not reply:  # killed before it could answer
+    if not complete(reply):  # killed before it could answer
         status = 128 + os.WTERMSIG(wait_status) if os.WIFSIGNALED(wait_status) else 1
         reply = response(status, b"", b"gb_script_server: the script's process died\n")
     write_all(1, reply)

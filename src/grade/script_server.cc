@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -68,13 +69,17 @@ std::unique_ptr<ScriptServer> ScriptServer::start(const std::filesystem::path& s
 }
 
 ScriptServer::~ScriptServer() {
-  ::close(socket_);  // EOF: an idle server exits by itself
+  ::close(socket_);
   // The server leads its own process group, so a child still running a
-  // timed-out check goes with it.
-  ::kill(-child_.id(), SIGKILL);
-  std::error_code ec;
-  child_.terminate(ec);
-  child_.wait(ec);
+  // timed-out check goes with it (the pid too: the group may not exist yet).
+  const pid_t pid = child_.id();
+  ::kill(-pid, SIGKILL);
+  ::kill(pid, SIGKILL);
+  // Reaped here, not with child::terminate: Boost 1.74's waits with WNOHANG
+  // and its wait() then skips a terminated child, leaving a zombie.
+  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  child_.detach();
 }
 
 // The header, with fd (if >= 0) as SCM_RIGHTS on its first byte.
