@@ -104,8 +104,14 @@ async function main() {
   });
   const tRun = process.hrtime.bigint();
   const heapMb = (inputs.options && inputs.options.heap_mb) || 384;
+  // The runner's heap holds large-sparse's graphs from the start: an old
+  // space that starts large skips the major GCs (and their marking threads,
+  // whose CPU counts against the answer's limit) that growing it step by
+  // step costs; measured -17% CPU over the sample's passing answers.
+  const initialMb = Math.min(256, heapMb);
   const run = await supervise({
-    argv: [process.execPath, '--max-old-space-size=' + heapMb, path.join(__dirname, 'runner.js')],
+    argv: [process.execPath, '--max-old-space-size=' + heapMb, '--initial-old-space-size=' + initialMb,
+      '--no-memory-reducer', path.join(__dirname, 'runner.js')],
     env: process.env, tests: inputs.tests, job: jobPromise,
   });
   const transpiled = await transpiling;
