@@ -33,8 +33,27 @@ for task in flatten_py race_js dijkstra_ts review_go users_express; do
 done
 
 run() { "$gradebox" run "$sample" --db "$tmp/history.sqlite" -q -j "$jobs" "$@"; }
-read -r _ cold cold_rc < <(timed cold run --run-id bench)
-errors=$(grep -o '[0-9]* grader errors' "$tmp/last.err" | head -1 || true)
+cold_cpu() {  # the cold run, its CPU (user+sys of gradebox and every child) kept in $tmp/cpu
+  local TIMEFORMAT='%3U %3S'
+  { time run "$@" 2>"$tmp/run.err"; } 2>"$tmp/cpu"
+}
+read -r _ cold cold_rc < <(timed cold cold_cpu --run-id bench)
+errors=$(grep -o '[0-9]* grader errors' "$tmp/run.err" | head -1 || true)
+read -r user sys <"$tmp/cpu"
+# What the answers' own code spent in the graded candidates' tests (the
+# reports' time_ms), and the part of it that ran into a contract limit:
+# CPU that no grader overhead can save.
+read -r answers_own at_limit < <(/usr/bin/python3 -I - "$tmp/reports/bench" <<'PY'
+import glob, json, sys
+own = limit = 0.0
+for path in glob.glob(sys.argv[1] + "/*/*.json"):
+    for test in json.load(open(path)).get("tests", []):
+        ms = test.get("time_ms") or 0
+        own += ms
+        limit += ms if test.get("status") == "timeout" else 0
+print(f"{own / 1000:.1f} {limit / 1000:.1f}")
+PY
+)
 read -r _ warm warm_rc < <(timed warm run --run-id bench)
 read -r _ cached cached_rc < <(timed cached run --run-id bench-again)
 hits=$(grep -o '[0-9]* from cache' "$tmp/last.err" | head -1 || true)
@@ -45,3 +64,8 @@ printf '%-44s %8s %8s  %s\n' "cold (empty result cache)" "$cold" "15" "exit $col
 printf '%-44s %8s %8s  %s\n' "warm (same run again: nothing to do)" "$warm" "1" "exit $warm_rc"
 printf '%-44s %8s %8s  %s\n' "warm (new run, same answers: cache)" "$cached" "1" "exit $cached_rc, $hits"
 awk -v s="$cold" 'BEGIN { printf "%-44s %8.2f\n", "answers per second (cold)", 50 / s }'
+awk -v u="$user" -v k="$sys" -v own="$answers_own" -v lim="$at_limit" -v j="$jobs" -v w="$cold" 'BEGIN {
+  cpu = u + k
+  printf "cold run CPU %.1f s (%.0f%% of %d cores busy); the answers'"'"' own code %.1f s of it (%.1f s at a\n", cpu, 100 * cpu / (j * w), j, own, lim
+  printf "contract time limit), gradebox + toolchains + harnesses %.1f s = %.0f ms per answer\n", cpu - own, 1000 * (cpu - own) / 50
+}'
