@@ -134,6 +134,10 @@ def judge(test, event):
         return status or "fail", str(event.get("reason") or event.get("message") or "")
     if expect.get("raises"):
         return "fail", "expected an exception"
+    if "value_digest" in expect:
+        got = event.get("value_digest")
+        if type(got) is not dict or got.get("sha256") != expect["value_digest"]["sha256"]:
+            return "fail", f"value digest: got {json.dumps(got)[:80]}"
     for key in ("value", "input_after"):
         if key in expect and (key not in event or not strict_equal(expect[key], event[key])):
             return "fail", f"{key}: got {json.dumps(event.get(key))[:80]}"

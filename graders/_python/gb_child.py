@@ -44,9 +44,10 @@ _GO_ON = ("ok", "error")
 class Call:
     """Fresh arguments for one call, built from a test's `input`."""
 
-    def __init__(self, args, report_input_after):
+    def __init__(self, args, report_input_after, report_digest=False):
         self.args = args
         self.report_input_after = report_input_after
+        self.report_digest = report_digest  # the value as gb_json.digest_plain
 
 
 def build_call(test_input):
@@ -58,7 +59,8 @@ def build_call(test_input):
     """
     report_after = bool(test_input.get("report_input_after", False))
     if "python" in test_input:
-        return Call(_run_input_code(test_input["python"]), report_after)
+        return Call(_run_input_code(test_input["python"]), report_after,
+                    bool(test_input.get("report_digest", False)))
     if "json" in test_input:
         return Call([test_input["json"]], report_after)
     if "args_json" in test_input:
@@ -173,7 +175,12 @@ def _report(status, outcome, call, settings):
             report["missing_name"] = info["missing_name"]
     else:
         plain, problem = _plain_or_problem(outcome, settings)
-        report = problem or {"status": "ok", "value": plain}
+        if problem:
+            report = problem
+        elif call.report_digest:
+            report = {"status": "ok", "value_digest": gb_json.digest_plain(plain)}
+        else:
+            report = {"status": "ok", "value": plain}
     if call.report_input_after:
         argument = call.args[0] if len(call.args) == 1 else call.args
         plain, problem = _plain_or_problem(argument, settings)

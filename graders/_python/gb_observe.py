@@ -117,14 +117,28 @@ def _text(message, key, limit=2000):
     return value[:limit] if type(value) is str else None
 
 
+def _value_digest(digest):
+    """A well-formed gb_json.digest_plain result, or None."""
+    if type(digest) is not dict or type(digest.get("sha256")) is not str or len(digest["sha256"]) != 64:
+        return None
+    checked = {"sha256": digest["sha256"]}
+    if type(digest.get("length")) is int and type(digest.get("head")) is list:
+        checked["length"] = digest["length"]
+        checked["head"] = digest["head"][:gb_json.DIGEST_HEAD]
+    return checked
+
+
 def _copy_report(message):
     """Known fields of the child's result, type-checked."""
     status = message["status"]
-    if status not in _CHILD_STATUSES or (status == "ok" and "value" not in message):
+    digest = _value_digest(message.get("value_digest"))
+    if status not in _CHILD_STATUSES or (status == "ok" and "value" not in message and digest is None):
         return {"status": "crash", "message": "malformed report from the test process"}
     event = {"status": status}
-    if status == "ok":
+    if status == "ok" and "value" in message:
         event["value"] = message["value"]
+    elif status == "ok":
+        event["value_digest"] = digest
     for key in ("error_type", "message", "missing_name", "type", "input_after_problem"):
         if _text(message, key) is not None:
             event[key] = _text(message, key)

@@ -156,6 +156,7 @@ def _test_event(test, watch, settings):
     if event.get("status") == "ok" and event.get("time_ms", 0) > limit * 1000:
         # Finished, but past the limit (the kill is polled, not exact).
         event.pop("value", None)
+        event.pop("value_digest", None)
         event.update({"status": "timeout", "reason": "cpu",
                       "message": f"CPU time over the {limit * 1000:g} ms limit"})
     return event

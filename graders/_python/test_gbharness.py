@@ -2,6 +2,7 @@
     python3 -m unittest discover -s graders/_python -p 'test_*.py'
 """
 
+import hashlib
 import json
 import os
 import shutil
@@ -276,6 +277,21 @@ class HarnessEndToEndTest(unittest.TestCase):
         self.assertEqual((tests["exit"]["status"], tests["exit"]["exit_code"]), ("crash", 3))
         self.assertEqual((tests["spin"]["status"], tests["spin"]["reason"]), ("timeout", "cpu"))
         self.assertEqual(tests["raise"]["error_type"], "ValueError")
+
+    def test_a_digest_test_reports_the_value_as_its_digest(self):
+        events = self.run_harness("""
+            def flatten(x):
+                return list(x) if x != ["odd"] else {"not": "a list"}
+        """, [{"id": i, "input": {"python": code, "report_digest": True}, "time_limit_ms": 300}
+              for i, code in [("list", "list(range(1000))"), ("dict", "['odd']")]])
+        tests = {e["id"]: e for e in events if e["event"] == "test"}
+        expected = list(range(1000))
+        self.assertNotIn("value", tests["list"])
+        self.assertEqual(tests["list"]["value_digest"], gb_json.digest_plain(expected))
+        self.assertEqual(tests["list"]["value_digest"]["head"], [0, 1, 2, 3, 4])
+        self.assertEqual(tests["list"]["value_digest"]["sha256"], hashlib.sha256(
+            json.dumps(expected, separators=(",", ":")).encode()).hexdigest())
+        self.assertEqual(set(tests["dict"]["value_digest"]), {"sha256"})  # not a list: no head
 
 
 if __name__ == "__main__":

@@ -30,6 +30,32 @@ bool strict_equal(const json& a, const json& b) {
   return a == b;
 }
 
+// "a list of 200000 items starting [1, 2, 3, 4, 5]", from a value digest.
+std::string digest_brief(const json& digest) {
+  if (!digest.is_object() || !digest.contains("length") || !digest.contains("head"))
+    return "a value";
+  return "a list of " + digest["length"].dump() + " items starting " + brief(digest["head"], 80);
+}
+
+// A large expected value is held as its digest (gb_json.digest_plain): the
+// sha256 of its JSON text, and the harness reports the answer's the same way.
+TestResult judge_digest(TestResult r, const json& expected, const json& event) {
+  auto got = event.find("value_digest");
+  if (got == event.end() || !got->is_object()) {
+    r.status = TestStatus::kFail;
+    r.detail = "no value digest reported";
+    return r;
+  }
+  if (got->value("sha256", std::string()) == expected.value("sha256", std::string("-"))) {
+    r.status = TestStatus::kPass;
+    return r;
+  }
+  r.status = TestStatus::kFail;
+  r.detail = "expected " + digest_brief(expected) + ", got " + digest_brief(*got) +
+             " (the values' sha256 digests differ)";
+  return r;
+}
+
 TestResult judge(const std::string& id, const json& expect, const CheckInput& in) {
   auto early = status_without_value(id, in.observations, in.outcome);
   const bool wants_raise = expect.value("raises", false);
@@ -48,6 +74,10 @@ TestResult judge(const std::string& id, const json& expect, const CheckInput& in
     r.status = TestStatus::kFail;
     r.detail = "expected an exception, got " + brief(event.value("value", json()));
     return r;
+  }
+  if (expect.contains("value_digest")) {
+    TestResult digest = judge_digest(r, expect["value_digest"], event);
+    if (digest.status != TestStatus::kPass) return digest;
   }
   for (const char* key : {"value", "input_after"}) {
     if (!expect.contains(key)) continue;

@@ -107,6 +107,26 @@ TEST_F(ValuesCheckerTest, InputAfterIsCompared) {
   EXPECT_EQ(judge(expect, test_line({{"status", "ok"}, {"value", {1}}})).status, TestStatus::kFail);
 }
 
+TEST_F(ValuesCheckerTest, DigestExpectationComparesTheReportedDigest) {
+  std::string sha(64, 'a');
+  json expect = {{"value_digest", {{"sha256", sha}, {"length", 3}, {"head", {1, 2, 3}}}}};
+  auto same = test_line({{"status", "ok"}, {"value_digest", {{"sha256", sha}, {"length", 3}, {"head", {1, 2, 3}}}}});
+  EXPECT_EQ(judge(expect, same).status, TestStatus::kPass);
+
+  auto other = test_line({{"status", "ok"}, {"value_digest", {{"sha256", std::string(64, 'b')}, {"length", 2}, {"head", {2, 3}}}}});
+  auto r = judge(expect, other);
+  EXPECT_EQ(r.status, TestStatus::kFail);
+  EXPECT_NE(r.detail.find("a list of 3 items starting [1,2,3]"), std::string::npos) << r.detail;
+  EXPECT_NE(r.detail.find("got a list of 2 items starting [2,3]"), std::string::npos) << r.detail;
+}
+
+TEST_F(ValuesCheckerTest, DigestExpectationIsNotMetByAPlainValueOrNothing) {
+  json expect = {{"value_digest", {{"sha256", std::string(64, 'a')}}}};
+  // A harness that ignored report_digest, or an answer forging a result line.
+  EXPECT_EQ(judge(expect, test_line({{"status", "ok"}, {"value", {1}}})).status, TestStatus::kFail);
+  EXPECT_EQ(judge(expect, test_line({{"status", "ok"}, {"value_digest", "aaaa"}})).status, TestStatus::kFail);
+}
+
 TEST(Observations, MalformedLinesAndUnknownIdsAreNotedNotTrusted) {
   std::string channel =
       "{\"event\":\"start\"}\nnot json\n{\"event\":\"test\",\"id\":\"zzz\",\"status\":\"ok\"}\n"
