@@ -8,6 +8,7 @@
 #include "grade/box.h"
 #include "grade/candidate_grade.h"
 #include "grade/environment.h"
+#include "grade/script_server.h"
 #include "grade/time_limits.h"
 
 namespace gradebox {
@@ -95,6 +96,13 @@ void grade_candidates(const GradeContext& ctx, const Extraction& ex, const Grade
 }
 
 
+// The task's checker and probe start while the answer runs, not after it.
+void prestart_trusted_scripts(const Task& task) {
+  if (task.checker != "values") prestart_script(task.dir / task.checker);
+  if (task.raw.contains("probe") && task.raw["probe"].is_string())
+    prestart_script(task.dir / task.raw["probe"].get<std::string>());
+}
+
 }  // namespace
 
 Grader::Grader(std::shared_ptr<Sandbox> sandbox) : sandbox_(std::move(sandbox)) {}
@@ -134,6 +142,7 @@ Report Grader::grade_or_throw(const Task& task, const std::string& answer,
     report.verdict = Verdict::kGraderError;
     report.verdict_detail = profile.error().message;
   } else {
+    prestart_trusted_scripts(task);
     TimeLimits limits = time_limits(task, *sandbox_, *profile);
     report.environment["time_limits"] = limits.calibration;
     GradeContext ctx{task, *sandbox_, *profile, limits.per_test_ms, answer, options.retry_timeouts};

@@ -216,6 +216,15 @@ class ServerPool {
     return lease;
   }
 
+  void prestart(const std::filesystem::path& script) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!idle_[script.string()].empty()) return;
+    }
+    Lease lease{ScriptServer::start(script), script_version(script)};
+    if (lease.server) give_back(script, std::move(lease));
+  }
+
   void give_back(const std::filesystem::path& script, Lease lease) {
     std::lock_guard<std::mutex> lock(mutex_);
     auto& idle = idle_[script.string()];
@@ -243,6 +252,8 @@ Result<TrustedOutput> run_one_shot(const ScriptCall& call) {
 }
 
 }  // namespace
+
+void prestart_script(const std::filesystem::path& script) { pool().prestart(script); }
 
 Result<TrustedOutput> run_script(const ScriptCall& call) {
   const auto deadline = Clock::now() + call.timeout;

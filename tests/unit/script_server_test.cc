@@ -50,13 +50,14 @@ if __name__ == "__main__":
   }
 
   // Server processes for this folder's check.py, from /proc/*/cmdline.
-  int servers_running() const {
+  int servers_running() const { return servers_running("task/check.py"); }
+  int servers_running(const std::string& script) const {
     int count = 0;
     for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
       std::ifstream in(entry.path() / "cmdline");
       std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
       if (cmdline.find("gb_script_server.py") != std::string::npos &&
-          cmdline.find(folder_.path("task/check.py").string()) != std::string::npos)
+          cmdline.find(folder_.path(script).string()) != std::string::npos)
         ++count;
     }
     return count;
@@ -138,6 +139,32 @@ TEST_F(ScriptServerTest, ParallelCallersEachGetTheirOwnAnswer) {
   for (auto& th : threads) th.join();
   for (int t = 0; t < 8; ++t) EXPECT_EQ(got[t], "CALLER" + std::to_string(t) + " 1\n");
   EXPECT_LE(servers_running(), 4);  // the rest ended after their call
+}
+
+TEST_F(ScriptServerTest, APrestartedServerIsReadyAndServesTheNextCall) {
+  // Its module level runs when the server starts and records the server's pid.
+  write("task/started.py", R"(import os
+with open(os.path.join(os.path.dirname(__file__), "server_pid"), "w") as f:
+    f.write(str(os.getpid()))
+if __name__ == "__main__":
+    print(os.getppid(), end="")
+)");
+  auto script = folder_.path("task/started.py");
+  prestart_script(script);
+  prestart_script(script);  // one is idle already: no second server
+  std::string pid;
+  for (int i = 0; i < 200 && pid.empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    std::ifstream in(folder_.path("task/server_pid"));
+    std::getline(in, pid);
+  }
+  ASSERT_FALSE(pid.empty()) << "the server never started";
+  EXPECT_EQ(servers_running("task/started.py"), 1);
+  ScriptCall c;
+  c.script = script;
+  auto out = run_script(c);
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  EXPECT_EQ(out->stdout_data, pid);  // answered by the prestarted server's child
 }
 
 }  // namespace
