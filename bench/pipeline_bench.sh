@@ -40,9 +40,10 @@ cold_cpu() {  # the cold run, its CPU (user+sys of gradebox and every child) kep
 read -r _ cold cold_rc < <(timed cold cold_cpu --run-id bench)
 errors=$(grep -o '[0-9]* grader errors' "$tmp/run.err" | head -1 || true)
 read -r user sys <"$tmp/cpu"
-# What the answers' own code spent in the graded candidates' tests (the
-# reports' time_ms), and the part of it that ran into a contract limit:
-# CPU that no grader overhead can save.
+# The time the graded candidates' tests took by the reports' time_ms (the
+# answers' own code: Dijkstra's and flatten's are the call's CPU, race's and
+# Express's scenario and request times, ~1.4 s, partly counted per test), and
+# the part that ran into a contract limit: CPU no grader overhead can save.
 read -r answers_own at_limit < <(/usr/bin/python3 -I - "$tmp/reports/bench" <<'PY'
 import glob, json, sys
 own = limit = 0.0

@@ -1,7 +1,5 @@
 #include "grade/box.h"
 
-#include "grade/harness_bytecode.h"
-
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+
+#include "grade/harness_bytecode.h"
 
 namespace gradebox {
 namespace {

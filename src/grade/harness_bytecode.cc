@@ -27,9 +27,19 @@ bool is_python(const Task& task) {
          fs::path(task.harness_argv[0]).filename().string().rfind("python", 0) == 0;
 }
 
+// The interpreter as its binary is now: an upgraded Python gets its own
+// folder (a new cache tag and bytecode format), not the old one's files.
+std::string interpreter_identity(const std::string& python) {
+  std::error_code ec;
+  fs::path binary = fs::canonical(python, ec);
+  if (ec) return python;
+  auto modified = fs::last_write_time(binary, ec).time_since_epoch().count();
+  return binary.string() + ":" + std::to_string(modified) + ":" + std::to_string(fs::file_size(binary, ec));
+}
+
 std::vector<BoxExtraFile> compile(const Task& task) {
   const std::string& python = task.harness_argv[0];
-  fs::path dir = host_cache_dir("pyc") / hash_text(python);
+  fs::path dir = host_cache_dir("pyc") / hash_text(interpreter_identity(python));
   fs::path tag_file = dir / "cache_tag";
   std::string tag = read_cached(tag_file);
   std::vector<std::string> argv{python, "-I", "-S", "-c", kCompileScript};

@@ -125,6 +125,7 @@ TEST_F(ValuesCheckerTest, DigestExpectationIsNotMetByAPlainValueOrNothing) {
   // A harness that ignored report_digest, or an answer forging a result line.
   EXPECT_EQ(judge(expect, test_line({{"status", "ok"}, {"value", {1}}})).status, TestStatus::kFail);
   EXPECT_EQ(judge(expect, test_line({{"status", "ok"}, {"value_digest", "aaaa"}})).status, TestStatus::kFail);
+  EXPECT_EQ(judge(expect, test_line({{"status", "ok"}, {"value_digest", {{"sha256", 5}}}})).status, TestStatus::kFail);
 }
 
 TEST(Observations, MalformedLinesAndUnknownIdsAreNotedNotTrusted) {
