@@ -69,4 +69,9 @@ awk -v u="$user" -v k="$sys" -v own="$answers_own" -v lim="$at_limit" -v j="$job
   cpu = u + k
   printf "cold run CPU %.1f s (%.0f%% of %d cores busy); the answers'"'"' own code %.1f s of it (%.1f s at a\n", cpu, 100 * cpu / (j * w), j, own, lim
   printf "contract time limit), gradebox + toolchains + harnesses %.1f s = %.0f ms per answer\n", cpu - own, 1000 * (cpu - own) / 50
+  # perf-floors.md, "Per answer": what sandboxing, toolchains and harnesses
+  # cost at best for the five answers of a model (flatten 0.16, race 0.06, dijkstra
+  # 0.61 less its large-sparse 0.29, review_go 0.68, Express 0.21 s).
+  floor = (own + 10 * 1.43) / j
+  printf "floor for these answers: (own %.1f s + perf-floors overhead 14.3 s) / %d cores = %.1f s\n", own, j, floor
 }'
