@@ -1,0 +1,110 @@
+// Verdicts must not depend on machine load. The sample answers that run
+// nearest their limits are graded on a quiet machine, then again while busy
+// loops keep every core five times oversubscribed; every test's status must
+// be the same. Runs alone (RUN_SERIAL) so that the load is the one set here.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <thread>
+#include <vector>
+
+#include "pipeline/history.h"
+#include "../support/run_essence.h"
+
+namespace gradebox::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+const std::string kGradebox = std::string(GRADEBOX_BUILD_DIR) + "/gradebox";
+const fs::path kSample = fs::path(TESTS_DIR).parent_path() / "fixtures/runs/sample";
+
+// (model, task) of the sample answers whose tests sit nearest a limit.
+const std::vector<std::pair<std::string, std::string>> kNearLimit = {
+    {"kimi-k2.5", "dijkstra_ts"},          // O(V²): large-sparse spends its 3 s
+    {"deepseek-v4-flash", "dijkstra_ts"},  // passes large-sparse in about 1 s of 3
+    {"ga-standard", "flatten_py"},         // quadratic: 2 s timeout, then ~0.7 s of 2
+    {"qwen3-coder-30b", "flatten_py"},     // an alternative hangs on cyclic input
+    {"qwen3-coder-30b", "users_express"},
+    {"deepseek-v4-pro", "review_go"},
+    {"ga-standard", "race_js"},
+};
+
+int gradebox(const std::string& args, const fs::path& dir) {
+  std::string command = "XDG_CACHE_HOME=" + (dir / "cache").string() + " " + kGradebox + " " +
+                        args + " >>" + (dir / "log").string() + " 2>&1 </dev/null";
+  int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Busy loops, one process each, killed when this goes out of scope.
+class BusyLoops {
+ public:
+  explicit BusyLoops(unsigned count) {
+    for (unsigned i = 0; i < count; ++i) {
+      pid_t pid = ::fork();
+      if (pid == 0) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlives a crashed test
+        // Its own session, so its own autogroup: the scheduler shares the CPU
+        // between sessions first, and the sandbox starts one per program.
+        ::setsid();
+        for (;;) asm volatile("");           // spins; the empty asm keeps the loop
+      }
+      if (pid > 0) pids_.push_back(pid);
+    }
+  }
+  ~BusyLoops() {
+    for (pid_t pid : pids_) ::kill(pid, SIGKILL);
+    for (pid_t pid : pids_) ::waitpid(pid, nullptr, 0);
+  }
+  std::size_t running() const { return pids_.size(); }
+
+ private:
+  std::vector<pid_t> pids_;
+};
+
+std::string status_of(const RunView& run, const std::string& model, const std::string& task,
+                      const std::string& test_id) {
+  auto it = run.results.find({model, task});
+  if (it == run.results.end()) return "missing answer";
+  for (const auto& t : it->second.report.tests)
+    if (t.id == test_id) return to_string(t.status);
+  return "missing test";
+}
+
+TEST(PipelineLoad, NearLimitVerdictsAreTheSameOnAQuietAndAnOversubscribedMachine) {
+  fs::path dir = fs::path(::testing::TempDir()) / ("load-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  for (const auto& [model, task] : kNearLimit) {
+    fs::create_directories(dir / "run" / model);
+    fs::copy_file(kSample / model / (task + ".md"), dir / "run" / model / (task + ".md"));
+  }
+  const std::string run = (dir / "run").string() + " -q -j2 --run-id load ";
+  ASSERT_EQ(gradebox("run " + run + "--db " + (dir / "quiet.sqlite").string(), dir), 0)
+      << "see " << (dir / "log");
+  {
+    unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+    BusyLoops load(4 * cores);  // with -j2: about five runnable processes per core
+    ASSERT_EQ(load.running(), 4 * cores);
+    ASSERT_EQ(gradebox("run " + run + "--db " + (dir / "loaded.sqlite").string(), dir), 0)
+        << "see " << (dir / "log");
+  }
+  auto quiet = History::open(dir / "quiet.sqlite");
+  auto loaded = History::open(dir / "loaded.sqlite");
+  ASSERT_TRUE(quiet.ok() && loaded.ok());
+  auto a = (*quiet)->load_run("load");
+  auto b = (*loaded)->load_run("load");
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->results.size(), kNearLimit.size());
+  // The quiet run really has verdicts on both sides of a limit.
+  EXPECT_EQ(status_of(*a, "kimi-k2.5", "dijkstra_ts", "large-sparse-1"), "timeout");
+  EXPECT_EQ(status_of(*a, "deepseek-v4-flash", "dijkstra_ts", "large-sparse-1"), "pass");
+  EXPECT_EQ(testing::run_essence(*a), testing::run_essence(*b));
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace gradebox::pipeline
