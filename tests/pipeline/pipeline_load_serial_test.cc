@@ -12,33 +12,27 @@
 #include <thread>
 #include <vector>
 
-#include "pipeline/history.h"
+#include "../support/gradebox_command.h"
 #include "../support/run_essence.h"
+#include "pipeline/history.h"
 
 namespace gradebox::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-const std::string kGradebox = std::string(GRADEBOX_BUILD_DIR) + "/gradebox";
 const fs::path kSample = fs::path(TESTS_DIR).parent_path() / "fixtures/runs/sample";
 
 // (model, task) of the sample answers whose tests sit nearest a limit.
 const std::vector<std::pair<std::string, std::string>> kNearLimit = {
     {"kimi-k2.5", "dijkstra_ts"},          // O(V²): large-sparse spends its 3 s
-    {"deepseek-v4-flash", "dijkstra_ts"},  // passes large-sparse in about 1 s of 3
+    {"deepseek-v4-flash", "dijkstra_ts"},  // passes large-sparse in about 1 s of
+                                           // 3
     {"ga-standard", "flatten_py"},         // quadratic: 2 s timeout, then ~0.7 s of 2
     {"qwen3-coder-30b", "flatten_py"},     // an alternative hangs on cyclic input
     {"qwen3-coder-30b", "users_express"},
     {"deepseek-v4-pro", "review_go"},
     {"ga-standard", "race_js"},
 };
-
-int gradebox(const std::string& args, const fs::path& dir) {
-  std::string command = "XDG_CACHE_HOME=" + (dir / "cache").string() + " " + kGradebox + " " +
-                        args + " >>" + (dir / "log").string() + " 2>&1 </dev/null";
-  int status = std::system(command.c_str());
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 // Busy loops, one process each, killed when this goes out of scope.
 class BusyLoops {
@@ -51,7 +45,7 @@ class BusyLoops {
         // Its own session, so its own autogroup: the scheduler shares the CPU
         // between sessions first, and the sandbox starts one per program.
         ::setsid();
-        for (;;) asm volatile("");           // spins; the empty asm keeps the loop
+        for (;;) asm volatile("");  // spins; the empty asm keeps the loop
       }
       if (pid > 0) pids_.push_back(pid);
     }
@@ -83,13 +77,14 @@ TEST(PipelineLoad, NearLimitVerdictsAreTheSameOnAQuietAndAnOversubscribedMachine
     fs::copy_file(kSample / model / (task + ".md"), dir / "run" / model / (task + ".md"));
   }
   const std::string run = (dir / "run").string() + " -q -j2 --run-id load ";
-  ASSERT_EQ(gradebox("run " + run + "--db " + (dir / "quiet.sqlite").string(), dir), 0)
+  ASSERT_EQ(testing::run_gradebox("run " + run + "--db " + (dir / "quiet.sqlite").string(), dir), 0)
       << "see " << (dir / "log");
   {
     unsigned cores = std::max(1u, std::thread::hardware_concurrency());
     BusyLoops load(4 * cores);  // with -j2: about five runnable processes per core
     ASSERT_EQ(load.running(), 4 * cores);
-    ASSERT_EQ(gradebox("run " + run + "--db " + (dir / "loaded.sqlite").string(), dir), 0)
+    ASSERT_EQ(testing::run_gradebox("run " + run + "--db " + (dir / "loaded.sqlite").string(), dir),
+              0)
         << "see " << (dir / "log");
   }
   auto quiet = History::open(dir / "quiet.sqlite");
