@@ -12,9 +12,9 @@
 #include <thread>
 #include <vector>
 
+#include "pipeline/history.h"
 #include "../support/gradebox_command.h"
 #include "../support/run_essence.h"
-#include "pipeline/history.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -25,8 +25,7 @@ const fs::path kSample = fs::path(TESTS_DIR).parent_path() / "fixtures/runs/samp
 // (model, task) of the sample answers whose tests sit nearest a limit.
 const std::vector<std::pair<std::string, std::string>> kNearLimit = {
     {"kimi-k2.5", "dijkstra_ts"},          // O(V²): large-sparse spends its 3 s
-    {"deepseek-v4-flash", "dijkstra_ts"},  // passes large-sparse in about 1 s of
-                                           // 3
+    {"deepseek-v4-flash", "dijkstra_ts"},  // passes large-sparse in ~1 s of 3
     {"ga-standard", "flatten_py"},         // quadratic: 2 s timeout, then ~0.7 s of 2
     {"qwen3-coder-30b", "flatten_py"},     // an alternative hangs on cyclic input
     {"qwen3-coder-30b", "users_express"},
