@@ -1,5 +1,5 @@
 'use strict';
-// The virtual clock and timer queue of one scenario (host side, trusted).
+// The virtual clock and timer queue of one scenario (observer side, trusted).
 // Entries are timers (timeout, interval), immediates and fetch deliveries.
 // Time only moves when the host takes the next entry, which it does once the
 // answer's microtasks have drained: fake-timers style, so a 1.5 s response
@@ -26,13 +26,13 @@ class VirtualClock {
 
   // Adds an entry; `delay` is already decided for immediates and fetches.
   add(kind, delay) {
+    const id = this.nextId++;  // consumed even when refused: the runner numbers entries in step
     if (this.entries.size >= this.maxEntries) {
       this.flooded = true;
-      return 0;
+      return id;  // an id that never fires
     }
     const isTimer = kind === 'timeout' || kind === 'interval';
     const ms = isTimer ? VirtualClock.clampDelay(delay) : Math.max(0, delay);
-    const id = this.nextId++;
     this.entries.set(id, { id, kind, due: this.now + ms, seq: this.seq++, delay: ms, ref: true });
     return id;
   }

@@ -7,7 +7,7 @@
 // would carry the host's Function constructor into the answer).
 
 const vm = require('vm');
-const { dataProperty } = require('./race_lib.js').gbharness;
+const { dataProperty } = require('./race_serialize.js');
 
 const PROVIDED = ['node-fetch', 'cross-fetch', 'isomorphic-fetch', 'undici', 'util', 'events', 'timers',
   'timers/promises', 'perf_hooks'];

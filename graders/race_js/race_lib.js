@@ -1,8 +1,8 @@
 'use strict';
 // Locates shared files (the box flattens harness files into /box; the
 // source tree keeps them under graders/_node/lib) and compiles the context
-// preludes once per process: a vm.Script is not bound to a context, so
-// every scenario reuses the compiled code.
+// preludes once per runner process: a vm.Script is not bound to a context,
+// so every scenario reuses the compiled code.
 
 const fs = require('fs');
 const path = require('path');
@@ -26,4 +26,4 @@ function loadPreludes() {
   return compiled;
 }
 
-module.exports = { gbharness: requireShared('gbharness.js'), loadPreludes };
+module.exports = { requireShared, loadPreludes };

@@ -4,8 +4,9 @@
   // process, queueMicrotask) out of this realm's own objects, so nothing of
   // the host realm is reachable from the answer. The host is reached only
   // through `bridge`, kept in this closure; it takes and returns primitives
-  // or this realm's own objects. Time is virtual: the host owns the clock
-  // and the timer queue, and calls back through __gradebox_step.
+  // or this realm's own objects. Time is virtual: the observer (another
+  // process) owns the clock and the timer queue; the runner calls back
+  // through __gradebox_step when the observer says which entry is due.
   // Built-ins are captured here, before the answer can patch them.
   'use strict';
   const G = globalThis;
@@ -79,6 +80,9 @@
     const id = bridge('schedule', kind, delay);
     if (typeof id === 'number' && id > 0) apply(mapSet, thunks, [id, { fn, args, repeat: kind === 'interval' }]);
     return id;
+  }
+  function bind(id, fn) {
+    if (typeof id === 'number' && id > 0) apply(mapSet, thunks, [id, { fn, args: [], repeat: false }]);
   }
   function cancel(id) {
     if (bridge('clear', id) === true) apply(mapDelete, thunks, [id]);
@@ -335,7 +339,7 @@
   for (const name in globals) defineProperty(G, name, { value: globals[name], writable: true, enumerable: false, configurable: true });
 
   const shared = ObjectCreate(null);
-  const exported = { resolved, rejected, then, makeError, runGuarded, uncaught, schedule, cancel, exitSignal, setTimeout, setImmediate, clearTimeout, hidden, append };
+  const exported = { resolved, rejected, then, makeError, runGuarded, uncaught, schedule, bind, cancel, exitSignal, setTimeout, setImmediate, clearTimeout, hidden, append };
   for (const name in exported) shared[name] = exported[name];
   return shared;
 })

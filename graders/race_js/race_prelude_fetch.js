@@ -1,10 +1,11 @@
 (function gradeboxRaceFetch(bridge, shared) {
   // Runs INSIDE the answer's vm context after race_prelude_core.js: the fake
-  // `fetch` whose response the current scenario controls (delay, status,
-  // body, failure), a Response-like object (ok, status, json(), text()),
-  // Headers and AbortController. When the response arrives is the host's
-  // decision (a virtual-time queue entry); every request, arrival and body
-  // read is reported to the host, which records it with the virtual time.
+  // `fetch` whose response the observer controls (delay, status, body,
+  // failure), a Response-like object (ok, status, json(), text()), Headers
+  // and AbortController. Each call is announced to the observer (another
+  // process), which records it, decides when the response arrives (a
+  // virtual-time queue entry it owns) and hands over the response only then;
+  // body reads are announced too.
   'use strict';
   const G = globalThis;
   const { defineProperty } = Reflect;
@@ -14,9 +15,9 @@
   const TypeErrorCtor = TypeError;
   const StringCtor = String;
   const JSONparse = JSON.parse;
-  const { resolved, rejected, makeError, schedule, append } = shared;
+  const { resolved, rejected, makeError, bind, append } = shared;
 
-  const config = (key) => bridge('config', key);
+  const delivered = (index, key) => bridge('delivery', index, key);
   const lower = (name) => StringCtor(name).toLowerCase();
 
   class Headers {
@@ -68,18 +69,14 @@
     #consume(how) {
       if (this.#used) return rejected(makeError(TypeErrorCtor, 'Body is unusable: Body has already been read'));
       this.#used = true;
-      if (how === 'text') {
-        bridge('body', this.#index, 'text', true);
-        return resolved(this.#body);
-      }
+      if (this.#index > 0) bridge('body', this.#index, how);
+      if (how === 'text') return resolved(this.#body);
       let value;
       try {
         value = JSONparse(this.#body);
       } catch (error) {
-        bridge('body', this.#index, 'json', false);
         return rejected(error);
       }
-      bridge('body', this.#index, 'json', true);
       return resolved(value);
     }
   }
@@ -139,16 +136,16 @@
     return error;
   }
 
+  // The observer has delivered fetch `index`: its fields, read one by one
+  // as primitives.
   function settle(index, url, resolve, reject) {
-    if (config('mode') === 'network') {
-      bridge('response', index, 'network-error', 0);
+    if (delivered(index, 'mode') === 'network') {
       reject(networkError());
       return;
     }
-    const status = config('status');
-    const headers = { 'content-type': config('content_type') };
-    const response = new Response(config('body'), { status, statusText: config('status_text'), headers }, url, index);
-    bridge('response', index, 'ok', status);
+    const status = delivered(index, 'status');
+    const headers = { 'content-type': delivered(index, 'content_type') };
+    const response = new Response(delivered(index, 'body'), { status, statusText: delivered(index, 'status_text'), headers }, url, index);
     resolve(response);
   }
 
@@ -164,24 +161,22 @@
     const url = urlOf(input);
     const method = init && init.method !== undefined ? StringCtor(init.method) : 'GET';
     const signal = init ? init.signal : undefined;
-    const index = bridge('fetch', url, method);
-    if (signal && signal.aborted) {
-      bridge('response', index, 'aborted', 0);
-      return rejected(abortError(signal.reason));
-    }
-    if (config('timing') === 'resolved') {
+    const aborted = !!(signal && signal.aborted);
+    const index = bridge('fetch', url, method, aborted);
+    if (aborted) return rejected(abortError(signal.reason));
+    const id = bridge('fetch-entry', index);  // 0: the response is already here (same tick)
+    if (id === 0) {
       let outcome;
       settle(index, url, (v) => { outcome = resolved(v); }, (e) => { outcome = rejected(e); });
       return outcome;
     }
     return new PromiseCtor((resolve, reject) => {
       let done = false;
-      const id = schedule('fetch', 0, () => { if (!done) { done = true; settle(index, url, resolve, reject); } }, []);
+      bind(id, () => { if (!done) { done = true; settle(index, url, resolve, reject); } });
       watchAbort(signal, () => {
         if (done) return;
         done = true;
         bridge('abort-fetch', id);
-        bridge('response', index, 'aborted', 0);
         reject(abortError(signal.reason));
       });
     });

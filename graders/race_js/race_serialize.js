@@ -1,42 +1,23 @@
 'use strict';
-// gbharness: small shared helpers for Node harnesses that run answer code in
-// a `vm` context (race_js). Two things only:
-//   - the result channel: one JSON line per event on fd 3, size-capped;
-//   - a strict serializer that turns values from the answer's realm into
-//     plain host JSON without running answer code: no getters, no toJSON,
-//     no Proxy traps, no iteration protocols; only own-property descriptors
-//     and internal-slot checks (util.types) are read.
+// The runner's strict serializer (runner side, untrusted process): turns
+// values of the answer's vm realm into plain JSON for the observer without
+// running answer code: no getters, no toJSON, no Proxy traps, no iteration
+// protocols; only own-property descriptors and internal-slot checks
+// (util.types) are read. The observer trusts none of it: it re-checks shape
+// and size (race_observer.js); the care here only keeps an honest answer's
+// console arguments faithful while it runs beside hostile code.
 // Non-plain values become tagged objects {"$gb": "<kind>", ...}; a plain
 // object that itself has an own "$gb" key is escaped as
 // {"$gb": "object", "entries": {...}}, so the encoding is unambiguous.
 
-const fs = require('fs');
 const { types } = require('util');
 
-const CHANNEL_FD = 3;
-const MAX_LINE_BYTES = 60 * 1024;
 const DEFAULT_LIMITS = { maxDepth: 12, maxNodes: 400, maxString: 2000, maxKeys: 100 };
 
-const writeSync = fs.writeSync;
-const stringify = JSON.stringify;
 const getProto = Object.getPrototypeOf;
 const ownDescriptor = Object.getOwnPropertyDescriptor;
 const ownNames = Object.getOwnPropertyNames;
 const dateToISO = Date.prototype.toISOString;
-
-// Writes one event line; an oversized event is replaced by a marker so the
-// trusted side sees "truncated", never half a line.
-function emit(event) {
-  let line = stringify(event);
-  if (Buffer.byteLength(line) > MAX_LINE_BYTES) {
-    line = stringify({ event: event.event, id: event.id, status: 'output-limit', truncated: true });
-  }
-  try {
-    writeSync(CHANNEL_FD, line + '\n');
-  } catch (_) {
-    /* channel closed: the trusted side sees the missing events */
-  }
-}
 
 // The value of an own data property, or `fallback` (accessor or missing).
 function dataProperty(object, key, fallback) {
@@ -172,4 +153,4 @@ function makeSerializer(realm, limits = DEFAULT_LIMITS) {
   }
 }
 
-module.exports = { emit, makeSerializer, describeError, dataProperty, MAX_LINE_BYTES };
+module.exports = { makeSerializer, describeError, dataProperty };

@@ -1,0 +1,81 @@
+'use strict';
+// The race_js RUNNER: the one process the answer's code runs in. Untrusted.
+// Started by the observer (harness.js) in its own process group, with no
+// descriptor of the observer's but two pipes: commands arrive on stdin,
+// every call the answer makes leaves on stdout as one JSON line. It holds
+// no result channel, no expected value, and no scenario input except the
+// response the observer hands over when it is due; whatever it writes is
+// only ever taken as "the answer made this call now".
+// Usage: node --experimental-vm-modules --disallow-code-generation-from-strings
+//        race_runner.js ANSWER_FILE
+
+const fs = require('fs');
+const { loadAnswer } = require('./race_load.js');
+const { ScenarioRun } = require('./race_scenario.js');
+const { importDynamic } = require('./race_esm.js');
+const { loadPreludes } = require('./race_lib.js');
+
+const IN_FD = 0;
+const OUT_FD = 1;
+
+// Blocking line I/O on the two pipes (their runner ends are blocking): the
+// runner has nothing else to do while it waits for the observer.
+class SyncLink {
+  constructor() {
+    this.buffer = Buffer.alloc(0);
+    this.chunk = Buffer.alloc(64 * 1024);
+  }
+
+  send(message) {
+    const data = Buffer.from(JSON.stringify(message) + '\n');
+    for (let off = 0; off < data.length;) {
+      try {
+        off += fs.writeSync(OUT_FD, data, off);
+      } catch (error) {
+        if (error.code !== 'EAGAIN') process.exit(0);  // the observer is gone
+      }
+    }
+  }
+
+  // The next command, or null at end of input.
+  read() {
+    for (;;) {
+      const nl = this.buffer.indexOf(10);
+      if (nl >= 0) {
+        const line = this.buffer.subarray(0, nl).toString('utf8');
+        this.buffer = this.buffer.subarray(nl + 1);
+        return JSON.parse(line);  // the observer's own lines
+      }
+      let n;
+      try {
+        n = fs.readSync(IN_FD, this.chunk, 0, this.chunk.length, null);
+      } catch (error) {
+        if (error.code === 'EAGAIN') continue;
+        return null;
+      }
+      if (n === 0) return null;
+      this.buffer = Buffer.concat([this.buffer, this.chunk.subarray(0, n)]);
+    }
+  }
+
+  call(message) {
+    this.send(message);
+    return this.read();
+  }
+}
+
+async function main() {
+  const link = new SyncLink();
+  const loaded = loadAnswer(process.argv[2], (specifier) => importDynamic(ScenarioRun.current, specifier));
+  if (!loaded.ok) return;  // the observer decided the load verdict itself
+  loadPreludes();
+  link.send({ op: 'ready' });  // the observer starts its CPU count from here
+  process.on('unhandledRejection', (reason, promise) => {
+    if (ScenarioRun.current) ScenarioRun.current.onUnhandledRejection(reason, promise);
+  });
+  for (let command = link.read(); command && command.op === 'scenario'; command = link.read()) {
+    await new ScenarioRun(loaded.answer, link, command.time_limit_ms).run();
+  }
+}
+
+main().then(() => process.exit(0), () => process.exit(70));
