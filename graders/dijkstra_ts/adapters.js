@@ -9,7 +9,7 @@
 // The probe (probe.js) tries them on a small graph and keeps the one that
 // answers consistently.
 
-const { P, ownValue } = require('./dijkstra_plain');
+const { P, ownValue } = require('./plain');
 const { REPS, buildRep } = require('./graphs');
 
 const ENTRY_RE = /dijkstra|shortest/i;

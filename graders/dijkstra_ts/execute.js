@@ -3,8 +3,8 @@
 // time limit, read the result into canonical form. Used by the probe and by
 // every test, so both see the answer the same way.
 
-const { P, snapshot, sha256, firstDifference, prototypeWatch } = require('./dijkstra_plain');
-const { guarded, isTimeout, describeError, AnswerExit } = require('./dijkstra_loader');
+const { P, snapshot, sha256, firstDifference, prototypeWatch } = require('./plain');
+const { guarded, isTimeout, describeError, AnswerExit } = require('./loader');
 const { nodeKeys, RepresentationTooLarge } = require('./graphs');
 const { interpretAll, interpretOne, keyIndex } = require('./interpret');
 

@@ -12,8 +12,8 @@
 
 const fs = require('fs');
 const path = require('path');
-const { findNodeModules, packageVersion, typecheck, transpile, ESBUILD_REL } = require('./dijkstra_tools');
-const { supervise } = require('./dijkstra_supervisor');
+const { findNodeModules, packageVersion, typecheck, transpile, ESBUILD_REL } = require('./tools');
+const { supervise } = require('./supervisor');
 
 const RESULT_FD = 3;
 const started = process.hrtime.bigint();

@@ -7,7 +7,7 @@
 // is acceptable. Only own data properties are read, so no answer code
 // (getters, toString, Proxy traps) runs here.
 
-const { P, ABSENT, ownValue, encodeNumber } = require('./dijkstra_plain');
+const { P, ABSENT, ownValue, encodeNumber } = require('./plain');
 const { keyIndexOf } = require('./graphs');
 
 const DIST_FIELDS = ['distances', 'dist', 'distance', 'dists', 'shortestDistances', 'costs', 'cost', 'd',

@@ -7,9 +7,9 @@
 // stdin: {main, sources: {path: {js, map}}, ts_source, tests: [...], options}
 // fd 4:  {"t":"load",...} {"t":"begin","id","limit_ms"} {"t":"test",...} {"t":"end"}
 
-const plain = require('./dijkstra_plain');  // first: captures built-ins before the answer loads
+const plain = require('./plain');  // first: captures built-ins before the answer loads
 const fs = require('fs');
-const { loadAnswer, neutralizeExit, describeError, originalLine } = require('./dijkstra_loader');
+const { loadAnswer, neutralizeExit, describeError, originalLine } = require('./loader');
 const { findEntries, allAdapters } = require('./adapters');
 const { inferShape } = require('./shape_probe');
 const { execute, setAfterAnswer, wallSlack } = require('./execute');

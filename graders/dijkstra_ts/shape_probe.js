@@ -8,8 +8,8 @@
 
 const { PROBE, NODE_ALIASES, WEIGHT_ALIASES, FROM_ALIASES, REPS, fromEdges, nodeKeys } = require('./graphs');
 const { execute } = require('./execute');
-const { snapshot } = require('./dijkstra_plain');
-const { guarded } = require('./dijkstra_loader');
+const { snapshot } = require('./plain');
+const { guarded } = require('./loader');
 
 const UNREACHABLE = new Set(['Infinity', 'null', 'undefined', 'absent', 'throw']);
 const PROBE_LIMIT_MS = 100;

@@ -13,7 +13,7 @@ const path = require('path');
 
 const NM = path.join(__dirname, '..', '..', '_node', 'node_modules');
 process.env.NODE_PATH = NM;
-const { typecheck, findNodeModules, tscPassForCompare } = require('../../_node/lib/dijkstra_tools');
+const { typecheck, findNodeModules, tscPassForCompare } = require('../tools');
 
 /** answer.ts files for `file`: itself, or its TypeScript blocks. */
 function answers(file, tmp) {

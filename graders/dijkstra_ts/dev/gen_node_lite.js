@@ -1,5 +1,5 @@
 'use strict';
-// Development: writes ../_node/lib/dijkstra_node_lite.d.ts, the ambient
+// Development: writes ../node_lite.d.ts, the ambient
 // declarations of tsc's first ("lite") pass (see dijkstra_tsc.js).
 //
 //   node dev/gen_node_lite.js [--check]
@@ -18,7 +18,7 @@ const fs = require('fs');
 const path = require('path');
 
 const NM = path.join(__dirname, '..', '..', '_node', 'node_modules');
-const OUT = path.join(__dirname, '..', '..', '_node', 'lib', 'dijkstra_node_lite.d.ts');
+const OUT = path.join(__dirname, '..', 'node_lite.d.ts');
 const ts = require(path.join(NM, 'typescript5'));
 
 // Declared exactly below, or left to RISKY_WORDS.

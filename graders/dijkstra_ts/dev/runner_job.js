@@ -9,7 +9,7 @@ const path = require('path');
 
 async function main() {
   const [box, out] = process.argv.slice(2);
-  const { findNodeModules, transpile } = require(path.join(path.resolve(box), 'dijkstra_tools.js'));
+  const { findNodeModules, transpile } = require(path.join(path.resolve(box), 'tools.js'));
   const inputs = JSON.parse(fs.readFileSync(path.join(box, 'inputs.json'), 'utf8'));
   const text = fs.readFileSync(inputs.answer, 'utf8');
   const t = await transpile(inputs.answer, text, findNodeModules());

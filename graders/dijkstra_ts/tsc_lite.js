@@ -1,7 +1,7 @@
 'use strict';
 // tsc's type environment. @types/node makes a tsc run cost ~100 ms more CPU
 // than without it, and most answers use nothing of Node's but console.log.
-// So tsc first checks the answer against dijkstra_node_lite.d.ts (console
+// So tsc first checks the answer against node_lite.d.ts (console
 // exactly as @types/node declares it, every other global Node adds as an
 // opaque type: see dev/gen_node_lite.js), and that pass is reported only
 // when it finds nothing. Any diagnostic, or a source that names anything
@@ -20,7 +20,7 @@
 const fs = require('fs');
 const path = require('path');
 
-const LITE_DTS = path.join(__dirname, 'dijkstra_node_lite.d.ts');
+const LITE_DTS = path.join(__dirname, 'node_lite.d.ts');
 
 /** Every global name @types/node adds (the lite file declares them), but console. */
 function nodeGlobalNames() {

@@ -8,7 +8,7 @@
 const fs = require('fs');
 const path = require('path');
 const { spawn } = require('child_process');
-const { LITE_DTS, needsNodeTypes } = require('./dijkstra_tsc_lite');
+const { LITE_DTS, needsNodeTypes } = require('./tsc_lite');
 
 const TSC_REL = '@typescript/typescript-linux-x64';
 const ESBUILD_REL = '@esbuild/linux-x64';
@@ -85,7 +85,7 @@ function parseDiagnostics(text) {
   return out;
 }
 
-/** One tsc run; `types`: 'lite' (dijkstra_tsc_lite.js's declarations) or 'node'. */
+/** One tsc run; `types`: 'lite' (tsc_lite.js's declarations) or 'node'. */
 async function tscPass(files, nodeModules, types, timeoutMs) {
   const bin = path.join(nodeModules, TSC_REL, 'lib', 'tsc');
   const env = types === 'node' ? ['--types', 'node', '--typeRoots', path.join(nodeModules, '@types')] : ['--types', ''];
@@ -116,7 +116,7 @@ function liteFirst(files) {
 /**
  * `tsc --strict --noEmit` on `files`; resolves the diagnostics and timing.
  * A lite pass first when the sources allow it, kept only when it is clean
- * (dijkstra_tsc_lite.js says why the full pass would be clean too).
+ * (tsc_lite.js says why the full pass would be clean too).
  */
 async function typecheck(files, nodeModules, { timeoutMs = 10000 } = {}) {
   const lite = liteFirst(files) ? await tscPass(files, nodeModules, 'lite', timeoutMs) : null;

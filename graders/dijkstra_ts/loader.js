@@ -11,7 +11,7 @@
 const vm = require('vm');
 const path = require('path');
 const Module = require('module');
-const { P, ownValue } = require('./dijkstra_plain');
+const { P, ownValue } = require('./plain');
 
 /** Thrown in place of process.exit/abort while answer code runs. */
 class AnswerExit extends Error {

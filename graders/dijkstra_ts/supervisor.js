@@ -9,7 +9,7 @@
 // forged.
 
 const { spawn } = require('child_process');
-const { cpuWatch } = require('./dijkstra_cpu_watch');
+const { cpuWatch } = require('./cpu_watch');
 
 const CAP_OUTPUT = 64 * 1024;
 const MAX_BACKSTOP_MS = 30000;  // whatever the runner asks for
