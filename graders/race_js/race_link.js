@@ -14,7 +14,7 @@ const { requireShared } = require('./race_lib.js');
 const { LineReader, parseBounded } = requireShared('gb_channel.js');
 
 const RUNNER = path.join(__dirname, 'race_runner.js');
-const NODE_FLAGS = ['--experimental-vm-modules', '--disallow-code-generation-from-strings', '--no-warnings'];
+const NODE_FLAGS = ['--experimental-vm-modules', '--disallow-code-generation-from-strings', '--frozen-intrinsics', '--no-warnings'];
 const RUNNER_ENV = { PATH: '/usr/bin:/bin', HOME: '/tmp', LANG: 'C.UTF-8' };
 const MESSAGE_DEPTH = 64;  // the serializer nests at most ~30 levels
 const STDERR_TAIL = 2000;

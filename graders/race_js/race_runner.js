@@ -6,8 +6,14 @@
 // no result channel, no expected value, and no scenario input except the
 // response the observer hands over when it is due; whatever it writes is
 // only ever taken as "the answer made this call now".
+// Second line (it only makes an escape harder, it decides nothing): the
+// answer runs in a vm context, the bridge into this host is wrapped in the
+// context's realm, and node runs with --frozen-intrinsics and no code
+// generation from strings, so a host object reached from the context cannot
+// be used to re-program the host's prototypes (e.g. a toJSON that rewrites
+// the runner's messages).
 // Usage: node --experimental-vm-modules --disallow-code-generation-from-strings
-//        race_runner.js ANSWER_FILE
+//        --frozen-intrinsics race_runner.js ANSWER_FILE
 
 const fs = require('fs');
 const { loadAnswer } = require('./race_load.js');
@@ -17,6 +23,10 @@ const { loadPreludes } = require('./race_lib.js');
 
 const IN_FD = 0;
 const OUT_FD = 1;
+// Taken before any answer code runs (module objects are not frozen by
+// --frozen-intrinsics); a second line only, the observer believes nothing.
+const { readSync, writeSync } = fs;
+const exit = process.exit.bind(process);
 
 // Blocking line I/O on the two pipes (their runner ends are blocking): the
 // runner has nothing else to do while it waits for the observer.
@@ -30,9 +40,9 @@ class SyncLink {
     const data = Buffer.from(JSON.stringify(message) + '\n');
     for (let off = 0; off < data.length;) {
       try {
-        off += fs.writeSync(OUT_FD, data, off);
+        off += writeSync(OUT_FD, data, off);
       } catch (error) {
-        if (error.code !== 'EAGAIN') process.exit(0);  // the observer is gone
+        if (error.code !== 'EAGAIN') exit(0);  // the observer is gone
       }
     }
   }
@@ -48,7 +58,7 @@ class SyncLink {
       }
       let n;
       try {
-        n = fs.readSync(IN_FD, this.chunk, 0, this.chunk.length, null);
+        n = readSync(IN_FD, this.chunk, 0, this.chunk.length, null);
       } catch (error) {
         if (error.code === 'EAGAIN') continue;
         return null;
@@ -78,4 +88,4 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), () => process.exit(70));
+main().then(() => exit(0), () => exit(70));
