@@ -5,9 +5,10 @@ stdin: {"answer", "tests" (with expect), "observations", "outcome", "probe"}
 stdout: {"results": [{"id", "status", "detail"}], "extra": {...}}
 
 The prose categories (finds-*) are judged from the raw answer; the code
-categories from what the trusted prober saw over HTTP and read from the
-driver wrapper's counters. The counters live in the answer's process, so no
-test passes on counters alone: each also needs correct responses.
+categories from what the trusted prober saw over HTTP and from the counts
+of the database server it ran (connections, statements, result sets seen
+on the database side, outside the answer's process). A count test also
+needs correct responses.
 """
 import json
 import sys

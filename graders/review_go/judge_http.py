@@ -1,4 +1,6 @@
-"""Judges one code test from the prober's plain-data observation."""
+"""Judges one code test from the prober's plain-data observation. Counts
+(connections, statements, result sets) are the database server's, made in
+the trusted prober: the answer's process reports none of them."""
 import json
 
 NO_OBSERVATION = ("fail", "the prober has no observation for this test (the server stopped answering?)")
@@ -79,7 +81,7 @@ def judge_n_plus_1(test, obs):
         return ok, detail
     statements = delta(obs, "statements")
     if statements is None:
-        return False, "the driver's counters were unreachable (no sqlite3 driver in use?)"
+        return False, "the database server's counts are missing"
     limit = test["expect"]["max_statements"]
     if statements > limit:
         return False, f"{statements} statements for {len(test['expect']['users'])} users (at most {limit})"
@@ -102,11 +104,12 @@ def judge_pool(test, obs):
     ok, detail = all_ok(test, obs)
     if not ok:
         return ok, detail
-    opens = delta(obs, "opens")
-    if opens is None:
-        return False, "the driver's counters were unreachable (no sqlite3 driver in use?)"
-    limit = test["expect"]["max_opens"]
-    return opens <= limit, f"{opens} sql.Open calls during {len(obs['responses'])} requests (at most {limit})"
+    opened = delta(obs, "conns_opened")
+    if opened is None:
+        return False, "the database server's counts are missing"
+    limit = test["expect"]["max_connections"]
+    return opened <= limit, (f"{opened} database connections opened during {len(obs['responses'])} "
+                             f"requests (at most {limit})")
 
 
 def judge_leaks(test, obs):
@@ -115,24 +118,27 @@ def judge_leaks(test, obs):
         return ok, detail
     after = obs.get("counts_after")
     if not isinstance(after, dict):
-        return False, "the driver's counters were unreachable (no sqlite3 driver in use?)"
+        return False, "the database server's counts are missing"
     rows = after.get("rows_opened", 0) - after.get("rows_closed", 0)
     tx = after.get("tx_begun", 0) - after.get("tx_ended", 0)
     conns = after.get("conns_opened", 0) - after.get("conns_closed", 0)
+    busy = after.get("conns_busy", 0)
     limit = test["expect"]["max_open_conns"]
     problems = []
     if rows:
-        problems.append(f"{rows} Rows left open")
+        problems.append(f"{rows} result sets left open")
     if tx:
         problems.append(f"{tx} transactions left open")
+    if busy:
+        problems.append(f"{busy} connections still in use")
     if conns > limit:
-        problems.append(f"{conns} driver connections open (at most {limit} for one pool)")
-    return not problems, "; ".join(problems) or f"{conns} connections open, no Rows open"
+        problems.append(f"{conns} database connections open (at most {limit} for one pool)")
+    return not problems, "; ".join(problems) or f"{conns} connections open, no result set open"
 
 
 def judge_db_error(test, obs):
     if not obs.get("armed"):
-        return False, "the driver wrapper's error switch was unreachable (no sqlite3 driver in use?)"
+        return False, "the database server could not be made to fail"
     response = obs.get("response") or {}
     if response.get("status") != test["expect"]["status"]:
         return False, "with the database failing, expected HTTP 500, got " + describe(response)

@@ -1,8 +1,15 @@
 #!/usr/bin/python3 -I
 """Trusted prober for review_go: runs outside the sandbox, joined only to its
-network namespace. It finds the answer's server, sends every request the
-tests need, reads the driver wrapper's counters, and prints what it saw as
-one JSON object. It judges nothing: check.py compares with expectations.
+network namespace. It serves the task's database there (db_server.py, seeded
+from seed.sql, which never enters the box) before the answer exists, finds
+the answer's server, sends every request the tests need, reads the
+database server's counts, and prints what it saw as one JSON object. It
+judges nothing: check.py compares with expectations.
+
+Trust: this process is trusted; the answer's server is not. What crosses
+is HTTP (the answer's responses, read with a size cap) and the database
+protocol (parsed with a line cap); the counts are made here, so the answer
+cannot change them except by really using the database less.
 
 stdin:  {"tests": [...with expect...], "options": {...}}
 stdout: {"server": {...}, "observed": {test_id: {...}}, "log": [...]}
@@ -17,13 +24,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # -I drops it
 import probe_net  # noqa: E402  (same folder)
+import db_server  # noqa: E402
 
-CONTROL_PORT = 39517
+HERE = Path(__file__).resolve().parent
 STATUS_PORT = 39518
 SERVER_WAIT_SECONDS = 40.0   # a cold build on a loaded 2-core machine
 HARNESS_SHOW_SECONDS = 5.0   # the harness opens its status port at once
 
 report = {"server": None, "observed": {}, "log": []}
+database = {"server": None}
 
 
 def finish(*_):
@@ -38,11 +47,8 @@ def users_request(server, name):
 
 
 def counts():
-    reply = probe_net.get_once(("127.0.0.1", CONTROL_PORT), "/counts", timeout=2.0)
-    body = reply.get("json")
-    if reply.get("status") != 200 or not isinstance(body, dict):
-        return None
-    return {k: v for k, v in body.items() if isinstance(k, str) and type(v) is int}
+    server = database["server"]
+    return server.snapshot() if server else None
 
 
 def settled_counts():
@@ -52,7 +58,7 @@ def settled_counts():
         c = counts()
         if c is None or time.monotonic() > deadline:
             return c
-        if c.get("rows_opened", 0) == c.get("rows_closed", 0) and c.get("tx_begun", 0) == c.get("tx_ended", 0):
+        if c.get("conns_busy", 0) == 0:
             return c
         time.sleep(0.02)
 
@@ -92,19 +98,29 @@ def concurrent(server, test):
 
 
 def injected_error(server, tests):
-    """Arms the wrapper's error switch, asks once, disarms, asks again."""
+    """Makes the database fail every call, asks once, heals it, asks again."""
     name = tests["db-error-500"]["input"]["name"]
     token = probe_net.token()
     message = f"database disk image is malformed ({token})"
-    armed = probe_net.get_once(("127.0.0.1", CONTROL_PORT), "/inject?" + urllib.parse.urlencode({"message": message}), 2.0)
+    database["server"].inject(message)
     failed = users_request(server, name)
-    disarmed = probe_net.get_once(("127.0.0.1", CONTROL_PORT), "/inject?message=", 2.0)
+    database["server"].inject(None)
     after = users_request(server, name)
-    seen = {"armed": armed.get("status") == 204 and disarmed.get("status") == 204, "token": token,
-            "response": failed, "then": after, "counts": counts()}
+    seen = {"armed": True, "token": token, "response": failed, "then": after, "counts": counts()}
     for tid in ("db-error-500", "no-error-leak"):
         if tid in tests:
             report["observed"][tid] = seen
+
+
+def start_database():
+    """Before the answer's server exists: its first connection finds it."""
+    try:
+        database["server"] = db_server.Server((HERE / "seed.sql").read_text())
+    except (OSError, db_server.db_sqlite.sqlite3.Error) as e:
+        report["database"] = {"up": False, "why": f"{type(e).__name__}: {e}"[:300]}
+        return False
+    report["database"] = {"up": True, "port": database["server"].addr[1]}
+    return True
 
 
 def main():
@@ -112,7 +128,9 @@ def main():
     request = json.load(sys.stdin)
     tests = {t["id"]: t for t in request.get("tests", [])}
     started = time.monotonic()
-    server = probe_net.wait_for_server(report, STATUS_PORT, {CONTROL_PORT, STATUS_PORT},
+    if not start_database():
+        finish()
+    server = probe_net.wait_for_server(report, STATUS_PORT, {db_server.ADDR[1], STATUS_PORT},
                                        SERVER_WAIT_SECONDS, HARNESS_SHOW_SECONDS)
     if server is None:
         finish()

@@ -14,8 +14,10 @@ import (
 const toolDir = "/usr/lib/go-1.19/pkg/tool/linux_amd64"
 
 // build compiles the answer with `go tool compile` and links it with
-// `go tool link`, both against the prebuilt archives in the importcfg; no
-// cache is read or written, so nothing of one answer reaches the next.
+// `go tool link` against prebuilt archives; no cache is read or written, so
+// nothing of one answer reaches the next. The compiler sees only the
+// packages an answer may import (it does not enforce `internal` itself);
+// the linker needs every archive those depend on.
 func build(cfg config, prog *program, buildDir string) (string, event) {
 	started := time.Now()
 	defer func() { prog.report["build_ms"] = time.Since(started).Milliseconds() }()
@@ -23,7 +25,7 @@ func build(cfg config, prog *program, buildDir string) (string, event) {
 	defer cancel()
 	archive := filepath.Join(buildDir, "_gbx_main.a")
 	args := append([]string{"-o", archive, "-p", "main", "-complete", "-pack", "-nolocalimports",
-		"-importcfg", cfg.Importcfg, "-trimpath", buildDir + "=>"}, prog.files...)
+		"-importcfg", cfg.Compilecfg, "-trimpath", buildDir + "=>"}, prog.files...)
 	if out, err := tool(ctx, buildDir, "compile", args...); err != nil {
 		return "", compileProblem(ctx, out, err)
 	}

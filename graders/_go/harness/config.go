@@ -8,15 +8,15 @@ import (
 
 // config is the task's part of the Go harness (graders/<task>/gbgo.json).
 type config struct {
-	Seed        string   `json:"seed"`         // SQL file in the box, run on a fresh database
-	Database    string   `json:"database"`     // its file name in the server's working directory
+	Database    string   `json:"database"`     // an empty placeholder file in the server's directory
 	Prelude     string   `json:"prelude"`      // Go file: the original's declarations, for completion
 	Route       string   `json:"route"`        // where a completed handler is mounted
 	HandlerHint string   `json:"handler_hint"` // substring of the handler's name, to choose among several
 	Driver      string   `json:"driver"`       // sql.Open driver name for a completed main
 	Env         []string `json:"env"`          // extra environment for the server
-	Importcfg   string   `json:"importcfg"`    // prebuilt archives of std and the driver shim
-	Ldflags     []string `json:"ldflags"`      // extra linker flags (the shim's -X switch)
+	Importcfg   string   `json:"importcfg"`    // every prebuilt archive: what the linker needs
+	Compilecfg  string   `json:"compilecfg"`   // what the answer may import: std and the driver
+	Ldflags     []string `json:"ldflags"`      // extra linker flags
 	BuildSecs   float64  `json:"build_seconds"`
 }
 
@@ -44,12 +44,13 @@ func readInputs(path string) (inputs, error) {
 
 func readConfig(path string) (config, error) {
 	cfg := config{Route: "/", Driver: "sqlite3", BuildSecs: 30,
-		Importcfg: "/opt/gradebox/go/pkg/importcfg"}
+		Importcfg: "/opt/gradebox/go/pkg/importcfg", Compilecfg: "/opt/gradebox/go/pkg/importcfg.compile"}
 	if err := readJSON(path, &cfg); err != nil {
 		return cfg, err
 	}
 	if dir := os.Getenv("GBX_GO_ROOT"); dir != "" { // dev runs outside the sandbox
-		cfg.Importcfg = dir + "/pkg/importcfg"
+		cfg.Importcfg = dir + "/pkg/importcfg.host"
+		cfg.Compilecfg = dir + "/pkg/importcfg.compile.host"
 	}
 	return cfg, nil
 }

@@ -98,3 +98,24 @@ func TestMethodReceiverFieldsDeclared(t *testing.T) {
 		t.Fatalf("receiver not built: %q", mount)
 	}
 }
+
+func TestRefusedImports(t *testing.T) {
+	known := map[string]bool{"fmt": true, "net/http": true, "github.com/mattn/go-sqlite3": true,
+		"internal/poll": true}
+	refused := []string{"unsafe", "C", "internal/poll", "github.com/mattn/go-sqlite3/internal/real",
+		"net/http/internal", "vendor/golang.org/x/net/idna", "github.com/mattn/go-sqlite3/x", "os/exec2"}
+	for _, path := range refused {
+		if refusedImport(path, known) == "" {
+			t.Errorf("%s was accepted", path)
+		}
+	}
+	for _, path := range []string{"fmt", "net/http", "github.com/mattn/go-sqlite3"} {
+		if reason := refusedImport(path, known); reason != "" {
+			t.Errorf("%s refused: %s", path, reason)
+		}
+	}
+	files := []*answerFile{normalise("main.go", "package main\nimport _ \"unsafe\"\nfunc main() {}\n")}
+	if e := checkImports(files, known); e == nil || e["unsupported"] == nil {
+		t.Fatalf("unsafe not reported as unsupported: %v", e)
+	}
+}

@@ -2,14 +2,23 @@
 //
 //	gbgo (this process, pid 1's child inside the sandbox)
 //	  ├─ reports on fd 3 (the result channel) and on a loopback status port
-//	  ├─ seeds the task's SQLite database in /tmp/run
 //	  ├─ lays the answer out in /tmp/build, completing a handler-only answer
-//	  ├─ compiles and links it against prebuilt archives (no go command:
-//	  │  its package loading alone costs more than compiling the answer)
+//	  ├─ refuses sources that could reach past the public driver (unsafe,
+//	  │  cgo, internal packages) with an "unsupported" verdict
+//	  ├─ compiles it against the standard library and the public driver
+//	  │  only, and links it (no go command: its package loading alone costs
+//	  │  more than compiling the answer)
 //	  └─ runs the server without fd 3, and waits for it
 //
-// The trusted prober, outside, finds the server's port and sends requests;
-// this harness never decides pass or fail.
+// Trust: gbgo is the observer. It is not dumpable and keeps fd 3
+// close-on-exec, so the answer's server (same uid, a child) can neither
+// inherit the channel nor open /proc/<gbgo>/fd or /mem; what crosses from
+// the answer to gbgo is only its exit status. The facts that decide
+// verdicts are not made here: the trusted prober, outside the sandbox,
+// sends the HTTP requests and serves the database (review_go's
+// db_server.py), so connection, statement and result-set counts are made
+// where the answer cannot write. The driver the answer links is a thin
+// client of that server. gbgo never decides pass or fail.
 package main
 
 import (
@@ -47,9 +56,8 @@ func run(out *channel, status *statusPort, boxDir, inputsPath string) int {
 	if dir := os.Getenv("GBX_WORK"); dir != "" { // dev runs outside the sandbox
 		runDir, buildDir = filepath.Join(dir, "run"), filepath.Join(dir, "build")
 	}
-	db, err := seedDatabase(cfg, boxDir, runDir)
-	if err != nil {
-		return fail(out, "seed", err)
+	if err := prepareRunDir(cfg, runDir); err != nil {
+		return fail(out, "run directory", err)
 	}
 	program, err := prepareSources(in, cfg, boxDir, buildDir)
 	if err != nil {
@@ -68,7 +76,7 @@ func run(out *channel, status *statusPort, boxDir, inputsPath string) int {
 	}
 	out.send(event{"event": "load", "ok": true, "entry": program.entry, "report": program.report})
 	status.set("running")
-	out.send(serve(cfg, binary, runDir, db))
+	out.send(serve(cfg, binary, runDir))
 	status.linger("exited")
 	return 0
 }
@@ -85,4 +93,17 @@ func fail(out *channel, step string, err error) int {
 func protectChannel() {
 	syscall.CloseOnExec(3)
 	syscall.Syscall(syscall.SYS_PRCTL, syscall.PR_SET_DUMPABLE, 0, 0)
+}
+
+// prepareRunDir makes the server's working directory, with an empty file
+// under the database's name for answers that check it exists (the data is
+// on the grader's database server, never in the box).
+func prepareRunDir(cfg config, runDir string) error {
+	if err := os.MkdirAll(runDir, 0o755); err != nil {
+		return err
+	}
+	if cfg.Database == "" {
+		return nil
+	}
+	return os.WriteFile(filepath.Join(runDir, cfg.Database), nil, 0o644)
 }

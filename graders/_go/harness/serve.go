@@ -7,19 +7,27 @@ import (
 	"syscall"
 )
 
-const controlAddr = "127.0.0.1:39517"
+// dbAddr is where the trusted prober serves the database (db_server.py).
+const dbAddr = "127.0.0.1:39519"
 
-// serve runs the answer's server in the seeded directory until it exits
+// serve runs the answer's server in its working directory until it exits
 // (the sandbox ends it after the prober is done). Its stdout and stderr are
 // ours: gradebox captures them for the report.
-func serve(cfg config, binary, runDir, db string) event {
+func serve(cfg config, binary, runDir string) event {
 	cmd := exec.Command(binary)
 	cmd.Dir = runDir
 	cmd.Env = append([]string{
 		"PATH=/usr/bin:/bin", "HOME=/tmp", "LANG=C.UTF-8",
-		"GBX_SQLITE_DB=" + db, "GBX_CONTROL_ADDR=" + controlAddr,
+		"GBX_DB_ADDR=" + dbAddr,
 	}, cfg.Env...)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = nil, os.Stdout, os.Stderr
+	// The channel is close-on-exec, so the server never holds it; /dev/null
+	// in its place makes a forger's writes to "fd 3" land nowhere, instead of
+	// in whatever socket the server opened first.
+	if null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
+		defer null.Close()
+		cmd.ExtraFiles = []*os.File{null}
+	}
 	err := cmd.Run()
 	result := event{"event": "server_exit", "code": 0}
 	var exitErr *exec.ExitError

@@ -38,7 +38,7 @@ var knownPackages = map[string]string{
 }
 
 func prepareSources(in inputs, cfg config, boxDir, buildDir string) (*program, error) {
-	known, err := readImportcfg(cfg.Importcfg)
+	known, err := readImportcfg(cfg.Compilecfg)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,10 @@ func normalise(name, text string) *answerFile {
 }
 
 // checkImports turns packages the sandbox cannot provide into an
-// "unsupported" verdict instead of a compile error.
+// "unsupported" verdict instead of a compile error, and refuses what could
+// reach past the public driver into memory it does not own: unsafe (and so
+// //go:linkname), cgo, and internal packages, whose rule the compiler does
+// not enforce when given an importcfg.
 func checkImports(files []*answerFile, known map[string]bool) event {
 	for _, f := range files {
 		if f.ast == nil {
@@ -159,16 +162,39 @@ func checkImports(files []*answerFile, known map[string]bool) event {
 		}
 		for _, spec := range f.ast.Imports {
 			path, _ := strconv.Unquote(spec.Path.Value)
-			if path == "C" {
-				return event{"event": "load", "ok": false, "unsupported": "uses cgo (import \"C\")"}
-			}
-			if !known[path] {
-				return event{"event": "load", "ok": false,
-					"unsupported": "needs Go package " + path + " (only the standard library and github.com/mattn/go-sqlite3 are available)"}
+			if reason := refusedImport(path, known); reason != "" {
+				return event{"event": "load", "ok": false, "unsupported": reason}
 			}
 		}
 	}
 	return nil
+}
+
+const publicDriver = "github.com/mattn/go-sqlite3"
+
+func refusedImport(path string, known map[string]bool) string {
+	switch {
+	case path == "C":
+		return "uses cgo (import \"C\")"
+	case path == "unsafe":
+		return "imports unsafe (the grader runs only memory-safe Go)"
+	case isInternal(path) || strings.HasPrefix(path, "vendor/"):
+		return "imports " + path + " (internal packages are not importable)"
+	case strings.HasPrefix(path, publicDriver+"/"):
+		return "imports " + path + " (only the driver package " + publicDriver + " itself is available)"
+	case !known[path]:
+		return "needs Go package " + path + " (only the standard library and " + publicDriver + " are available)"
+	}
+	return ""
+}
+
+func isInternal(path string) bool {
+	for _, part := range strings.Split(path, "/") {
+		if part == "internal" {
+			return true
+		}
+	}
+	return false
 }
 
 // addMissingImports imports the standard packages a snippet uses without

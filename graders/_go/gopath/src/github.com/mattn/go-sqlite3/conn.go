@@ -3,166 +3,178 @@ package sqlite3
 import (
 	"context"
 	"database/sql/driver"
-	"reflect"
-	"sync/atomic"
-
-	real "github.com/mattn/go-sqlite3/internal/real"
+	"encoding/json"
+	"errors"
+	"sync"
 )
 
-// conn mirrors the interfaces *real.SQLiteConn implements, so database/sql
-// takes the same paths it would with the real driver, and counts what runs.
-type conn struct {
-	inner  *real.SQLiteConn
-	closed atomic.Bool
+var errBadConn = driver.ErrBadConn
+
+// SQLiteConn is one connection to the grader's database server.
+type SQLiteConn struct {
+	mu     sync.Mutex
+	wire   *wire
+	closed bool
 }
 
-func (c *conn) Prepare(query string) (driver.Stmt, error) {
+func (c *SQLiteConn) call(ctx context.Context, request ...any) ([]json.RawMessage, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil, errBadConn
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if deadline, ok := ctx.Deadline(); ok {
+		c.wire.sock.SetDeadline(deadline)
+		defer c.wire.sock.SetDeadline(noDeadline)
+	}
+	return c.wire.call(request...)
+}
+
+func (c *SQLiteConn) Prepare(query string) (driver.Stmt, error) {
 	return c.PrepareContext(context.Background(), query)
 }
 
-func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
-	if err := injected(); err != nil {
+// PrepareContext keeps the SQL: each execution is one statement on the
+// server, as each sqlite3_step run is one for the real driver.
+func (c *SQLiteConn) PrepareContext(ctx context.Context, query string) (driver.Stmt, error) {
+	if _, err := c.call(ctx, "ping"); err != nil {
 		return nil, err
 	}
-	s, err := c.inner.PrepareContext(ctx, query)
+	return &SQLiteStmt{c: c, query: query}, nil
+}
+
+func (c *SQLiteConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
+	wireArgs, err := encodeArgs(args)
 	if err != nil {
 		return nil, err
 	}
-	stats.prepares.Add(1)
-	return &stmt{inner: s.(*real.SQLiteStmt)}, nil
-}
-
-func (c *conn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	stats.statements.Add(1)
-	if err := injected(); err != nil {
+	reply, err := c.call(ctx, "query", query, wireArgs)
+	if err != nil {
 		return nil, err
 	}
-	return wrapRows(c.inner.QueryContext(ctx, query, args))
+	return newRows(c, reply)
 }
 
-func (c *conn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	stats.statements.Add(1)
-	if err := injected(); err != nil {
+func (c *SQLiteConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
+	wireArgs, err := encodeArgs(args)
+	if err != nil {
 		return nil, err
 	}
-	return c.inner.ExecContext(ctx, query, args)
-}
-
-func (c *conn) Ping(ctx context.Context) error {
-	if err := injected(); err != nil {
-		return err
+	reply, err := c.call(ctx, "exec", query, wireArgs)
+	if err != nil {
+		return nil, err
 	}
-	return c.inner.Ping(ctx)
+	result := &SQLiteResult{}
+	if len(reply) == 2 {
+		json.Unmarshal(reply[0], &result.id)
+		json.Unmarshal(reply[1], &result.changes)
+	}
+	return result, nil
 }
 
-func (c *conn) Begin() (driver.Tx, error) {
+func (c *SQLiteConn) Ping(ctx context.Context) error {
+	_, err := c.call(ctx, "ping")
+	return err
+}
+
+func (c *SQLiteConn) Begin() (driver.Tx, error) {
 	return c.BeginTx(context.Background(), driver.TxOptions{})
 }
 
-func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
-	if err := injected(); err != nil {
+func (c *SQLiteConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	if _, err := c.call(ctx, "begin"); err != nil {
 		return nil, err
 	}
-	t, err := c.inner.BeginTx(ctx, opts)
-	if err != nil {
-		return nil, err
+	return &SQLiteTx{c: c}, nil
+}
+
+func (c *SQLiteConn) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil
 	}
-	stats.txBegun.Add(1)
-	return &tx{inner: t}, nil
+	c.closed = true
+	return c.wire.sock.Close()
 }
 
-func (c *conn) Close() error {
-	if !c.closed.Swap(true) {
-		stats.connsClosed.Add(1)
+// IsValid lets database/sql drop a connection whose socket broke.
+func (c *SQLiteConn) IsValid() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return !c.closed && !c.wire.broken
+}
+
+func encodeArgs(args []driver.NamedValue) ([][2]any, error) {
+	out := make([][2]any, 0, len(args))
+	for _, a := range args {
+		v, err := encodeValue(a.Value)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, [2]any{a.Name, v})
 	}
-	return c.inner.Close()
+	return out, nil
 }
 
-type tx struct {
-	inner driver.Tx
-	ended atomic.Bool
+// SQLiteTx is a transaction on one connection.
+type SQLiteTx struct{ c *SQLiteConn }
+
+func (t *SQLiteTx) Commit() error {
+	_, err := t.c.call(context.Background(), "commit")
+	return err
 }
 
-func (t *tx) Commit() error   { t.end(); return t.inner.Commit() }
-func (t *tx) Rollback() error { t.end(); return t.inner.Rollback() }
-func (t *tx) end() {
-	if !t.ended.Swap(true) {
-		stats.txEnded.Add(1)
+func (t *SQLiteTx) Rollback() error {
+	_, err := t.c.call(context.Background(), "rollback")
+	return err
+}
+
+// SQLiteStmt is a prepared statement: its SQL, run on the server each time.
+type SQLiteStmt struct {
+	c      *SQLiteConn
+	query  string
+	closed bool
+}
+
+func (s *SQLiteStmt) NumInput() int { return -1 }
+func (s *SQLiteStmt) Close() error  { s.closed = true; return nil }
+
+func (s *SQLiteStmt) Exec(args []driver.Value) (driver.Result, error) {
+	return s.ExecContext(context.Background(), named(args))
+}
+
+func (s *SQLiteStmt) Query(args []driver.Value) (driver.Rows, error) {
+	return s.QueryContext(context.Background(), named(args))
+}
+
+func (s *SQLiteStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	if s.closed {
+		return nil, errors.New("sql: statement is closed")
 	}
+	return s.c.ExecContext(ctx, s.query, args)
 }
 
-// stmt counts executions, not preparations: a prepared statement run once
-// per user is still one statement per user.
-type stmt struct {
-	inner  *real.SQLiteStmt
-	closed atomic.Bool
-}
-
-func (s *stmt) NumInput() int { return s.inner.NumInput() }
-
-func (s *stmt) Close() error {
-	if !s.closed.Swap(true) {
-		stats.stmtsClosed.Add(1)
+func (s *SQLiteStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	if s.closed {
+		return nil, errors.New("sql: statement is closed")
 	}
-	return s.inner.Close()
+	return s.c.QueryContext(ctx, s.query, args)
 }
 
-func (s *stmt) Exec(args []driver.Value) (driver.Result, error) {
-	stats.statements.Add(1)
-	if err := injected(); err != nil {
-		return nil, err
+func named(args []driver.Value) []driver.NamedValue {
+	out := make([]driver.NamedValue, len(args))
+	for i, v := range args {
+		out[i] = driver.NamedValue{Ordinal: i + 1, Value: v}
 	}
-	return s.inner.Exec(args)
+	return out
 }
 
-func (s *stmt) Query(args []driver.Value) (driver.Rows, error) {
-	stats.statements.Add(1)
-	if err := injected(); err != nil {
-		return nil, err
-	}
-	return wrapRows(s.inner.Query(args))
-}
+// SQLiteResult is what Exec returns.
+type SQLiteResult struct{ id, changes int64 }
 
-func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
-	stats.statements.Add(1)
-	if err := injected(); err != nil {
-		return nil, err
-	}
-	return s.inner.ExecContext(ctx, args)
-}
-
-func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
-	stats.statements.Add(1)
-	if err := injected(); err != nil {
-		return nil, err
-	}
-	return wrapRows(s.inner.QueryContext(ctx, args))
-}
-
-// rows counts open result sets; database/sql closes them at EOF, on
-// Rows.Close, or never (the leak no-leaks looks for).
-type rows struct {
-	inner  *real.SQLiteRows
-	closed atomic.Bool
-}
-
-func wrapRows(r driver.Rows, err error) (driver.Rows, error) {
-	if err != nil {
-		return nil, err
-	}
-	stats.rowsOpened.Add(1)
-	return &rows{inner: r.(*real.SQLiteRows)}, nil
-}
-
-func (r *rows) Columns() []string              { return r.inner.Columns() }
-func (r *rows) Next(dest []driver.Value) error { return r.inner.Next(dest) }
-func (r *rows) Close() error {
-	if !r.closed.Swap(true) {
-		stats.rowsClosed.Add(1)
-	}
-	return r.inner.Close()
-}
-
-func (r *rows) ColumnTypeDatabaseTypeName(i int) string { return r.inner.ColumnTypeDatabaseTypeName(i) }
-func (r *rows) ColumnTypeNullable(i int) (bool, bool)   { return r.inner.ColumnTypeNullable(i) }
-func (r *rows) ColumnTypeScanType(i int) reflect.Type   { return r.inner.ColumnTypeScanType(i) }
+func (r *SQLiteResult) LastInsertId() (int64, error) { return r.id, nil }
+func (r *SQLiteResult) RowsAffected() (int64, error) { return r.changes, nil }
