@@ -29,6 +29,10 @@ SAFE_PRAGMAS = frozenset({
     "automatic_index", "reverse_unordered_selects", "ignore_check_constraints", "count_changes",
 })
 
+# Debian's SQLite is built with ENABLE_FTS3_TOKENIZER: fts3_tokenizer()
+# reveals and accepts raw pointers, a way to run code in this process.
+DENIED_FUNCTIONS = frozenset({"load_extension", "fts3_tokenizer"})
+
 DENIED_ACTIONS = frozenset({
     sqlite3.SQLITE_ATTACH, sqlite3.SQLITE_DETACH,
     sqlite3.SQLITE_CREATE_VTABLE, sqlite3.SQLITE_DROP_VTABLE,
@@ -41,7 +45,7 @@ def authorize(action, arg1, arg2, db_name, trigger):
     if action == sqlite3.SQLITE_PRAGMA:
         allowed = (arg1 or "").lower() in SAFE_PRAGMAS and db_name in (None, "main", "temp")
         return sqlite3.SQLITE_OK if allowed else sqlite3.SQLITE_DENY
-    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() == "load_extension":
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
         return sqlite3.SQLITE_DENY
     return sqlite3.SQLITE_OK
 

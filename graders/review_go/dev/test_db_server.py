@@ -136,7 +136,8 @@ class DbServerTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as tmp:
             target = os.path.join(tmp, "out.db")
             for sql in (f"ATTACH '{target}' AS x", f"VACUUM INTO '{target}'", "PRAGMA max_page_count = 1000000",
-                        "PRAGMA hard_heap_limit = 0", "SELECT load_extension('x')", "PRAGMA writable_schema = 1"):
+                        "PRAGMA hard_heap_limit = 0", "SELECT load_extension('x')", "PRAGMA writable_schema = 1",
+                        "SELECT fts3_tokenizer('simple')", "CREATE VIRTUAL TABLE t USING fts4(x)"):
                 self.assertEqual(c.call("exec", sql, [])[0], "err", sql)
             self.assertEqual(os.listdir(tmp), [])
         self.assertEqual(c.call("exec", "PRAGMA foreign_keys = ON", [])[0], "ok")
