@@ -1,16 +1,25 @@
 'use strict';
-// users_express harness (runs in the sandbox, in the answer's process).
-// Order matters: "start" before any answer code; the listen capture and the
-// Express tracking before the answer loads; the load event only once the
-// answer has finished loading and its server listens (or the harness serves
-// the app the answer exported). Then it stays up for the prober; requests
-// never pass through here, so nothing the answer does to this process can
-// change what the prober observes on the wire.
+// users_express harness: the OBSERVER (trusted; runs in the sandbox, never
+// runs answer code).
+//
+// Trust boundary. This process alone writes the result channel (fd 3); it is
+// non-dumpable and holds fd 3 close-on-exec (the observer guard gradebox
+// LD_PRELOADs), so the answer can neither open its /proc/<pid>/mem or fd/3
+// nor inherit the channel. The answer runs in runner.js, a child in its own
+// process group whose fd 3 is a report pipe to this process; the prober
+// (probe.py, outside the sandbox) judges the server on the wire. What
+// crosses from the runner: bytes on that pipe, read with the channel's line
+// cap and depth limit and reduced to plain fields (express_observe.js). They
+// are claims: entry, Express major, stubs and retries are this process's own
+// facts; a load verdict that is not `graded` is reported only when this
+// process can check it (express_claims.js); `listening` only when it connects
+// to the port itself; routes are hints. The load event comes from here once,
+// so nothing the runner writes can duplicate or replace it.
 //   usage: node harness.js [/box/inputs.json]
 
 const fs = require('fs');
+const net = require('net');
 const path = require('path');
-const Module = require('module');
 
 function lib(name) {
   for (const dir of [__dirname, path.join(__dirname, '..', '_node', 'lib')]) {
@@ -20,14 +29,17 @@ function lib(name) {
   throw new Error(`harness library missing: ${name}`);
 }
 
-const { emit, describeError, privatizeChannel } = lib('express_channel.js');
+const gb = lib('gb_channel.js');
 const { layOut } = lib('express_layout.js');
-const { loadMain, classifyLoadError } = lib('express_load.js');
-const capture = lib('express_capture.js');
 const { chooseEntry } = lib('express_entry.js');
+const claims = lib('express_claims.js');
+const { startRunner } = lib('express_observe.js');
+const { createHintServer } = lib('express_hints.js');
 
 const inputs = JSON.parse(fs.readFileSync(process.argv[2] || '/box/inputs.json', 'utf8'));
 const options = inputs.options || {};
+const limits = gb.readLimits(inputs);
+const send = gb.openChannel(limits);
 const PORT = Number(options.port) || 3000;
 const HOST = '127.0.0.1';
 // A fresh folder per harness: /tmp is the sandbox's own tmpfs, but the
@@ -36,140 +48,144 @@ const WORK_DIR = fs.mkdtempSync(path.join(options.work_dir || '/tmp', 'gb-expres
 const LISTEN_GRACE_MS = Number(options.listen_grace_ms) || 150;
 const MAX_ANSWER_ERRORS = 5;
 
-emit({ event: 'start', harness: 'users_express', port: PORT });
-privatizeChannel();
+send({ event: 'start', harness: 'users_express', port: PORT });
+
+// The one load event; a second could only come from a harness fault.
+let loadSent = false;
+function sendLoad(event) {
+  if (loadSent) return;
+  loadSent = true;
+  send(event);
+}
 
 let answerErrors = 0;
-process.on('uncaughtExceptionMonitor', (err, origin) => {
-  if (answerErrors++ < MAX_ANSWER_ERRORS) emit({ event: 'answer_error', origin, error: describeError(err) });
-});
-process.on('exit', (code) => emit({ event: 'exit', code }));
+function onAnswerError({ origin, error }) {
+  if (answerErrors++ < MAX_ANSWER_ERRORS) send({ event: 'answer_error', origin, error });
+}
 
-const listens = capture.createListenCapture(PORT, HOST);
-let listening = null;
-listens.onFirst = (server) => {
-  listening = server;
-};
-
-// One load of the answer against Express `major` (4, or 5 on retry).
+// One load of the answer against Express `major` (4, or 5 on retry), in a
+// runner of its own. A layout error (esbuild) is this process's own finding.
 async function attempt(major, typescript = false) {
   const layout = layOut(inputs, WORK_DIR, `express${major}${typescript ? '-ts' : ''}`, major, typescript);
-  const requireFromApp = Module.createRequire(path.join(layout.appDir, 'index.js'));
-  const express = requireFromApp('express');
-  const tracker = capture.trackExpress(express);
   const entry = chooseEntry(layout);
-  const run = { major, layout, entry, express, tracker, exported: undefined, error: null };
-  if (layout.errors.length) run.error = Object.assign(new SyntaxError(layout.errors[0].message), { stack: layout.errors[0].message });
-  else {
-    try {
-      run.exported = await loadMain(entry);
-    } catch (err) {
-      run.error = err;
-    }
+  const run = { major, layout, entry, runner: null, report: null, exited: null };
+  if (layout.errors.length) {
+    const e = layout.errors[0];
+    run.report = { error: { type: 'SyntaxError', message: e.message, stack: e.message }, usable: false, trusted: true };
+    return run;
+  }
+  run.runner = startRunner({ appDir: layout.appDir, entry, port: PORT, host: HOST, listenGraceMs: LISTEN_GRACE_MS },
+    gb, limits, onAnswerError);
+  const first = await run.runner.loaded;
+  run.report = first.report || null;
+  run.exited = first.exited || null;
+  return run;
+}
+
+const failedLoad = (run) => !run.report || (run.report.error && !run.report.usable);
+const special = (run) => (run.report && run.report.error ? claims.classify(run.report.error) : null);
+
+// The answer's attempts: as given; as TypeScript when it does not compile;
+// on Express 5 when it fails otherwise. A runner that exits before it
+// reports is final: the answer left, there is nothing to retry.
+async function load() {
+  let run = await attempt(4);
+  if (failedLoad(run) && !run.exited && (special(run) || {}).compile_error) {
+    const retry = await replace(run, () => attempt(4, true));
+    if (!failedLoad(retry)) run = { ...retry, retried: 'transpiled as TypeScript' };
+    else await retry.runner?.stop();
+  }
+  if (failedLoad(run) && !run.exited && !special(run)) {
+    const retry = await replace(run, () => attempt(5));
+    if (!failedLoad(retry)) run = { ...retry, express4Error: run.report.error, retried: 'loads only on Express 5' };
+    else await retry.runner?.stop();
   }
   return run;
 }
 
-// The app to serve when the answer did not listen: what it exported, else
-// the app it created with the most GET routes.
-function appToServe(run) {
-  const exported = run.exported;
-  const candidates = [exported, exported && exported.app, exported && exported.default];
-  for (const value of candidates) {
-    if (capture.isExpressApp(value)) return { app: value, served: 'exported app' };
-  }
-  for (const value of candidates) {
-    if (capture.isRouter(value)) {
-      const app = run.express();
-      app.use(value);
-      return { app, served: 'exported router, mounted at /' };
-    }
-  }
-  const ranked = run.tracker.apps
-    .map((app) => ({ app, routes: capture.getRoutes(run.tracker, app).length }))
-    .filter((x) => x.routes > 0 && !x.app.parent)
-    .sort((a, b) => b.routes - a.routes);
-  return ranked.length ? { app: ranked[0].app, served: 'app created by the answer' } : null;
+// Ends `run`'s runner (and all it started) before the next attempt starts.
+async function replace(run, next) {
+  if (run.runner) await run.runner.stop();
+  return next();
 }
 
-function usable(run) {
-  return listens.servers.length > 0 || appToServe(run) !== null;
+function portAccepts() {
+  return new Promise((resolve) => {
+    const socket = net.connect({ port: PORT, host: HOST });
+    const done = (ok) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(300, () => done(false));
+    socket.on('connect', () => done(true));
+    socket.on('error', () => done(false));
+  });
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitForListening(ms) {
-  const until = Date.now() + ms;
-  while (!listening && Date.now() < until) await sleep(5);
-  return listening;
-}
-
-function listenedApp(run) {
-  if (!listening) return null;
-  const handler = listening.listeners('request')[0];
-  return capture.isExpressApp(handler) ? handler : null;
-}
-
-function finish(run, fields) {
-  const errors = [run.express4Error, run.error].filter(Boolean).map(describeError);
-  const report = { express: String(run.major), entry: path.relative(run.layout.appDir, run.entry), ...fields.report };
-  if (run.retried) report.retried = run.retried;
-  if (run.layout.stubs.length) report.stubbed_packages = run.layout.stubs;
-  const load = { ...fields.load };
+function loadEvent(run, fields, report = {}) {
+  const errors = [run.express4Error, run.report && run.report.error].filter(Boolean)
+    .map(({ stack, ...shown }) => shown); // eslint-disable-line no-unused-vars
+  const entry = path.relative(run.layout.appDir, run.entry);
+  const full = { express: String(run.major), entry, ...report };
+  if (run.retried) full.retried = run.retried;
+  if (run.layout.stubs.length) full.stubbed_packages = run.layout.stubs;
+  const notes = run.runner && run.runner.notes;
+  if (notes && (notes.malformed || notes.over_cap || notes.load_reports > 1)) full.runner_notes = notes;
+  if (run.exited) full.runner_exited = run.exited;
+  const load = { ...fields };
   if (load.compile_error) load.compile_error = load.compile_error.split(run.layout.appDir + path.sep).join('');
-  emit({ event: 'load', ...load, errors, report, express: report.express, entry: report.entry });
+  return { event: 'load', ...load, errors, report: full, express: full.express, entry };
+}
+
+// The load event for a run whose answer did not load: a verdict the observer
+// checked, or a plain failure (graded; the prober finds nothing).
+function failedLoadEvent(run) {
+  const claim = special(run);
+  if (!claim) return loadEvent(run, { ok: false });
+  const ctx = { texts: run.layout.texts, entry: run.entry, packagesDir: run.layout.packagesDir, stubs: run.layout.stubs };
+  const verdict = run.report.trusted ? { ok: true } : claims.verifyLoadClaim(claim, run.report.error, ctx);
+  if (verdict.ok) return loadEvent(run, { ok: false, ...claim });
+  return loadEvent(run, { ok: false }, { claim_refused: verdict.why });
+}
+
+// The load event for a runner that serves something, and whether to keep it.
+async function servedLoadEvent(run) {
+  const r = run.report;
+  const accepts = await portAccepts();
+  const report = { served: r.served, routes: r.routes, port: PORT, port_accepts: accepts };
+  if (!r.reason) return { event: loadEvent(run, { ok: true, routes: r.routes }, report), keep: true, accepts };
+  const verdict = claims.verifyNoRoute(r.reason, run.layout.texts, accepts);
+  if (verdict.ok) return { event: loadEvent(run, { ok: false, no_entry: true }, { reason: r.reason }), keep: false, accepts };
+  return { event: loadEvent(run, { ok: true, routes: r.routes }, { ...report, claim_refused: verdict.why }), keep: true, accepts };
+}
+
+// Ends the runner's group, records how it ended, and leaves: the sandbox
+// (and the prober's wait for the port) ends with this process.
+async function finish(run) {
+  const ended = run.runner ? await run.runner.stop() : null;
+  if (ended) send({ event: 'exit', code: ended.code, signal: ended.signal });
+  process.exit(0);
 }
 
 async function main() {
-  let run = await attempt(4);
-  if (run.error && !usable(run) && (classifyLoadError(run.error) || {}).compile_error) {
-    // TypeScript laid out as answer.js: transpile every file and try again.
-    const retry = await attempt(4, true);
-    if (!retry.error || usable(retry)) run = { ...retry, retried: 'transpiled as TypeScript' };
+  const hints = createHintServer(PORT + 1, HOST);
+  await hints.ready; // bound before any answer code runs
+  const run = await load();
+  if (failedLoad(run)) {
+    sendLoad(failedLoadEvent(run));
+    return finish(run);
   }
-  if (run.error && !classifyLoadError(run.error) && !usable(run)) {
-    listens.closeAll();
-    const retry = await attempt(5);
-    if (!retry.error || usable(retry)) run = { ...retry, express4Error: run.error, retried: 'loads only on Express 5' };
-  }
-  const special = run.error && !usable(run) ? classifyLoadError(run.error) : null;
-  if (special) return finish(run, { load: { ok: false, ...special }, report: {} }), process.exit(0);
-  if (run.error && !usable(run)) return finish(run, { load: { ok: false }, report: {} }), process.exit(0);
-  let served = 'the answer listened';
-  let app = null;
-  if (!(await waitForListening(LISTEN_GRACE_MS))) {
-    const choice = appToServe(run);
-    if (!choice) return finish(run, { load: { ok: false, no_entry: true }, report: { reason: 'no Express app with a GET route' } }), process.exit(0);
-    ({ app, served } = choice);
-    await new Promise((resolve) => listens.listenDirect(require('http').createServer(app), resolve));
-    listening = listens.servers[listens.servers.length - 1];
-  }
-  app = app || listenedApp(run);
-  const routes = app ? capture.getRoutes(run.tracker, app) : [];
-  const allRoutes = run.tracker.apps.flatMap((a) => capture.getRoutes(run.tracker, a));
-  if (allRoutes.length === 0) {
-    const reason = app ? 'the Express app registers no GET route' : 'the server is not an Express app';
-    return finish(run, { load: { ok: false, no_entry: true }, report: { reason } }), process.exit(0);
-  }
-  finish(run, { load: { ok: true, routes }, report: { served, routes, port: PORT } });
-  emit({ event: 'listening', host: HOST, port: PORT });
-  serveHints(routes.length ? routes : allRoutes);
-}
-
-// Route hints for the prober on PORT+1 (it cannot read fd 3 while it runs).
-// Hints only: the prober still finds the route by probing.
-function serveHints(routes) {
-  const body = JSON.stringify({ routes: routes.slice(0, 20) });
-  const server = require('http').createServer((req, res) => {
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(body);
-  });
-  server.on('error', () => {});
-  listens.listenDirect(server, undefined, PORT + 1);
-  server.unref();
+  const served = await servedLoadEvent(run);
+  sendLoad(served.event);
+  if (!served.keep) return finish(run);
+  if (served.accepts) send({ event: 'listening', host: HOST, port: PORT });
+  hints.setRoutes(run.report.routes);
+  const ended = await run.runner.ended;
+  send({ event: 'exit', code: ended.code, signal: ended.signal });
+  await finish({ runner: null });
 }
 
 main().catch((err) => {
-  emit({ event: 'load', ok: false, errors: [describeError(err)], report: { harness_error: true } });
+  sendLoad({ event: 'load', ok: false, errors: [{ type: 'HarnessError', message: String(err && err.stack).slice(0, 2000) }], report: { harness_error: true } });
   process.exit(0);
 });

@@ -95,7 +95,10 @@ class Filter:
         self.expected, self.allowed = expected, allowed  # sets of identities
 
     def describe(self):
-        return {"param": self.param, "field": self.field, "value": self.value, "mode": self.mode,
+        # Field names and values come from the answer's data: capped, so the
+        # prober's reply stays far below the channel's line cap.
+        cap = lambda v: v[:200] if isinstance(v, str) else v  # noqa: E731
+        return {"param": cap(self.param), "field": cap(self.field), "value": cap(self.value), "mode": self.mode,
                 "matching_users": len(self.expected)}
 
 

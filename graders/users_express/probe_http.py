@@ -13,6 +13,11 @@ import time
 
 HOST = "127.0.0.1"
 MAX_BODY = 4 * 1024 * 1024
+# A users response nests a few levels; anything deeper is not one, and a
+# deeper body must not reach recursive code (json.loads raises RecursionError
+# near 1000 levels, json.dumps of a user too): the answer would turn its
+# wrong result into a prober crash, a grader-error instead of a fail.
+MAX_DEPTH = 64
 
 
 class Response:
@@ -127,11 +132,37 @@ class Client:
         return self.remaining() <= 0
 
 
-def _parse(status, raw, ms):
-    if len(raw) > MAX_BODY:
-        return Response(status=status, body=None, is_json=False, ms=ms)
+def bounded_json(raw, max_bytes=MAX_BODY, max_depth=MAX_DEPTH):
+    """The JSON value of bytes from the answer's server, or raises ValueError
+    when they are over max_bytes, nested deeper than max_depth, or not JSON."""
+    if len(raw) > max_bytes:
+        raise ValueError("over the size limit")
     try:
-        return Response(status=status, body=json.loads(raw.decode("utf-8")), is_json=True, ms=ms)
+        value = json.loads(raw.decode("utf-8"))
+    except RecursionError:
+        raise ValueError("nested too deep") from None
+    if _depth_over(value, max_depth):
+        raise ValueError("nested too deep")
+    return value
+
+
+def _depth_over(value, limit):
+    """True when value nests deeper than limit (iterative: no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth + 1 > limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
+def _parse(status, raw, ms):
+    try:
+        return Response(status=status, body=bounded_json(raw), is_json=True, ms=ms)
     except (ValueError, UnicodeDecodeError):
         return Response(status=status, body=None, is_json=False, ms=ms)
 
@@ -163,7 +194,7 @@ def fetch_hints(port):
         conn.request("GET", "/")
         raw = conn.getresponse().read(16384)
         conn.close()
-        data = json.loads(raw.decode("utf-8"))
+        data = bounded_json(raw, 16384, 4)
     except (OSError, ValueError, http.client.HTTPException, UnicodeDecodeError):
         return []
     routes = data.get("routes") if isinstance(data, dict) else None

@@ -1,4 +1,5 @@
 'use strict';
+// Observer side (trusted; reads the answer's sources as text, runs none).
 // Which laid-out file to run. The extractor's primary is the first block
 // with a GET route, which in a layered answer is often routes/users.js,
 // while the app (mount paths, listen) lives in app.js or server.js. The

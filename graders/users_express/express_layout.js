@@ -1,5 +1,6 @@
 'use strict';
-// Lays an answer out in a writable directory so it can run like a project:
+// Observer side (trusted; reads the answer's files as data, runs none of
+// them). Lays an answer out in a writable directory so it can run like a project:
 //   <work>/node_modules      one symlink to the grader's packages, so ESM
 //                            imports resolve too (ESM ignores NODE_PATH)
 //   <work>/<run>/app/...     a copy of the answer's files (answers may write
@@ -10,7 +11,9 @@
 // Resolution looks in <run>/node_modules before <work>/node_modules, so the
 // run's own `express` wins. TypeScript gets a transpiled .js sibling
 // (esbuild, CommonJS output). File system calls are few on purpose: each
-// costs a little, and the whole harness is a hot path.
+// costs a little, and the whole harness is a hot path. The layout keeps the
+// text of every file it wrote (`texts`): the runner may rewrite the copies,
+// so the observer's checks read its own (express_claims.js).
 
 const fs = require('fs');
 const path = require('path');
@@ -57,7 +60,7 @@ function writeStubs(runModules, sourceDir, sources) {
 // returns the problems, if any, as load errors.
 // With `everything`, .js files too, in place: the retry for TypeScript
 // that was laid out under a .js name (answer.js).
-function transpileTypeScript(appDir, sourceDir, everything) {
+function transpileTypeScript(appDir, sourceDir, everything, texts) {
   const pattern = everything ? /\.(ts|mts|cts|js|mjs|cjs)$/ : /\.(ts|mts|cts)$/;
   const tsFiles = listFiles(appDir).filter((f) => pattern.test(f) && !f.endsWith('.d.ts'));
   if (tsFiles.length === 0) return [];
@@ -75,6 +78,7 @@ function transpileTypeScript(appDir, sourceDir, everything) {
       const code = fs.readFileSync(file, 'utf8');
       const result = esbuild.transformSync(code, { loader: 'ts', format: 'cjs', sourcefile: file, target: 'node20' });
       fs.writeFileSync(out, result.code);
+      texts.set(out, result.code);
     } catch (err) {
       errors.push({ type: 'SyntaxError', message: String(err.message).slice(0, 2000), file: path.basename(file) });
     }
@@ -93,8 +97,9 @@ function listFiles(dir) {
 }
 
 // Copies the answer's files (inputs.answer + inputs.files) keeping their
-// paths relative to the answer folder; returns the copies' sources.
-function copyAnswer(inputs, source, appDir) {
+// paths relative to the answer folder; returns the copies' sources and
+// records each copy's text in `texts`.
+function copyAnswer(inputs, source, appDir, texts) {
   const sources = [];
   for (const file of [inputs.answer, ...(inputs.files || [])]) {
     const target = path.join(appDir, path.relative(source, file));
@@ -102,25 +107,27 @@ function copyAnswer(inputs, source, appDir) {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     const code = fs.readFileSync(file, 'utf8');
     fs.writeFileSync(target, code);
+    texts.set(target, code);
     sources.push(code);
   }
   return sources;
 }
 
-// Returns {root, appDir, files (the copies), primary, stubs, errors}.
+// Returns {root, appDir, files (the copies), primary, stubs, errors, texts}.
 function layOut(inputs, workDir, runName, expressMajor, typescriptEverywhere = false) {
   const source = answerRoot(inputs.answer);
   const root = path.join(workDir, runName);
   const appDir = path.join(root, 'app');
   const sourceDir = packagesDir();
   fs.mkdirSync(appDir, { recursive: true });
-  const sources = copyAnswer(inputs, source, appDir);
+  const texts = new Map();
+  const sources = copyAnswer(inputs, source, appDir, texts);
   linkPackages(workDir, path.join(root, 'node_modules'), sourceDir, expressMajor);
   const stubs = writeStubs(path.join(root, 'node_modules'), sourceDir, sources);
-  const errors = transpileTypeScript(appDir, sourceDir, typescriptEverywhere);
+  const errors = transpileTypeScript(appDir, sourceDir, typescriptEverywhere, texts);
   const inCopy = (p) => path.join(appDir, path.relative(source, p)).replace(/\.(ts|mts|cts)$/, '.js');
   const files = [inputs.answer, ...(inputs.files || [])].map(inCopy);
-  return { root, appDir, files, primary: files[0], stubs, errors };
+  return { root, appDir, files, primary: files[0], stubs, errors, texts, packagesDir: sourceDir };
 }
 
 module.exports = { layOut, listFiles, packagesDir };

@@ -1,4 +1,6 @@
 'use strict';
+// Runner side (the untrusted process: the answer can undo all of this; what
+// it gains by that is only a wrong report, which the observer checks).
 // What the answer does with Express and with sockets, seen from inside:
 // - every listen() (app.listen, http.createServer(app).listen, net) is
 //   redirected: the first server gets the grader's fixed loopback port,
