@@ -114,7 +114,12 @@ def log_args(event):
 
 
 def data_logs(trace, payload):
-    return [e for e in trace["events"]
+    """Logs of the payload after the observer delivered a response: earlier,
+    the runner could only know it from somewhere other than fetch."""
+    events = trace["events"]
+    start = next((i for i, e in enumerate(events)
+                  if e.get("kind") == "response" and e.get("outcome") == "ok"), len(events))
+    return [e for e in events[start:]
             if (args := log_args(e)) is not None and any(holds(a, payload) for a in args)]
 
 

@@ -20,9 +20,10 @@ const MESSAGE_DEPTH = 64;  // the serializer nests at most ~30 levels
 const STDERR_TAIL = 2000;
 
 class RunnerProcess {
-  // limits: {maxLineBytes, maxDepth} of the channel; onMessage(value) and
-  // onViolation(reason) are set by whoever observes the current scenario.
-  constructor(answerFile, limits) {
+  // limits: {maxLineBytes, maxDepth} of the channel; onMessage(value),
+  // onViolation(reason, status), onGone(exit) are set by whoever observes
+  // the current scenario. runnerFile: another runner, for tests.
+  constructor(answerFile, limits, runnerFile = RUNNER) {
     this.limits = { maxLineBytes: limits.maxLineBytes, maxDepth: Math.min(limits.maxDepth, MESSAGE_DEPTH) };
     this.reader = new LineReader(this.limits);
     this.onMessage = () => {};
@@ -32,7 +33,7 @@ class RunnerProcess {
     this.ready = false;
     this.gone = false;
     this.stderr = '';
-    this.child = spawn(process.execPath, [...NODE_FLAGS, RUNNER, answerFile], {
+    this.child = spawn(process.execPath, [...NODE_FLAGS, runnerFile, answerFile], {
       stdio: ['pipe', 'pipe', 'pipe'], detached: true, env: RUNNER_ENV, cwd: '/',
     });
     this.pid = this.child.pid;

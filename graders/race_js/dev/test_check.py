@@ -1,4 +1,5 @@
-"""Unit tests of check.py's judging on hand-made traces (stdlib unittest).
+"""Unit tests of check.py's judging on hand-made traces (stdlib unittest),
+and of the observer (harness side) through dev/test_observer.js.
 
   python3 -m unittest discover -s graders/race_js/dev -p 'test_*.py'
 """
@@ -78,10 +79,28 @@ class CategoryTest(unittest.TestCase):
         reported = trace(FETCH, log("Request failed:", body))
         self.assertTrue(check.http_error(reported, {"error_body": body})[0])
 
+    def test_data_logged_before_its_delivery_does_not_count(self):
+        # the runner could know the payload only from outside fetch (e.g. the inputs file)
+        expect = {"payload": PAYLOAD}
+        early = trace(log(PAYLOAD, t=0), FETCH, ARRIVE, BODY)
+        self.assertFalse(check.logs_data(early, expect)[0])
+        self.assertFalse(check.exactly_once(early, expect)[0])
+        self.assertFalse(check.logs_data(trace(FETCH, log(PAYLOAD)), expect)[0])
+        self.assertTrue(check.logs_data(trace(FETCH, ARRIVE, BODY, log(PAYLOAD)), expect)[0])
+
     def test_completes_needs_the_work_done(self):
         self.assertFalse(check.completes(trace(), {"exit_code": 0})[0])
         self.assertTrue(check.completes(trace(FETCH), {"exit_code": 0})[0])
         self.assertFalse(check.completes(trace(FETCH, end="virtual-cap", exit_code=None), {"exit_code": 0})[0])
+
+
+class ObserverTest(unittest.TestCase):
+    """The observer's parsing and trace recording (dev/test_observer.js, node)."""
+
+    def test_observer(self):
+        proc = subprocess.run(["node", os.path.join(PACK, "dev", "test_observer.js")],
+                              capture_output=True, text=True, timeout=120)
+        self.assertEqual(proc.returncode, 0, proc.stdout[-3000:] + proc.stderr[-3000:])
 
 
 class ProtocolTest(unittest.TestCase):
@@ -93,7 +112,7 @@ class ProtocolTest(unittest.TestCase):
         return json.loads(out)["results"][0]
 
     def test_duplicate_observation_fails(self):
-        good = {"event": "test", "id": "logs-data-1", "status": "ok", "value": trace(FETCH, log(PAYLOAD))}
+        good = {"event": "test", "id": "logs-data-1", "status": "ok", "value": trace(FETCH, ARRIVE, BODY, log(PAYLOAD))}
         self.assertEqual(self.run_check([good])["status"], "pass")
         self.assertEqual(self.run_check([good, good])["status"], "fail")
 
