@@ -25,6 +25,7 @@ import db_sqlite
 ADDR = ("127.0.0.1", 39519)
 MAX_LINE = 1 << 20        # a request line longer than this ends the connection
 MAX_CONNECTIONS = 256     # at once (a leaking answer holds ~100); more are closed on accept
+BUSY_SLOTS = 8            # requests handled at once: bounds this process's memory and CPU
 BATCH_ROWS = 128
 BATCH_BYTES = 256 << 10
 
@@ -61,6 +62,7 @@ class Server:
         self.counts = Counters()
         self.injected = None
         self.live = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self.slots = threading.BoundedSemaphore(BUSY_SLOTS)
         self.listener = socket.create_server(addr, backlog=128)
         self.addr = self.listener.getsockname()
         threading.Thread(target=self._accept, daemon=True).start()
@@ -95,7 +97,9 @@ class Server:
                     line = reader.readline(MAX_LINE + 1)
                     if not line or len(line) > MAX_LINE or not line.endswith(b"\n"):
                         return
-                    sock.sendall(json.dumps(session.handle(line)).encode() + b"\n")
+                    with self.slots:
+                        reply = json.dumps(session.handle(line)).encode() + b"\n"
+                    sock.sendall(reply)
         except OSError:
             pass
         finally:

@@ -16,7 +16,8 @@ import time
 OP_SECONDS = 2.0          # one call's budget: a runaway query is interrupted
 MAX_PAGES = 4096          # 16 MiB of 4 KiB pages for the answer's writes
 HEAP_LIMIT = 256 << 20    # process-wide cap on SQLite's own memory
-MAX_TEXT = 1 << 20        # longest string, blob or SQL text
+MAX_TEXT = 256 << 10      # longest string, blob or SQL text
+MAX_COLUMNS = 64          # so one row stays small in this process's memory
 
 # Pragmas an answer plausibly runs on a connection; none reaches a file or
 # changes a limit. Anything else is denied (SQLITE_AUTH to the answer).
@@ -64,6 +65,7 @@ class Database:
         conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
         conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_TEXT)
         conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_TEXT)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_COLUMN, MAX_COLUMNS)
         conn.execute(f"PRAGMA max_page_count = {MAX_PAGES}")
         return conn
 

@@ -140,6 +140,9 @@ class DbServerTest(unittest.TestCase):
                         "SELECT fts3_tokenizer('simple')", "CREATE VIRTUAL TABLE t USING fts4(x)"):
                 self.assertEqual(c.call("exec", sql, [])[0], "err", sql)
             self.assertEqual(os.listdir(tmp), [])
+        wide = "SELECT " + ", ".join(["randomblob(1000)"] * 100)
+        self.assertEqual(c.call("query", wide, [])[0], "err")  # too many columns for one row
+        self.assertEqual(c.call("query", "SELECT randomblob(1000000)", [])[0], "err")  # too big
         self.assertEqual(c.call("exec", "PRAGMA foreign_keys = ON", [])[0], "ok")
         self.assertEqual(c.call("exec", "CREATE INDEX i ON orders(user_id)", [])[0], "ok")
 
