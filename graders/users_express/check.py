@@ -17,6 +17,8 @@ import sys
 
 STATUSES = {"pass", "fail", "timeout", "n/a"}
 HARNESS_EVENTS = {"start": 1, "load": 1, "listening": 1, "answer_error": 5, "exit": 1}
+# A package named only in a comment is not imported (strings are kept whole).
+JS_COMMENT = re.compile(r"""("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)|/\*.*?\*/|//[^\n]*""", re.S)
 
 
 def channel_forgery(request):
@@ -123,7 +125,8 @@ def claim_doubt(load, answer, probe, forged):
     if (probe.get("discovery") or {}).get("route"):
         return f"the load event says {claim}, but the prober found a users route"
     package = claimed_package(load)
-    if package and not re.search(r"""(require\s*\(\s*|from\s+|import\s+)['"]""" + re.escape(package) + r"""['"/]""", answer):
+    code = JS_COMMENT.sub(lambda m: m.group(1) or " ", answer)
+    if package and not re.search(r"""(require\s*\(\s*|from\s+|import\s+)['"]""" + re.escape(package) + r"""['"/]""", code):
         return f"the load event blames the package {package!r}, which the answer never imports"
     return None
 

@@ -1,4 +1,5 @@
-"""Unit tests of the pack's trusted pure logic (no server needed):
+"""Unit tests of the pack's trusted logic (no server needed): check.py, the
+prober's pure helpers, and (through node) the observer side, dev/test_observer.js:
 
     python3 -I graders/users_express/dev/test_trusted.py
 """
@@ -75,6 +76,20 @@ class CheckTest(unittest.TestCase):
         self.assertEqual(run_check(request)["extra"].get("verdict_override"), "graded")
         request["answer"] = "const mongoose = require('mongoose');"
         self.assertNotIn("verdict_override", run_check(request)["extra"])
+
+    def test_a_package_named_only_in_a_comment_is_not_imported(self):
+        events = [{"event": "start"}, {"event": "load", "ok": False, "unsupported": "needs a MongoDB server (mongoose)"}]
+        request = self.base(events, {"reachable": False, "results": []})
+        request["answer"] = "// const mongoose = require('mongoose');\n/* require('mongoose') */ const u = 'http://x';"
+        self.assertEqual(run_check(request)["extra"].get("verdict_override"), "graded")
+
+
+class ObserverTest(unittest.TestCase):
+    def test_observer_side(self):
+        env = {"PATH": "/usr/bin:/bin", "NODE_PATH": os.path.join(os.path.dirname(PACK), "_node", "node_modules")}
+        out = subprocess.run(["node", os.path.join(PACK, "dev", "test_observer.js")], capture_output=True, text=True,
+                             env=env, timeout=60)
+        self.assertEqual(out.returncode, 0, out.stdout[-3000:] + out.stderr[-2000:])
 
 
 if __name__ == "__main__":
