@@ -1,21 +1,19 @@
 'use strict';
-// The CPU-exact stop of a test, from outside the answer's process: the
-// runner says when answer code starts ("arm": its CPU time then, from
-// getrusage like the cpu_ms it reports, and the test's remaining budget)
-// and when it returns ("disarm"). Meanwhile this side reads the runner's
-// CPU time in /proc/<pid>/stat (utime + stime of all its threads, the
-// same sum getrusage gives) and sends SIGINT once the budget is spent;
-// the runner's call is interruptible by SIGINT (vm breakOnSigint), so the
-// test ends at its limit instead of at the wall guard past it.
+// Observer side (trusted; runs in harness.js, never in the answer's
+// process): a test's CPU time as the kernel counts it, and the stop at its
+// limit. The runner (untrusted: it shares its process with the answer) is
+// told nothing and asked nothing about time; this module reads its CPU in
+// /proc/<pid>/stat (utime + stime of all its threads, plus cutime + cstime
+// of the children it has reaped) when the observer sends a test and when it
+// reads the reply, and meanwhile sends SIGINT once the test's budget is
+// spent (the runner's call is interruptible by SIGINT: vm breakOnSigint).
 //
 // /proc's counters are in clock ticks (USER_HZ, 100 on Linux: proc(5)),
-// truncated, so the stop comes at most ~20 ms after the budget. A "disarm"
-// still in the pipe may let a SIGINT land after the call: the runner
-// ignores it then, or it stops a later call before its budget, which the
-// runner sees as starved (CPU below the limit) and runs again. An answer
-// can take SIGINT for itself (a process.on('SIGINT') inside the call hands
-// the signal to libuv's queue): when the call has not returned soon after
-// the SIGINT, the runner is killed instead.
+// truncated, so a measurement is within 10 ms below the truth and the stop
+// comes at most ~20 ms after the budget. An answer can take SIGINT for
+// itself (a process.on('SIGINT') inside the call hands the signal to libuv's
+// queue): when the test has not been answered KILL_AFTER_MS after the
+// SIGINT, the runner's process group is killed instead.
 
 const fs = require('fs');
 
@@ -23,7 +21,7 @@ const TICK_US = 10000;  // 1 / USER_HZ
 const MIN_POLL_MS = 4;
 const KILL_AFTER_MS = 200;  // a stopped call returns in well under a ms
 
-/** The process's CPU time in us, or null when it cannot be read (exited). */
+/** The process's CPU time in us (its own and its reaped children's), or null when it is gone. */
 function processCpuUs(pid) {
   let text;
   try {
@@ -33,41 +31,45 @@ function processCpuUs(pid) {
   }
   // Fields after the command name, which may hold spaces and parentheses.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const utime = Number(fields[11]);  // field 14 of proc(5)
-  const stime = Number(fields[12]);  // field 15
-  return Number.isFinite(utime) && Number.isFinite(stime) ? (utime + stime) * TICK_US : null;
+  let ticks = 0;
+  for (let i = 11; i <= 14; i++) ticks += Number(fields[i]);  // fields 14-17 of proc(5)
+  return Number.isFinite(ticks) ? ticks * TICK_US : null;
 }
 
 /**
- * Watches `pid`: arm({id, cpu_us, budget_ms}) starts a watch, disarm()
- * ends it. When the budget is spent onStop(id, 'interrupt') is called, and
+ * Watches `pid`: arm({id, startUs, budgetMs}) starts a watch from the CPU
+ * time startUs (read by the caller when it sent the test), disarm() ends it.
+ * When the budget is spent onStop(id, 'interrupt') is called, and
  * onStop(id, 'kill') if the watch is still armed KILL_AFTER_MS later.
+ * stopped() names the last test it stopped.
  */
 function cpuWatch(pid, onStop) {
   let timer = null;
+  let lastStopped = null;
   const disarm = () => {
     clearTimeout(timer);
     timer = null;
   };
-  const arm = ({ id, cpu_us: cpuUs, budget_ms: budgetMs }) => {
+  const arm = ({ id, startUs, budgetMs }) => {
     disarm();
-    const deadlineUs = Number(cpuUs) + Number(budgetMs) * 1000;
+    const deadlineUs = startUs + budgetMs * 1000;
     if (!Number.isFinite(deadlineUs)) return;
     const check = () => {
       const now = processCpuUs(pid);
       if (now === null) return void (timer = null);
       const leftMs = (deadlineUs - now) / 1000;
       if (leftMs <= 0) {
+        lastStopped = id;
         timer = setTimeout(() => { timer = null; onStop(id, 'kill'); }, KILL_AFTER_MS);
         return void onStop(id, 'interrupt');
       }
       // CPU can outrun the wall clock (GC threads on the second core).
       timer = setTimeout(check, Math.max(MIN_POLL_MS, leftMs / 2));
     };
-    // Most calls return in well under a ms: no read until half the budget.
-    timer = setTimeout(check, Math.max(MIN_POLL_MS, Number(budgetMs) / 2));
+    // Most tests end in well under a ms: no read until half the budget.
+    timer = setTimeout(check, Math.max(MIN_POLL_MS, budgetMs / 2));
   };
-  return { arm, disarm };
+  return { arm, disarm, stopped: () => lastStopped };
 }
 
-module.exports = { cpuWatch, processCpuUs };
+module.exports = { cpuWatch, processCpuUs, TICK_US };

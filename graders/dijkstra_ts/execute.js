@@ -13,16 +13,16 @@ const prototypesSafe = prototypeWatch();  // required before the answer loads
 let afterAnswer = () => {};
 /** Runs after every call into the answer (the runner restores built-ins there). */
 function setAfterAnswer(fn) { afterAnswer = fn; }
-// Where the supervisor stops a call when the test's CPU reaches its limit
-// (opts.cpuWatch: the tests), the wall-clock guard is only the backstop for
+// Where the observer stops a call when the test's CPU reaches its limit
+// (opts.interruptible: the tests), the wall-clock guard is only the backstop for
 // a call that blocks without using CPU. It sits at 2x the limit + 500 ms:
 // half a core still reaches the CPU limit before it, so a loaded machine
 // (more workers than cores) does not make tests run twice. Without a watch
 // (the shape probe's short calls) the guard is the stop itself, just past
 // the limit. A test that was starved all the same (less CPU than its limit
-// in that wall time) is run again by the runner with a wider guard
+// in that wall time) is run again, at the observer's request, with a wider guard
 // (opts.wallSlackMs).
-const wallSlack = (limitMs, cpuWatched) => (cpuWatched ? limitMs + 500 : limitMs * 0.1 + 100);
+const wallSlack = (limitMs, interruptible) => (interruptible ? limitMs + 500 : limitMs * 0.1 + 100);
 
 /** A test status for something thrown out of answer code. */
 function statusOf(e, where, mapLine) {
@@ -99,13 +99,13 @@ async function readResult(adapter, raw, keys, targets, remaining, mapLine, withP
  * Runs `adapter` on graph `g`. Options: fields/wrap (object field names),
  * limitMs, targets (end mode), checkMutation, repeat (query twice),
  * withPaths (false: predecessors and paths of all-mode results go unread),
- * cpuWatch ({arm(cpuUs, budgetMs), disarm()}: told around every call into
- * the answer, so the supervisor can stop it the moment the test's CPU
- * reaches limitMs; the call is then interruptible by SIGINT).
- * Resolves {status, value?, time_ms (answer wall), cpu_ms (answer CPU), wall_ms (all), ...}.
+ * interruptible (a SIGINT stops the call: the observer, which watches this
+ * process's CPU from outside, sends one when the test reaches limitMs).
+ * Resolves {status, value?, time_ms (answer wall), cpu_ms (answer CPU), wall_ms (all), ...};
+ * the times are this process's own view, never what a verdict is made on.
  */
 async function execute(adapter, g, opts) {
-  const { fields, wrap, limitMs, checkMutation, repeat, mapLine, withPaths = true, cpuWatch, wallSlackMs = wallSlack(limitMs, Boolean(cpuWatch)) } = opts;
+  const { fields, wrap, limitMs, checkMutation, repeat, mapLine, withPaths = true, interruptible = false, wallSlackMs = wallSlack(limitMs, interruptible) } = opts;
   const keys = nodeKeys(g.n, adapter.style);
   const targets = opts.targets || keys.map((_, i) => i);
   const start = nowMs();
@@ -121,11 +121,9 @@ async function execute(adapter, g, opts) {
     if (!isAnswer) return prototypesSafe() ? fn() : guarded(fn, remaining());
     const t = nowMs();
     const c = P.cpuUsage();
-    if (cpuWatch) cpuWatch.arm(c.user + c.system, limitMs - answerCpuMs);
     try {
-      return guarded(fn, remaining(), Boolean(cpuWatch));
+      return guarded(fn, remaining(), interruptible);
     } finally {
-      if (cpuWatch) cpuWatch.disarm();
       afterAnswer();
       answerMs += nowMs() - t;
       const d = P.cpuUsage(c);

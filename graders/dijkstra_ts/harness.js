@@ -1,11 +1,22 @@
 'use strict';
 // dijkstra_ts harness, run in the sandbox: `node harness.js [inputs.json]`.
 //
+// Trust boundary. This process is the observer: trusted, it never runs
+// answer code and alone writes the result channel (fd 3). gradebox starts
+// it with the observer guard (LD_PRELOAD): non-dumpable, so no process of
+// the same uid can open its /proc/<pid>/mem or fd/*, and fd 3 close-on-exec.
+// The answer runs in the runner child (runner.js), which is untrusted with
+// everything in it. What crosses from the runner: bytes on one pipe, parsed
+// with gb_channel's line and depth limits into plain values (supervisor.js);
+// every test's time, its stop at the CPU limit and whether it finished are
+// measured here from the kernel, never taken from the runner. tsc and
+// esbuild are our own children and see the answer only as source text.
+//
 // Order of work (tsc's start-up is hidden behind the tests):
 //   1. start `tsc --strict --noEmit` on the answer (a child process)
 //   2. transpile every answer file with esbuild (TS -> CommonJS)
-//   3. run the tests in a runner child (runner.js) that loads the answer;
-//      this process never runs answer code and alone writes fd 3
+//   3. run the tests in a runner child (runner.js) that loads the answer,
+//      one request per test (supervisor.js)
 //   4. when tsc is done: a syntax error (TS1xxx) makes the answer a
 //      compile-error whatever the transpiler did; otherwise report load,
 //      every test, done — tsc's diagnostics ride on the load event.
@@ -14,15 +25,11 @@ const fs = require('fs');
 const path = require('path');
 const { findNodeModules, packageVersion, typecheck, transpile, ESBUILD_REL } = require('./tools');
 const { supervise } = require('./supervisor');
+const { openChannel, readLimits } = require('./gb_channel');
 
-const RESULT_FD = 3;
 const started = process.hrtime.bigint();
 const msSince = (t) => Math.round(Number(process.hrtime.bigint() - t) / 1e6);
-
-function emit(obj) {
-  const line = JSON.stringify(obj) + '\n';
-  try { fs.writeSync(RESULT_FD, line); } catch (_) { process.stdout.write('[fd3 unavailable] ' + line); }
-}
+let emit = null;  // gb_channel's capped writer to fd 3, once the limits are read
 
 function tscReport(tsc) {
   const fmt = (d) => (d.file ? d.file + ':' + d.line + ':' + d.col + ' ' : '') + 'TS' + d.code + ': ' + d.message;
@@ -48,11 +55,10 @@ function compileError(tsc, transpiled) {
   return transpiled.filter((t) => !t.ok).map((t) => t.error).join('\n');
 }
 
-/** Test events in inputs order; a test the runner never reported is an error. */
+/** Test events in inputs order; a test the runner never answered is an error. */
 function testEvents(tests, results) {
   return tests.map((t) => {
-    const r = results.get(t.id) || { status: 'error', error_type: 'NotRun', message: 'the runner reported no result' };
-    const { t: _kind, id: _id, ...fields } = r;
+    const fields = { ...(results.get(t.id) || { status: 'error', error_type: 'NotRun', message: 'the runner reported no result' }) };
     if (t.input && t.input.generate) digestDistances(fields.value, t.input.targets);
     return { event: 'test', id: t.id, ...fields };
   });
@@ -83,6 +89,8 @@ function digestDistances(value, targets) {
 async function main() {
   const inputsPath = process.argv[2] || '/box/inputs.json';
   const inputs = JSON.parse(fs.readFileSync(inputsPath, 'utf8'));
+  const limits = readLimits(inputs);
+  emit = openChannel(limits);
   emit({ event: 'start' });  // before any answer code runs (graders/README.md)
   const nodeModules = findNodeModules();
   if (!nodeModules) throw new Error('findNodeModules: no TypeScript toolchain under NODE_PATH');
@@ -112,7 +120,7 @@ async function main() {
   const run = await supervise({
     argv: [process.execPath, '--max-old-space-size=' + heapMb, '--initial-old-space-size=' + initialMb,
       '--no-memory-reducer', path.join(__dirname, 'runner.js')],
-    env: process.env, tests: inputs.tests, job: jobPromise,
+    env: process.env, tests: inputs.tests, job: jobPromise, limits,
   });
   const transpiled = await transpiling;
   const toolReport = {

@@ -1,11 +1,16 @@
 'use strict';
-// The runner: a child process of harness.js that loads the answer, infers
-// its shape and runs the tests. The answer shares this process, so the
-// runner reports to the harness over a pipe (fd 4) and the harness — which
-// never runs answer code — validates what arrives and writes fd 3.
+// The runner: UNTRUSTED. A child process of harness.js (the observer) that
+// loads the answer, infers its shape and runs one test per request. The
+// answer shares this process and can rewrite anything in it, so nothing it
+// reports decides a verdict by itself: the observer times each test from
+// the kernel (/proc/<this pid>/stat between its request and our reply),
+// stops it at its CPU limit with SIGINT, parses our replies with size and
+// depth limits and alone writes the result channel (fd 3, which this
+// process never holds). What crosses: requests on stdin, replies on fd 4.
 //
-// stdin: {main, sources: {path: {js, map}}, ts_source, tests: [...], options}
-// fd 4:  {"t":"load",...} {"t":"begin","id","limit_ms"} {"t":"test",...} {"t":"end"}
+// stdin: one job line {main, sources: {path: {js, map}}, ts_source, tests, options},
+//        then {"t":"run","id","slack_ms"} per test, then {"t":"end"}
+// fd 4:  {"t":"load",...} then {"t":"test","id",...} per request, {"t":"end",...}
 
 const plain = require('./plain');  // first: captures built-ins before the answer loads
 const fs = require('fs');
@@ -17,28 +22,42 @@ const { graphOf, REPS } = require('./graphs');
 
 const CHANNEL_FD = 4;
 const DEFAULT_LIMIT_MS = 2000;
-const MAX_CONSECUTIVE_TIMEOUTS = 3;
 
-/** A timeout where the wall guard fired before the answer used its CPU limit. */
-function starved(r, limit) {
-  return r.status === 'timeout' && !(r.cpu_ms >= limit);
-}
 const send = (o) => plain.writeLine(CHANNEL_FD, o);
 const hardExit = process.reallyExit.bind(process);
+// A SIGINT is the observer stopping a call at its CPU limit; one that
+// arrives after the call ended is ignored.
+process.on('SIGINT', () => {});
 
 /**
- * Tells the supervisor when answer code runs and at which process CPU time
- * (getrusage, in us, as cpu_ms is measured) the test's budget ends: it
- * watches our CPU and sends SIGINT then, which stops the call. A SIGINT that
- * arrives after the call ended is ignored (the listener below).
+ * Reads the observer's requests from fd 0, one line each, synchronously:
+ * no event-loop turn (no answer timer) runs between a request and its test.
  */
-function cpuWatchFor(id) {
-  return {
-    arm: (cpuUs, budgetMs) => send({ t: 'arm', id, cpu_us: cpuUs, budget_ms: budgetMs }),
-    disarm: () => send({ t: 'disarm', id }),
+function requestReader() {
+  const buf = Buffer.alloc(1 << 16);
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  let pending = '';
+  return function next() {
+    for (;;) {
+      const nl = pending.indexOf('\n');
+      if (nl >= 0) {
+        const line = pending.slice(0, nl);
+        pending = pending.slice(nl + 1);
+        return JSON.parse(line);
+      }
+      let n;
+      try {
+        n = fs.readSync(0, buf, 0, buf.length, null);
+      } catch (e) {
+        if (e.code !== 'EAGAIN') throw e;
+        Atomics.wait(sleeper, 0, 0, 1);
+        continue;
+      }
+      if (n === 0) return null;  // the observer is gone
+      pending += buf.toString('utf8', 0, n);
+    }
   };
 }
-process.on('SIGINT', () => {});
 
 function isPackage(spec) {
   return !spec.startsWith('.') && !spec.startsWith('/');
@@ -56,26 +75,57 @@ function shapeSummary(a) {
   };
 }
 
-async function runTest(adapter, test, mapLine, wallSlackMs = undefined) {
+async function runTest(adapter, test, mapLine, slackMs) {
   const input = test.input;
   const g = graphOf(input);
   const limitMs = input.time_limit_ms || test.time_limit_ms || DEFAULT_LIMIT_MS;
   const targets = adapter.mode === 'end' && input.targets ? input.targets[adapter.directed ? 'directed' : 'undirected'] : undefined;
-  // The harness's backstop, well past the wall guard: it also covers building the input.
-  const slackMs = wallSlackMs === undefined ? wallSlack(limitMs, true) : wallSlackMs;
-  send({ t: 'begin', id: test.id, limit_ms: limitMs, backstop_ms: Math.round(limitMs + slackMs + 2000) });
   const noMutation = test.category === 'no-mutation';
   const withPaths = test.category === 'path-consistency';  // only those tests judge paths
   const r = await execute(adapter, g, {
-    fields: adapter.fields, limitMs, targets, mapLine, withPaths, wallSlackMs: slackMs,
-    checkMutation: noMutation, repeat: noMutation && adapter.kind === 'builder', cpuWatch: cpuWatchFor(test.id),
+    fields: adapter.fields, limitMs, targets, mapLine, withPaths, interruptible: true,
+    wallSlackMs: Number.isFinite(slackMs) && slackMs > 0 ? slackMs : wallSlack(limitMs, true),
+    checkMutation: noMutation, repeat: noMutation && adapter.kind === 'builder',
   });
   if (r.value && !withPaths) { delete r.value.prev; delete r.value.paths; }
   return r;
 }
 
+/** Loads the answer and infers its shape; returns the chosen adapter or null (load reported). */
+async function load(job, phases, lap) {
+  const restoreBuiltins = plain.builtinGuard();
+  const state = { patched: 0 };
+  setAfterAnswer(() => { state.patched += restoreBuiltins(); });
+  const loaded = loadAnswer(job.main, job.sources, { timeoutMs: job.options.load_timeout_ms || 3000, harnessFile: __filename });
+  const maps = new Map();
+  const mapLine = (stack) => originalLine(stack, job.sources, maps);
+  const base = { t: 'load', errors: loaded.errors };
+  const missing = loaded.missing.filter(isPackage);
+  if (missing.length) {
+    send({ ...base, ok: false, unsupported: 'needs npm package ' + missing.join(', ') + ' (not available in the sandbox)' });
+    return null;
+  }
+  state.patched += restoreBuiltins();
+  lap('load_ms');
+  const entries = findEntries(loaded);
+  if (!entries.functions.length && !entries.classes.some((c) => c.methods.length)) {
+    send({ ...base, ok: false, no_entry: true });
+    return null;
+  }
+  const probe = await inferShape(allAdapters(entries), job.ts_source || '', mapLine);
+  lap('probe_ms');
+  const probeReport = { tried: probe.tried, log: probe.log };
+  if (!probe.chosen) {
+    send({ ...base, ok: false, unsupported: 'cannot infer the input/result shape of the entry point', probe: probeReport });
+    return null;
+  }
+  send({ ...base, ok: true, entry: probe.chosen.entry, shape: shapeSummary(probe.chosen), probe: probeReport });
+  return { adapter: probe.chosen, mapLine, state };
+}
+
 async function main() {
-  const job = JSON.parse(fs.readFileSync(0, 'utf8'));
+  const next = requestReader();
+  const job = next();
   const realExit = neutralizeExit();
   const asyncErrors = [];
   const record = (e) => { if (asyncErrors.length < 5) asyncErrors.push(describeError(e)); };
@@ -84,55 +134,16 @@ async function main() {
   const phases = {};
   let t0 = process.hrtime.bigint();
   const lap = (name) => { const t = process.hrtime.bigint(); phases[name] = Math.round(Number(t - t0) / 1e6); t0 = t; };
-  const restoreBuiltins = plain.builtinGuard();
-  let patched = 0;
-  setAfterAnswer(() => { patched += restoreBuiltins(); });
-  const loaded = loadAnswer(job.main, job.sources, { timeoutMs: job.options.load_timeout_ms || 3000, harnessFile: __filename });
-  const maps = new Map();
-  const mapLine = (stack) => originalLine(stack, job.sources, maps);
-  const base = { t: 'load', errors: loaded.errors };
-  const missing = loaded.missing.filter(isPackage);
-  if (missing.length) {
-    send({ ...base, ok: false, unsupported: 'needs npm package ' + missing.join(', ') + ' (not available in the sandbox)' });
-    return realExit(0);
-  }
-  patched += restoreBuiltins();
-  lap('load_ms');
-  const entries = findEntries(loaded);
-  if (!entries.functions.length && !entries.classes.some((c) => c.methods.length)) {
-    send({ ...base, ok: false, no_entry: true });
-    return realExit(0);
-  }
-  const probe = await inferShape(allAdapters(entries), job.ts_source || '', mapLine);
-  lap('probe_ms');
-  const probeReport = { tried: probe.tried, log: probe.log };
-  if (!probe.chosen) {
-    send({ ...base, ok: false, unsupported: 'cannot infer the input/result shape of the entry point', probe: probeReport });
-    return realExit(0);
-  }
-  const entryName = probe.chosen.entry;
-  send({ ...base, ok: true, entry: entryName, shape: shapeSummary(probe.chosen), probe: probeReport });
-  let timeouts = 0;
-  for (const test of job.tests) {
-    if (timeouts >= MAX_CONSECUTIVE_TIMEOUTS) {
-      send({ t: 'test', id: test.id, status: 'timeout', message: 'not run: ' + timeouts + ' consecutive timeouts before it' });
-      continue;
-    }
-    let r = await runTest(probe.chosen, test, mapLine);
-    const limit = test.input.time_limit_ms || test.time_limit_ms || DEFAULT_LIMIT_MS;
-    if (starved(r, limit)) {
-      // Starved by a loaded machine rather than slow: once more, with the
-      // wall guard at 3x the limit + 500 ms.
-      r = { ...(await runTest(probe.chosen, test, mapLine, 2 * limit + 500)), retried: true };
-    }
-    // Spent its whole CPU budget: load hardly changes CPU time, so gradebox
-    // need not run this test again (graders/README.md, "reason").
-    if (r.status === 'timeout' && !starved(r, limit)) r.reason = 'cpu';
-    timeouts = r.status === 'timeout' ? timeouts + 1 : 0;
-    send({ t: 'test', id: test.id, ...r });
+  const loaded = await load(job, phases, lap);
+  if (!loaded) return realExit(0);
+  const tests = new Map(job.tests.map((t) => [t.id, t]));
+  for (let req = next(); req && req.t === 'run'; req = next()) {
+    const test = tests.get(req.id);
+    if (!test) { send({ t: 'test', id: req.id, status: 'error', error_type: 'NotRun', message: 'unknown test id' }); continue; }
+    send({ t: 'test', id: test.id, ...(await runTest(loaded.adapter, test, loaded.mapLine, Number(req.slack_ms))) });
   }
   lap('tests_ms');
-  send({ t: 'end', async_errors: asyncErrors, phases, builtins_restored: patched });
+  send({ t: 'end', async_errors: asyncErrors, phases, builtins_restored: loaded.state.patched });
   return realExit(0);
 }
 

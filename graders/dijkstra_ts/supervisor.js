@@ -1,146 +1,194 @@
 'use strict';
-// The harness side of a runner child (see dijkstra_ts/runner.js): the child
-// loads the untrusted answer and runs tests; this side never runs answer
-// code. It feeds the child its job on stdin, reads its reports from a pipe
-// on the child's fd 4 (fd 3, the real result channel, is never given to
-// it), enforces a wall-clock backstop per test, and restarts the child for
-// the remaining tests when it dies. Everything the child says is validated:
-// unknown ids are dropped, a second result for an id marks that test as
-// forged.
+// Observer side (trusted; runs in harness.js) of the runner child. Trust
+// boundary: this process never runs answer code and alone writes fd 3; the
+// runner (runner.js) shares its process with the answer, so it is untrusted
+// and everything it says is data. It holds no descriptor of ours but its
+// stdin, stdout, stderr and reply pipe (fd 3 is close-on-exec: the observer
+// guard), runs in its own process group (killed as a whole), and gets one
+// test per request. Each test's time is the kernel's: the runner's CPU in
+// /proc/<pid>/stat when we send the request and when we read the reply
+// (cpu_watch.js, which also stops the test at its limit); the wall backstop,
+// the retry of a starved test, the stop after consecutive timeouts and
+// whether a test finished are decided here, never reported by the runner.
 
 const { spawn } = require('child_process');
-const { cpuWatch } = require('./cpu_watch');
+const { cpuWatch, processCpuUs } = require('./cpu_watch');
+const { forward, readReplies, deathStatus, observed, limitOf, firstSlack, retrySlack, DEFAULT_LIMITS } = require('./observe');
 
-const CAP_OUTPUT = 64 * 1024;
-const MAX_BACKSTOP_MS = 30000;  // whatever the runner asks for
+const MAX_CONSECUTIVE_TIMEOUTS = 3;
+const BACKSTOP_EXTRA_MS = 2000;  // past the runner's wall guard: building the input, reading the result
+const END_GRACE_MS = 2000;       // for the runner's closing report
+const EXIT_GRACE_MS = 500;       // for its pipes to drain once it has exited
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+const round = (x) => Math.round(x * 100) / 100;
 
-/** Forwards a child's output stream to ours, up to a cap. */
-function forward(stream, sink, state) {
-  stream.on('data', (d) => {
-    state.tail = (state.tail + d.toString('utf8')).slice(-4096);
-    if (state.bytes < CAP_OUTPUT) sink.write(d.subarray(0, CAP_OUTPUT - state.bytes));
-    state.bytes += d.length;
-  });
-}
-
-/** Reads newline-delimited JSON from `stream`, calling onMessage(obj|null, line). */
-function readLines(stream, onMessage) {
-  let buf = '';
-  stream.on('data', (d) => {
-    buf += d.toString('utf8');
-    let nl;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
-      let msg = null;
-      try { msg = JSON.parse(line); } catch (_) { /* malformed: reported as null */ }
-      onMessage(msg && typeof msg === 'object' && !Array.isArray(msg) ? msg : null, line);
-    }
-  });
-}
-
-/** Status of the test that was running when the child died. */
-function deathStatus(exit, killedForTimeout, stderrTail, stoppedAtCpuLimit = false) {
-  if (killedForTimeout) return { status: 'timeout', message: 'killed after exceeding the time limit' };
-  // Our CPU stop killed the runner: the answer took away its SIGINT
-  // listener, or took SIGINT for itself and did not return.
-  if (stoppedAtCpuLimit && (exit.signal === 'SIGINT' || exit.signal === 'SIGKILL')) {
-    return { status: 'timeout', reason: 'cpu', message: 'stopped at its CPU limit' };
+/** One runner process: feeds it the job, then the pending tests one at a time. */
+class Session {
+  constructor({ argv, env, tests, limits, loadLimitMs, run }) {
+    this.tests = tests;  // pending, in order
+    this.run = run;      // shared across restarts: results, notes, consecutive timeouts
+    this.load = null;
+    this.ended = null;
+    this.current = null;
+    this.killedForTimeout = false;
+    this.child = spawn(argv[0], argv.slice(1), { env, cwd: '/tmp', detached: true, stdio: ['pipe', 'pipe', 'pipe', 'ignore', 'pipe'] });
+    this.pid = this.child.pid;
+    this.out = { bytes: 0, tail: '' };
+    this.err = { bytes: 0, tail: '' };
+    forward(this.child.stdout, process.stdout, this.out);
+    forward(this.child.stderr, process.stderr, this.err);
+    this.watch = cpuWatch(this.pid, (id, how) => this.signal(how === 'kill' ? 'SIGKILL' : 'SIGINT', how === 'kill'));
+    this.timer = setTimeout(() => this.killForTimeout(), loadLimitMs);
+    readReplies(this.child.stdio[4], limits, (m) => this.onMessage(m), (why, tooBig) => this.onRefused(why, tooBig));
+    this.child.stdin.on('error', () => {});
+    this.child.on('error', (e) => this.note('spawn failed: ' + e.message));
+    this.done = new Promise((resolve) => { this.resolve = resolve; });
+    this.child.on('exit', (code, signal) => this.onExit({ code, signal }));
+    this.child.on('close', () => this.finish());
   }
-  if (/heap out of memory|Allocation failed/i.test(stderrTail)) return { status: 'memory', message: 'JavaScript heap out of memory' };
-  if (exit.signal) return { status: 'crash', signal: exit.signal, message: 'runner killed by ' + exit.signal };
-  return { status: 'crash', message: 'runner exited with code ' + exit.code + ' during the test' };
-}
 
-/** One child process; resolves when it exits. */
-function runChild({ argv, env, job, pendingIds, graceMs, loadLimitMs }) {
-  return new Promise((resolve) => {
-    const child = spawn(argv[0], argv.slice(1), { env, cwd: '/tmp', stdio: ['pipe', 'pipe', 'pipe', 'ignore', 'pipe'] });
-    const state = {
-      load: null, results: new Map(), forged: new Set(), ended: null, current: null, notes: [], timedOut: false, fatal: null,
-      stopped: null,  // the test the CPU watch stopped last
-    };
-    const out = { bytes: 0, tail: '' };
-    const err = { bytes: 0, tail: '' };
-    forward(child.stdout, process.stdout, out);
-    forward(child.stderr, process.stderr, err);
-    let timer = setTimeout(() => { state.timedOut = true; child.kill('SIGKILL'); }, loadLimitMs);
-    const arm = (ms) => { clearTimeout(timer); timer = setTimeout(() => { state.timedOut = true; child.kill('SIGKILL'); }, ms); };
-    const watch = cpuWatch(child.pid, (id, how) => { state.stopped = id; child.kill(how === 'kill' ? 'SIGKILL' : 'SIGINT'); });
-    readLines(child.stdio[4], (msg, line) => {
-      if (!msg) return void (state.notes.length < 10 && state.notes.push('malformed runner line: ' + line.slice(0, 120)));
-      if (msg.t === 'arm' && msg.id === state.current) return watch.arm(msg);
-      if (msg.t === 'disarm') return watch.disarm();
-      if (msg.t === 'load' && !state.load) { state.load = msg; clearTimeout(timer); return; }
-      if (msg.t === 'begin' && pendingIds.has(msg.id) && !state.results.has(msg.id)) {
-        state.current = msg.id;
-        return arm(Math.min(Number(msg.backstop_ms) || (Number(msg.limit_ms) || 2000) + graceMs, MAX_BACKSTOP_MS));
-      }
-      if (msg.t === 'test' && pendingIds.has(msg.id)) {
-        if (state.results.has(msg.id)) state.forged.add(msg.id);
-        else state.results.set(msg.id, msg);
-        if (state.current === msg.id) { state.current = null; clearTimeout(timer); watch.disarm(); }
-        return;
-      }
-      if (msg.t === 'end' && !state.ended) return void (state.ended = msg);
-      if (msg.t === 'fatal') return void (state.fatal = String(msg.message).slice(0, 2000));
-      if (state.notes.length < 10) state.notes.push('unexpected runner message: ' + line.slice(0, 120));
-    });
-    child.on('error', (e) => state.notes.push('spawn failed: ' + e.message));
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      watch.disarm();
-      resolve({ ...state, exit: { code, signal }, stderrTail: err.tail });
-    });
-    child.stdin.on('error', () => {});
-    // The child boots node while the job (the transpiled answer) is still
-    // being prepared; null means there is nothing to run after all.
-    Promise.resolve(job).then((j) => {
-      if (!j) return void child.kill('SIGKILL');
-      child.stdin.end(JSON.stringify({ ...j, tests: j.tests.filter((t) => pendingIds.has(t.id)) }));
-    });
-  });
+  note(text) { if (this.run.notes.length < 10) this.run.notes.push(text); }
+
+  /** Signals the runner's whole process group (the answer's children too). */
+  signal(sig, wholeGroup = true) {
+    try { process.kill(wholeGroup ? -this.pid : this.pid, sig); } catch (_) { /* gone */ }
+  }
+
+  killForTimeout() { this.killedForTimeout = true; this.signal('SIGKILL'); }
+
+  start(job) {
+    if (!job) return void this.signal('SIGKILL');
+    const ids = new Set(this.tests.map((t) => t.id));
+    this.child.stdin.write(JSON.stringify({ ...job, tests: job.tests.filter((t) => ids.has(t.id)) }) + '\n');
+  }
+
+  onMessage(msg) {
+    if (msg.t === 'load' && !this.load) return void this.onLoad(msg);
+    if (msg.t === 'test' && this.current && msg.id === this.current.test.id) return void this.onReply(msg);
+    if (msg.t === 'end' && this.current === null && this.load && !this.ended) return void (this.ended = msg);
+    if (msg.t === 'fatal') return void this.note('runner error: ' + String(msg.message).slice(0, 300));
+    this.note('unexpected runner message: ' + JSON.stringify(msg).slice(0, 120));
+  }
+
+  onRefused(why, tooBig) {
+    this.note('refused runner line: ' + why);
+    if (!tooBig || !this.current) return;
+    // Over the line or depth limit: that test's result is an output limit.
+    this.settle({ status: 'output-limit', message: why.slice(0, 200) });
+  }
+
+  onLoad(msg) {
+    clearTimeout(this.timer);
+    this.load = msg;
+    if (msg.ok) this.next();
+  }
+
+  /** Sends the next pending test, or ends the session. */
+  next() {
+    const test = this.tests.find((t) => !this.run.results.has(t.id));
+    if (test && this.run.timeouts >= MAX_CONSECUTIVE_TIMEOUTS) {
+      const message = 'not run: ' + this.run.timeouts + ' consecutive timeouts before it';
+      for (const t of this.tests) if (!this.run.results.has(t.id)) this.run.results.set(t.id, { status: 'timeout', message });
+      return this.next();
+    }
+    if (!test) {
+      this.child.stdin.end(JSON.stringify({ t: 'end' }) + '\n');
+      this.timer = setTimeout(() => this.signal('SIGKILL'), END_GRACE_MS);
+      return undefined;
+    }
+    return this.send(test, 0);
+  }
+
+  send(test, attempt) {
+    const limit = limitOf(test);
+    const slack = attempt === 0 ? firstSlack(limit) : retrySlack(limit);
+    const startUs = processCpuUs(this.pid);
+    if (startUs === null) return;  // exited: onExit accounts for it
+    this.current = { test, attempt, limit, startUs, t0: nowMs() };
+    this.child.stdin.write(JSON.stringify({ t: 'run', id: test.id, slack_ms: slack }) + '\n');
+    this.watch.arm({ id: test.id, startUs, budgetMs: limit });
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.killForTimeout(), limit + slack + BACKSTOP_EXTRA_MS);
+  }
+
+  onReply(msg) {
+    const endUs = processCpuUs(this.pid);
+    const { test, attempt, limit, startUs, t0 } = this.current;
+    const cpuMs = endUs === null ? limit : round((endUs - startUs) / 1000);
+    const ev = observed(msg, cpuMs, round(nowMs() - t0), limit);
+    if (ev.status === 'timeout' && ev.reason !== 'cpu') {
+      // The runner's wall guard fired before the test used its CPU limit:
+      // starved by a loaded machine, not slow. Once more with a wider guard.
+      if (attempt === 0) return void this.send(test, 1);
+      ev.retried = true;
+    }
+    this.settle(ev);
+  }
+
+  settle(ev) {
+    this.watch.disarm();
+    clearTimeout(this.timer);
+    const id = this.current.test.id;
+    this.current = null;
+    this.run.results.set(id, ev);
+    this.run.timeouts = ev.status === 'timeout' ? this.run.timeouts + 1 : 0;
+    this.next();
+  }
+
+  onExit(exit) {
+    this.exit = exit;
+    this.signal('SIGKILL');  // whatever the answer left in the group
+    this.watch.disarm();
+    clearTimeout(this.timer);
+    setTimeout(() => this.finish(), EXIT_GRACE_MS);
+  }
+
+  finish() {
+    if (this.finished || !this.exit) return;
+    this.finished = true;
+    if (this.current) {
+      const { test, limit } = this.current;
+      const stopped = this.watch.stopped() === test.id;
+      this.run.results.set(test.id, deathStatus(this.exit, this.killedForTimeout, this.err.tail, stopped));
+      this.run.timeouts = this.run.results.get(test.id).status === 'timeout' ? this.run.timeouts + 1 : 0;
+      this.died = test.id;
+      void limit;
+    }
+    this.resolve(this);
+  }
 }
 
 /**
- * Runs the job's tests in runner children until each test has a result or
- * the restart budget is spent (`tests`: the ids to account for). `job` may be a promise (the first child
- * starts at once); resolving to null cancels. Resolves {load, results: Map,
- * notes, restarts, phases}, or null when cancelled.
+ * Runs the tests in runner children until each has a result or the restart
+ * budget is spent. `job` may be a promise (the first child starts at once);
+ * resolving to null cancels. Resolves {load, results: Map, notes, restarts,
+ * phases}, or null when cancelled.
  */
-async function supervise({ argv, env, tests, job: jobOrPromise, graceMs = 1500, loadLimitMs = 15000, maxRestarts = 3 }) {
-  const results = new Map();
-  const notes = [];
+async function supervise({ argv, env, tests, job, limits = DEFAULT_LIMITS, loadLimitMs = 15000, maxRestarts = 3 }) {
+  const run = { results: new Map(), notes: [], timeouts: 0 };
   let load = null;
-  let restarts = 0;
   let phases = null;
-  for (;;) {
-    const pendingIds = new Set(tests.filter((t) => !results.has(t.id)).map((t) => t.id));
-    if (!pendingIds.size && load) break;
-    const r = await runChild({ argv, env, job: jobOrPromise, pendingIds, graceMs, loadLimitMs });
-    if (!(await jobOrPromise)) return null;
-    if (r.ended && r.ended.phases) phases = r.ended.phases;
-    notes.push(...r.notes);
-    if (r.fatal) notes.push('runner error: ' + r.fatal);
-    if (!load) load = r.load;
-    if (!r.load) {
-      const why = r.timedOut ? 'the answer did not finish loading in time' : deathStatus(r.exit, false, r.stderrTail).message;
+  for (let restarts = 0; ; restarts++) {
+    const pending = tests.filter((t) => !run.results.has(t.id));
+    if (!pending.length && load) return { load, results: run.results, notes: run.notes, restarts, phases };
+    const session = new Session({ argv, env, tests: pending, limits, loadLimitMs, run });
+    Promise.resolve(job).then((j) => session.start(j));
+    const s = await session.done;
+    if (!(await job)) return null;
+    if (s.ended && s.ended.phases) phases = s.ended.phases;
+    if (!load) load = s.load;
+    if (!s.load) {
+      const why = s.killedForTimeout ? 'the answer did not finish loading in time' : deathStatus(s.exit, false, s.err.tail).message;
       load = load || { t: 'load', ok: false, runner_failed: why };
-      break;
+      return { load, results: run.results, notes: run.notes, restarts, phases };
     }
-    if (!load.ok) break;
-    for (const [id, msg] of r.results) results.set(id, r.forged.has(id) ? { t: 'test', id, status: 'error', error_type: 'ForgedResult', message: 'more than one result for this test on the runner channel' } : msg);
-    if (r.ended && r.results.size === pendingIds.size) break;
-    if (r.current && !results.has(r.current)) {
-      results.set(r.current, { t: 'test', id: r.current, ...deathStatus(r.exit, r.timedOut, r.stderrTail, r.stopped === r.current) });
+    if (!load.ok || !s.load.ok) return { load, results: run.results, notes: run.notes, restarts, phases };
+    if (restarts >= maxRestarts) {
+      for (const t of tests) if (!run.results.has(t.id)) run.results.set(t.id, { status: 'crash', message: 'not run: the runner died ' + (restarts + 1) + ' times' });
+      return { load, results: run.results, notes: run.notes, restarts, phases };
     }
-    if (++restarts > maxRestarts) {
-      for (const id of pendingIds) if (!results.has(id)) results.set(id, { t: 'test', id, status: 'crash', message: 'not run: the runner died ' + restarts + ' times' });
-      break;
-    }
-    notes.push('runner restarted after exit ' + JSON.stringify(r.exit) + (r.current ? ' in ' + r.current : ''));
+    if (tests.some((t) => !run.results.has(t.id))) run.notes.push('runner restarted after exit ' + JSON.stringify(s.exit) + (s.died ? ' in ' + s.died : ''));
   }
-  return { load, results, notes, restarts, phases };
 }
 
-module.exports = { supervise, deathStatus };
+module.exports = { supervise, Session };
