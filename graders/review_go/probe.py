@@ -113,14 +113,14 @@ def injected_error(server, tests):
 
 
 def start_database():
-    """Before the answer's server exists: its first connection finds it."""
+    """Before the answer's server exists (gbgo starts it only once this port
+    answers), so a failure here is the grader's: exit non-zero."""
     try:
         database["server"] = db_server.Server((HERE / "seed.sql").read_text())
     except (OSError, db_server.db_sqlite.sqlite3.Error) as e:
-        report["database"] = {"up": False, "why": f"{type(e).__name__}: {e}"[:300]}
-        return False
+        sys.stderr.write(f"review_go probe: the database server did not start: {type(e).__name__}: {e}\n")
+        sys.exit(3)
     report["database"] = {"up": True, "port": database["server"].addr[1]}
-    return True
 
 
 def main():
@@ -128,8 +128,7 @@ def main():
     request = json.load(sys.stdin)
     tests = {t["id"]: t for t in request.get("tests", [])}
     started = time.monotonic()
-    if not start_database():
-        finish()
+    start_database()
     server = probe_net.wait_for_server(report, STATUS_PORT, {db_server.ADDR[1], STATUS_PORT},
                                        SERVER_WAIT_SECONDS, HARNESS_SHOW_SECONDS)
     if server is None:

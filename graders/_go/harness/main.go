@@ -74,6 +74,11 @@ func run(out *channel, status *statusPort, boxDir, inputsPath string) int {
 		status.linger("failed")
 		return 0
 	}
+	waited, up := waitForDatabase()
+	program.report["db_wait_ms"] = waited.Milliseconds()
+	if !up {
+		return fail(out, "database", fmt.Errorf("the grader's database server did not answer on %s", dbAddr))
+	}
 	out.send(event{"event": "load", "ok": true, "entry": program.entry, "report": program.report})
 	status.set("running")
 	out.send(serve(cfg, binary, runDir))
