@@ -74,6 +74,12 @@ func run(out *channel, status *statusPort, boxDir, inputsPath string) int {
 		status.linger("failed")
 		return 0
 	}
+	return runServer(out, status, cfg, program, binary, runDir)
+}
+
+// runServer starts the built server once the grader's database is up, and
+// reports how it ended.
+func runServer(out *channel, status *statusPort, cfg config, program *program, binary, runDir string) int {
 	waited, up := waitForDatabase()
 	program.report["db_wait_ms"] = waited.Milliseconds()
 	if !up {
