@@ -46,13 +46,17 @@ function answerError(v) {
   return { origin: text(v.origin, 100) || '', error: plainError(v.error) || { type: 'Error', message: '' } };
 }
 
-// Starts a runner. Returns {loaded, ended, stop, notes}: `loaded` resolves
-// to {report} at its first well-formed load report or {exited: {code,
-// signal}} if it ends first; `ended` to {code, signal} when it ends.
-function startRunner(config, gb, limits, onAnswerError) {
-  const child = spawn(process.execPath, [RUNNER, JSON.stringify(config)], {
-    stdio: ['ignore', 'inherit', 'inherit', 'pipe'], detached: true, cwd: process.cwd(),
+// Starts a runner, which waits for its config. Returns {configure, loaded,
+// ended, stop, notes}: configure(config) lets it load the answer; `loaded`
+// resolves to {report} at its first well-formed load report or {exited:
+// {code, signal}} if it ends first; `ended` to {code, signal} when it ends.
+// `warm`: it preloads Express 4 while it waits.
+function startRunner(gb, limits, onAnswerError, warm = false) {
+  const child = spawn(process.execPath, warm ? [RUNNER, 'warm'] : [RUNNER], {
+    stdio: ['pipe', 'inherit', 'inherit', 'pipe'], detached: true, cwd: process.cwd(),
   });
+  child.stdin.on('error', () => {});
+  const configure = (config) => child.stdin.end(JSON.stringify(config) + '\n');
   const notes = { malformed: 0, over_cap: 0, load_reports: 0 };
   const reader = new gb.LineReader(limits);
   let settle;
@@ -86,7 +90,7 @@ function startRunner(config, gb, limits, onAnswerError) {
     }
     return ended;
   };
-  return { loaded, ended, stop, notes, pid: child.pid };
+  return { configure, loaded, ended, stop, notes, pid: child.pid };
 }
 
 module.exports = { startRunner, loadReport, answerError, plainError, REASONS };

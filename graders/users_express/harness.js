@@ -30,11 +30,7 @@ function lib(name) {
 }
 
 const gb = lib('gb_channel.js');
-const { layOut } = lib('express_layout.js');
-const { chooseEntry } = lib('express_entry.js');
-const claims = lib('express_claims.js');
 const { startRunner } = lib('express_observe.js');
-const { createHintServer } = lib('express_hints.js');
 
 const inputs = JSON.parse(fs.readFileSync(process.argv[2] || '/box/inputs.json', 'utf8'));
 const options = inputs.options || {};
@@ -63,6 +59,21 @@ function onAnswerError({ origin, error }) {
   if (answerErrors++ < MAX_ANSWER_ERRORS) send({ event: 'answer_error', origin, error });
 }
 
+// The first runner starts now, before this process loads the rest and lays
+// the answer out, so the two boot side by side; it runs nothing of the
+// answer's until configured, which is after the hint port is bound.
+let spare = startRunner(gb, limits, onAnswerError, true);
+function takeRunner() {
+  const runner = spare || startRunner(gb, limits, onAnswerError);
+  spare = null;
+  return runner;
+}
+
+const { layOut } = lib('express_layout.js');
+const { chooseEntry } = lib('express_entry.js');
+const claims = lib('express_claims.js');
+const { createHintServer } = lib('express_hints.js');
+
 // One load of the answer against Express `major` (4, or 5 on retry), in a
 // runner of its own. A layout error (esbuild) is this process's own finding.
 async function attempt(major, typescript = false) {
@@ -74,8 +85,8 @@ async function attempt(major, typescript = false) {
     run.report = { error: { type: 'SyntaxError', message: e.message, stack: e.message }, usable: false, trusted: true };
     return run;
   }
-  run.runner = startRunner({ appDir: layout.appDir, entry, port: PORT, host: HOST, listenGraceMs: LISTEN_GRACE_MS },
-    gb, limits, onAnswerError);
+  run.runner = current = takeRunner();
+  run.runner.configure({ appDir: layout.appDir, entry, port: PORT, host: HOST, listenGraceMs: LISTEN_GRACE_MS });
   const first = await run.runner.loaded;
   run.report = first.report || null;
   run.exited = first.exited || null;
@@ -166,6 +177,14 @@ async function finish(run) {
   if (ended) send({ event: 'exit', code: ended.code, signal: ended.signal });
   process.exit(0);
 }
+
+// The runner's group lives in its own session: when this process is told to
+// end (outside a sandbox, which would end them all), it ends the group too.
+let current = null;
+process.on('SIGTERM', () => {
+  for (const runner of [current, spare]) if (runner) runner.stop();
+  process.exit(0);
+});
 
 async function main() {
   const hints = createHintServer(PORT + 1, HOST);

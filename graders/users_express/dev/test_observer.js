@@ -84,8 +84,8 @@ test('a runner holds a report pipe on fd 3, not the observer\'s fd 3, and is par
   fs.mkdirSync(path.join(dir, 'node_modules'));
   fs.symlinkSync(path.join(PACK, '..', '_node', 'node_modules', 'express'), path.join(dir, 'node_modules', 'express'));
   const seen = [];
-  const runner = observe.startRunner({ appDir: dir, entry, port: 0, host: '127.0.0.1', listenGraceMs: 10 },
-    gb, { maxLineBytes: 1024, maxDepth: 20 }, (e) => seen.push(e));
+  const runner = observe.startRunner(gb, { maxLineBytes: 1024, maxDepth: 20 }, (e) => seen.push(e), true);
+  runner.configure({ appDir: dir, entry, port: 0, host: '127.0.0.1', listenGraceMs: 10 });
   const first = await runner.loaded;
   await runner.stop();
   assert.strictEqual(first.report.error.message, 'boom');
