@@ -143,8 +143,18 @@ class Session:
     def _mark(self):
         self.counts.set_busy(self.conn_id, bool(self.cursors) or self.conn.in_transaction)
 
+    def leading(self, sql, args):
+        """Runs all but the last statement of the text (go-sqlite3 does, in
+        one call: one statement to the counts) and returns the last."""
+        parts = db_sqlite.split_statements(str(sql))
+        if len(parts) > 1 and args:
+            raise ValueError("arguments with several statements in one call")
+        for part in parts[:-1]:
+            self.conn.execute(part).close()
+        return parts[-1]
+
     def query(self, sql, args):
-        cursor = self.conn.execute(str(sql), decode_args(args))
+        cursor = self.conn.execute(self.leading(sql, args), decode_args(args))
         self.next_id += 1
         self.cursors[self.next_id] = cursor
         self.counts.add("rows_opened")
@@ -164,7 +174,7 @@ class Session:
         return ["ok"]
 
     def execute(self, sql, args):
-        cursor = self.conn.execute(str(sql), decode_args(args))
+        cursor = self.conn.execute(self.leading(sql, args), decode_args(args))
         try:
             return ["ok", cursor.lastrowid or 0, max(cursor.rowcount, 0)]
         finally:

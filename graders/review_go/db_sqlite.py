@@ -95,6 +95,38 @@ class Budget:
         return 1 if self.deadline is not None and time.monotonic() > self.deadline else 0
 
 
+MAX_SPLIT = 100  # semicolons considered; more and the text runs as one statement
+
+
+def split_statements(sql):
+    """The statements of a text, as go-sqlite3 runs them one after another
+    in one Exec or Query (SQLite's own completeness test, so a ';' inside a
+    string or comment does not split). Trailing comments are dropped."""
+    if sql.count(";") > MAX_SPLIT:
+        return [sql]
+    parts, start, at = [], 0, sql.find(";")
+    while at >= 0:
+        if sqlite3.complete_statement(sql[start:at + 1]):
+            parts.append(sql[start:at + 1])
+            start = at + 1
+        at = sql.find(";", at + 1)
+    rest = sql[start:]
+    if not only_comments(rest):
+        parts.append(rest)
+    return parts or [sql]
+
+
+def only_comments(text):
+    """Whether text holds nothing but whitespace and SQL comments."""
+    text = text.strip()
+    while text.startswith(("--", "/*")):
+        end = text.find("\n") + 1 if text.startswith("--") else text.find("*/") + 2
+        if end <= 1:
+            return True
+        text = text[end:].strip()
+    return not text
+
+
 def error_codes(exc):
     """(primary, extended, message) of a sqlite3 exception."""
     extended = getattr(exc, "sqlite_errorcode", None)

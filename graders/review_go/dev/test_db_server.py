@@ -115,6 +115,15 @@ class DbServerTest(unittest.TestCase):
         self.assertEqual((counts["tx_begun"], counts["tx_ended"], counts["statements"]), (1, 1, 1))
         self.assertEqual(counts["conns_busy"], 0)
 
+    def test_several_statements_in_one_call_run_in_order(self):
+        c = self.client()
+        script = "CREATE INDEX a ON orders(user_id); CREATE INDEX b ON users(name); -- indexes\n"
+        self.assertEqual(c.call("exec", script, [])[0], "ok")
+        reply = c.call("query", "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN ('a', 'b')", [])
+        self.assertEqual(sorted(r[0] for r in reply[3]), ["a", "b"])
+        self.assertEqual(c.call("query", "SELECT ';'; SELECT 2", [])[3], [[2]])
+        self.assertEqual(self.server.snapshot()["statements"], 3)
+
     def test_injected_error_fails_every_call_until_healed(self):
         c = self.client()
         self.server.inject("database disk image is malformed (gbx1)")

@@ -75,6 +75,15 @@ func (c *SQLiteConn) ExecContext(ctx context.Context, query string, args []drive
 	return result, nil
 }
 
+// Exec and Query are go-sqlite3's own methods, used from a ConnectHook.
+func (c *SQLiteConn) Exec(query string, args []driver.Value) (driver.Result, error) {
+	return c.ExecContext(context.Background(), query, named(args))
+}
+
+func (c *SQLiteConn) Query(query string, args []driver.Value) (driver.Rows, error) {
+	return c.QueryContext(context.Background(), query, named(args))
+}
+
 func (c *SQLiteConn) Ping(ctx context.Context) error {
 	_, err := c.call(ctx, "ping")
 	return err

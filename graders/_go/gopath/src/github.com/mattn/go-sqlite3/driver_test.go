@@ -42,6 +42,27 @@ func startServer(t *testing.T) {
 	t.Setenv("GBX_DB_ADDR", strings.TrimSpace(addr))
 }
 
+func TestConnectHookAndSeveralStatements(t *testing.T) {
+	startServer(t)
+	hooked := 0
+	sql.Register("sqlite3_hooked", &SQLiteDriver{ConnectHook: func(c *SQLiteConn) error {
+		hooked++
+		_, err := c.Exec("PRAGMA foreign_keys = ON", nil)
+		return err
+	}})
+	db, err := sql.Open("sqlite3_hooked", "file:shop.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("CREATE INDEX IF NOT EXISTS a ON orders(user_id); CREATE INDEX IF NOT EXISTS b ON users(name);"); err != nil {
+		t.Fatal(err)
+	}
+	if hooked != 1 {
+		t.Fatalf("hook ran %d times", hooked)
+	}
+}
+
 func TestDriverAgainstServer(t *testing.T) {
 	startServer(t)
 	db, err := sql.Open("sqlite3", "./shop.db?_foreign_keys=1")
