@@ -8,6 +8,9 @@ extraction: gradebox's own is the real one), lays out a box, runs the
 harness AND the prober inside one bubblewrap sandbox that mimics gradebox's
 (uid 65534, /usr and graders/_go read-only, tmpfs /tmp, private network),
 then runs check.py outside and prints the per-category verdicts and times.
+Not a trust boundary: here the prober (and the database it serves) shares
+the answer's sandbox and uid, and the task folder is readable at /task;
+gradebox runs the prober outside.
 """
 import difflib
 import json
