@@ -90,9 +90,10 @@ class Server:
             threading.Thread(target=self._serve, args=(sock, conn_id), daemon=True).start()
 
     def _serve(self, sock, conn_id):
-        session = Session(self, conn_id)
+        session = None
         try:
-            with sock, sock.makefile("rb") as reader:
+            session = Session(self, conn_id)
+            with sock.makefile("rb") as reader:
                 while True:
                     line = reader.readline(MAX_LINE + 1)
                     if not line or len(line) > MAX_LINE or not line.endswith(b"\n"):
@@ -100,10 +101,12 @@ class Server:
                     with self.slots:
                         reply = json.dumps(session.handle(line)).encode() + b"\n"
                     sock.sendall(reply)
-        except OSError:
+        except (OSError, db_sqlite.sqlite3.Error):
             pass
         finally:
-            session.close()
+            if session is not None:
+                session.close()
+            sock.close()
             self.counts.add("conns_closed")
             self.live.release()
 
