@@ -1,17 +1,10 @@
 'use strict';
-// Locates shared files (the box flattens harness files into /box; the
-// source tree keeps them under graders/_node/lib) and compiles the context
-// preludes once per runner process: a vm.Script is not bound to a context,
-// so every scenario reuses the compiled code.
+// Runner side: compiles the context preludes once per runner process (a
+// vm.Script is not bound to a context, so every scenario reuses the code).
 
 const fs = require('fs');
 const path = require('path');
 const vm = require('vm');
-
-function requireShared(name) {
-  const inBox = path.join(__dirname, name);
-  return require(fs.existsSync(inBox) ? inBox : path.join(__dirname, '..', '_node', 'lib', name));
-}
 
 const PRELUDES = ['race_prelude_core.js', 'race_prelude_fetch.js', 'race_prelude_modules.js'];
 let compiled = null;
@@ -26,4 +19,4 @@ function loadPreludes() {
   return compiled;
 }
 
-module.exports = { requireShared, loadPreludes };
+module.exports = { loadPreludes };

@@ -1,11 +1,13 @@
 'use strict';
 // The race_js RUNNER: the one process the answer's code runs in. Untrusted.
-// Started by the observer (harness.js) in its own process group, with no
+// Started by the observer (harness.py) in its own process group, with no
 // descriptor of the observer's but two pipes: commands arrive on stdin,
 // every call the answer makes leaves on stdout as one JSON line. It holds
 // no result channel, no expected value, and no scenario input except the
 // response the observer hands over when it is due; whatever it writes is
-// only ever taken as "the answer made this call now".
+// only ever taken as "the answer made this call now". Its first line, the
+// load report (module kind, compile error, unsupported HTTP client), is
+// written before the answer's code runs.
 // Second line (it only makes an escape harder, it decides nothing): the
 // answer runs in a vm context, the bridge into this host is wrapped in the
 // context's realm, and node runs with --frozen-intrinsics and no code
@@ -76,10 +78,15 @@ class SyncLink {
 
 async function main() {
   const link = new SyncLink();
+  // The load report is written before any answer code runs in this process.
   const loaded = loadAnswer(process.argv[2], (specifier) => importDynamic(ScenarioRun.current, specifier));
-  if (!loaded.ok) return;  // the observer decided the load verdict itself
+  if (!loaded.ok) {
+    link.send({ op: 'load', ok: false, ...(loaded.unsupported ? { unsupported: loaded.unsupported } : { compile_error: loaded.compile_error }) });
+    return;
+  }
   loadPreludes();
-  link.send({ op: 'ready' });  // the observer starts its CPU count from here
+  const imports = loaded.specifiers.slice(0, 20).map((name) => name.slice(0, 200));
+  link.send({ op: 'load', ok: true, kind: loaded.answer.kind, imports });  // the observer counts CPU from here
   process.on('unhandledRejection', (reason, promise) => {
     if (ScenarioRun.current) ScenarioRun.current.onUnhandledRejection(reason, promise);
   });

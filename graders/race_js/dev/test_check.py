@@ -1,5 +1,5 @@
-"""Unit tests of check.py's judging on hand-made traces (stdlib unittest),
-and of the observer (harness side) through dev/test_observer.js.
+"""Unit tests of check.py's judging on hand-made traces (stdlib unittest);
+the observer's own tests are in test_observer.py.
 
   python3 -m unittest discover -s graders/race_js/dev -p 'test_*.py'
 """
@@ -92,15 +92,6 @@ class CategoryTest(unittest.TestCase):
         self.assertFalse(check.completes(trace(), {"exit_code": 0})[0])
         self.assertTrue(check.completes(trace(FETCH), {"exit_code": 0})[0])
         self.assertFalse(check.completes(trace(FETCH, end="virtual-cap", exit_code=None), {"exit_code": 0})[0])
-
-
-class ObserverTest(unittest.TestCase):
-    """The observer's parsing and trace recording (dev/test_observer.js, node)."""
-
-    def test_observer(self):
-        proc = subprocess.run(["node", os.path.join(PACK, "dev", "test_observer.js")],
-                              capture_output=True, text=True, timeout=120)
-        self.assertEqual(proc.returncode, 0, proc.stdout[-3000:] + proc.stderr[-3000:])
 
 
 class ProtocolTest(unittest.TestCase):
