@@ -55,7 +55,7 @@ function sendLoad(event) {
 }
 
 let answerErrors = 0;
-function onAnswerError({ origin, error }) {
+function onAnswerError({ origin, error: { stack, ...error } }) { // eslint-disable-line no-unused-vars
   if (answerErrors++ < MAX_ANSWER_ERRORS) send({ event: 'answer_error', origin, error });
 }
 
@@ -149,12 +149,15 @@ function loadEvent(run, fields, report = {}) {
 }
 
 // The load event for a run whose answer did not load: a verdict the observer
-// checked, or a plain failure (graded; the prober finds nothing).
-function failedLoadEvent(run) {
+// checked, or a plain failure (graded; the prober finds nothing). A runner
+// that says the answer failed to load while something serves the port lies.
+async function failedLoadEvent(run) {
   const claim = special(run);
   if (!claim) return loadEvent(run, { ok: false });
   const ctx = { texts: run.layout.texts, entry: run.entry, packagesDir: run.layout.packagesDir, stubs: run.layout.stubs };
-  const verdict = run.report.trusted ? { ok: true } : claims.verifyLoadClaim(claim, run.report.error, ctx);
+  const verdict = run.report.trusted ? { ok: true }
+    : (await portAccepts()) ? { ok: false, why: 'something accepts on the port though the answer did not load' }
+      : claims.verifyLoadClaim(claim, run.report.error, ctx);
   if (verdict.ok) return loadEvent(run, { ok: false, ...claim });
   return loadEvent(run, { ok: false }, { claim_refused: verdict.why });
 }
@@ -191,7 +194,7 @@ async function main() {
   await hints.ready; // bound before any answer code runs
   const run = await load();
   if (failedLoad(run)) {
-    sendLoad(failedLoadEvent(run));
+    sendLoad(await failedLoadEvent(run));
     return finish(run);
   }
   const served = await servedLoadEvent(run);
