@@ -44,7 +44,7 @@ struct Task {
   std::filesystem::path dir;
   std::string id;
   std::string version;        // the grader's own version string
-  std::string stamp;          // version + hash of every file in the folder
+  std::string stamp;          // version + hash of all that decides a verdict (grader_stamp.h)
   std::string language;       // canonical language of answers
   std::string runtime;        // sandbox runtime profile (python, node, go)
   std::string prompt;
@@ -78,5 +78,9 @@ TaskRegistry load_tasks(const std::filesystem::path& root);
 /// Where graders/ is: $GRADEBOX_GRADERS, else next to the executable, else
 /// the source tree this binary was built from.
 std::filesystem::path default_graders_dir();
+
+/// Where the runtime profiles are: sandbox/profiles next to `graders_dir`,
+/// else the source tree's.
+std::filesystem::path profiles_dir(const std::filesystem::path& graders_dir);
 
 }  // namespace gradebox

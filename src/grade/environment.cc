@@ -2,12 +2,15 @@
 
 #include <sys/utsname.h>
 
+#include "tasks/grader_stamp.h"
+
 namespace gradebox {
 
 nlohmann::json environment_json(const Task& task, const RuntimeProfile* profile) {
   struct utsname uts {};
   ::uname(&uts);
   nlohmann::json env = {{"gradebox_version", GRADEBOX_VERSION},
+                        {"grading_engine", engine_version()},
                         {"grader_version", task.version},
                         {"grader_stamp", task.stamp},
                         {"kernel", std::string(uts.sysname) + " " + uts.release},

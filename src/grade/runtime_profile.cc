@@ -24,13 +24,6 @@ std::string expand(std::string text, const std::filesystem::path& graders_dir) {
 
 }  // namespace
 
-std::filesystem::path profiles_dir(const std::filesystem::path& graders_dir) {
-  auto beside = graders_dir.parent_path() / "sandbox" / "profiles";
-  std::error_code ec;
-  if (std::filesystem::is_directory(beside, ec)) return beside;
-  return std::filesystem::path(GRADEBOX_SOURCE_DIR) / "sandbox" / "profiles";
-}
-
 Result<RuntimeProfile> load_runtime_profile(const std::string& name,
                                             const std::filesystem::path& graders_dir) {
   auto path = profiles_dir(graders_dir) / (name + ".json");

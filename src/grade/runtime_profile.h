@@ -10,6 +10,7 @@
 
 #include "gradebox/sandbox.h"
 #include "gradebox/status.h"
+#include "gradebox/task.h"  // profiles_dir
 
 namespace gradebox {
 
@@ -27,9 +28,6 @@ struct RuntimeProfile {
 /// `graders_dir`. Missing host paths are an Error (a set-up step was skipped).
 Result<RuntimeProfile> load_runtime_profile(const std::string& name,
                                             const std::filesystem::path& graders_dir);
-
-/// Where the profiles are: next to graders/ in the source tree.
-std::filesystem::path profiles_dir(const std::filesystem::path& graders_dir);
 
 /// The toolchain's version line (runs `version_command`, trusted and
 /// unsandboxed, when the host cache does not hold it; once per process at

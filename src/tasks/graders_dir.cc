@@ -1,4 +1,4 @@
-// Finding graders/ at run time, so a task is a folder, not a rebuild.
+// Finding graders/ (and the runtime profiles beside it) at run time, so a task is a folder, not a rebuild.
 #include <unistd.h>
 
 #include <cstdlib>
@@ -19,6 +19,13 @@ std::filesystem::path default_graders_dir() {
     }
   }
   return std::filesystem::path(GRADEBOX_SOURCE_DIR) / "graders";
+}
+
+std::filesystem::path profiles_dir(const std::filesystem::path& graders_dir) {
+  auto beside = graders_dir.parent_path() / "sandbox" / "profiles";
+  std::error_code ec;
+  if (std::filesystem::is_directory(beside, ec)) return beside;
+  return std::filesystem::path(GRADEBOX_SOURCE_DIR) / "sandbox" / "profiles";
 }
 
 }  // namespace gradebox

@@ -1,10 +1,10 @@
 #include "tasks/stamp.h"
 
 #include <algorithm>
-#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 namespace gradebox {
 namespace {
@@ -12,7 +12,7 @@ namespace {
 constexpr std::uint64_t kFnvOffset = 1469598103934665603ull;
 constexpr std::uint64_t kFnvPrime = 1099511628211ull;
 
-std::uint64_t fnv(const std::string& text, std::uint64_t h) {
+std::uint64_t fnv(std::string_view text, std::uint64_t h) {
   for (unsigned char c : text) {
     h ^= c;
     h *= kFnvPrime;
@@ -20,17 +20,14 @@ std::uint64_t fnv(const std::string& text, std::uint64_t h) {
   return h;
 }
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-bool skipped(const std::filesystem::path& path) {
-  for (const auto& part : path) {
+// Generated or fetched, never written by hand: bytecode, npm packages,
+// Go's build outputs (bin/, pkg/) and caches.
+bool skipped(const std::filesystem::path& relative, const std::set<std::string>& skip_top) {
+  if (skip_top.count(relative.begin()->string())) return true;
+  for (const auto& part : relative) {
     auto name = part.string();
-    if (name == "__pycache__" || name == "node_modules" || name == "cache" || name.starts_with("."))
+    if (name == "__pycache__" || name == "node_modules" || name == "cache" || name == "bin" ||
+        name == "pkg" || name.starts_with("."))
       return true;
   }
   return false;
@@ -45,18 +42,35 @@ std::string hash_text(const std::string& text, std::uint64_t seed) {
   return buf;
 }
 
-std::string folder_hash(const std::filesystem::path& dir,
-                        const std::vector<std::filesystem::path>& extra) {
+void ContentHash::add(std::string_view label, std::string_view content) {
+  state_ = fnv(label, state_);
+  state_ = fnv(std::string_view("\0", 1), state_);
+  state_ = fnv(std::to_string(content.size()), state_);
+  state_ = fnv(std::string_view("\0", 1), state_);
+  state_ = fnv(content, state_);
+}
+
+void ContentHash::add_file(const std::filesystem::path& file, std::string_view label) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return add(label, "(missing)");
+  std::ostringstream out;
+  out << in.rdbuf();
+  add(label, out.str());
+}
+
+void ContentHash::add_folder(const std::filesystem::path& dir, std::string_view label,
+                             const std::set<std::string>& skip_top) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) return add(label, "(missing folder)");
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec)) {
     auto relative = std::filesystem::relative(entry.path(), dir);
-    if (entry.is_regular_file() && !skipped(relative)) files.push_back(relative);
+    if (entry.is_regular_file() && !skipped(relative, skip_top)) files.push_back(relative);
   }
   std::sort(files.begin(), files.end());
-  std::uint64_t h = kFnvOffset;
-  for (const auto& file : files) h = fnv(file.string() + '\0' + read_file(dir / file) + '\0', h);
-  for (const auto& file : extra) h = fnv(file.filename().string() + '\0' + read_file(file), h);
-  return hash_text("", h);
+  for (const auto& file : files) add_file(dir / file, std::string(label) + "/" + file.string());
 }
+
+std::string ContentHash::hex() const { return hash_text("", state_); }
 
 }  // namespace gradebox

@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "gradebox/task.h"
-#include "tasks/stamp.h"
+#include "tasks/grader_stamp.h"
 
 namespace gradebox {
 namespace {
@@ -154,11 +154,7 @@ Result<Task> load_task(const std::filesystem::path& dir) {
   task->tests = std::move(*tests);
   if (auto s = validate(*task, dir.filename().string()); !s)
     return Error{(dir / "task.json").string() + ": " + s.error().message};
-  std::vector<std::filesystem::path> outside;  // shared helpers such as ../_python
-  for (const auto& file : task->harness_files) {
-    if (file.starts_with("..")) outside.push_back(dir / file);
-  }
-  task->stamp = task->version + "+" + folder_hash(dir, outside);
+  task->stamp = grader_stamp(*task);
   return task;
 }
 

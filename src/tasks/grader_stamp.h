@@ -1,0 +1,28 @@
+// The grader stamp: what a cached result, a run's fingerprint and a nightly
+// comparison key on. It must change whenever anything that can change a
+// verdict changes, or a stale (perhaps forgeable) report is served again.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "gradebox/task.h"
+
+namespace gradebox {
+
+/// The shared library folders (graders/_<name>) a task loads: its runtime's
+/// (`_<runtime>`), those its harness files reach into, and `_python` when a
+/// trusted script (checker or probe) runs through the Python script server.
+std::vector<std::filesystem::path> shared_libraries(const Task& task);
+
+/// `version + "+" + hash` over the task folder without its known answers
+/// (selftest/ and task.json's "selftest" list), every shared library it
+/// loads, its runtime profile and the grading engine's own sources.
+std::string grader_stamp(const Task& task);
+
+/// A hash of gradebox's own grading code (extraction, task loading, grading,
+/// checking, scoring, the sandbox), generated at build time.
+const char* engine_version();
+
+}  // namespace gradebox
