@@ -54,6 +54,24 @@ std::string find_init() {
   return GRADEBOX_INIT_PATH;
 }
 
+// $GRADEBOX_OBSERVER_GUARD, else next to the running binary, else the build
+// tree's.
+std::string find_guard() {
+  if (const char* path = std::getenv("GRADEBOX_OBSERVER_GUARD"); path && *path)
+    return path;
+  char self[PATH_MAX];
+  ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (length > 0) {
+    std::string dir(self, length);
+    std::string beside =
+        dir.substr(0, dir.rfind('/')) + "/gradebox-observer-guard.so";
+    if (access(beside.c_str(), R_OK) == 0) return beside;
+  }
+  return GRADEBOX_GUARD_PATH;
+}
+
+constexpr const char* kGuardInBox = "/opt/gradebox/lib/observer_guard.so";
+
 bool user_namespaces_allowed() {
   std::ifstream debian("/proc/sys/kernel/unprivileged_userns_clone");
   int allowed = 1;
@@ -98,6 +116,10 @@ class NamespaceSandbox : public Sandbox {
     c.argv = spec.argv;
     c.env = spec.env;
     c.mounts = spec.mounts;
+    if (spec.guard_program) {
+      c.mounts.push_back({find_guard(), kGuardInBox, false});
+      c.env.push_back(std::string("LD_PRELOAD=") + kGuardInBox);
+    }
     c.cwd = spec.cwd.empty() ? "/tmp" : spec.cwd;
     c.loopback = spec.loopback;
     c.seccomp_allow = spec.seccomp_allow;
@@ -135,6 +157,11 @@ Result<std::unique_ptr<Sandbox>> make_namespace_sandbox() {
         "gradebox-init not found (set GRADEBOX_INIT or install it "
         "next to the gradebox binary): '" +
         init_path + "'"};
+  }
+  if (access(find_guard().c_str(), R_OK) != 0) {
+    return Error{"observer guard not found (set GRADEBOX_OBSERVER_GUARD or "
+                 "install it next to the gradebox binary): '" +
+                 find_guard() + "'"};
   }
   if (prctl(PR_GET_SECCOMP) < 0) {
     return Error{"prctl(PR_GET_SECCOMP): this kernel has no seccomp"};

@@ -47,6 +47,11 @@ struct SandboxSpec {
   std::string stdin_data;         // empty: stdin reads EOF at once
   SandboxLimits limits;
   bool loopback = true;           // bring `lo` up in the private network namespace
+  /// The program supervises untrusted children of the same uid: start it
+  /// non-dumpable (its memory and descriptors closed to them through /proc)
+  /// with fd 3 close-on-exec, by LD_PRELOAD of the sandbox's observer guard.
+  /// A statically linked program must call prctl(PR_SET_DUMPABLE, 0) itself.
+  bool guard_program = false;
   /// Extra syscalls a runtime needs on top of the default policy's allow-all
   /// minus deny-list (reserved for per-runtime variants; empty by default).
   std::vector<std::string> seccomp_allow;

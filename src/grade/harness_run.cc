@@ -33,6 +33,7 @@ SandboxSpec spec_for(const HarnessRequest& req, const Box& box) {
   spec.mounts.push_back({box.path().string(), "/box", false});
   spec.seccomp_allow = req.profile.seccomp_allow;
   spec.limits = harness_limits(req);
+  spec.guard_program = true;  // the harness observes the answer: closed to it
   return spec;
 }
 

@@ -8,6 +8,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 
+#include <nlohmann/json.hpp>
+
 #include "sandbox_test_support.h"
 
 namespace gradebox::testing {
@@ -149,6 +151,36 @@ TEST_F(SandboxIsolationTest, NoFdOfGradeboxLeaksIn) {
   SandboxOutcome outcome = run_ok(*sandbox_, python_file_spec("open_fds.py"));
   close(stray);
   EXPECT_EQ(outcome.stdout_data, "[0, 1, 2, 3]\n") << outcome.stderr_data;
+}
+
+// An observer (a task's harness) shares its uid with the answer it starts;
+// the guard closes its memory, descriptors and the channel to that child.
+TEST_F(SandboxIsolationTest, GuardedProgramIsClosedToItsChildren) {
+  SandboxSpec spec = python_file_spec("observer_guard_probe.py");
+  spec.guard_program = true;
+  SandboxOutcome outcome = run_ok(*sandbox_, spec);
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.stderr_data;
+  auto report = nlohmann::json::parse(outcome.stdout_data);
+  EXPECT_EQ(report["dumpable"], 0);
+  EXPECT_EQ(report["channel_cloexec"], true);
+  EXPECT_EQ(report["LD_PRELOAD"], "");
+  const auto& child = report["child"];
+  EXPECT_EQ(child["mem"], "PermissionError") << report.dump();
+  EXPECT_EQ(child["fd/3"], "PermissionError") << report.dump();
+  EXPECT_EQ(child["own fd 3"], "closed");
+  EXPECT_EQ(child["LD_PRELOAD"], "");
+  EXPECT_EQ(outcome.channel_data, "{\"event\": \"done\"}\n");
+  expect_next_run_works(*sandbox_);
+}
+
+// Without the guard the same child reaches the parent: the test above can fail.
+TEST_F(SandboxIsolationTest, UnguardedProgramIsOpenToItsChildren) {
+  SandboxOutcome outcome = run_ok(*sandbox_, python_file_spec("observer_guard_probe.py"));
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.stderr_data;
+  auto report = nlohmann::json::parse(outcome.stdout_data);
+  EXPECT_EQ(report["dumpable"], 1);
+  EXPECT_EQ(report["child"]["mem"], "opened") << report.dump();
+  EXPECT_EQ(report["child"]["own fd 3"], "open");
 }
 
 TEST_F(SandboxIsolationTest, ExtraMountsAreReadOnlyUnlessWritable) {
