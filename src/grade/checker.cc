@@ -50,6 +50,9 @@ std::optional<TestResult> status_without_value(const std::string& id, const Obse
                                                const SandboxOutcome& outcome) {
   if (obs.untrusted.count(id)) return make(id, TestStatus::kFail, "result reported more than once");
   auto it = obs.tests.find(id);
+  if (it == obs.tests.end() && !obs.limit_note.empty() && outcome.limit == LimitHit::kNone &&
+      outcome.violation.empty())
+    return make(id, TestStatus::kFail, "no result reported: " + obs.limit_note);
   if (it == obs.tests.end()) return from_outcome(id, outcome);
   const json& e = *it->second;
   double ms = number_field(e, "time_ms");

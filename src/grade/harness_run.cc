@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "grade/bounded_json.h"
 #include "grade/script_server.h"
 #include "report/utf8.h"
 
@@ -22,7 +23,8 @@ json inputs_json(const HarnessRequest& req) {
   return {{"answer", "/box/answer/" + req.files.at(0).path},
           {"files", files},
           {"tests", tests},
-          {"options", req.options}};
+          {"options", req.options},
+          {"channel", channel_limits_json()}};
 }
 
 SandboxSpec spec_for(const HarnessRequest& req, const Box& box) {

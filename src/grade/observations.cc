@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "grade/bounded_json.h"
+
 namespace gradebox {
 namespace {
 
@@ -79,13 +81,20 @@ Observations parse_observations(const std::string& channel, const std::set<std::
     rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
     ++number;
     if (line.empty()) continue;
-    json event = json::parse(line.begin(), line.end(), nullptr, /*allow_exceptions=*/false);
-    if (event.is_discarded() || !event.is_object() || !event.contains("event") ||
-        !event["event"].is_string()) {
+    auto event = parse_bounded(line);
+    if (!event.ok()) {
+      // Over a declared limit: the test it carried counts as not reported,
+      // and the detail names the limit (checker.cc).
+      if (obs.limit_note.empty() && event.error().message != "not JSON")
+        obs.limit_note = "a channel line was " + event.error().message;
+      note(obs, "line " + std::to_string(number) + ": " + event.error().message);
+      continue;
+    }
+    if (!event->is_object() || !event->contains("event") || !(*event)["event"].is_string()) {
       note(obs, "line " + std::to_string(number) + ": not a JSON event");
       continue;
     }
-    take_event(obs, std::move(event), known_ids);
+    take_event(obs, std::move(*event), known_ids);
   }
   return obs;
 }

@@ -25,6 +25,7 @@ struct Observations {
   std::vector<std::shared_ptr<const nlohmann::json>> events;  // every well-formed event, in order
   std::vector<std::string> problems;        // malformed lines, unknown ids, ...
   bool done = false;                        // the "done" event arrived
+  std::string limit_note;                   // the first line refused by a declared limit
 };
 
 /// Field readers for untrusted events: a missing field or one of the wrong
