@@ -37,6 +37,7 @@ struct SelftestCase {
   std::string answer;                 // path relative to the task folder
   std::vector<std::string> must_fail;  // categories that must not be all-pass
   std::string verdict;                 // expected verdict, if not "graded"
+  std::string twin;  // a hostile answer's honest twin, which it may never out-score
 };
 
 /// Everything gradebox knows about a task, loaded from its folder.

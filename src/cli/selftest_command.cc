@@ -1,6 +1,7 @@
 // gradebox selftest [TASK...]: each task's reference must score 10/10 on
-// both components, and each known-wrong mutant or hack kept in the task's
-// folder must fail the categories it targets (or get its verdict).
+// both components, each known-wrong mutant or hack kept in the task's folder
+// must fail the categories it targets (or get its verdict), and a hostile
+// answer must score no more than its honest twin (twin_compare.h).
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -8,6 +9,7 @@
 
 #include "cli/common.h"
 #include "gradebox/report.h"
+#include "report/twin_compare.h"
 
 namespace gradebox::cli {
 namespace {
@@ -57,6 +59,13 @@ Check check_case(const SelftestCase& c, const Report& r) {
   return {};
 }
 
+Check check_twin(const Report& hostile, const Report& twin) {
+  if (twin.verdict == Verdict::kGraderError) return {false, true, "twin: grader-error: " + twin.verdict_detail};
+  std::string why;
+  for (const auto& gain : gains_over_twin(hostile, twin)) why += (why.empty() ? "" : "; ") + gain;
+  return {why.empty(), false, why};
+}
+
 void print_line(const std::string& task, const std::string& what, const Check& check) {
   std::printf("%-5s %-14s %s%s%s\n", check.ok ? "ok" : "FAIL", task.c_str(), what.c_str(),
               check.ok ? "" : ": ", check.ok ? "" : check.why.c_str());
@@ -75,6 +84,9 @@ std::pair<int, int> selftest_task(const Task& task, const Grader& grader) {
   for (const auto& c : task.selftest) {
     Report r = grader.grade(task, read_file(task.dir / c.answer), {"selftest"});
     tally(c.answer, check_case(c, r));
+    if (c.twin.empty()) continue;
+    Report twin = grader.grade(task, read_file(task.dir / c.twin), {"selftest"});
+    tally(c.answer + " scores no more than " + c.twin, check_twin(r, twin));
   }
   return {failures, errors};
 }

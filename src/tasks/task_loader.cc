@@ -87,6 +87,7 @@ std::vector<SelftestCase> read_selftest(const json& j) {
     c.answer = item.value("answer", "");
     c.must_fail = string_list(item, "must_fail");
     c.verdict = item.value("verdict", "");
+    c.twin = item.value("twin", "");
     cases.push_back(std::move(c));
   }
   return cases;
@@ -126,6 +127,12 @@ Status validate(const Task& task, const std::string& folder_name) {
   }
   for (const auto& file : task.harness_files) {
     if (!std::filesystem::exists(task.dir / file)) return Error{"harness file missing: " + file};
+  }
+  for (const auto& c : task.selftest) {
+    for (const auto& file : {c.answer, c.twin}) {
+      if (!file.empty() && !std::filesystem::exists(task.dir / file))
+        return Error{"selftest answer missing: " + file};
+    }
   }
   if (auto s = check_regexes(task.entry); !s) return s;
   return check_tests(task);
