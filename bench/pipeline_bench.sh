@@ -29,7 +29,10 @@ timed() {  # label command... -> prints "label seconds rc"; leaves stderr in $tm
 
 # Set-up caches: one graded answer per task calibrates its time limits.
 for task in flatten_py race_js dijkstra_ts review_go users_express; do
-  "$gradebox" grade --task "$task" "$sample/deepseek-r1/$task.md" >/dev/null 2>&1 || true
+  "$gradebox" grade --task "$task" "$sample/deepseek-r1/$task.md" >/dev/null 2>&1 || {
+    echo "bench: calibrating $task failed (exit $?)" >&2
+    exit 1
+  }
 done
 
 run() { "$gradebox" run "$sample" --db "$tmp/history.sqlite" -q -j "$jobs" "$@"; }
@@ -39,6 +42,13 @@ cold_cpu() {  # the cold run, its CPU (user+sys of gradebox and every child) kep
 }
 read -r _ cold cold_rc < <(timed cold cold_cpu --run-id bench)
 errors=$(grep -o '[0-9]* grader errors' "$tmp/run.err" | head -1 || true)
+# A run that failed, or graded some answers as grader-error, is not timed: a
+# failure is often fast, and would read as a speed-up.
+if [[ $cold_rc != 0 || ( -n $errors && $errors != "0 grader errors" ) ]]; then
+  echo "bench: the cold sample run failed (exit $cold_rc, ${errors:-no summary}):" >&2
+  tail -5 "$tmp/run.err" >&2
+  exit 1
+fi
 read -r user sys <"$tmp/cpu"
 # The time the graded candidates' tests took by the reports' time_ms (the
 # answers' own code: Dijkstra's and flatten's are the call's CPU, race's and
