@@ -34,10 +34,14 @@ function rank(file) {
   return at < 0 ? NAME_ORDER.length : at;
 }
 
+// The layout's own texts when it has them: the files on disk are writable by
+// the answer's processes (a runner of an earlier attempt may still be alive).
 function chooseEntry(layout) {
-  const scripts = layout.files.filter((f) => SCRIPT.test(f) && fs.existsSync(f));
+  const texts = layout.texts;
+  const exists = (f) => (texts ? texts.has(f) : fs.existsSync(f));
+  const scripts = layout.files.filter((f) => SCRIPT.test(f) && exists(f));
   const runnable = scripts.filter((f) => !TEST_FILE.test(path.relative(layout.appDir, f)));
-  const sources = new Map(runnable.map((f) => [f, read(f)]));
+  const sources = new Map(runnable.map((f) => [f, texts ? texts.get(f) : read(f)]));
   const roots = runnable.filter((f) => !requiredByOthers(f, sources));
   const byRank = (a, b) => rank(a) - rank(b);
   for (const signal of [/\.listen\s*\(/, /\bexpress\s*\(\s*\)/]) {
