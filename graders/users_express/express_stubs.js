@@ -1,4 +1,6 @@
 'use strict';
+// Observer side: the layout writes these as files; the code in them runs in
+// the runner, with the answer (untrusted, like everything there).
 // Stand-ins for packages that answers use for logging, security headers,
 // config or ids, which the grader does not install. None of them touches
 // pagination or filtering, so a no-op middleware keeps the answer's own
