@@ -10,18 +10,19 @@
 // written before the answer's code runs.
 // Second line (it only makes an escape harder, it decides nothing): the
 // answer runs in a vm context, the bridge into this host is wrapped in the
-// context's realm, and node runs with --frozen-intrinsics and no code
-// generation from strings, so a host object reached from the context cannot
-// be used to re-program the host's prototypes (e.g. a toJSON that rewrites
-// the runner's messages).
+// context's realm, the host realm's intrinsics are frozen before the answer
+// runs (race_lockdown.js) and node runs with no code generation from
+// strings, so a host object reached from the context cannot be used to
+// re-program the runner (e.g. a toJSON that rewrites its messages).
 // Usage: node --experimental-vm-modules --disallow-code-generation-from-strings
-//        --frozen-intrinsics race_runner.js ANSWER_FILE
+//        race_runner.js ANSWER_FILE
 
 const fs = require('fs');
 const { loadAnswer } = require('./race_load.js');
 const { ScenarioRun } = require('./race_scenario.js');
 const { importDynamic } = require('./race_esm.js');
 const { loadPreludes } = require('./race_lib.js');
+const { lockdown } = require('./race_lockdown.js');
 
 const IN_FD = 0;
 const OUT_FD = 1;
@@ -31,15 +32,24 @@ const { readSync, writeSync } = fs;
 const exit = process.exit.bind(process);
 
 // Blocking line I/O on the two pipes (their runner ends are blocking): the
-// runner has nothing else to do while it waits for the observer.
+// runner has nothing else to do while it waits for the observer. Messages
+// are batched until the runner waits for a reply (every step ends with one),
+// so a scenario costs a few writes, not one per call.
 class SyncLink {
   constructor() {
     this.buffer = Buffer.alloc(0);
     this.chunk = Buffer.alloc(64 * 1024);
+    this.outgoing = '';
   }
 
   send(message) {
-    const data = Buffer.from(JSON.stringify(message) + '\n');
+    this.outgoing += JSON.stringify(message) + '\n';
+    if (this.outgoing.length > 64 * 1024) this.flush();
+  }
+
+  flush() {
+    const data = Buffer.from(this.outgoing);
+    this.outgoing = '';
     for (let off = 0; off < data.length;) {
       try {
         off += writeSync(OUT_FD, data, off);
@@ -72,6 +82,7 @@ class SyncLink {
 
   call(message) {
     this.send(message);
+    this.flush();
     return this.read();
   }
 }
@@ -82,11 +93,14 @@ async function main() {
   const loaded = loadAnswer(process.argv[2], (specifier) => importDynamic(ScenarioRun.current, specifier));
   if (!loaded.ok) {
     link.send({ op: 'load', ok: false, ...(loaded.unsupported ? { unsupported: loaded.unsupported } : { compile_error: loaded.compile_error }) });
+    link.flush();
     return;
   }
   loadPreludes();
+  lockdown();  // after the runner's own modules loaded, before any answer code
   const imports = loaded.specifiers.slice(0, 20).map((name) => name.slice(0, 200));
   link.send({ op: 'load', ok: true, kind: loaded.answer.kind, imports });  // the observer counts CPU from here
+  link.flush();
   process.on('unhandledRejection', (reason, promise) => {
     if (ScenarioRun.current) ScenarioRun.current.onUnhandledRejection(reason, promise);
   });

@@ -14,7 +14,7 @@ import unittest
 
 PACK = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, PACK)
-import harness  # noqa: E402
+import race_harness as harness  # noqa: E402
 import race_wire  # noqa: E402
 from race_observer import LIMITS, ScenarioObserver  # noqa: E402
 
