@@ -44,6 +44,8 @@ def describe(response):
         return "no response"
     if "error" in response:
         return response["error"]
+    if "refused" in response:
+        return f"HTTP {response.get('status')} with a JSON body the grader refused: {response['refused']}"
     body = response.get("json", response.get("text"))
     text = json.dumps(body)[:200] if "json" in response else repr(body)[:200]
     return f"HTTP {response.get('status')} {text}"

@@ -1,5 +1,6 @@
 """HTTP and socket helpers of the trusted prober (stdlib only). Every reply
-is plain data: {"status", "content_type", "json" | "text", "error"}."""
+is plain data: {"status", "content_type", "json" | "text", "refused", "error"}
+("refused": the body is JSON nested past MAX_DEPTH, kept only as text)."""
 import http.client
 import json
 import os
@@ -7,6 +8,10 @@ import socket
 import time
 
 MAX_BODY = 1 << 20
+# Deepest body kept as JSON. A users array is 4 deep; the cap keeps the
+# prober's own output (the body nested a few levels further) far under
+# gradebox's 2000-level limit and under Python's recursion limit.
+MAX_DEPTH = 200
 REQUEST_SECONDS = 2.0
 GIVE_UP_AFTER = 2  # consecutive timeouts: the server is hung, stop asking
 
@@ -36,15 +41,37 @@ def get_once(server, path, timeout):
             reply["error"] = "body over 1 MiB"
             return reply
         text = body.decode("utf-8", errors="replace")
-        try:
-            reply["json"] = json.loads(text)
-        except ValueError:
+        value, problem = bounded_json(text)
+        if problem:
             reply["text"] = text[:2000]
+            if problem != "not JSON":
+                reply["refused"] = problem
+        else:
+            reply["json"] = value
         return reply
     except (OSError, http.client.HTTPException) as e:
         return {"error": f"{type(e).__name__}: {e}"[:300]}
     finally:
         conn.close()
+
+
+def bounded_json(text):
+    """(value, None), or (None, why) for a body that is not JSON or nests
+    deeper than MAX_DEPTH: the answer's bytes never crash the prober."""
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        return None, f"nested deeper than {MAX_DEPTH} levels"
+    except ValueError:
+        return None, "not JSON"
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return None, f"nested deeper than {MAX_DEPTH} levels"
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return value, None
 
 
 def token():
