@@ -5,6 +5,7 @@
 // values are read from own data properties only. A specifier the grader does
 // not provide fails with an error of the context's realm (a host error object
 // would carry the host's Function constructor into the answer).
+// Runner side (untrusted process); the vm realm is a second line only.
 
 const vm = require('vm');
 const { dataProperty } = require('./race_serialize.js');

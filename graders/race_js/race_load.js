@@ -4,6 +4,9 @@
 // top-level await), then ESM. Sorts what cannot run into the protocol's
 // load verdicts: compile_error (parses as neither) and unsupported (needs
 // an HTTP client other than fetch: the grader fakes fetch only).
+// Runs in the runner, before any answer code: the runner's load report is
+// the one message it sends that the answer cannot have shaped (see
+// race_harness.py).
 
 const fs = require('fs');
 const vm = require('vm');

@@ -1,5 +1,5 @@
-"""Times the race_js harness outside the sandbox against a bare node start,
-interleaved so machine load hits both alike; prints medians (wall and CPU).
+"""Times the race_js harness (observer + runner) outside the sandbox against
+a bare node start, interleaved so machine load hits both alike; prints medians.
 
   python3 graders/race_js/dev/bench.py [answer.md ...] [-n 10]
 """
@@ -44,8 +44,7 @@ def main():
             open(path, "w").write(devrun.primary_block(open(answer).read()))
             inputs = os.path.join(work, "inputs.json")
             json.dump({"answer": path, "files": [], "tests": stripped, "options": {}}, open(inputs, "w"))
-            harness = ["/usr/bin/node", "--experimental-vm-modules", "--disallow-code-generation-from-strings",
-                       "--no-warnings", os.path.join(devrun.PACK, "harness.js"), inputs]
+            harness = ["/usr/bin/python3", "-E", "-s", "-B", os.path.join(devrun.PACK, "harness.py"), inputs]
             bare, full = [], []
             for _ in range(rounds):
                 bare.append(timed(["/usr/bin/node", "-e", "0"]))
