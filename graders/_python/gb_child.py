@@ -1,14 +1,16 @@
 """The forked child of a batch of tests: for each, build fresh input, call
 the entry, report; go on to the next only while nothing was left behind.
 
-Messages go to the parent over a pipe, one JSON line each:
-  {"m": "start", "cpu": s}    CPU seconds used before the answer is called
-  {"m": "called", "cpu": s}   CPU seconds after the call and materialization
+Untrusted: it runs answer code. A child of the answer's process
+(gb_answer), it holds no descriptor of the observer's but the report pipe,
+and sends the observer one JSON line each:
+  {"m": "start"}   the test's call is about to begin
   {"m": "result", "status": ..., "parts": [...]}   what happened (protocol
       statuses), followed by one line per name in `parts` ("value",
       "input_after") holding that JSON value
-The answer runs in this process and can write to the pipe too; the parent
-keeps only the first message of each kind and checks every field.
+No times: the observer reads this child's CPU from the kernel (gb_meter).
+The answer can write to the pipe too; the observer keeps only the first
+result of each test, parses it with limits and checks every field.
 """
 
 import builtins
@@ -26,8 +28,7 @@ from gb_load import describe_exception
 # Snapshot before the answer loads: test inputs are built with clean builtins.
 _BUILTINS = dict(builtins.__dict__)
 _BUILTINS_DICT = builtins.__dict__  # the live one the answer sees
-# The call is timed on the thread's own clock: once RLIMIT_CPU arms a
-# process CPU timer, the process clock only advances at ticks.
+# The batch's own CPU budget (not a test's time: the observer measures that).
 _cpu_time, _write, _exit = time.thread_time, os.write, os._exit
 _list, _tuple, _type, _isinstance = list, tuple, type, isinstance
 _GeneratorType = types.GeneratorType
@@ -118,16 +119,11 @@ def _send_text(fd, text):
 
 
 def _confine(settings, cpu_backstop_seconds):
-    """Limits for this child only; the parent enforces CPU time precisely."""
+    """Limits for this child only; the observer enforces CPU time precisely."""
     try:
-        os.setpgid(0, 0)  # the parent kills this group: strays die too
+        os.setpgid(0, 0)  # killed as a group: strays die too
     except OSError:
         pass
-    for fd in settings.close_fds:
-        try:
-            os.close(fd)
-        except OSError:
-            pass
     memory = settings.child_memory_bytes
     cpu = int(cpu_backstop_seconds) + 1
     for limit, value in ((resource.RLIMIT_AS, (memory, memory)),
@@ -205,12 +201,11 @@ def _run_test(write_fd, entry, test, settings):
     except BaseException as exc:  # noqa: BLE001 - a grader bug, said as such
         _send_harness_error(write_fd, exc)
         return "error"
-    _send(write_fd, {"m": "start", "cpu": _cpu_time()})
+    _send(write_fd, {"m": "start"})
     status, outcome = _invoke(entry, call)
-    _send(write_fd, {"m": "called", "cpu": _cpu_time()})
     try:
         _setrecursionlimit(max(_getrecursionlimit(), 2 * settings.max_depth + 200))
-        report = {"m": "result"}  # first key: the parent looks for this prefix
+        report = {"m": "result"}  # first key: the observer looks for this prefix
         report.update(_report(status, outcome, call, settings))
         status = report["status"]
         _send_result(write_fd, report)
@@ -223,13 +218,27 @@ def _state_roots(entry):
     return [sys.modules.get("answer"), entry.target_objects()]
 
 
-def run_batch(write_fd, entry, tests, settings, cpu_backstop_seconds):
+def _wait_go(go_fd):
+    """Blocks until the observer lets the next test start; False at its end."""
+    while True:
+        try:
+            return os.read(go_fd, 1) == b"g"
+        except InterruptedError:
+            continue
+        except OSError:
+            return False
+
+
+def run_batch(write_fd, entry, tests, settings, cpu_backstop_seconds, go_fd):
     """Runs `tests` in this (forked) process, in order, and never returns.
 
+    Each test but the first waits for the observer's go (one byte on
+    `go_fd`), sent once it has read the previous result and the CPU time
+    so far: the child never runs ahead of the observer's measurement.
     After each test the child goes on only if the test returned or raised
     and the answer's state is exactly as before the first one (gb_state),
     so every test sees what a fresh fork would show it; otherwise it exits
-    and the parent forks a fresh child for the rest.
+    and the observer asks for a fresh child for the rest.
     """
     try:
         _confine(settings, cpu_backstop_seconds)
@@ -240,10 +249,14 @@ def run_batch(write_fd, entry, tests, settings, cpu_backstop_seconds):
     if len(tests) > 1:
         before = gb_state.capture(_state_roots(entry), _BUILTINS_DICT)
     for index, test in enumerate(tests):
+        if index > 0 and not _wait_go(go_fd):
+            break
         status = _run_test(write_fd, entry, test, settings)
         if before is None or status not in _GO_ON or index + 1 == len(tests) or \
                 _cpu_time() > settings.batch_cpu_seconds:
             break
         if not gb_state.unchanged(before, gb_state.capture(_state_roots(entry), _BUILTINS_DICT)):
             break
+    # Ends on the observer's word, so the last sample still finds it alive.
+    _wait_go(go_fd)
     _exit(0)

@@ -1,13 +1,17 @@
-"""Turns what the parent saw of a child (a gb_watch.Watch) into a test event.
+"""Observer side: turns what it saw of a test (a gb_watch.Watch) into an event.
 
-The child's report is untrusted data: only known fields of known types are
-copied, values are re-parsed strictly (no NaN, no Infinity) and re-encoded
-by the parent. Statuses follow graders/README.md.
+Trusted code, run by the observer only. The child's report is untrusted
+bytes: a line is parsed only under the channel's size and depth limits
+(`strict_json`), only known fields of known types are copied, values are
+re-parsed strictly (no NaN, no Infinity) and kept as checked text. The
+time is the observer's own measurement (gb_meter), never the child's.
+Statuses follow graders/README.md.
 """
 
 import json
 import os
 import signal
+import sys
 
 import gb_child
 import gb_json
@@ -57,18 +61,55 @@ def _signal_name(number):
         return f"signal {number}"
 
 
-def strict_json(line):
-    """The decoded line, or raises ValueError: one strict ASCII JSON value."""
+class Limits:
+    """inputs.json `channel`: the longest line and deepest nesting accepted
+    from an answer process (and written to fd 3)."""
+
+    def __init__(self, channel=None):
+        channel = channel if type(channel) is dict else {}
+
+        def number(key, default):
+            value = channel.get(key)
+            return value if type(value) is int and value > 0 else default
+
+        self.max_line_bytes = number("max_line_bytes", 1 << 20)
+        self.max_depth = number("max_depth", 2000)
+
+
+LIMITS = Limits()
+
+
+def _stack_depth():
+    depth, frame = 0, sys._getframe()
+    while frame is not None:
+        depth, frame = depth + 1, frame.f_back
+    return depth
+
+
+def strict_json(line, limits=None):
+    """The decoded line, or raises ValueError: one strict ASCII JSON value,
+    at most max_line_bytes long and max_depth deep."""
+    limits = limits or LIMITS
+    if len(line) > limits.max_line_bytes:
+        raise ValueError("line over the channel cap")
+    deep = line.count(b"[") + line.count(b"{") > limits.max_depth
+    saved = sys.getrecursionlimit()
     try:
+        if deep:
+            # The C decoder counts its nesting against the recursion limit.
+            sys.setrecursionlimit(_stack_depth() + limits.max_depth + 5)
         return _decode(line.decode("ascii"))
     except (UnicodeDecodeError, RecursionError) as exc:
-        raise ValueError(str(exc)) from None
+        raise ValueError(str(exc)[:200]) from None
+    finally:
+        if deep:
+            sys.setrecursionlimit(saved)
 
 
 _EMPTY_ITEMS = (b",,", b"[,", b",]", b"--", b"-,", b"-]")
 
 
-def _checked_raw(line):
+def _checked_raw(line, limits):
     """`line` as RawJSON text, or raises ValueError: one strict ASCII value.
 
     A big flat list of integers (the large-input results) is only checked
@@ -78,16 +119,18 @@ def _checked_raw(line):
     forged past this, like "[1-2]", is dropped by gradebox's strict parser:
     that test fails, nothing else.) Anything else is decoded.
     """
+    if len(line) > limits.max_line_bytes:
+        raise ValueError("line over the channel cap")
     body = line[1:-1]
     if len(line) > 4096 and line[:1] == b"[" and line[-1:] == b"]" and \
             not body.translate(None, b"0123456789,-") and \
             not any(bad in line for bad in _EMPTY_ITEMS):
         return gb_json.RawJSON(line.decode("ascii"))
-    strict_json(line)
+    strict_json(line, limits)
     return gb_json.RawJSON(line.decode("ascii"))
 
 
-def _child_report(data):
+def _child_report(data, limits):
     """The child's first well-formed result message, or None.
 
     Members listed in `parts` follow on their own lines; each is checked
@@ -98,12 +141,12 @@ def _child_report(data):
         if not line.startswith(b'{"m":"result"'):
             continue
         try:
-            message = strict_json(line)
+            message = strict_json(line, limits)
             parts = message.get("parts") if type(message) is dict else None
             if type(message.get("status")) is not str or type(parts) is not list:
                 continue
             for offset, key in enumerate(parts[:2]):
-                raw = _checked_raw(lines[index + 1 + offset])
+                raw = _checked_raw(lines[index + 1 + offset], limits)
                 if key in ("value", "input_after"):
                     message[key] = raw
         except (ValueError, IndexError, AttributeError):
@@ -149,6 +192,24 @@ def _copy_report(message):
     return event
 
 
+class Death:
+    """How a test child ended, as the answer's process reported it (a
+    claim: it can only turn a test into a failure) or as the observer saw
+    it when that process was gone (`lost`)."""
+
+    def __init__(self, code=None, status=None, syscall=None, maxrss_kb=0, lost=False):
+        self.code, self.status, self.syscall = code, status, syscall
+        self.maxrss_kb, self.lost = maxrss_kb, lost
+
+    @classmethod
+    def from_message(cls, message):
+        def small(key, top):
+            value = message.get(key)
+            return value if type(value) is int and 0 <= value <= top else None
+        return cls(small("code", 16), small("status", 255), small("syscall", 4096),
+                   small("maxrss_kb", 1 << 40) or 0)
+
+
 def _death(watch, settings):
     """The event fields for a child that died or was killed, or None."""
     reason = watch.kill_reason
@@ -157,16 +218,15 @@ def _death(watch, settings):
     if reason == "output":
         return {"status": "output-limit", "message": "the test process reported too much"}
     died = watch.died  # None: the child went on to the next test
-    if died is None or died.si_code not in (os.CLD_KILLED, os.CLD_DUMPED):
+    if died is None or died.code not in (os.CLD_KILLED, os.CLD_DUMPED):
         return None
-    number = died.si_status
+    number = died.status
     if number == signal.SIGSYS:
-        name = _SYSCALL_NAMES.get(watch.syscall, f"nr {watch.syscall}")
-        return {"status": "violation", "syscall": name if watch.syscall is not None else "unknown"}
+        name = _SYSCALL_NAMES.get(died.syscall, f"nr {died.syscall}")
+        return {"status": "violation", "syscall": name if died.syscall is not None else "unknown"}
     if number == signal.SIGXCPU:
         return {"status": "timeout", "reason": "cpu", "message": _TIMEOUT_MESSAGES["cpu"]}
-    peak = watch.rusage.ru_maxrss * 1024 if watch.rusage else 0
-    if number == signal.SIGKILL and peak >= settings.child_memory_bytes // 2:
+    if number == signal.SIGKILL and died.maxrss_kb * 1024 >= settings.child_memory_bytes // 2:
         return {"status": "memory", "message": "killed at the memory limit"}
     event = {"status": "crash", "signal": _signal_name(number)}
     if number == signal.SIGKILL:
@@ -176,53 +236,31 @@ def _death(watch, settings):
     return event
 
 
-def _call_seconds(watch):
-    """CPU seconds of the call alone, or None if the child never said."""
-    if watch.start_cpu is None:
-        return None
-    if watch.called_cpu is None:
-        # Killed during the call: the last sample says how far it got.
-        if watch.kill_reason == "cpu" and watch.last_cpu is not None:
-            return max(0.0, watch.last_cpu - watch.start_cpu)
-        return None
-    called = watch.called_cpu
-    if watch.cpu_bound is not None:
-        # The parent's own /proc sample once the result was in bounds the
-        # child's word (a batched test has no rusage of its own); the
-        # sample lags a running child by up to a scheduler tick.
-        called = min(called, watch.cpu_bound + 0.02)
-    elif watch.rusage is not None:
-        # rusage is tick-sampled (coarse) but cannot be forged by the answer:
-        # it bounds the child's own precise clock, with a tolerance.
-        total = watch.rusage.ru_utime + watch.rusage.ru_stime
-        called = min(called, total + 0.05)
-    return max(0.0, called - watch.start_cpu)
+def _ended_without_result(died):
+    if died is None:
+        return {"status": "crash", "message": "malformed report from the test process"}
+    if died.lost:
+        return {"status": "crash", "message": "the answer's process ended during the test"}
+    if died.status == gb_child.MEMORY_EXIT_CODE:
+        return {"status": "memory", "message": "MemoryError while reporting"}
+    return {"status": "crash", "exit_code": died.status,
+            "message": "the test process ended without a result"}
 
 
-def observe(test_id, watch, settings):
+def observe(test_id, watch, settings, limits=None):
     """The test event for `test_id` (without the retry decision)."""
     event = {"event": "test", "id": test_id}
     death = _death(watch, settings)
     if death is not None:
         event.update(death)
     else:
-        report = _child_report(watch.data)
-        if report is not None:
-            event.update(_copy_report(report))
-        elif watch.died is None:
-            event.update({"status": "crash", "message": "malformed report from the test process"})
-        elif watch.died.si_status == gb_child.MEMORY_EXIT_CODE:
-            event.update({"status": "memory", "message": "MemoryError while reporting"})
-        else:
-            event.update({"status": "crash", "exit_code": watch.died.si_status,
-                          "message": "the test process ended without a result"})
-    seconds = _call_seconds(watch)
-    if seconds is not None:
-        event["time_ms"] = round(seconds * 1000, 3)
-    if watch.rusage is not None:
-        event["cpu_total_ms"] = round((watch.rusage.ru_utime + watch.rusage.ru_stime) * 1000, 3)
-        event["max_rss_kb"] = watch.rusage.ru_maxrss
-    elif watch.cpu_bound is not None:
-        event["cpu_total_ms"] = round((watch.cpu_bound - watch.base_cpu) * 1000, 3)
+        report = _child_report(watch.data, limits or LIMITS)
+        event.update(_copy_report(report) if report is not None
+                     else _ended_without_result(watch.died))
+    # The observer's own measurement: everything the answer ran during
+    # this test's segment (gb_meter), however many processes it used.
+    event["time_ms"] = round(max(0.0, watch.seconds) * 1000, 3)
+    if watch.died is not None and watch.died.maxrss_kb:
+        event["max_rss_kb"] = watch.died.maxrss_kb
     event["wall_ms"] = round(watch.wall * 1000, 3)
     return event

@@ -1,39 +1,36 @@
 """gbharness: the shared Python harness (stdlib only, Python 3.11).
 
-Theory of operation. One process per graded answer, run inside the sandbox
-as `/usr/bin/python3 -I -S /box/harness.py` (a task's small harness.py
-that names its entry rule and calls main()):
+Trust boundary. The process gradebox starts (`/usr/bin/python3 -I -S
+/box/harness.py`, a task's small harness.py naming its entry rule) is the
+observer, and trusted: it alone holds fd 3, reads /box/inputs.json, and
+never imports or runs answer code. It is non-dumpable (gradebox's
+LD_PRELOAD observer guard, and gb_guard again) and a child subreaper. It
+forks the answer's process (gb_answer), untrusted from the moment it
+loads the answer: that process first closes fd 3 and every descriptor of
+the observer's but its two pipes, takes its own process group, loads the
+answer (gb_load, gb_entry) and, per batch of tests, forks a child that
+runs them (gb_child). What crosses back is bytes on one pipe: the load
+facts and each test's result lines, which the observer parses under the
+channel's line and depth limits and copies field by field (gb_split,
+gb_observe). Each test's time is the CPU all answer processes used during
+its segment, read from the kernel by the observer (gb_meter), and the
+observer alone decides timeouts on it (gb_watch). A killed or stopped
+observer leaves tests without events, which gradebox fails.
 
-  1. open the result channel (fd 3), read /box/inputs.json, write `start`;
-  2. load the answer once, as module `answer`, statement by statement
-     (gb_load), and find the entry point by the task's rule (gb_entry);
-     write the `load` event;
-  3. fork a child per batch of tests (gb_watch): for each test the child
-     builds fresh input, calls the entry and reports over a pipe (gb_child);
-     it goes on to the next test only if this one went normally and left
-     the answer's state as it found it (gb_state), else the next test gets
-     a fresh child. The parent, which runs no answer code after loading,
-     enforces CPU time, idleness, a wall backstop and report size per test,
-     reads how the child ended, and writes one `test` event per test
-     (gb_observe);
-  4. write `done` and leave with os._exit, skipping the answer's atexit hooks.
-
-The answer shares the parent's process while it loads, so keeping the
-channel fd in a closure is hygiene, not security: gradebox trusts only the
-shape of the channel (one event per known id) and decides pass/fail outside.
+Flow: start, fork the answer's process, `load`, one `test` event per test
+in batches (cheap tests share a child while gb_state sees the answer's
+state unchanged), `done`, os._exit.
 """
 
-import gc
 import json
 import os
-import signal
 import sys
 import time
 
-import gb_entry
+import gb_guard
 import gb_json
-import gb_load
 import gb_observe
+import gb_split
 import gb_watch
 from gb_entry import EntryRule  # noqa: F401 - re-exported for task harnesses
 
@@ -72,16 +69,23 @@ class Settings:
         self.batch_limit_seconds = number("batch_limit_ms", 1000) / 1000
         self.batch_size = int(number("batch_size", 64))
         self.batch_cpu_seconds = number("batch_cpu_ms", 2000) / 1000
-        self.close_fds = [CHANNEL_FD]
-        self.answer_recursion_limit = 1000  # set after loading
+        self.answer_recursion_limit = 1000  # set by the answer process after loading
 
 
-def open_channel(fd=CHANNEL_FD):
-    """A send(event) function writing JSON lines to `fd`, checked open now."""
+def open_channel(limits, fd=CHANNEL_FD):
+    """A send(event) function writing JSON lines to `fd`, checked open now.
+
+    No line exceeds limits.max_line_bytes: an over-cap test event becomes
+    an output-limit one (gradebox would ignore the line and fail the test)."""
     os.fstat(fd)
+    cap = limits.max_line_bytes
 
     def send(event):
         data = (gb_json.encode_event(event) + "\n").encode("ascii")
+        if len(data) > cap:
+            data = (gb_json.encode_event({
+                "event": event.get("event"), "id": event.get("id"), "status": "output-limit",
+                "message": f"event over the {cap}-byte channel line cap"}) + "\n").encode("ascii")
         while data:
             try:
                 data = data[_write(fd, data):]
@@ -99,50 +103,6 @@ def _read_inputs(path):
     return inputs
 
 
-def _load_event(loaded, entry):
-    event = {"event": "load", "ok": entry is not None, "errors": loaded.errors,
-             "load_ms": round(loaded.seconds * 1000, 3)}
-    if loaded.compile_error is not None:
-        event.update({"ok": False, "compile_error": loaded.compile_error})
-        return event
-    event["functions"] = gb_entry.defined_functions(loaded.module.__dict__)
-    if entry is None:
-        event["no_entry"] = True
-    else:
-        event["entry"] = entry.label
-    return event
-
-
-def _find_entry_guarded(loaded, rule, settings):
-    """find_entry may run answer code (a constructor): under a timer too."""
-    found = []
-    code = compile("found.append(find(namespace, rule))", "<harness>", "exec")
-    scope = {"found": found, "find": gb_entry.find_entry,
-             "namespace": loaded.module.__dict__, "rule": rule}
-    exc = gb_load._run_statement(code, scope, settings.load_statement_seconds)
-    if exc is not None:
-        info = gb_load.describe_exception(exc)
-        info["line"] = 0
-        loaded.errors.append(info)
-    return found[0] if found else None
-
-
-def _settle_after_load(settings):
-    """Undo process-wide changes module-level answer code may have made."""
-    signal.setitimer(signal.ITIMER_REAL, 0)
-    for signum, handler in ((signal.SIGALRM, signal.SIG_DFL), (signal.SIGCHLD, signal.SIG_DFL),
-                            (signal.SIGPIPE, signal.SIG_IGN), (signal.SIGTERM, signal.SIG_DFL)):
-        signal.signal(signum, handler)
-    sys.settrace(None)
-    sys.setprofile(None)
-    # Children call the answer under the limit it chose (default 1000): a
-    # higher one makes recursion into a cycle fail slower, not differently.
-    settings.answer_recursion_limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(settings.answer_recursion_limit, 4000))  # parsing deep reports
-    gc.collect()
-    gc.freeze()  # fewer copy-on-write page copies in every forked child
-
-
 def _time_limit(test, settings):
     value = test.get("time_limit_ms", settings.default_time_limit_ms)
     ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
@@ -153,8 +113,9 @@ def _test_event(test, watch, settings):
     """One test event. gradebox itself re-runs timed-out tests once."""
     limit = _time_limit(test, settings)
     event = gb_observe.observe(test.get("id"), watch, settings)
-    if event.get("status") == "ok" and event.get("time_ms", 0) > limit * 1000:
-        # Finished, but past the limit (the kill is polled, not exact).
+    if event.get("status") == "ok" and watch.seconds > limit:
+        # Finished, but past the limit on the observer's own measurement
+        # (the kill is polled, not exact).
         event.pop("value", None)
         event.pop("value_digest", None)
         event.update({"status": "timeout", "reason": "cpu",
@@ -163,42 +124,45 @@ def _test_event(test, watch, settings):
 
 
 def _next_batch(tests, start, settings):
-    """tests[start:end] to try in one child: cheap tests in a row, or one."""
+    """The end of tests[start:end] to try in one child: cheap tests in a row, or one."""
     end = start + 1
     cheap = settings.batch_limit_seconds
     if _time_limit(tests[start], settings) <= cheap:
         while end < len(tests) and end - start < settings.batch_size and \
                 _time_limit(tests[end], settings) <= cheap:
             end += 1
-    return tests[start:end]
+    return end
 
 
 class _Run:
     """Runs the tests batch after batch; sends one event per test."""
 
-    def __init__(self, entry, settings, send, deadline):
-        self.entry, self.settings, self.send, self.deadline = entry, settings, send, deadline
+    def __init__(self, answer, tests, settings, send, deadline):
+        self.answer, self.tests, self.settings = answer, tests, settings
+        self.send, self.deadline = send, deadline
         self.idle = settings.idle_seconds
 
     def limits_for(self, test):
         return gb_watch.Limits(_time_limit(test, self.settings), self.settings, self.idle,
                                self.deadline)
 
-    def run_batch(self, batch):
+    def run_batch(self, start, end):
         def report(index, watch):
-            self.send(_test_event(batch[index], watch, self.settings))
+            event = _test_event(self.tests[start + index], watch, self.settings)
+            self.send(event)
             if watch.kill_reason == "idle":
                 # The answer sleeps or blocks; a correct one never does. Later
                 # tests get a shorter idle window so a sleeper cannot stall the run.
                 self.idle = min(self.idle, self.settings.idle_after_sleep_seconds)
-        return gb_watch.run_batch(self.entry, batch, self.settings, self.limits_for, report)
+        return gb_watch.run_batch(self.answer, start, end, self.tests, self.limits_for, report,
+                                  self.settings.batch_cpu_seconds)
 
 
-def _run_tests(entry, tests, settings, send, started):
+def _run_tests(answer, tests, settings, send, started):
     deadline = None
     if settings.wall_budget_seconds is not None:
         deadline = started + settings.wall_budget_seconds
-    run = _Run(entry, settings, send, deadline)
+    run = _Run(answer, tests, settings, send, deadline)
     index = 0
     while index < len(tests):
         if deadline is not None and _monotonic() > deadline:
@@ -207,35 +171,36 @@ def _run_tests(entry, tests, settings, send, started):
                   "message": "not run: the run's wall-clock budget ran out"})
             index += 1
             continue
-        index += run.run_batch(_next_batch(tests, index, settings))
+        index += run.run_batch(index, _next_batch(tests, index, settings))
+
+
+def _start(argv):
+    """(send, inputs, limits), or exits 2: gradebox's fault, not the answer's."""
+    try:
+        inputs = _read_inputs(argv[1] if len(argv) > 1 else DEFAULT_INPUTS)
+        limits = gb_observe.Limits(inputs.get("channel"))
+        send = open_channel(limits)
+        os.stat(inputs["answer"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        sys.stderr.write(f"gbharness: cannot start: {exc!r}\n")
+        _exit(2)
+    return send, inputs, limits
 
 
 def main(rule, argv=None):
     """Runs the whole protocol for `rule` (a gb_entry.EntryRule)."""
     started = _monotonic()
-    argv = sys.argv if argv is None else argv
-    try:
-        send = open_channel()
-        inputs = _read_inputs(argv[1] if len(argv) > 1 else DEFAULT_INPUTS)
-    except (OSError, ValueError) as exc:
-        sys.stderr.write(f"gbharness: cannot start: {exc}\n")
-        _exit(2)
+    gb_guard.protect_observer()
+    send, inputs, limits = _start(sys.argv if argv is None else argv)
     send({"event": "start"})  # before any answer code: its absence is gradebox's fault
     settings = Settings(inputs.get("options") or {})
-    # Sibling files of a multi-file answer import as modules.
-    sys.path.insert(0, os.path.dirname(str(inputs.get("answer", ""))))
-    try:
-        loaded = gb_load.load_answer(inputs["answer"], settings.load_statement_seconds,
-                                     settings.load_total_seconds)
-    except (OSError, KeyError, TypeError) as exc:
-        sys.stderr.write(f"gbharness: cannot read the answer: {exc!r}\n")
-        _exit(2)
-    entry = None
-    if loaded.module is not None:
-        entry = _find_entry_guarded(loaded, rule, settings)
-    _settle_after_load(settings)
-    send(_load_event(loaded, entry))
-    if entry is not None:
-        _run_tests(entry, inputs["tests"], settings, send, started)
+    gb_observe.LIMITS = limits
+    answer = gb_split.AnswerProcess(inputs, settings, rule, limits)
+    load = gb_split.wait_for_load(answer, settings.load_total_seconds +
+                                  2 * settings.load_statement_seconds + 5.0)
+    send(load)
+    if load.get("ok"):
+        _run_tests(answer, inputs["tests"], settings, send, started)
+    answer.stop()
     send({"event": "done"})
     _exit(0)
