@@ -109,6 +109,7 @@ class ScenarioRun:
     def run(self):
         """-> (trace, status, cpu_ms)"""
         cpu_start = self.runner.cpu_ms()
+        budget_start = self.runner.all_threads_cpu_ms()
         wall_end = time.monotonic() + self.time_limit_ms * 4 / 1000 + WALL_SLACK_S
         self.send({"op": "scenario", "time_limit_ms": self.time_limit_ms})
         while not self.observer.over and self.usable:
@@ -116,7 +117,7 @@ class ScenarioRun:
                 self.take(item)
                 if self.observer.over or not self.usable:
                     break
-            over_budget = self.runner.cpu_ms() - cpu_start > self.time_limit_ms * 4
+            over_budget = self.runner.all_threads_cpu_ms() - budget_start > self.time_limit_ms * 4
             if not self.observer.over and (over_budget or time.monotonic() > wall_end):
                 self.observer.die("timeout", None)  # the scenario's CPU budget, on the kernel's count
                 self.usable = False
