@@ -1,13 +1,18 @@
 """HTTP and socket helpers of the trusted prober (stdlib only). Every reply
 is plain data: {"status", "content_type", "json" | "text", "refused", "error"}
-("refused": the body is JSON nested past MAX_DEPTH, kept only as text)."""
+("refused": the body is over MAX_BODY, nested past MAX_DEPTH or holds
+numbers JSON cannot carry on; only its head is kept, as text)."""
 import http.client
 import json
+import math
 import os
 import socket
 import time
 
-MAX_BODY = 1 << 20
+# Largest body kept. The biggest right answer (all 48 users) is ~10 KB even
+# pretty-printed; the cap keeps the prober's output (~60 responses) small
+# enough for gradebox to parse, whatever the answer sends.
+MAX_BODY = 64 << 10
 # Deepest body kept as JSON. A users array is 4 deep; the cap keeps the
 # prober's own output (the body nested a few levels further) far under
 # gradebox's 2000-level limit and under Python's recursion limit.
@@ -38,7 +43,8 @@ def get_once(server, path, timeout):
         body = resp.read(MAX_BODY + 1)
         reply = {"status": resp.status, "content_type": resp.getheader("Content-Type", "")}
         if len(body) > MAX_BODY:
-            reply["error"] = "body over 1 MiB"
+            reply["refused"] = f"body over {MAX_BODY >> 10} KiB"
+            reply["text"] = body[:2000].decode("utf-8", errors="replace")
             return reply
         text = body.decode("utf-8", errors="replace")
         value, problem = bounded_json(text)
@@ -55,13 +61,38 @@ def get_once(server, path, timeout):
         conn.close()
 
 
+class OutOfRange(ValueError):
+    """A number JSON cannot carry on (NaN, Infinity, past 64 bits): the
+    prober's own output must stay valid JSON for gradebox."""
+
+
+def _no_constant(name):
+    raise OutOfRange(f"the number {name} is not JSON")
+
+
+def _finite_float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise OutOfRange(f"the number {text[:40]} is out of range")
+    return value
+
+
+def _int64(text):
+    value = int(text)
+    if not -(1 << 63) <= value < (1 << 64):
+        raise OutOfRange(f"the number {text[:40]} is out of range")
+    return value
+
+
 def bounded_json(text):
     """(value, None), or (None, why) for a body that is not JSON or nests
     deeper than MAX_DEPTH: the answer's bytes never crash the prober."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float, parse_int=_int64)
     except RecursionError:
         return None, f"nested deeper than {MAX_DEPTH} levels"
+    except OutOfRange as e:
+        return None, str(e)
     except ValueError:
         return None, "not JSON"
     stack = [(value, 1)]

@@ -29,6 +29,13 @@ class BoundedJsonTest(unittest.TestCase):
         deep_object = '{"a":' * 3000 + "1" + "}" * 3000
         self.assertIn("nested deeper", probe_net.bounded_json(deep_object)[1])
 
+    def test_numbers_json_cannot_carry_on_are_refused(self):
+        for body in ('[NaN]', '{"id": Infinity}', '[-Infinity]', '[1e999]', '[' + '9' * 30 + ']'):
+            value, problem = probe_net.bounded_json(body)
+            self.assertIsNone(value, body)
+            self.assertNotEqual(problem, "not JSON", body)
+        self.assertEqual(probe_net.bounded_json('[1.5, -3, 18446744073709551615]')[0], [1.5, -3, (1 << 64) - 1])
+
     def test_depth_at_the_cap_is_kept(self):
         depth = probe_net.MAX_DEPTH
         self.assertIsNone(probe_net.bounded_json("[" * depth + "]" * depth)[1])
