@@ -2,18 +2,22 @@
 // Observer side (trusted; runs in harness.js, never in the answer's
 // process): a test's CPU time as the kernel counts it, and the stop at its
 // limit. The runner (untrusted: it shares its process with the answer) is
-// told nothing and asked nothing about time; this module reads its CPU in
-// /proc/<pid>/stat (utime + stime of all its threads, plus cutime + cstime
-// of the children it has reaped) when the observer sends a test and when it
-// reads the reply, and meanwhile sends SIGINT once the test's budget is
-// spent (the runner's call is interruptible by SIGINT: vm breakOnSigint).
+// told nothing and asked nothing about time. This module reads, when the
+// observer sends a test and when it reads the reply, the CPU of the answer's
+// side of the box: every process in /proc but this one, init and our own
+// tool children (tsc, esbuild), with the children each has reaped (utime,
+// stime, cutime, cstime), plus the orphans init has reaped. So a child or a
+// grandchild the answer starts, in another process group or session or
+// exited, is counted as the runner's threads are. Meanwhile it sends SIGINT
+// once the test's budget is spent (the runner's call is interruptible by
+// SIGINT: vm breakOnSigint).
 //
 // /proc's counters are in clock ticks (USER_HZ, 100 on Linux: proc(5)),
-// truncated, so a measurement is within 10 ms below the truth and the stop
-// comes at most ~20 ms after the budget. An answer can take SIGINT for
-// itself (a process.on('SIGINT') inside the call hands the signal to libuv's
-// queue): when the test has not been answered KILL_AFTER_MS after the
-// SIGINT, the runner's process group is killed instead.
+// truncated, so a measurement is within 10 ms per process below the truth
+// and the stop comes at most ~20 ms after the budget. An answer can take
+// SIGINT for itself (a process.on('SIGINT') inside the call hands the signal
+// to libuv's queue): when the test has not been answered KILL_AFTER_MS after
+// the SIGINT, the runner's process group is killed instead.
 
 const fs = require('fs');
 
@@ -21,19 +25,63 @@ const TICK_US = 10000;  // 1 / USER_HZ
 const MIN_POLL_MS = 4;
 const KILL_AFTER_MS = 200;  // a stopped call returns in well under a ms
 
-/** The process's CPU time in us (its own and its reaped children's), or null when it is gone. */
-function processCpuUs(pid) {
-  let text;
+// Open /proc/<pid>/stat files, re-read at offset 0 (cheaper than opening
+// each time); a file of an exited process fails to read, even if its pid is
+// reused, and is dropped.
+const statFds = new Map();
+const statBuf = Buffer.alloc(1024);
+
+function statText(pid) {
+  let fd = statFds.get(pid);
   try {
-    text = fs.readFileSync('/proc/' + pid + '/stat', 'latin1');
-  } catch (_) {
-    return null;
-  }
+    if (fd === undefined) statFds.set(pid, (fd = fs.openSync('/proc/' + pid + '/stat', 'r')));
+    const n = fs.readSync(fd, statBuf, 0, statBuf.length, 0);
+    if (n > 0) return statBuf.toString('latin1', 0, n);
+  } catch (_) { /* gone */ }
+  if (fd !== undefined) { statFds.delete(pid); try { fs.closeSync(fd); } catch (_) { /* gone */ } }
+  return null;
+}
+
+/** {ppid, ticks, reaped} of one process, or null when it is gone. */
+function statOf(pid) {
+  const text = statText(pid);
+  if (text === null) return null;
   // Fields after the command name, which may hold spaces and parentheses.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  let ticks = 0;
-  for (let i = 11; i <= 14; i++) ticks += Number(fields[i]);  // fields 14-17 of proc(5)
-  return Number.isFinite(ticks) ? ticks * TICK_US : null;
+  const reaped = Number(fields[13]) + Number(fields[14]);  // cutime, cstime: 16-17 of proc(5)
+  const ticks = Number(fields[11]) + Number(fields[12]) + reaped;  // + utime, stime: 14-15
+  return { ppid: Number(fields[1]), ticks: Number.isFinite(ticks) ? ticks : 0, reaped: Number.isFinite(reaped) ? reaped : 0 };
+}
+
+// In the box (a pid namespace whose init is gradebox's), every other
+// process is the answer's or ours. Outside it (dev/run_box.py, trusted
+// answers) the host's processes are not: only the runner is counted there.
+const IN_BOX = (() => {
+  try {
+    return /^1 \(gradebox-init\) /.test(fs.readFileSync('/proc/1/stat', 'latin1'));
+  } catch (_) {
+    return false;
+  }
+})();
+
+/**
+ * CPU time in us of the answer's side of the box (see the top), or null
+ * when the runner `pid` is gone.
+ */
+function processCpuUs(pid) {
+  const runner = statOf(pid);
+  if (runner === null) return null;
+  if (!IN_BOX) return runner.ticks * TICK_US;
+  let ticks = runner.ticks;
+  const init = statOf(1);
+  if (init !== null) ticks += init.reaped;
+  for (const name of fs.readdirSync('/proc')) {
+    const other = name.charCodeAt(0) <= 57 ? Number(name) : NaN;  // digits only
+    if (!(other > 1) || other === pid || other === process.pid) continue;
+    const st = statOf(other);
+    if (st !== null && st.ppid !== process.pid) ticks += st.ticks;  // our own children are tools
+  }
+  return ticks * TICK_US;
 }
 
 /**
@@ -72,4 +120,4 @@ function cpuWatch(pid, onStop) {
   return { arm, disarm, stopped: () => lastStopped };
 }
 
-module.exports = { cpuWatch, processCpuUs, TICK_US };
+module.exports = { cpuWatch, processCpuUs, TICK_US, IN_BOX };

@@ -30,6 +30,7 @@ class Session {
     this.load = null;
     this.ended = null;
     this.current = null;
+    this.lastUs = null;  // CPU reading at the last reply
     this.killedForTimeout = false;
     this.child = spawn(argv[0], argv.slice(1), { env, cwd: '/tmp', detached: true, stdio: ['pipe', 'pipe', 'pipe', 'ignore', 'pipe'] });
     this.pid = this.child.pid;
@@ -102,7 +103,10 @@ class Session {
   send(test, attempt) {
     const limit = limitOf(test);
     const slack = attempt === 0 ? firstSlack(limit) : retrySlack(limit);
-    const startUs = processCpuUs(this.pid);
+    // The previous reply's reading, when there is one: whatever the answer's
+    // side runs in between is counted too (and /proc is scanned once per test).
+    const startUs = this.lastUs !== null ? this.lastUs : processCpuUs(this.pid);
+    this.lastUs = null;
     if (startUs === null) return;  // exited: onExit accounts for it
     this.current = { test, attempt, limit, startUs, t0: nowMs() };
     this.child.stdin.write(JSON.stringify({ t: 'run', id: test.id, slack_ms: slack }) + '\n');
@@ -113,6 +117,7 @@ class Session {
 
   onReply(msg) {
     const endUs = processCpuUs(this.pid);
+    this.lastUs = endUs;
     const { test, attempt, limit, startUs, t0 } = this.current;
     const cpuMs = endUs === null ? limit : round((endUs - startUs) / 1000);
     const ev = observed(msg, cpuMs, round(nowMs() - t0), limit);
