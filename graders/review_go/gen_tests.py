@@ -3,8 +3,9 @@
 
 The expected users of every request are computed here with the original
 program's semantics (name LIKE '%<name>%', SQLite's ASCII case folding),
-run on Python's sqlite3 against the very SQL the harness seeds. Run it again
-after changing the dataset; both outputs are committed.
+run on Python's sqlite3 against the very SQL the prober's database server
+(db_server.py, the same engine) seeds. Run it again after changing the
+dataset; both outputs are committed.
 """
 import json
 import sqlite3
