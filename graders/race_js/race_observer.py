@@ -216,6 +216,12 @@ class ScenarioObserver:
     def on_exit_code(self, m):
         self.exit_code = number(m.get("code"))
 
+    def on_dropped(self, m):
+        """Calls the runner counted without sending (past its output cap)."""
+        count = number(m.get("count"))
+        if not self.dead and count > 0:
+            self.dropped += int(count)
+
     def on_require(self, m):
         self.record({"kind": "require", "name": text(m.get("name"), 200), "allowed": m.get("allowed") is True})
 
@@ -260,4 +266,4 @@ class ScenarioObserver:
 
 
 _OPS = {"idle", "fetch", "schedule", "clear", "abort", "ref", "refresh", "console", "output", "body", "uncaught",
-        "rejection", "exit", "exit-code", "require", "fault", "stop"}
+        "rejection", "exit", "exit-code", "require", "fault", "stop", "dropped"}

@@ -36,6 +36,9 @@ const SHELL = new vm.Script(`(function (host) {
   };
 })`);
 const MAX_QUIET_TICKS = 10000;
+// The observer keeps 200 events per trace: past this many console/output
+// calls the runner only counts them (saves serializing and parsing a flood).
+const MAX_OUTPUT_MESSAGES = 1000;
 
 const str = (value, max = 2000) => (typeof value === 'string' ? value.slice(0, max) : '');
 const num = (value) => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
@@ -69,6 +72,8 @@ class ScenarioRun {
     this.hostPending = 0;  // dynamic imports the host is still building
     this.drainOnce = false;
     this.moduleState = null;  // ESM: pending | done | failed
+    this.outputs = 0;
+    this.unsent = 0;
   }
 
   // ---- the bridge: context -> runner host -> observer ------------------------
@@ -93,7 +98,7 @@ class ScenarioRun {
       case 'has-ref': return this.kinds.has(num(a)) && !this.unref.has(num(a));
       case 'refresh': return this.kinds.has(num(a)) ? this.link.send({ op: 'refresh', id: num(a) }) : undefined;
       case 'console': return this.onConsole(str(a), b);
-      case 'output': return this.link.send({ op: 'output', stream: str(a) === 'stderr' ? 'stderr' : 'stdout', text: str(b) });
+      case 'output': return this.counted() && this.link.send({ op: 'output', stream: str(a) === 'stderr' ? 'stderr' : 'stdout', text: str(b) });
       case 'fetch': return this.onFetch(str(a), str(b, 20), c === true);
       case 'fetch-entry': return this.fetchEntries.get(num(a)) || 0;
       case 'delivery': return this.delivery(num(a), str(b, 20));
@@ -140,8 +145,14 @@ class ScenarioRun {
     this.link.send({ op: 'ref', id, ref });
   }
 
+  counted() {
+    if (++this.outputs <= MAX_OUTPUT_MESSAGES) return true;
+    this.unsent++;
+    return false;
+  }
+
   onConsole(method, args) {
-    if (!CONSOLE_METHODS.has(method) || !Array.isArray(args) || types.isProxy(args)) return;
+    if (!CONSOLE_METHODS.has(method) || !Array.isArray(args) || types.isProxy(args) || !this.counted()) return;
     const length = Math.min(num(dataProperty(args, 'length', 0)), 20);
     const out = [];
     for (let i = 0; i < length; i++) out.push(this.serialize(dataProperty(args, String(i), undefined)));
@@ -243,6 +254,8 @@ class ScenarioRun {
     else this.evaluate(this.answer.script);
     for (;;) {
       await this.quiesce();
+      if (this.unsent > 0) this.link.send({ op: 'dropped', count: this.unsent });
+      this.unsent = 0;
       const command = this.link.call({ op: 'idle', tla_pending: this.moduleState === 'pending' });
       if (!command || command.op === 'end') break;
       this.obey(command);

@@ -119,6 +119,10 @@ class ObserverTest(unittest.TestCase):
         for _ in range(LIMITS["max_events"] + 50):
             obs.handle({"op": "console", "method": "log", "args": ["x"]})
         self.assertEqual((len(obs.trace()["events"]), obs.trace()["dropped"]), (LIMITS["max_events"], 50))
+        counted = ScenarioObserver(SPEC, "cjs")
+        counted.handle({"op": "dropped", "count": 7})
+        counted.handle({"op": "dropped", "count": -7})  # only ever adds
+        self.assertEqual(counted.trace()["dropped"], 7)
         flood = ScenarioObserver(SPEC, "cjs")
         replies = [flood.handle({"op": "exit-code", "code": 0}) for _ in range(LIMITS["max_messages"] + 1)]
         self.assertEqual(replies[-1], {"op": "end"})
