@@ -3,7 +3,7 @@
 // module (so `require.main === module` and `process.argv[1] ===
 // fileURLToPath(import.meta.url)` hold), CommonJS or ESM. What a failure
 // means (no entry, unsupported, compile error) is the observer's call:
-// express_claims.js.
+// observer_claims.py.
 
 const fs = require('fs');
 const vm = require('vm');

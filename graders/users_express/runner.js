@@ -1,8 +1,9 @@
 'use strict';
-// users_express runner: the UNTRUSTED process. The observer (harness.js)
+// users_express runner: the UNTRUSTED process. The observer (harness.py)
 // starts it, one per attempt, in its own process group, with no descriptor
-// of the observer's but a report pipe on fd 3 (not the result channel: the
-// runner never holds that). It loads the answer in this process (so the
+// of the observer's but its config on stdin and a report socket on fd 3
+// (not the result channel: the runner never holds that; stdout and stderr
+// are the sandbox's, captured for the report only). It loads the answer in this process (so the
 // answer can do anything here: patch built-ins, write on the pipe, forge a
 // report), serves the answer's app on the grader's port, and tells the
 // observer what it found as JSON lines on the pipe:
