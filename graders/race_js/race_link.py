@@ -27,6 +27,7 @@ RUNNER_ENV = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}
 SIGKILL = 9
 MESSAGE_DEPTH = 64  # the runner's serializer nests at most ~30 levels
 READ_BYTES = 1 << 16
+MAX_SCENARIO_BYTES = 16 << 20  # an honest scenario sends a few KiB
 
 
 def seal_descriptors():
@@ -65,6 +66,7 @@ class RunnerProcess:
         os.set_blocking(self.in_fd, False)  # a runner that stops reading cannot block the observer
         self.gone = False
         self.exit = None
+        self.received = 0  # bytes since the current scenario began (see new_scenario)
 
     def poll(self, timeout):
         """What the runner said within `timeout` s: a list of ("message", value),
@@ -77,6 +79,9 @@ class RunnerProcess:
         chunk = os.read(self.out_fd, READ_BYTES)
         if not chunk:
             return [("gone", self.reap())]
+        self.received += len(chunk)
+        if self.received > MAX_SCENARIO_BYTES:
+            return [("violation", f"more than {MAX_SCENARIO_BYTES} bytes in one scenario", "output-limit")]
         items = []
         for line in self.reader.push(chunk):
             if line is None:
@@ -85,6 +90,9 @@ class RunnerProcess:
             ok, value = parse_bounded(line, self.max_line_bytes, self.max_depth)
             items.append(("message", value) if ok else ("violation", value, "ok"))
         return items
+
+    def new_scenario(self):
+        self.received = 0
 
     def send(self, command):
         """False when the runner does not take the command (its pipe is full)."""

@@ -175,6 +175,12 @@ class FakeRunnerTest(unittest.TestCase):
         self.assertEqual(trace["end"]["reason"], "protocol")
         self.assertIn("messages", trace["end"]["detail"])
 
+    def test_a_flood_of_large_lines_ends_at_the_byte_budget(self):
+        trace, status, *_ = fake_run("const line = JSON.stringify({ op: 'output', stream: 'stdout', text: 'x'.repeat(900000) }) + '\\n';"
+                                     " try { for (let i = 0; i < 40; i++) fs.writeSync(1, line); } catch (_) {}"
+                                     " setInterval(() => {}, 1000);", time_limit_ms=2000)
+        self.assertEqual((status, trace["end"]["reason"]), ("output-limit", "protocol"))
+
     def test_a_runner_that_stops_reading_cannot_block_the_observer(self):
         trace, *_ = fake_run("const m = JSON.stringify({ op: 'fetch', url: '/api/data', method: 'GET' }) + '\\n';"
                              " for (let i = 0; i < 5000; i++) fs.writeSync(1, m); setInterval(() => {}, 1000);",
