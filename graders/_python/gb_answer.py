@@ -83,8 +83,9 @@ def _settle_after_load(settings):
     # higher one makes recursion into a cycle fail slower, not differently.
     settings.answer_recursion_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(settings.answer_recursion_limit, 4000))
-    gc.collect()
-    gc.freeze()  # fewer copy-on-write page copies in every forked child
+    # No gc.collect(): walking every object would copy most pages this fork
+    # shares with the observer. Freezing keeps children's collections off them.
+    gc.freeze()
 
 
 def _read_syscall_number(pid):
@@ -148,13 +149,18 @@ def serve(command_fd, report_fd, inputs, settings, rule):
     _send(report_fd, _load_facts(loaded, entry))
     if entry is None:
         _exit(0)
-    tests = inputs["tests"]
+    try:
+        _serve_batches(command_fd, report_fd, entry, inputs["tests"], settings)
+    except BaseException:  # noqa: BLE001 - the answer broke its own process
+        pass
+    _exit(0)
+
+
+def _serve_batches(command_fd, report_fd, entry, tests, settings):
     for command in _commands(command_fd):
         start, end = command["run"]
-        backstop = command["backstop"]
         ended = {"m": "ended", "n": command["n"]}  # "m" first: the observer matches the prefix
         ended.update(_run_batch(report_fd, command_fd, entry, tests[start:end], settings,
-                                backstop))
+                                command["backstop"]))
         _send(report_fd, ended)
-    _exit(0)
 

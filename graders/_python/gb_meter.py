@@ -66,7 +66,9 @@ def descendants(root=None):
     root = _getpid() if root is None else root
     parents = {}
     for name in _listdir("/proc"):
-        if name.isdigit():
+        # In the box /proc holds the init (1), the observer and the answer's
+        # processes: the first two are never descendants, so not read.
+        if name.isdigit() and name != "1" and int(name) != root:
             fields = _stat_fields(name)
             if fields is not None and len(fields) > 14:
                 parents[int(name)] = fields
@@ -99,7 +101,8 @@ def kill_all_but(keep):
     any was found."""
     found = False
     for _ in range(20):
-        victims = [pid for pid in descendants() if pid not in keep]
+        victims = [pid for pid, fields in descendants().items()
+                   if pid not in keep and fields[0] != b"Z"]
         if not victims:
             return found
         found = True

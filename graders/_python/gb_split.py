@@ -11,6 +11,7 @@ values and times the observer checks itself, and error lists only feed
 gradebox's join retry, which regrades the answer's own blocks.
 """
 
+import gc
 import json
 import os
 import select
@@ -33,6 +34,7 @@ class AnswerProcess:
         self.gone = None  # a gb_observe.Death once the process has ended
         command_read, self.command_fd = os.pipe()
         self.report_fd, report_write = os.pipe()
+        gc.freeze()  # the fork's collections then leave the shared pages alone
         self.pid = os.fork()
         if self.pid == 0:
             gb_answer.serve(command_read, report_write, inputs, settings, rule)
@@ -66,11 +68,11 @@ class AnswerProcess:
         except OSError:
             pass
 
-    def ended(self):
+    def ended(self, block=False):
         """A Death if the process itself has ended (it is reaped then)."""
         if self.gone is None:
             try:
-                info = os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOHANG)
+                info = os.waitid(os.P_PID, self.pid, os.WEXITED | (0 if block else os.WNOHANG))
             except ChildProcessError:
                 info = None
                 self.gone = gb_observe.Death(lost=True)
@@ -81,7 +83,7 @@ class AnswerProcess:
     def stop(self):
         """Kills the answer's process and everything it started."""
         gb_meter.kill_all_but(set())
-        self.ended()
+        self.ended(block=True)
         for fd in (self.command_fd, self.report_fd):
             try:
                 os.close(fd)

@@ -109,6 +109,9 @@ class _Batch:
         if self.out_of_turn or self.index >= len(self.tests):
             return  # the answer's own writes after the batch: dropped
         watch = self.watch
+        if len(line) > self.answer.limits.max_line_bytes:
+            watch.kill_reason = watch.kill_reason or "output"
+            return
         if not watch.data and self.index > 0 and not line.startswith((_START, _RESULT)):
             self.out_of_turn = True  # only answer code writes between tests
             return
@@ -130,13 +133,14 @@ class _Batch:
 
     def _finish_segment(self):
         self.sample()
-        self.watch.seconds = self.cpu - self.watch.base_cpu
-        self.watch.wall = _monotonic() - self.started
-        self.report(self.index, self.watch)
+        watch, index = self.watch, self.index
+        watch.seconds = self.cpu - watch.base_cpu
+        watch.wall = _monotonic() - self.started
         self.index += 1
         if self.index < len(self.tests):
             self._begin(self.cpu)
-            self.answer.send_go()  # after the sample: the next test starts now
+            self.answer.send_go()  # after the sample; before the event, so both overlap
+        self.report(index, watch)
 
     def sample(self):
         """Reads the answer's CPU now (never lower than before)."""

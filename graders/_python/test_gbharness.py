@@ -18,7 +18,10 @@ sys.path.insert(0, HERE)
 import gb_entry  # noqa: E402
 import gb_json  # noqa: E402
 import gb_load  # noqa: E402
+import gb_observe  # noqa: E402
+import gb_split  # noqa: E402
 import gb_state  # noqa: E402
+import gbharness  # noqa: E402
 
 
 class StrictJsonTest(unittest.TestCase):
@@ -191,28 +194,52 @@ def as_fd3(fd):
         os.dup2(fd, 3)
 
 
+# Run as root, the harness would pass every /proc access check (CAP_SYS_PTRACE):
+# it runs as nobody then, as in the sandbox, with the channel pipe given to it.
+NOBODY = 65534
+AS_NOBODY = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"] \
+    if os.getuid() == 0 and shutil.which("setpriv") else []
+
+
+def run_harness(source, tests, options=None, channel=None, pid_out=None):
+    """Runs flatten_py's harness on `source`; returns the channel's events."""
+    box = tempfile.mkdtemp()
+    answer = os.path.join(box, "answer.py")
+    with open(answer, "w") as handle:
+        handle.write(textwrap.dedent(source))
+    inputs = os.path.join(box, "inputs.json")
+    with open(inputs, "w") as handle:
+        json.dump({"answer": answer, "tests": tests, "options": options or {"idle_ms": 200},
+                   "channel": channel or {}}, handle)
+    read_fd, write_fd = os.pipe()
+    if AS_NOBODY:
+        os.chmod(box, 0o755)
+        for path in (answer, inputs):
+            os.chmod(path, 0o644)
+        os.fchown(write_fd, NOBODY, NOBODY)  # so only non-dumpability guards /proc/<pid>/fd/3
+    harness = os.path.join(HERE, "..", "flatten_py", "harness.py")
+    proc = subprocess.Popen(AS_NOBODY + ["/usr/bin/python3", "-I", "-S", harness, inputs],
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            close_fds=False, preexec_fn=lambda: as_fd3(write_fd))
+    os.close(write_fd)
+    if pid_out is not None:
+        pid_out.append(proc.pid)
+    with os.fdopen(read_fd) as channel_file:
+        events = [json.loads(line) for line in channel_file]
+    proc.wait(timeout=60)
+    shutil.rmtree(box, ignore_errors=True)
+    return events
+
+
+def test_events(events):
+    return {e["id"]: e for e in events if e["event"] == "test"}
+
+
 class HarnessEndToEndTest(unittest.TestCase):
     """The whole protocol on fd 3, with a badly behaved answer."""
 
     def run_harness(self, source, tests):
-        box = tempfile.mkdtemp()
-        answer = os.path.join(box, "answer.py")
-        with open(answer, "w") as handle:
-            handle.write(textwrap.dedent(source))
-        inputs = os.path.join(box, "inputs.json")
-        with open(inputs, "w") as handle:
-            json.dump({"answer": answer, "tests": tests, "options": {"idle_ms": 200}}, handle)
-        read_fd, write_fd = os.pipe()
-        harness = os.path.join(HERE, "..", "flatten_py", "harness.py")
-        proc = subprocess.Popen(["/usr/bin/python3", "-I", "-S", harness, inputs],
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                close_fds=False, preexec_fn=lambda: as_fd3(write_fd))
-        os.close(write_fd)
-        with os.fdopen(read_fd) as channel:
-            events = [json.loads(line) for line in channel]
-        proc.wait(timeout=60)
-        shutil.rmtree(box, ignore_errors=True)
-        return events
+        return run_harness(source, tests)
 
     def test_each_test_is_isolated_and_observed_once(self):
         events = self.run_harness("""
@@ -292,6 +319,199 @@ class HarnessEndToEndTest(unittest.TestCase):
         self.assertEqual(tests["list"]["value_digest"]["sha256"], hashlib.sha256(
             json.dumps(expected, separators=(",", ":")).encode()).hexdigest())
         self.assertEqual(set(tests["dict"]["value_digest"]), {"sha256"})  # not a list: no head
+
+
+class BoundedParsingTest(unittest.TestCase):
+    """What comes from an answer process is parsed under the channel limits."""
+
+    def test_over_cap_and_over_deep_lines_are_refused_without_crashing(self):
+        limits = gb_observe.Limits({"max_line_bytes": 1000, "max_depth": 50})
+        self.assertEqual(gb_observe.strict_json(b"[[1]]", limits), [[1]])
+        for line in (b"[" + b"1," * 600 + b"1]", b"[" * 51 + b"]" * 51,
+                     b"[" * 10 ** 6 + b"]" * 10 ** 6, b"[NaN]", b'"\xff"'):
+            with self.assertRaises(ValueError, msg=line[:20]):
+                gb_observe.strict_json(line, limits)
+        deep = b"[" * 10 ** 6 + b"]" * 10 ** 6
+        with self.assertRaises(ValueError):
+            gb_observe.strict_json(deep, gb_observe.Limits({"max_line_bytes": 10 ** 7}))
+
+    def test_the_channel_never_writes_a_line_over_its_cap(self):
+        read_fd, write_fd = os.pipe()
+        try:
+            send = gbharness.open_channel(gb_observe.Limits({"max_line_bytes": 200}), write_fd)
+            send({"event": "test", "id": "t", "status": "ok", "value": list(range(100))})
+            send({"event": "test", "id": "u", "status": "ok", "value": [1]})
+        finally:
+            os.close(write_fd)
+        with os.fdopen(read_fd) as handle:
+            lines = handle.read().splitlines()
+        self.assertTrue(all(len(line) <= 200 for line in lines))
+        self.assertEqual([json.loads(line)["status"] for line in lines], ["output-limit", "ok"])
+
+    def test_forged_load_facts_keep_only_bounded_plain_fields(self):
+        event = gb_split.load_event({"ok": True, "entry": "f" * 500, "functions": ["a", 3] * 40,
+                                     "errors": [{"type": "X", "message": "m" * 5000}, "junk"],
+                                     "load_ms": float("inf"), "extra": {"x": 1}})
+        self.assertEqual(event["entry"], "f" * 200)
+        self.assertEqual(len(event["functions"]), 25)
+        self.assertEqual(event["errors"], [{"type": "X", "message": "m" * 2000}])
+        self.assertNotIn("load_ms", event)
+        self.assertNotIn("extra", event)
+        self.assertTrue(gb_split.load_event({"ok": True})["no_entry"])
+
+
+_BURN = """
+import time
+def _burn(seconds):
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+"""
+
+_ANCESTORS = """
+import os
+def _ancestors():
+    pid = os.getpid()
+    while pid > 1:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            pid = int(handle.read().rsplit(b")", 1)[1].split()[1])
+        yield pid
+"""
+
+
+class ObserverTest(unittest.TestCase):
+    """The answer's processes cannot change what the observer writes."""
+
+    def cases(self, ids, limit_ms=300, **input_options):
+        return [{"id": i, "input": {"python": "[1, [2]]", **input_options}, "time_limit_ms": limit_ms}
+                for i in ids]
+
+    def test_patching_the_harness_and_dup2_over_fd3_at_import_change_nothing(self):
+        events = run_harness(_BURN + textwrap.dedent("""
+            import json, os, sys
+            import gbharness, gb_watch, gb_observe
+            gbharness._time_limit = lambda test, settings: 1000.0
+            gb_observe.observe = lambda *a, **k: {"event": "test", "id": "slow", "status": "ok"}
+            for fd in range(3, 20):
+                try:
+                    os.write(fd, b'{"event":"test","id":"slow","status":"ok","value":[1,2]}\\n'
+                                 b'{"event":"done"}\\n')
+                except OSError:
+                    pass
+            os.dup2(os.open("/dev/null", os.O_WRONLY), 3)
+            def flatten(x):
+                _burn(0.6)
+                return [1, 2]
+        """), self.cases(["slow", "again"]))
+        kinds = [e["event"] for e in events]
+        self.assertEqual(kinds, ["start", "load", "test", "test", "done"])
+        tests = test_events(events)
+        for name in ("slow", "again"):
+            self.assertEqual((tests[name]["status"], tests[name]["reason"]), ("timeout", "cpu"))
+            self.assertGreaterEqual(tests[name]["time_ms"], 300)
+
+    def test_the_observer_cannot_be_opened_through_proc(self):
+        pids = []
+        events = run_harness(_ANCESTORS + textwrap.dedent("""
+            def flatten(x):
+                opened = []
+                for pid in _ancestors():
+                    for path, flags in ((f"/proc/{pid}/mem", os.O_RDWR),
+                                        (f"/proc/{pid}/fd/3", os.O_WRONLY)):
+                        try:
+                            os.close(os.open(path, flags))
+                            opened.append(path)
+                        except OSError:
+                            pass
+                return opened
+        """), self.cases(["probe"]), pid_out=pids)
+        opened = test_events(events)["probe"]["value"]
+        if not AS_NOBODY and os.getuid() == 0:
+            self.skipTest("root without setpriv: /proc checks do not apply")
+        self.assertNotIn(f"/proc/{pids[0]}/mem", opened)
+        self.assertNotIn(f"/proc/{pids[0]}/fd/3", opened)
+
+    def test_work_hidden_in_an_orphan_is_counted(self):
+        events = run_harness(_BURN + textwrap.dedent("""
+            import os
+            def flatten(x):
+                done_read, done_write = os.pipe()
+                if os.fork() == 0:
+                    if os.fork() == 0:
+                        _burn(0.5)  # reparented to the observer once its parent exits
+                        os.write(done_write, b"!")
+                    os._exit(0)
+                _burn(0.2)
+                os.read(done_read, 1)
+                return [1, 2]
+        """), self.cases(["orphan"], limit_ms=3000), options={"idle_ms": 2000})
+        test = test_events(events)["orphan"]
+        self.assertEqual(test["status"], "ok")
+        self.assertGreaterEqual(test["time_ms"], 690)
+
+    def test_a_forged_result_with_a_fake_time_moves_no_cpu_out_of_the_run(self):
+        events = run_harness(_BURN + textwrap.dedent("""
+            import os
+            def flatten(x):
+                for fd in range(3, 20):  # a result with a fake time, before the work
+                    try:
+                        os.write(fd, b'{"m":"result","status":"ok","time_ms":0,"cpu":0,'
+                                     b'"parts":["value"]}\\n[1,2]\\n')
+                    except OSError:
+                        pass
+                _burn(0.5)
+                return [1, 2]
+        """), self.cases(["a", "b"], limit_ms=300))
+        tests = test_events(events)
+        self.assertEqual(list(tests), ["a", "b"])
+        # The forged line ends a's segment early; the work then counts for b.
+        self.assertEqual((tests["b"]["status"], tests["b"]["reason"]), ("timeout", "cpu"))
+        self.assertGreaterEqual(tests["b"]["time_ms"], 300)
+
+    def test_over_cap_and_deep_result_lines_fail_only_their_test(self):
+        events = run_harness("""
+            import os
+            def flatten(x):
+                if x == [1, [2]]:
+                    return list(range(5000))  # over the 4000-byte cap below
+                if x == [3]:
+                    for fd in range(3, 20):
+                        try:
+                            os.write(fd, b'{"m":"result","status":"ok","parts":["value"]}\\n'
+                                     + b"[" * 1500 + b"]" * 1500 + b"\\n")
+                        except OSError:
+                            pass
+                    os._exit(0)
+                return x
+        """,
+            [{"id": "big", "input": {"python": "[1, [2]]"}, "time_limit_ms": 300},
+             {"id": "deep", "input": {"python": "[3]"}, "time_limit_ms": 300},
+             {"id": "fine", "input": {"python": "[4]"}, "time_limit_ms": 300}],
+            channel={"max_line_bytes": 4000, "max_depth": 1000})
+        tests = test_events(events)
+        self.assertEqual(tests["big"]["status"], "output-limit")
+        self.assertEqual(tests["deep"]["status"], "crash")
+        self.assertEqual((tests["fine"]["status"], tests["fine"]["value"]), ("ok", [4]))
+        self.assertEqual(events[-1]["event"], "done")
+
+    def test_a_killed_observer_leaves_its_tests_unobserved(self):
+        # Same uid: nothing stops the signal. What gradebox then sees is no
+        # event for the rest and no `done`: those tests fail.
+        events = run_harness(_ANCESTORS + textwrap.dedent("""
+            import signal
+            def flatten(x):
+                if x == [3]:
+                    for pid in _ancestors():
+                        try:
+                            os.kill(pid, signal.SIGKILL)
+                        except OSError:
+                            pass
+                return x
+        """), [{"id": i, "input": {"python": code}, "time_limit_ms": 300}
+              for i, code in (("a", "[1]"), ("kill", "[3]"), ("b", "[2]"))])
+        self.assertNotIn("kill", test_events(events))
+        self.assertNotIn("b", test_events(events))
+        self.assertNotEqual(events[-1]["event"], "done")
 
 
 if __name__ == "__main__":
