@@ -19,13 +19,11 @@ event -> scenarios in input order, one `test` event per test as soon as its
 scenario ends -> `done`.
 """
 
-import json
-import re
 import time
 
 from race_link import RunnerProcess, seal_descriptors
 from race_observer import ScenarioObserver
-from race_wire import open_channel, read_limits
+from race_wire import loads, open_channel, read_limits
 
 DEFAULT_INPUTS = "/box/inputs.json"
 DEFAULT_TIME_LIMIT_MS = 1000
@@ -33,7 +31,13 @@ MAX_TIMEOUTS_BEFORE_SKIP = 2  # an answer that hangs everywhere costs 2 limits, 
 WALL_SLACK_S = 3.0  # for a runner that sleeps instead of spinning
 LOAD_WALL_S = 15.0
 WATCH_S = 0.02
-MISSING = re.compile(r"^([A-Za-z_$][\w$]*) is not defined$")
+
+
+def missing_name(message):
+    """X of "X is not defined", X an identifier, else None."""
+    name, sep, rest = str(message).partition(" is not defined")
+    plain = name.replace("$", "_")
+    return name if sep and not rest and plain.isidentifier() and plain.isascii() else None
 
 
 def group_by_scenario(tests):
@@ -89,11 +93,11 @@ def report_missing_names(send, trace, reported):
         for error in [event.get("error"), event.get("reason"), *args]:
             if not isinstance(error, dict) or error.get("$gb") != "error" or error.get("name") != "ReferenceError":
                 continue
-            match = MISSING.match(str(error.get("message")))
-            if match and match.group(1) not in reported:
-                reported.add(match.group(1))
+            name = missing_name(error.get("message"))
+            if name and name not in reported:
+                reported.add(name)
                 send({"event": "error", "type": "ReferenceError", "message": error.get("message"),
-                      "missing_name": match.group(1), "scenario": trace.get("scenario")})
+                      "missing_name": name, "scenario": trace.get("scenario")})
 
 
 class ScenarioRun:
@@ -188,7 +192,7 @@ def run_scenarios(send, inputs, answer_file, limits, runner, module):
 
 def main(argv):
     with open(argv[1] if len(argv) > 1 else DEFAULT_INPUTS, encoding="utf-8") as f:
-        inputs = json.load(f)
+        inputs = loads(f.read())
     limits = read_limits(inputs)
     send = open_channel(limits[0])
     seal_descriptors()

@@ -11,11 +11,10 @@ and reads its CPU time from the kernel (/proc/<pid>/schedstat), never from
 the runner.
 """
 
-import json
 import os
 import select
 
-from race_wire import LineReader, parse_bounded
+from race_wire import LineReader, dumps, parse_bounded
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(HERE, "race_runner.js")
@@ -98,7 +97,7 @@ class RunnerProcess:
         """False when the runner does not take the command (its pipe is full)."""
         if self.gone:
             return True
-        data = (json.dumps(command, separators=(",", ":"), ensure_ascii=False) + "\n").encode()
+        data = (dumps(command) + "\n").encode()
         try:
             while data:
                 data = data[os.write(self.in_fd, data):]

@@ -12,9 +12,8 @@ runner alone knows, and could hide if the answer took it over: that a
 rejection went unhandled (README.md, Trust boundary).
 """
 
-import json
-
 from race_clock import VirtualClock
+from race_wire import dumps, loads
 
 LIMITS = {"max_events": 200, "max_trace_chars": 40000, "max_steps": 1000, "virtual_cap_ms": 60000,
           "max_messages": 100000}
@@ -65,7 +64,7 @@ class ScenarioObserver:
         if self.dead:
             return
         event["t"] = self.clock.now
-        size = len(json.dumps(event, separators=(",", ":"), ensure_ascii=False))
+        size = len(dumps(event))
         if len(self.events) >= LIMITS["max_events"] or self.trace_chars + size > LIMITS["max_trace_chars"]:
             self.dropped += 1
             return
@@ -191,7 +190,7 @@ class ScenarioObserver:
         ok = True
         if how == "json":
             try:
-                json.loads(r["body"])
+                loads(r["body"])  # as JSON.parse would: no NaN
             except ValueError:
                 ok = False
         self.record({"kind": "body", "index": index, "how": how, "ok": ok})

@@ -36,6 +36,18 @@ class WireTest(unittest.TestCase):
         self.assertFalse(race_wire.parse_bounded(b"NaN", 100, 5)[0])
         self.assertFalse(race_wire.parse_bounded(b"\xff", 100, 5)[0])
 
+    def test_json_as_javascript_reads_it(self):
+        self.assertEqual(race_wire.loads(' {"a": [1, 2.5, "\\u00e9"]} '), {"a": [1, 2.5, "\u00e9"]})
+        for bad in ["NaN", "[Infinity]", "[1] x", "", "{'a': 1}"]:
+            self.assertRaises(ValueError, race_wire.loads, bad)
+        self.assertEqual(race_wire.dumps({"a": [1, None, True, "\u00e9\n"]}), '{"a":[1,null,true,"\u00e9\\n"]}')
+
+    def test_missing_names(self):
+        self.assertEqual(harness.missing_name("fetchData is not defined"), "fetchData")
+        self.assertEqual(harness.missing_name("$el is not defined"), "$el")
+        for other in ["a.b is not defined", "x is not defined yet", "1x is not defined", None]:
+            self.assertIsNone(harness.missing_name(other))
+
     def test_over_cap_lines_are_dropped_whole(self):
         reader = race_wire.LineReader(10)
         self.assertEqual(reader.push(b"abc\n0123456789012\nxy"), [b"abc", None])
@@ -57,6 +69,13 @@ class ObserverTest(unittest.TestCase):
         obs.handle({"op": "console", "method": "log", "args": [{"id": 7}], "t": 0})  # a runner's "t" is ignored
         self.assertEqual(kinds(obs), ["fetch", "response", "body", "console"])
         self.assertEqual([e["t"] for e in obs.trace()["events"]], [0, 120, 120, 120])
+
+    def test_a_body_is_json_only_as_json_parse_reads_it(self):
+        obs = ScenarioObserver({"response": {"delay_ms": 1, "body": "NaN"}}, "cjs")
+        obs.handle(FETCH)
+        obs.handle({"op": "idle"})
+        obs.handle({"op": "body", "index": 1, "how": "json"})
+        self.assertEqual(obs.trace()["events"][-1]["ok"], False)
 
     def test_body_reads_count_only_for_delivered_responses(self):
         obs = ScenarioObserver({"response": {"delay_ms": 10, "body": "<html>"}}, "cjs")
