@@ -1,11 +1,11 @@
 """Observer side (trusted): one runner (runner.js, the untrusted process that
 loads the answer) and what it says, plus the route hints the prober reads.
 
-The runner gets its config on stdin (then closed), the sandbox's stdout and
-stderr (captured for the report only) and one end of a socket pair as its
-fd 3: a report pipe, never the result channel, which this process holds
-close-on-exec. It runs in its own session and process group, so one killpg
-ends it and everything it started. Its report is bytes: split into lines
+The runner (started by observer_spawn) gets its config on stdin (then
+closed), the sandbox's stdout and stderr (captured for the report only) and
+a report pipe as its fd 3, never the result channel, which this process
+holds close-on-exec. It runs in its own session and process group, so one
+killpg ends it and everything it started. Its report is bytes: split into lines
 with the channel's cap, parsed under the size and depth limits
 (observer_channel), and reduced to plain, typed, capped fields here.
 
@@ -17,16 +17,12 @@ request that comes before the runner reported waits a little for them.
 import json
 import os
 import selectors
-import shutil
 import signal
 import socket
-import subprocess
 import time
 
 from observer_channel import LineReader, parse_bounded
 
-PACK = os.path.dirname(os.path.abspath(__file__))
-NODE = shutil.which("node") or "/usr/bin/node"
 MAX_STRING = 2000
 HINT_WAIT_S = 0.2
 REASONS = ("no Express app with a GET route", "the Express app registers no GET route",
@@ -74,56 +70,49 @@ class Runner:
     """A started runner. `report` is its first well-formed load report,
     `ended` its (code, signal name) once it has ended."""
 
-    def __init__(self, loop, warm):
-        mine, theirs = socket.socketpair()
-        argv = [NODE, os.path.join(PACK, "runner.js")] + (["warm"] if warm else [])
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, start_new_session=True, pass_fds=(3,),
-                                     preexec_fn=lambda: os.dup2(theirs.fileno(), 3))
-        theirs.close()
-        self.loop, self.sock, self.reader = loop, mine, LineReader(loop.limits)
+    def __init__(self, loop, spawned):
+        """`spawned`: (pid, config fd, report fd) from observer_spawn."""
+        self.pid, self.config_fd, self.report_fd = spawned
+        self.loop, self.reader = loop, LineReader(loop.limits)
         self.report, self.ended, self.eof = None, None, False
         self.notes = {"malformed": 0, "over_cap": 0, "load_reports": 0}
-        mine.setblocking(False)
-        loop.selector.register(mine, selectors.EVENT_READ, self._readable)
+        os.set_blocking(self.report_fd, False)
+        loop.selector.register(self.report_fd, selectors.EVENT_READ, self._readable)
         loop.runners.append(self)
 
     def configure(self, config):
         try:
-            self.proc.stdin.write((json.dumps(config) + "\n").encode())
-            self.proc.stdin.close()
+            os.write(self.config_fd, (json.dumps(config) + "\n").encode())
         except OSError:
             pass  # it has ended: `ended` says so
+        self._close_config()
 
-    def _readable(self, _):
+    def _close_config(self):
+        if self.config_fd is not None:
+            os.close(self.config_fd)
+            self.config_fd = None
+
+    def _readable(self, _=None):
+        """Reads what is there; False when nothing was."""
         try:
-            chunk = self.sock.recv(65536)
+            chunk = os.read(self.report_fd, 65536)
         except (BlockingIOError, InterruptedError):
-            return
+            return False
         except OSError:
             chunk = b""
         if not chunk:
             self.eof = True
-            self.loop.selector.unregister(self.sock)
-            return
+            self.loop.selector.unregister(self.report_fd)
+            os.close(self.report_fd)
+            return False
         for line in self.reader.push(chunk):
             self._take(line)
+        return True
 
     def _drain(self):
         for _ in range(64):  # bounded: processes it left behind may still write
-            if self.eof:
+            if self.eof or not self._readable():
                 return
-            try:
-                chunk = self.sock.recv(65536)
-            except (BlockingIOError, InterruptedError):
-                return
-            except OSError:
-                chunk = b""
-            if not chunk:
-                self.eof = True
-                self.loop.selector.unregister(self.sock)
-                return
-            for line in self.reader.push(chunk):
-                self._take(line)
 
     def _take(self, line):
         if line is None:
@@ -140,23 +129,26 @@ class Runner:
         else:
             self.notes["malformed"] += 1
 
-    def poll(self):
-        if self.ended is None and self.proc.poll() is not None:
-            self._drain()  # what it wrote before it ended counts
-            rc = self.proc.returncode
-            self.ended = (rc, None) if rc >= 0 else (None, signal.Signals(-rc).name)
-            if self.proc.stdin and not self.proc.stdin.closed:
-                self.proc.stdin.close()
+    def poll(self, block=False):
+        if self.ended is None:
+            try:
+                pid, status = os.waitpid(self.pid, 0 if block else os.WNOHANG)
+            except ChildProcessError:
+                pid, status = self.pid, 0
+            if pid:
+                self._drain()  # what it wrote before it ended counts
+                rc = os.waitstatus_to_exitcode(status)
+                self.ended = (rc, None) if rc >= 0 else (None, signal.Signals(-rc).name)
+                self._close_config()
         return self.ended
 
     def stop(self):
         """Ends the runner's group; returns (code, signal name)."""
         try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
+            os.killpg(self.pid, signal.SIGKILL)
         except OSError:
             pass  # already gone
-        self.proc.wait()
-        return self.poll()
+        return self.poll(block=True)
 
 
 class Loop:

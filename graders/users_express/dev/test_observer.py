@@ -23,6 +23,7 @@ sys.path.insert(0, PACK)
 import observer_channel as channel  # noqa: E402
 import observer_claims as claims  # noqa: E402
 import observer_runner as runner_mod  # noqa: E402
+from observer_spawn import spawn_runner  # noqa: E402
 
 NODE_PATH = os.path.join(os.path.dirname(PACK), "_node", "node_modules")
 HAVE_NODE = bool(shutil.which("node"))
@@ -126,7 +127,7 @@ class RunnerTest(unittest.TestCase):
         old = os.environ.get("NODE_PATH")
         os.environ["NODE_PATH"] = NODE_PATH
         try:
-            runner = runner_mod.Runner(loop, warm=True)
+            runner = runner_mod.Runner(loop, spawn_runner(warm=True))
             runner.configure({"appDir": work, "entry": entry, "port": 0, "host": "127.0.0.1", "listenGraceMs": 10})
             loop.run_until(lambda: runner.report is not None or runner.ended is not None)
             runner.stop()
@@ -135,7 +136,7 @@ class RunnerTest(unittest.TestCase):
             shutil.rmtree(work, ignore_errors=True)
         self.assertEqual(runner.report["error"]["message"], "boom")
         self.assertEqual((runner.notes["over_cap"], runner.notes["malformed"]), (1, 1))
-        self.assertTrue(seen[0]["error"]["type"].startswith("socket:"), seen)
+        self.assertTrue(seen[0]["error"]["type"].startswith("pipe:"), seen)
         theirs = seen[0]["error"]["type"]
         self.assertNotIn(theirs, [os.readlink(f"/proc/self/fd/{fd}") for fd in os.listdir("/proc/self/fd")
                                   if os.path.exists(f"/proc/self/fd/{fd}") and fd in ("0", "1", "2", "3")])
