@@ -3,7 +3,7 @@
 Trust boundary: this process (the observer) alone writes fd 3 and never runs
 answer code; the answer runs in the runner process (race_runner.js), which
 only talks to it over two pipes. See race_harness.py.
-Usage: python3 -E -s -B harness.py [inputs.json]   (default /box/inputs.json)
+Usage: python3 -E -s -S -B harness.py [inputs.json]   (default /box/inputs.json)
 """
 
 import sys

@@ -44,7 +44,7 @@ def main():
             open(path, "w").write(devrun.primary_block(open(answer).read()))
             inputs = os.path.join(work, "inputs.json")
             json.dump({"answer": path, "files": [], "tests": stripped, "options": {}}, open(inputs, "w"))
-            harness = ["/usr/bin/python3", "-E", "-s", "-B", os.path.join(devrun.PACK, "harness.py"), inputs]
+            harness = ["/usr/bin/python3", "-E", "-s", "-S", "-B", os.path.join(devrun.PACK, "harness.py"), inputs]
             bare, full = [], []
             for _ in range(rounds):
                 bare.append(timed(["/usr/bin/node", "-e", "0"]))

@@ -58,7 +58,7 @@ def run_harness(code, tests, workdir):
     with open(inputs, "w") as f:
         json.dump({"answer": answer, "files": [], "tests": stripped, "options": {}}, f)
     obs_path = os.path.join(workdir, "obs.jsonl")
-    argv = ["/usr/bin/python3", "-E", "-s", "-B", os.path.join(PACK, "harness.py"), inputs]
+    argv = ["/usr/bin/python3", "-E", "-s", "-S", "-B", os.path.join(PACK, "harness.py"), inputs]
     env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8",
            "NODE_PATH": os.path.join(GRADERS, "_node", "node_modules")}
     start = time.monotonic()
