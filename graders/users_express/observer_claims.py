@@ -17,7 +17,6 @@ A refused claim leaves the answer graded: the prober decides.
 
 import os
 import re
-import subprocess
 
 FRAMEWORKS = {"fastify", "koa", "@koa/router", "koa-router", "koa-body", "koa-bodyparser", "@hapi/hapi", "hapi",
               "restify", "hono", "@nestjs/core", "@nestjs/common", "sails", "polka", "micro"}
@@ -87,6 +86,8 @@ def registers_get_route(texts):
 
 def parses(code):
     """True when V8 parses `code` as a CommonJS module or as an ES module."""
+    import subprocess  # here: only this rare path pays for its import
+
     for kind in ("commonjs", "module"):
         done = subprocess.run(["node", f"--input-type={kind}", "--check"], input=code.encode(),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=20)

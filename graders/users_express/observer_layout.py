@@ -18,7 +18,6 @@ runner's processes can rewrite the copies, so the observer reads its own.
 import json
 import os
 import re
-import subprocess
 
 PACK = os.path.dirname(os.path.abspath(__file__))
 SCRIPT = re.compile(r"\.(c|m)?js$")
@@ -96,6 +95,8 @@ def _transpile(app_dir, source, everything, texts):
     (the retry for TypeScript laid out under a .js name). Returns errors."""
     pattern = re.compile(r"\.(ts|mts|cts|js|mjs|cjs)$" if everything else r"\.(ts|mts|cts)$")
     found = [f for f in _list_files(app_dir) if pattern.search(f) and not f.endswith(".d.ts")]
+    import subprocess  # here: only TypeScript pays for its import
+
     binary = os.path.join(source or "", "esbuild", "bin", "esbuild")
     errors = []
     for file in found:
