@@ -43,6 +43,8 @@ class AnswerProcess:
 
     def read_chunk(self, timeout):
         """Bytes from the report pipe ("" at end), or None if none came."""
+        if self.report_fd is None:
+            return b""
         ready, _, _ = select.select([self.report_fd], [], [], timeout)
         if not ready:
             return None
@@ -57,7 +59,7 @@ class AnswerProcess:
         line = json.dumps({"n": self.n, "run": [start, end], "backstop": backstop}) + "\n"
         try:
             os.write(self.command_fd, line.encode("ascii"))
-        except OSError:
+        except (OSError, TypeError):
             pass  # it has gone: the batch sees no start and ends
         return self.n
 
@@ -65,7 +67,7 @@ class AnswerProcess:
         """Lets the batch's child start its next test (see gb_child.run_batch)."""
         try:
             os.write(self.command_fd, b"g")
-        except OSError:
+        except (OSError, TypeError):
             pass
 
     def ended(self, block=False):
@@ -87,8 +89,9 @@ class AnswerProcess:
         for fd in (self.command_fd, self.report_fd):
             try:
                 os.close(fd)
-            except OSError:
+            except (OSError, TypeError):
                 pass
+        self.command_fd = self.report_fd = None
 
 
 def _text(value, limit):
@@ -127,7 +130,7 @@ def load_event(facts):
     return event
 
 
-def _lost_load(answer, why):
+def _lost_load(why):
     return {"event": "load", "ok": False, "errors": [
         {"type": "ProcessEnded", "message": why, "line": 0}]}
 
@@ -156,6 +159,6 @@ def wait_for_load(answer, seconds):
             answer.pending = bytearray()  # an over-cap line: dropped
     answer.stop()
     if answer.ended() is not None and answer.ended().code == os.CLD_EXITED:
-        return _lost_load(answer, f"the answer's process exited while loading "
+        return _lost_load(f"the answer's process exited while loading "
                                   f"(exit code {answer.ended().status})")
-    return _lost_load(answer, "the answer's process did not finish loading")
+    return _lost_load("the answer's process did not finish loading")

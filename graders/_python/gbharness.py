@@ -196,8 +196,9 @@ def main(rule, argv=None):
     settings = Settings(inputs.get("options") or {})
     gb_observe.LIMITS = limits
     answer = gb_split.AnswerProcess(inputs, settings, rule, limits)
+    # The answer process bounds its own loading (gb_load); this is the backstop.
     load = gb_split.wait_for_load(answer, settings.load_total_seconds +
-                                  2 * settings.load_statement_seconds + 5.0)
+                                  2 * settings.load_statement_seconds + 15.0)
     send(load)
     if load.get("ok"):
         _run_tests(answer, inputs["tests"], settings, send, started)

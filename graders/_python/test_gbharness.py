@@ -494,6 +494,16 @@ class ObserverTest(unittest.TestCase):
         self.assertEqual((tests["fine"]["status"], tests["fine"]["value"]), ("ok", [4]))
         self.assertEqual(events[-1]["event"], "done")
 
+    def test_an_answer_process_patched_to_hang_or_die_fails_only_its_tests(self):
+        for patch in ("gb_answer._run_batch = lambda *args: time.sleep(100)",
+                      "gb_answer._run_batch = lambda *args: os._exit(0)"):
+            events = run_harness(f"import gb_answer, os, time\n{patch}\n"
+                                 "def flatten(x):\n    return x\n", self.cases(["a", "b"]))
+            tests = test_events(events)
+            self.assertEqual(list(tests), ["a", "b"], patch)
+            self.assertTrue(all(t["status"] in ("timeout", "crash") for t in tests.values()))
+            self.assertEqual(events[-1]["event"], "done")
+
     def test_a_killed_observer_leaves_its_tests_unobserved(self):
         # Same uid: nothing stops the signal. What gradebox then sees is no
         # event for the rest and no `done`: those tests fail.
