@@ -4,8 +4,8 @@
 // limit. The runner (untrusted: it shares its process with the answer) is
 // told nothing and asked nothing about time. This module reads, when the
 // observer sends a test and when it reads the reply, the CPU of the answer's
-// side of the box: every process in /proc but this one, init and our own
-// tool children (tsc, esbuild), with the children each has reaped (utime,
+// side of the box: every process in /proc but this one, init and the tools
+// it started (tsc, esbuild: trustTool), with the children each has reaped (utime,
 // stime, cutime, cstime), plus the orphans init has reaped. So a child or a
 // grandchild the answer starts, in another process group or session or
 // exited, is counted as the runner's threads are. Meanwhile it sends SIGINT
@@ -53,6 +53,12 @@ function statOf(pid) {
   return { ppid: Number(fields[1]), ticks: Number.isFinite(ticks) ? ticks : 0, reaped: Number.isFinite(reaped) ? reaped : 0 };
 }
 
+// Processes the observer started for itself (tsc, esbuild). Not "every
+// child of ours": clone(CLONE_PARENT) can make the answer's process one.
+const toolPids = new Set();
+/** Called by whoever spawns a tool, so its CPU is not the answer's. */
+function trustTool(pid) { if (Number.isInteger(pid)) toolPids.add(pid); }
+
 // In the box (a pid namespace whose init is gradebox's), every other
 // process is the answer's or ours. Outside it (dev/run_box.py, trusted
 // answers) the host's processes are not: only the runner is counted there.
@@ -77,9 +83,9 @@ function processCpuUs(pid) {
   if (init !== null) ticks += init.reaped;
   for (const name of fs.readdirSync('/proc')) {
     const other = name.charCodeAt(0) <= 57 ? Number(name) : NaN;  // digits only
-    if (!(other > 1) || other === pid || other === process.pid) continue;
+    if (!(other > 1) || other === pid || other === process.pid || toolPids.has(other)) continue;
     const st = statOf(other);
-    if (st !== null && st.ppid !== process.pid) ticks += st.ticks;  // our own children are tools
+    if (st !== null) ticks += st.ticks;
   }
   return ticks * TICK_US;
 }
@@ -120,4 +126,4 @@ function cpuWatch(pid, onStop) {
   return { arm, disarm, stopped: () => lastStopped };
 }
 
-module.exports = { cpuWatch, processCpuUs, TICK_US, IN_BOX };
+module.exports = { cpuWatch, processCpuUs, trustTool, TICK_US, IN_BOX };
