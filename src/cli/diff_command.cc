@@ -4,6 +4,7 @@
 
 #include "cli/common.h"
 #include "pipeline/diff.h"
+#include "report/diff_format.h"
 
 namespace gradebox::cli {
 namespace {

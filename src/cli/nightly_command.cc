@@ -12,6 +12,7 @@
 
 #include "cli/common.h"
 #include "pipeline/diff.h"
+#include "report/diff_format.h"
 #include "pipeline/history.h"
 
 extern char** environ;

@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "cli/common.h"
-#include "pipeline/leaderboard_format.h"
+#include "report/leaderboard_format.h"
 #include "pipeline/run_pipeline.h"
 #include "pipeline/stop_signal.h"
 

@@ -1,8 +1,8 @@
 #include "grade/candidate_grade.h"
 
-#include "grade/checker.h"
+#include "check/checker.h"
 #include "grade/harness_run.h"
-#include "report/utf8.h"
+#include "util/utf8.h"
 
 namespace gradebox {
 namespace {

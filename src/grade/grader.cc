@@ -8,7 +8,7 @@
 #include "grade/box.h"
 #include "grade/candidate_grade.h"
 #include "grade/environment.h"
-#include "grade/script_server.h"
+#include "trusted/script_server.h"
 #include "grade/time_limits.h"
 
 namespace gradebox {

@@ -4,7 +4,7 @@
 #include <mutex>
 
 #include "grade/host_cache.h"
-#include "grade/trusted_process.h"
+#include "trusted/trusted_process.h"
 #include "tasks/stamp.h"
 
 namespace gradebox {

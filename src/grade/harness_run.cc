@@ -2,9 +2,9 @@
 
 #include <set>
 
-#include "grade/bounded_json.h"
-#include "grade/script_server.h"
-#include "report/utf8.h"
+#include "check/bounded_json.h"
+#include "trusted/script_server.h"
+#include "util/utf8.h"
 
 namespace gradebox {
 namespace {

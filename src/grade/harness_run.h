@@ -12,7 +12,7 @@
 #include "gradebox/sandbox.h"
 #include "gradebox/task.h"
 #include "grade/box.h"
-#include "grade/observations.h"
+#include "check/observations.h"
 #include "grade/runtime_profile.h"
 
 namespace gradebox {

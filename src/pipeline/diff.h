@@ -56,8 +56,4 @@ struct RunDiff {
 
 RunDiff diff_runs(const RunView& a, const RunView& b, const DiffOptions& options);
 
-std::string diff_text(const RunDiff& diff);
-std::string diff_json(const RunDiff& diff);
-std::string diff_junit(const RunDiff& diff);
-
 }  // namespace gradebox::pipeline

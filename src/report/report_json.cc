@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "gradebox/report.h"
-#include "report/utf8.h"
+#include "util/utf8.h"
 
 namespace gradebox {
 namespace {

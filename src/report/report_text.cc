@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "gradebox/report.h"
-#include "report/utf8.h"
+#include "util/utf8.h"
 
 namespace gradebox {
 namespace {

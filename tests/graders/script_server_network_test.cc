@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "grade/script_server.h"
+#include "trusted/script_server.h"
 #include "../support/script_folder.h"
 
 namespace gradebox {

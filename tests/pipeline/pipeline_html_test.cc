@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
-#include "pipeline/leaderboard_format.h"
+#include "report/leaderboard_format.h"
 
 namespace gradebox::pipeline {
 namespace {

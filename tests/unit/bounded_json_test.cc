@@ -2,9 +2,9 @@
 // the cap or nested past the depth limit is refused and named, never parsed.
 #include <gtest/gtest.h>
 
-#include "grade/bounded_json.h"
-#include "grade/checker.h"
-#include "grade/observations.h"
+#include "check/bounded_json.h"
+#include "check/checker.h"
+#include "check/observations.h"
 
 namespace gradebox {
 namespace {

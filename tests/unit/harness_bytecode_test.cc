@@ -7,7 +7,7 @@
 #include <fstream>
 
 #include "grade/harness_bytecode.h"
-#include "grade/trusted_process.h"
+#include "trusted/trusted_process.h"
 
 namespace gradebox {
 namespace {

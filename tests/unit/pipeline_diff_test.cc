@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/diff.h"
+#include "report/diff_format.h"
 
 namespace gradebox::pipeline {
 namespace {

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "pipeline/leaderboard.h"
-#include "pipeline/leaderboard_format.h"
+#include "report/leaderboard_format.h"
 
 namespace gradebox::pipeline {
 namespace {

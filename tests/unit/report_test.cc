@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "gradebox/report.h"
-#include "report/utf8.h"
+#include "util/utf8.h"
 
 namespace gradebox {
 namespace {

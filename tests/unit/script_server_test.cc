@@ -2,7 +2,7 @@
 // `python3 -I -S script < stdin` per call: same output and exit status, no
 // state from one call to the next, and a crash or hang of one call costs
 // only that call.
-#include "grade/script_server.h"
+#include "trusted/script_server.h"
 
 #include <unistd.h>
 

@@ -2,8 +2,8 @@
 // observation is missing, duplicated or forged.
 #include <gtest/gtest.h>
 
-#include "grade/checker.h"
-#include "grade/observations.h"
+#include "check/checker.h"
+#include "check/observations.h"
 
 namespace gradebox {
 namespace {

@@ -1,7 +1,7 @@
 // The built-in checker: a test's `expect` names values the answer must
 // produce (value, input_after) or that it must raise. Comparison is strict
 // on JSON types: 1 is not 1.0 and true is not 1 (nlohmann's == would say so).
-#include "grade/checker.h"
+#include "check/checker.h"
 
 namespace gradebox {
 namespace {

@@ -1,4 +1,4 @@
-#include "grade/trusted_process.h"
+#include "trusted/trusted_process.h"
 
 #include <fcntl.h>
 #include <sched.h>

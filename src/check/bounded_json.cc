@@ -1,4 +1,4 @@
-#include "grade/bounded_json.h"
+#include "check/bounded_json.h"
 
 namespace gradebox {
 

@@ -3,8 +3,8 @@
 // needed). Everything from answers is escaped: reports quote hostile text.
 #include <fmt/format.h>
 
-#include "pipeline/html_charts.h"
-#include "pipeline/leaderboard_format.h"
+#include "report/html_charts.h"
+#include "report/leaderboard_format.h"
 
 namespace gradebox::pipeline {
 namespace {

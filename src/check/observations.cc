@@ -1,8 +1,8 @@
-#include "grade/observations.h"
+#include "check/observations.h"
 
 #include <string_view>
 
-#include "grade/bounded_json.h"
+#include "check/bounded_json.h"
 
 namespace gradebox {
 namespace {

@@ -1,8 +1,8 @@
 // A task's own trusted judge (check.py), run outside the sandbox with the
 // expectations, the observations and the run's outcome on stdin.
-#include "grade/checker.h"
-#include "grade/script_server.h"
-#include "report/utf8.h"
+#include "check/checker.h"
+#include "trusted/script_server.h"
+#include "util/utf8.h"
 
 namespace gradebox {
 namespace {

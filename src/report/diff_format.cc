@@ -4,8 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "pipeline/diff.h"
-#include "pipeline/html_charts.h"
+#include "report/diff_format.h"
+#include "report/html_charts.h"
 
 namespace gradebox::pipeline {
 namespace {

@@ -1,4 +1,4 @@
-#include "grade/script_server.h"
+#include "trusted/script_server.h"
 
 #include <fcntl.h>
 #include <poll.h>

@@ -1,4 +1,4 @@
-#include "pipeline/leaderboard_format.h"
+#include "report/leaderboard_format.h"
 
 #include <fmt/format.h>
 

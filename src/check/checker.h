@@ -12,7 +12,7 @@
 #include "gradebox/sandbox.h"
 #include "gradebox/status.h"
 #include "gradebox/task.h"
-#include "grade/observations.h"
+#include "check/observations.h"
 
 namespace gradebox {
 

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "gradebox/status.h"
-#include "grade/trusted_process.h"
+#include "trusted/trusted_process.h"
 
 namespace gradebox {
 

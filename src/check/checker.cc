@@ -1,6 +1,6 @@
-#include "grade/checker.h"
+#include "check/checker.h"
 
-#include "report/utf8.h"
+#include "util/utf8.h"
 
 namespace gradebox {
 namespace {

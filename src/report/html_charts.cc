@@ -1,11 +1,11 @@
-#include "pipeline/html_charts.h"
+#include "report/html_charts.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 
-#include "pipeline/leaderboard_format.h"
+#include "report/leaderboard_format.h"
 
 namespace gradebox::pipeline {
 namespace {
