@@ -10,7 +10,7 @@ APT_PACKAGES := g++ make cmake pkg-config git \
   libboost-dev libboost-filesystem-dev libseccomp-dev nlohmann-json3-dev \
   libcmark-dev libcli11-dev libfmt-dev libsqlite3-dev libsqlitecpp-dev \
   libgtest-dev libgmock-dev googletest pybind11-dev python3-dev python3-pytest \
-  nodejs golang-go golang-github-mattn-go-sqlite3-dev bubblewrap iproute2 chromium
+  nodejs golang-go bubblewrap iproute2 chromium
 
 .PHONY: sample test deps build bench selftest clean
 
