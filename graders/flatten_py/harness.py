@@ -1,8 +1,9 @@
 """flatten_py harness: runs the answer's flatten function on the hidden tests.
 
-Everything generic (loading, forking, limits, the fd 3 protocol) lives in
-graders/_python/gbharness.py; this file only says how to find the entry
-point, per shared/tasks/flatten_py.md. Test inputs are {"python": code}
+Everything generic lives in graders/_python (gbharness.py says the trust
+boundary): this process is the observer that alone writes fd 3; the answer
+is loaded and run only in processes it forks. This file only says how to
+find the entry point, per shared/tasks/flatten_py.md. Test inputs are {"python": code}
 (see gb_child.build_call), so they can hold shared sublists and cycles.
 """
 
