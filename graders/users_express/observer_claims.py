@@ -18,6 +18,8 @@ A refused claim leaves the answer graded: the prober decides.
 import os
 import re
 
+from observer_spawn import NODE
+
 FRAMEWORKS = {"fastify", "koa", "@koa/router", "koa-router", "koa-body", "koa-bodyparser", "@hapi/hapi", "hapi",
               "restify", "hono", "@nestjs/core", "@nestjs/common", "sails", "polka", "micro"}
 DATABASES = {
@@ -89,7 +91,7 @@ def parses(code):
     import subprocess  # here: only this rare path pays for its import
 
     for kind in ("commonjs", "module"):
-        done = subprocess.run(["node", f"--input-type={kind}", "--check"], input=code.encode(),
+        done = subprocess.run([NODE, f"--input-type={kind}", "--check"], input=code.encode(),
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=20)
         if done.returncode == 0:
             return True
