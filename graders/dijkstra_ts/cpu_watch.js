@@ -72,9 +72,10 @@ const IN_BOX = (() => {
 
 /**
  * CPU time in us of the answer's side of the box (see the top), or null
- * when the runner `pid` is gone.
+ * when the runner `pid` is gone. `extras`, when given, gets the pids of the
+ * answer's processes other than the runner.
  */
-function processCpuUs(pid) {
+function processCpuUs(pid, extras = null) {
   const runner = statOf(pid);
   if (runner === null) return null;
   if (!IN_BOX) return runner.ticks * TICK_US;
@@ -85,7 +86,9 @@ function processCpuUs(pid) {
     const other = name.charCodeAt(0) <= 57 ? Number(name) : NaN;  // digits only
     if (!(other > 1) || other === pid || other === process.pid || toolPids.has(other)) continue;
     const st = statOf(other);
-    if (st !== null) ticks += st.ticks;
+    if (st === null) continue;
+    ticks += st.ticks;
+    if (extras) extras.push(other);
   }
   return ticks * TICK_US;
 }

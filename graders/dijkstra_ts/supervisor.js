@@ -116,8 +116,10 @@ class Session {
   }
 
   onReply(msg) {
-    const endUs = processCpuUs(this.pid);
+    const extras = [];
+    const endUs = processCpuUs(this.pid, extras);
     this.lastUs = endUs;
+    this.endExtras(extras);
     const { test, attempt, limit, startUs, t0 } = this.current;
     const cpuMs = endUs === null ? limit : round((endUs - startUs) / 1000);
     const ev = observed(msg, cpuMs, round(nowMs() - t0), limit);
@@ -128,6 +130,18 @@ class Session {
       ev.retried = true;
     }
     this.settle(ev);
+  }
+
+  /**
+   * Ends the processes the answer started (counted in this test's CPU so
+   * far): none may work on across tests, where its CPU would be charged to
+   * tests it does not belong to.
+   */
+  endExtras(pids) {
+    if (!pids.length) return;
+    for (const pid of pids) { try { process.kill(pid, 'SIGKILL'); } catch (_) { /* gone */ } }
+    if (!this.extrasNoted) this.note('ended ' + pids.length + ' process(es) the answer started, at the end of ' + this.current.test.id);
+    this.extrasNoted = true;
   }
 
   settle(ev) {
