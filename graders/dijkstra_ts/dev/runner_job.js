@@ -1,5 +1,5 @@
 'use strict';
-// Development: writes the job harness.js would send runner.js, for profiling
+// Development: writes the job and requests harness.js would send runner.js, for profiling
 // the runner alone (NO sandbox; trusted answers only):
 //   dev/run_box.py ANSWER.md --keep            # prints box: /tmp/gb-dijkstra-...
 //   NODE_PATH=$PWD/../_node/node_modules node dev/runner_job.js BOX job.json
@@ -15,7 +15,9 @@ async function main() {
   const t = await transpile(inputs.answer, text, findNodeModules());
   if (!t.ok) throw new Error('transpile: ' + t.error);
   const job = { main: inputs.answer, sources: { [inputs.answer]: { js: t.js, map: t.map } }, ts_source: text, tests: inputs.tests, options: {} };
-  fs.writeFileSync(out, JSON.stringify(job));
+  // The job line, then the requests the observer would send one at a time.
+  const requests = inputs.tests.map((test) => JSON.stringify({ t: 'run', id: test.id }));
+  fs.writeFileSync(out, [JSON.stringify(job), ...requests, JSON.stringify({ t: 'end' })].join('\n') + '\n');
 }
 
 main().catch((e) => { console.error(e.message); process.exitCode = 1; });
