@@ -1,5 +1,8 @@
 """Finds the function a task calls, by a rule the task supplies.
 
+Runs in the answer's process (gb_answer), never in the observer; the
+observer only reads the resulting label, as bounded text.
+
 Order (first match wins):
 1. a top-level callable whose name contains `rule.name_contains`
    (case-insensitive), preferring one that accepts `rule.positional_args`

@@ -1,5 +1,9 @@
 """Strict conversion of an answer's result into plain JSON text.
 
+Used on both sides: the test child copies and encodes results with it
+(untrusted there), the observer encodes its events with it (trusted) and
+re-checks every line it reads (gb_observe).
+
 Only exact `list`, `dict` (str keys), `str`, `int`, `float` (finite), `bool`
 and `None` cross the trust boundary: `type(x) is list`, never isinstance, so a
 list subclass with an always-true __eq__ or a custom __iter__ is reported as
@@ -13,7 +17,7 @@ import hashlib as _hashlib
 import json as _json
 
 # Captured before the answer loads, so a patched builtin or json cannot
-# change what the harness does (hygiene, not security: same process).
+# change what the test child does (hygiene: the observer re-checks its lines).
 _type, _id, _iter, _len = type, id, iter, len
 _list, _dict, _str, _int, _float, _bool = list, dict, str, int, float, bool
 _NoneType = type(None)

@@ -1,5 +1,8 @@
 """Loads the answer as module `answer`, one top-level statement at a time.
 
+Runs in the answer's process (gb_answer), never in the observer: once the
+first statement runs, everything here is the answer's to change.
+
 Answers carry demo code at module level: prints, `input()` (stdin is empty,
 so EOFError), `sys.exit()`, a raise, a sleep or a loop. Executing each
 top-level statement separately, under its own wall-clock timer, means such

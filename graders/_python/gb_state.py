@@ -1,5 +1,8 @@
 """Can the next test run in the same child? A fingerprint of answer state.
 
+Runs in the test child (untrusted): a wrong answer here only changes how
+many tests share a child, never what the observer measures or writes.
+
 A child may run several cheap tests in a row (gb_child.run_batch) only if
 the earlier ones left nothing behind that a fresh fork would not have. The
 fingerprint walks everything the answer can reach and keep between calls:
