@@ -93,6 +93,26 @@ function processCpuUs(pid, extras = null) {
   return ticks * TICK_US;
 }
 
+/** Thread ids of `pid` ([] when it is gone). */
+function threadIds(pid) {
+  try {
+    return fs.readdirSync('/proc/' + pid + '/task').map(Number);
+  } catch (_) {
+    return [];
+  }
+}
+
+/** CPU ticks of one thread of `pid` (0 when it is gone). */
+function threadTicks(pid, tid) {
+  try {
+    const text = fs.readFileSync('/proc/' + pid + '/task/' + tid + '/stat', 'latin1');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]) || 0;
+  } catch (_) {
+    return 0;
+  }
+}
+
 /**
  * Watches `pid`: arm({id, startUs, budgetMs}) starts a watch from the CPU
  * time startUs (read by the caller when it sent the test), disarm() ends it.
@@ -129,4 +149,4 @@ function cpuWatch(pid, onStop) {
   return { arm, disarm, stopped: () => lastStopped };
 }
 
-module.exports = { cpuWatch, processCpuUs, trustTool, TICK_US, IN_BOX };
+module.exports = { cpuWatch, processCpuUs, trustTool, threadIds, threadTicks, TICK_US, IN_BOX };

@@ -10,7 +10,7 @@
 //
 // stdin: one job line {main, sources: {path: {js, map}}, ts_source, tests, options},
 //        then {"t":"run","id","slack_ms"} per test, then {"t":"end"}
-// fd 4:  {"t":"load",...} then {"t":"test","id",...} per request, {"t":"end",...}
+// fd 4:  {"t":"hello"} before the job is read, {"t":"load",...}, then {"t":"test","id",...} per request, {"t":"end",...}
 
 const plain = require('./plain');  // first: captures built-ins before the answer loads
 const fs = require('fs');
@@ -124,6 +124,7 @@ async function load(job, phases, lap) {
 }
 
 async function main() {
+  send({ t: 'hello' });  // before any answer code: the observer counts our threads now
   const next = requestReader();
   const job = next();
   const realExit = neutralizeExit();

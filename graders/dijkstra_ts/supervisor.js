@@ -12,7 +12,7 @@
 // whether a test finished are decided here, never reported by the runner.
 
 const { spawn } = require('child_process');
-const { cpuWatch, processCpuUs } = require('./cpu_watch');
+const { cpuWatch, processCpuUs, threadIds, threadTicks } = require('./cpu_watch');
 const { forward, readReplies, deathStatus, observed, limitOf, firstSlack, retrySlack, DEFAULT_LIMITS } = require('./observe');
 
 const MAX_CONSECUTIVE_TIMEOUTS = 3;
@@ -31,6 +31,8 @@ class Session {
     this.ended = null;
     this.current = null;
     this.lastUs = null;  // CPU reading at the last reply
+    this.baseThreads = null;  // the runner's threads before any answer code (its hello)
+    this.extraTicks = new Map();  // tid -> CPU ticks of a thread the answer started
     this.killedForTimeout = false;
     this.child = spawn(argv[0], argv.slice(1), { env, cwd: '/tmp', detached: true, stdio: ['pipe', 'pipe', 'pipe', 'ignore', 'pipe'] });
     this.pid = this.child.pid;
@@ -57,14 +59,18 @@ class Session {
 
   killForTimeout() { this.killedForTimeout = true; this.signal('SIGKILL'); }
 
+  /** The job goes out once both it and the runner's hello are there. */
   start(job) {
+    this.job = job;
     if (!job) return void this.signal('SIGKILL');
+    if (this.baseThreads === null) return;
     const ids = new Set(this.tests.map((t) => t.id));
     this.child.stdin.write(JSON.stringify({ ...job, tests: job.tests.filter((t) => ids.has(t.id)) }) + '\n');
   }
 
   onMessage(msg) {
-    if (msg.t === 'load' && !this.load) return void this.onLoad(msg);
+    if (msg.t === 'hello' && this.baseThreads === null) return void this.onHello();
+    if (msg.t === 'load' && !this.load && this.baseThreads !== null) return void this.onLoad(msg);
     if (msg.t === 'test' && this.current && msg.id === this.current.test.id) return void this.onReply(msg);
     if (msg.t === 'end' && this.current === null && this.load && !this.ended) return void (this.ended = msg);
     if (msg.t === 'fatal') return void this.note('runner error: ' + String(msg.message).slice(0, 300));
@@ -78,10 +84,37 @@ class Session {
     this.settle({ status: 'output-limit', message: why.slice(0, 200) });
   }
 
+  // Before the job is sent no answer code is in the runner: its threads
+  // now are node's own.
+  onHello() {
+    this.baseThreads = new Set(threadIds(this.pid));
+    if (this.job !== undefined) this.start(this.job);
+  }
+
+  /**
+   * Whether a thread the answer started used CPU since the last look: it
+   * would work on across tests, its CPU charged to tests it does not belong
+   * to, so the runner is restarted for the tests left (idle threads, such as
+   * libuv's pool after an async call, are let be).
+   */
+  answerThreadsWorked() {
+    let worked = false;
+    for (const tid of threadIds(this.pid)) {
+      if (this.baseThreads.has(tid)) continue;
+      const ticks = threadTicks(this.pid, tid);
+      if (ticks > (this.extraTicks.get(tid) || 0)) worked = true;
+      this.extraTicks.set(tid, ticks);
+    }
+    if (worked) this.note('restarted the runner: a thread the answer started was working at a test boundary');
+    return worked;
+  }
+
   onLoad(msg) {
     clearTimeout(this.timer);
     this.load = msg;
-    if (msg.ok) this.next();
+    if (!msg.ok) return;
+    if (this.answerThreadsWorked()) return void this.signal('SIGKILL');
+    this.next();
   }
 
   /** Sends the next pending test, or ends the session. */
@@ -151,6 +184,7 @@ class Session {
     this.current = null;
     this.run.results.set(id, ev);
     this.run.timeouts = ev.status === 'timeout' ? this.run.timeouts + 1 : 0;
+    if (this.answerThreadsWorked()) return void this.signal('SIGKILL');
     this.next();
   }
 

@@ -75,6 +75,19 @@ if (graph.size === 52) fs.writeSync(4, '{"t":"test","pad":"' + "x".repeat(2 << 2
 """
 
 
+# On random-graphs-01 (38 nodes): start a Worker that keeps computing, and
+# return once it has worked for 50 ms.
+BUSY_WORKER = """
+if (graph.size === 38) {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const code = "const { workerData } = require('worker_threads'); Atomics.store(workerData, 0, 1); Atomics.notify(workerData, 0); for (;;) {}";
+  new (require("worker_threads").Worker)(code, { eval: true, workerData: flag });
+  Atomics.wait(flag, 0, 0, 5000);
+  Atomics.wait(flag, 0, 1, 50);
+}
+"""
+
+
 def guard_library(tmp):
     """The installed guard, else one built from sandbox/observer_guard.c, else None."""
     if os.path.exists(INSTALLED_GUARD):
@@ -119,7 +132,9 @@ def run_as_nobody(answer, ids, guard):
         shutil.rmtree(box, ignore_errors=True)
     tests = {e["id"]: e for e in events if e.get("event") == "test"}
     done = any(e.get("event") == "done" for e in events)
-    return tests, done, p.returncode, p.stdout.decode(errors="replace") + p.stderr.decode(errors="replace")
+    load = next((e for e in events if e.get("event") == "load"), {})
+    notes = (load.get("report") or {}).get("runner_notes") or []
+    return tests, done, p.returncode, p.stdout.decode(errors="replace") + p.stderr.decode(errors="replace") + "\n".join(notes)
 
 
 def probe_report(output):
@@ -172,6 +187,15 @@ class Observer(unittest.TestCase):
         self.assertEqual(tests["random-graphs-02"]["status"], "output-limit", tests["random-graphs-02"])
         self.assertIn("byte cap", tests["random-graphs-02"]["message"])
         self.assertEqual(tests["small-graph-1"]["status"], "ok")
+        self.assertEqual((code, done), (0, True), out[-2000:])
+
+
+    def test_a_thread_working_across_tests_restarts_the_runner(self):
+        ids = {"small-graph-1", "random-graphs-01", "random-graphs-02"}
+        tests, done, code, out = run_as_nobody(CORRECT % ("", BUSY_WORKER), ids, self.guard)
+        self.assertIn("a thread the answer started was working at a test boundary", out)
+        self.assertEqual(tests["random-graphs-02"]["status"], "ok", tests)
+        self.assertLess(tests["random-graphs-02"]["cpu_ms"], 500, tests)  # not the worker's
         self.assertEqual((code, done), (0, True), out[-2000:])
 
 
