@@ -20,13 +20,11 @@ TaskCell cell_for(const RunView& run, const std::string& model, const std::strin
   }
   const Report& r = it->second.report;
   cell.verdict = to_string(r.verdict);
-  if (r.verdict == Verdict::kGraderError) {
-    cell.state = TaskCell::State::kGraderError;
-    return cell;
-  }
-  cell.state = TaskCell::State::kScored;
-  cell.correctness = r.correctness.score;
-  cell.edge = r.edge_cases.score;
+  // A grader-error keeps its zeros: it counts as 0 until it is regraded.
+  bool graded = r.verdict != Verdict::kGraderError;
+  cell.state = graded ? TaskCell::State::kScored : TaskCell::State::kGraderError;
+  cell.correctness = graded ? r.correctness.score : 0;
+  cell.edge = graded ? r.edge_cases.score : 0;
   cell.automated = round2(kCorrectnessWeight * cell.correctness + kEdgeWeight * cell.edge);
   if (hand) {
     if (auto h = hand->find(key); h != hand->end()) {
@@ -54,13 +52,15 @@ void summarise(LeaderboardRow& row, bool hand_scored) {
   double c = 0, e = 0, q = 0, d = 0, o = 0;
   int with_hand = 0;
   for (const auto& [task, cell] : row.tasks) {
-    if (cell.state != TaskCell::State::kScored) {
-      // grader-errors get their own list (Leaderboard::grader_errors).
-      if (cell.state != TaskCell::State::kGraderError)
-        row.notes.push_back(task + ": " + state_note(cell.state));
+    if (cell.state == TaskCell::State::kGraderError) {
+      row.notes.push_back(task + ": grader-error, counted as 0 until regraded");
+    } else if (cell.state != TaskCell::State::kScored) {
+      row.notes.push_back(task + ": " + state_note(cell.state));
       continue;
+    } else {
+      ++row.scored;
     }
-    ++row.scored;
+    ++row.counted;
     c += cell.correctness, e += cell.edge;
     if (cell.overall) {
       ++with_hand;
@@ -69,8 +69,8 @@ void summarise(LeaderboardRow& row, bool hand_scored) {
       row.notes.push_back(task + ": no hand score");
     }
   }
-  if (row.scored) {
-    row.correctness = round2(c / row.scored), row.edge = round2(e / row.scored);
+  if (row.counted) {
+    row.correctness = round2(c / row.counted), row.edge = round2(e / row.counted);
     row.automated = round2(kCorrectnessWeight * row.correctness + kEdgeWeight * row.edge);
   }
   if (with_hand) {
@@ -78,7 +78,7 @@ void summarise(LeaderboardRow& row, bool hand_scored) {
     row.overall = round2(o / with_hand);
   }
   row.complete =
-      row.scored == static_cast<int>(row.tasks.size()) && (!hand_scored || with_hand == row.scored);
+      row.scored == static_cast<int>(row.tasks.size()) && (!hand_scored || with_hand == row.counted);
 }
 
 std::set<std::string> models_of(const RunView& run) {
@@ -94,7 +94,7 @@ std::set<std::string> models_of(const RunView& run) {
 
 std::optional<double> headline(const Leaderboard& board, const LeaderboardRow& row) {
   if (board.hand_scored) return row.overall;
-  if (!row.scored) return std::nullopt;
+  if (!row.counted) return std::nullopt;
   return row.automated;
 }
 
@@ -154,9 +154,9 @@ namespace {
 std::optional<double> sort_value(const Leaderboard& board, const LeaderboardRow& row,
                                  const std::string& column) {
   if (column == "price") return row.info ? std::optional(row.info->price) : std::nullopt;
-  if (column == "correctness") return row.scored ? std::optional(row.correctness) : std::nullopt;
-  if (column == "edge") return row.scored ? std::optional(row.edge) : std::nullopt;
-  if (column == "automated") return row.scored ? std::optional(row.automated) : std::nullopt;
+  if (column == "correctness") return row.counted ? std::optional(row.correctness) : std::nullopt;
+  if (column == "edge") return row.counted ? std::optional(row.edge) : std::nullopt;
+  if (column == "automated") return row.counted ? std::optional(row.automated) : std::nullopt;
   if (column == "quality") return row.quality;
   if (column == "documentation") return row.documentation;
   if (column == "overall") return row.overall;
@@ -180,6 +180,7 @@ Status sort_leaderboard(Leaderboard& board, const std::string& requested, bool a
     auto va = sort_value(board, a, column), vb = sort_value(board, b, column);
     if (va.has_value() != vb.has_value()) return va.has_value();  // no value: last
     if (va && *va != *vb) return ascending ? *va < *vb : *va > *vb;
+    if (a.complete != b.complete) return a.complete;  // a gap never wins a tie
     return a.model < b.model;
   };
   std::stable_sort(board.rows.begin(), board.rows.end(), less);

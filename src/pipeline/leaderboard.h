@@ -35,8 +35,11 @@ struct LeaderboardRow {
   std::string model;
   std::optional<ModelInfo> info;  // from the prices file
   std::map<std::string, TaskCell> tasks;
-  int scored = 0;                                   // tasks that count in the means
-  double correctness = 0, edge = 0, automated = 0;  // means over scored tasks
+  int scored = 0;   // tasks graded
+  // Tasks in the means: graded ones, and grader-errors as 0 until regraded,
+  // so forcing a grader-error can never improve a rank.
+  int counted = 0;
+  double correctness = 0, edge = 0, automated = 0;  // means over counted tasks
   std::optional<double> quality, documentation, overall;
   std::optional<double> value;     // headline score / price
   std::vector<std::string> notes;  // missing answers, grader errors, skipped input
@@ -51,7 +54,7 @@ struct Leaderboard {
   std::string sorted_by;
   bool ascending = false;
   std::vector<InputProblem> problems;
-  std::vector<const StoredResult*> grader_errors;  // listed apart, kept out of scores
+  std::vector<const StoredResult*> grader_errors;  // listed apart; 0 in the means
   std::vector<std::string> unpriced;               // models without a price
 };
 
@@ -64,7 +67,8 @@ Leaderboard build_leaderboard(const RunView& run, const Prices& prices,
 std::vector<std::string> sort_columns(const Leaderboard& board);
 
 /// Sorts by `column` (empty: overall, or automated without hand scores);
-/// rows without a value go last; ties by model id. Error on an unknown column.
+/// rows without a value go last; ties go to complete rows, then by model id.
+/// Error on an unknown column.
 Status sort_leaderboard(Leaderboard& board, const std::string& column, bool ascending);
 
 /// The headline score: overall when hand scored, else the automated part.

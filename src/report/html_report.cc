@@ -44,8 +44,8 @@ std::string table_html(const Leaderboard& board) {
         "<tr><td>{}</td><td title='{}'>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
         ++rank, html_escape(r.info ? r.info->name : r.model), html_escape(r.model),
         r.complete ? "" : " *", r.info ? fmt::format("${:.2f}", r.info->price) : "n/a",
-        r.scored ? num(r.correctness) : "n/a", r.scored ? num(r.edge) : "n/a",
-        r.scored ? num(r.automated) : "n/a");
+        r.counted ? num(r.correctness) : "n/a", r.counted ? num(r.edge) : "n/a",
+        r.counted ? num(r.automated) : "n/a");
     if (board.hand_scored)
       out += "<td>" + num(r.quality) + "</td><td>" + num(r.documentation) + "</td><td>" +
              num(r.overall) + "</td>";

@@ -40,9 +40,9 @@ Table make_table(const Leaderboard& board) {
     std::vector<std::string> r{std::to_string(++rank),
                                row.model + (row.complete ? "" : " *"),
                                row.info ? fmt::format("{:.2f}", row.info->price) : "n/a",
-                               row.scored ? num(row.correctness) : "n/a",
-                               row.scored ? num(row.edge) : "n/a",
-                               row.scored ? num(row.automated) : "n/a"};
+                               row.counted ? num(row.correctness) : "n/a",
+                               row.counted ? num(row.edge) : "n/a",
+                               row.counted ? num(row.automated) : "n/a"};
     if (board.hand_scored)
       r.insert(r.end(), {num(row.quality), num(row.documentation), num(row.overall)});
     r.push_back(num(row.value, 1));
@@ -150,8 +150,8 @@ std::string leaderboard_csv(const Leaderboard& board) {
   for (const auto& row : board.rows) {
     out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}", row.model,
                        row.info ? fmt::format("{:.2f}", row.info->price) : "",
-                       row.scored ? opt(row.correctness) : "", row.scored ? opt(row.edge) : "",
-                       row.scored ? opt(row.automated) : "", opt(row.quality),
+                       row.counted ? opt(row.correctness) : "", row.counted ? opt(row.edge) : "",
+                       row.counted ? opt(row.automated) : "", opt(row.quality),
                        opt(row.documentation), opt(row.overall), opt(row.value), row.scored,
                        row.tasks.size(), row.complete ? "yes" : "no");
     for (const auto& task : board.tasks) {
@@ -184,9 +184,9 @@ json leaderboard_json(const Leaderboard& board) {
     rows.push_back({{"model", row.model},
                     {"name", row.info ? row.info->name : row.model},
                     {"price", row.info ? json(row.info->price) : json(nullptr)},
-                    {"correctness", row.scored ? json(row.correctness) : json(nullptr)},
-                    {"edge_cases", row.scored ? json(row.edge) : json(nullptr)},
-                    {"automated", row.scored ? json(row.automated) : json(nullptr)},
+                    {"correctness", row.counted ? json(row.correctness) : json(nullptr)},
+                    {"edge_cases", row.counted ? json(row.edge) : json(nullptr)},
+                    {"automated", row.counted ? json(row.automated) : json(nullptr)},
                     {"quality", opt(row.quality)},
                     {"documentation", opt(row.documentation)},
                     {"overall", opt(row.overall)},

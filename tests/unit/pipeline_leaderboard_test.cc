@@ -1,5 +1,5 @@
 // Leaderboard math: the rubric's weights, hand scores merged, value = score
-// / price, grader-errors kept out, missing answers marked, sorting.
+// / price, grader-errors as 0 until regraded, missing answers marked, sorting.
 #include <gtest/gtest.h>
 
 #include "pipeline/leaderboard.h"
@@ -56,12 +56,14 @@ TEST_F(LeaderboardTest, AutomatedPartIsFortyAndTwentyPercent) {
   EXPECT_NE(leaderboard_text(b).find("40% of the rubric is missing"), std::string::npos);
 }
 
-TEST_F(LeaderboardTest, GraderErrorsAreListedApartAndKeptOutOfTheScores) {
+TEST_F(LeaderboardTest, GraderErrorsAreListedApartAndCountAsZeroUntilRegraded) {
   Leaderboard b = build_leaderboard(run_, prices_, std::nullopt);
   const auto& dear = row(b, "dear");
   EXPECT_EQ(dear.scored, 1);
-  EXPECT_DOUBLE_EQ(dear.automated, 6.0);  // not dragged down by the grader-error's zeros
+  EXPECT_EQ(dear.counted, 2);
+  EXPECT_DOUBLE_EQ(dear.automated, 3.0);  // (6.0 + 0) / 2: a forced grader-error gains nothing
   EXPECT_FALSE(dear.complete);
+  EXPECT_NE(leaderboard_text(b).find("dear *"), std::string::npos);
   ASSERT_EQ(b.grader_errors.size(), 1u);
   EXPECT_EQ(b.grader_errors[0]->report.model, "dear");
   EXPECT_EQ(dear.tasks.at("t2").state, TaskCell::State::kGraderError);
@@ -112,9 +114,10 @@ TEST_F(LeaderboardTest, SortsByAnyColumn) {
 TEST_F(LeaderboardTest, ValueFrontierHoldsTheUndominated) {
   Leaderboard b = build_leaderboard(run_, prices_, std::nullopt);
   auto frontier = value_frontier(b);
-  // cheap (4.5 at 0.25) and dear (6.0 at 3.0) are undominated; gappy (0 at 1.0) is not.
-  EXPECT_EQ(frontier.size(), 2u);
-  EXPECT_EQ(std::count(frontier.begin(), frontier.end(), "gappy"), 0);
+  // cheap (4.5 at 0.25) is undominated; dear (3.0 at 3.0, its grader-error
+  // counted as 0) and gappy (0 at 1.0) are not.
+  ASSERT_EQ(frontier.size(), 1u);
+  EXPECT_EQ(frontier[0], "cheap");
 }
 
 TEST_F(LeaderboardTest, FormatsCarryTheSameNumbers) {
@@ -139,6 +142,30 @@ TEST_F(LeaderboardTest, HtmlEscapesWhatAnswersSay) {
   std::string html = leaderboard_html(b, run_);
   EXPECT_EQ(html.find("<script>alert(1)"), std::string::npos);
   EXPECT_NE(html.find("&lt;script&gt;alert(1)"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace gradebox::pipeline
+
+namespace gradebox::pipeline {
+namespace {
+
+// Issue 16's two-model run: an answer that forced a grader-error must not
+// rank above an honest zero.
+TEST(LeaderboardRanking, AForcedGraderErrorNeverOutranksAnHonestZero) {
+  RunView run;
+  run.meta.id = "r2";
+  add(run, report("forcer", "t1", 10, 10));
+  add(run, report("forcer", "t2", 10, 10, Verdict::kGraderError));
+  add(run, report("honest", "t1", 10, 10));
+  add(run, report("honest", "t2", 0, 0));
+  Prices prices;
+  Leaderboard b = build_leaderboard(run, prices, std::nullopt);
+  ASSERT_EQ(b.rows.size(), 2u);
+  EXPECT_DOUBLE_EQ(b.rows[0].automated, b.rows[1].automated);
+  EXPECT_EQ(b.rows[0].model, "honest");  // a tie, and a gap never wins one
+  EXPECT_EQ(b.rows[1].model, "forcer");
+  EXPECT_FALSE(b.rows[1].complete);
 }
 
 }  // namespace
