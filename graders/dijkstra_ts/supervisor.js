@@ -193,12 +193,13 @@ class Session {
     this.signal('SIGKILL');  // whatever the answer left in the group
     this.watch.disarm();
     clearTimeout(this.timer);
-    setTimeout(() => this.finish(), EXIT_GRACE_MS);
+    this.exitTimer = setTimeout(() => this.finish(), EXIT_GRACE_MS);
   }
 
   finish() {
     if (this.finished || !this.exit) return;
     this.finished = true;
+    clearTimeout(this.exitTimer);  // a pending timer would keep the harness from exiting
     if (this.current) {
       const { test, limit } = this.current;
       const stopped = this.watch.stopped() === test.id;
