@@ -42,7 +42,7 @@ function statText(pid) {
   return null;
 }
 
-/** {ppid, ticks, reaped} of one process, or null when it is gone. */
+/** {ppid, ticks, reaped, threads} of one process, or null when it is gone. */
 function statOf(pid) {
   const text = statText(pid);
   if (text === null) return null;
@@ -50,7 +50,10 @@ function statOf(pid) {
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const reaped = Number(fields[13]) + Number(fields[14]);  // cutime, cstime: 16-17 of proc(5)
   const ticks = Number(fields[11]) + Number(fields[12]) + reaped;  // + utime, stime: 14-15
-  return { ppid: Number(fields[1]), ticks: Number.isFinite(ticks) ? ticks : 0, reaped: Number.isFinite(reaped) ? reaped : 0 };
+  return {
+    ppid: Number(fields[1]), ticks: Number.isFinite(ticks) ? ticks : 0, reaped: Number.isFinite(reaped) ? reaped : 0,
+    threads: Number(fields[17]),  // num_threads: 20 of proc(5)
+  };
 }
 
 // Processes the observer started for itself (tsc, esbuild). Not "every
@@ -91,6 +94,12 @@ function processCpuUs(pid, extras = null) {
     if (extras) extras.push(other);
   }
   return ticks * TICK_US;
+}
+
+/** How many threads `pid` has (0 when it is gone). */
+function threadCount(pid) {
+  const st = statOf(pid);
+  return st === null ? 0 : st.threads;
 }
 
 /** Thread ids of `pid` ([] when it is gone). */
@@ -149,4 +158,4 @@ function cpuWatch(pid, onStop) {
   return { arm, disarm, stopped: () => lastStopped };
 }
 
-module.exports = { cpuWatch, processCpuUs, trustTool, threadIds, threadTicks, TICK_US, IN_BOX };
+module.exports = { cpuWatch, processCpuUs, trustTool, threadCount, threadIds, threadTicks, TICK_US, IN_BOX };

@@ -12,7 +12,7 @@
 // whether a test finished are decided here, never reported by the runner.
 
 const { spawn } = require('child_process');
-const { cpuWatch, processCpuUs, threadIds, threadTicks } = require('./cpu_watch');
+const { cpuWatch, processCpuUs, threadCount, threadIds, threadTicks } = require('./cpu_watch');
 const { forward, readReplies, deathStatus, observed, limitOf, firstSlack, retrySlack, DEFAULT_LIMITS } = require('./observe');
 
 const MAX_CONSECUTIVE_TIMEOUTS = 3;
@@ -98,6 +98,8 @@ class Session {
    * libuv's pool after an async call, are let be).
    */
   answerThreadsWorked() {
+    // Most of the time only node's own threads are there: one read says so.
+    if (!this.extraTicks.size && threadCount(this.pid) <= this.baseThreads.size) return false;
     let worked = false;
     for (const tid of threadIds(this.pid)) {
       if (this.baseThreads.has(tid)) continue;
