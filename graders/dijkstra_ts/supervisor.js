@@ -203,12 +203,12 @@ class Session {
     this.finished = true;
     clearTimeout(this.exitTimer);  // a pending timer would keep the harness from exiting
     if (this.current) {
-      const { test, limit } = this.current;
-      const stopped = this.watch.stopped() === test.id;
-      this.run.results.set(test.id, deathStatus(this.exit, this.killedForTimeout, this.err.tail, stopped));
-      this.run.timeouts = this.run.results.get(test.id).status === 'timeout' ? this.run.timeouts + 1 : 0;
+      // The runner died in this test: the observer says how, not the runner.
+      const { test } = this.current;
+      const status = deathStatus(this.exit, this.killedForTimeout, this.err.tail, this.watch.stopped() === test.id);
+      this.run.results.set(test.id, status);
+      this.run.timeouts = status.status === 'timeout' ? this.run.timeouts + 1 : 0;
       this.died = test.id;
-      void limit;
     }
     this.resolve(this);
   }
