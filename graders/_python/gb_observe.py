@@ -15,6 +15,7 @@ import sys
 
 import gb_child
 import gb_json
+from gb_wire import Limits
 
 _CHILD_STATUSES = {"ok", "error", "memory", "unserializable", "output-limit"}
 _TIMEOUT_MESSAGES = {
@@ -59,21 +60,6 @@ def _signal_name(number):
         return signal.Signals(number).name
     except ValueError:
         return f"signal {number}"
-
-
-class Limits:
-    """inputs.json `channel`: the longest line and deepest nesting accepted
-    from an answer process (and written to fd 3)."""
-
-    def __init__(self, channel=None):
-        channel = channel if type(channel) is dict else {}
-
-        def number(key, default):
-            value = channel.get(key)
-            return value if type(value) is int and value > 0 else default
-
-        self.max_line_bytes = number("max_line_bytes", 1 << 20)
-        self.max_depth = number("max_depth", 2000)
 
 
 LIMITS = Limits()

@@ -32,9 +32,10 @@ import gb_json
 import gb_observe
 import gb_split
 import gb_watch
+import gb_wire
 from gb_entry import EntryRule  # noqa: F401 - re-exported for task harnesses
 
-_exit, _write, _monotonic = os._exit, os.write, time.monotonic
+_exit, _monotonic = os._exit, time.monotonic
 CHANNEL_FD = 3
 DEFAULT_INPUTS = "/box/inputs.json"
 
@@ -70,29 +71,6 @@ class Settings:
         self.batch_size = int(number("batch_size", 64))
         self.batch_cpu_seconds = number("batch_cpu_ms", 2000) / 1000
         self.answer_recursion_limit = 1000  # set by the answer process after loading
-
-
-def open_channel(limits, fd=CHANNEL_FD):
-    """A send(event) function writing JSON lines to `fd`, checked open now.
-
-    No line exceeds limits.max_line_bytes: an over-cap test event becomes
-    an output-limit one (gradebox would ignore the line and fail the test)."""
-    os.fstat(fd)
-    cap = limits.max_line_bytes
-
-    def send(event):
-        data = (gb_json.encode_event(event) + "\n").encode("ascii")
-        if len(data) > cap:
-            data = (gb_json.encode_event({
-                "event": event.get("event"), "id": event.get("id"), "status": "output-limit",
-                "message": f"event over the {cap}-byte channel line cap"}) + "\n").encode("ascii")
-        while data:
-            try:
-                data = data[_write(fd, data):]
-            except InterruptedError:
-                continue
-
-    return send
 
 
 def _read_inputs(path):
@@ -178,8 +156,8 @@ def _start(argv):
     """(send, inputs, limits), or exits 2: gradebox's fault, not the answer's."""
     try:
         inputs = _read_inputs(argv[1] if len(argv) > 1 else DEFAULT_INPUTS)
-        limits = gb_observe.Limits(inputs.get("channel"))
-        send = open_channel(limits)
+        limits = gb_wire.read_limits(inputs)
+        send = gb_wire.open_channel(limits, encode=gb_json.encode_event)
         os.stat(inputs["answer"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
         sys.stderr.write(f"gbharness: cannot start: {exc!r}\n")

@@ -21,6 +21,7 @@ import gb_load  # noqa: E402
 import gb_observe  # noqa: E402
 import gb_split  # noqa: E402
 import gb_state  # noqa: E402
+import gb_wire  # noqa: E402
 import gbharness  # noqa: E402
 
 
@@ -338,7 +339,8 @@ class BoundedParsingTest(unittest.TestCase):
     def test_the_channel_never_writes_a_line_over_its_cap(self):
         read_fd, write_fd = os.pipe()
         try:
-            send = gbharness.open_channel(gb_observe.Limits({"max_line_bytes": 200}), write_fd)
+            send = gb_wire.open_channel(gb_wire.Limits({"max_line_bytes": 200}), write_fd,
+                                        encode=gb_json.encode_event)
             send({"event": "test", "id": "t", "status": "ok", "value": list(range(100))})
             send({"event": "test", "id": "u", "status": "ok", "value": [1]})
         finally:

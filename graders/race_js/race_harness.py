@@ -7,7 +7,7 @@ process, the runner (race_runner.js), in its own process group, holding
 only the pipes this process talks to it on. What crosses from the runner is
 bytes: one JSON line per call the answer made (fetch, console, timers, body
 reads, errors, exit), parsed here under the channel's size and depth limits
-(race_wire) and recorded by race_observer with the observer's own virtual
+(gb_wire) and recorded by race_observer with the observer's own virtual
 time. The observer owns the clock and the timer queue, hands each response
 over only when it is due, reads the runner's CPU time from the kernel, and
 decides how each scenario ended. The runner's first line, the load report
@@ -23,7 +23,7 @@ import time
 
 from race_link import RunnerProcess, seal_descriptors
 from race_observer import ScenarioObserver
-from race_wire import loads, open_channel, read_limits
+from gb_wire import loads, open_channel, read_limits
 
 DEFAULT_INPUTS = "/box/inputs.json"
 DEFAULT_TIME_LIMIT_MS = 1000
@@ -194,7 +194,7 @@ def main(argv):
     with open(argv[1] if len(argv) > 1 else DEFAULT_INPUTS, encoding="utf-8") as f:
         inputs = loads(f.read())
     limits = read_limits(inputs)
-    send = open_channel(limits[0])
+    send = open_channel(limits)
     seal_descriptors()
     send({"event": "start"})  # before any answer code runs (graders/README.md)
     answer_file = inputs.get("answer")

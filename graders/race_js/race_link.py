@@ -6,7 +6,7 @@ descriptor of the observer's is close-on-exec (Python's own are; inherited
 ones, the channel on fd 3 first, are made so by seal_descriptors), so
 nothing else crosses the exec (posix_spawn, not subprocess: importing
 subprocess costs the observer ~25 ms of CPU per answer). Reads what the
-runner writes as bounded lines (race_wire), writes commands to its stdin,
+runner writes as bounded lines (gb_wire), writes commands to its stdin,
 and reads its CPU time from the kernel (/proc/<pid>/schedstat), never from
 the runner.
 """
@@ -14,7 +14,7 @@ the runner.
 import os
 import select
 
-from race_wire import LineReader, dumps, parse_bounded
+from gb_wire import Limits, LineReader, dumps, parse_bounded
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 RUNNER = os.path.join(HERE, "race_runner.js")
@@ -48,9 +48,10 @@ def seal_descriptors():
 
 class RunnerProcess:
     def __init__(self, answer_file, limits, runner_file=RUNNER):
-        self.max_line_bytes, max_depth = limits
-        self.max_depth = min(max_depth, MESSAGE_DEPTH)
-        self.reader = LineReader(self.max_line_bytes)
+        self.max_line_bytes = limits.max_line_bytes
+        self.limits = Limits({"max_line_bytes": limits.max_line_bytes,
+                              "max_depth": min(limits.max_depth, MESSAGE_DEPTH)})
+        self.reader = LineReader(self.limits)
         child_in, self.in_fd = os.pipe()  # both close-on-exec until dup2'ed
         self.out_fd, child_out = os.pipe()
         devnull = os.open("/dev/null", os.O_RDWR | os.O_CLOEXEC)
@@ -86,7 +87,7 @@ class RunnerProcess:
             if line is None:
                 items.append(("violation", f"a message over the {self.max_line_bytes}-byte line cap", "output-limit"))
                 continue
-            ok, value = parse_bounded(line, self.max_line_bytes, self.max_depth)
+            ok, value = parse_bounded(line, self.limits)
             items.append(("message", value) if ok else ("violation", value, "ok"))
         return items
 

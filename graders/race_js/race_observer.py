@@ -13,7 +13,7 @@ rejection went unhandled (README.md, Trust boundary).
 """
 
 from race_clock import VirtualClock
-from race_wire import dumps, loads
+from gb_wire import dumps, loads
 
 LIMITS = {"max_events": 200, "max_trace_chars": 40000, "max_steps": 1000, "virtual_cap_ms": 60000,
           "max_messages": 100000}

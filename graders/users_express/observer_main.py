@@ -9,7 +9,7 @@ import os
 import signal
 import socket
 
-import observer_channel as channel
+import gb_wire as channel
 import observer_claims as claims
 import observer_layout as layout_mod
 from observer_runner import Loop, Runner

@@ -7,7 +7,7 @@ a report pipe as its fd 3, never the result channel, which this process
 holds close-on-exec. It runs in its own session and process group, so one
 killpg ends it and everything it started. Its report is bytes: split into lines
 with the channel's cap, parsed under the size and depth limits
-(observer_channel), and reduced to plain, typed, capped fields here.
+(gb_wire), and reduced to plain, typed, capped fields here.
 
 The hint server is bound before any answer code runs, so the answer cannot
 take its port; the routes it serves are the runner's claims, hints only. A
@@ -21,7 +21,7 @@ import signal
 import socket
 import time
 
-from observer_channel import LineReader, parse_bounded
+from gb_wire import LineReader, parse_bounded
 
 MAX_STRING = 2000
 HINT_WAIT_S = 0.2

@@ -14,8 +14,9 @@ import unittest
 
 PACK = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, PACK)
+sys.path.insert(0, os.path.join(os.path.dirname(PACK), "_python"))  # gb_wire
 import race_harness as harness  # noqa: E402
-import race_wire  # noqa: E402
+import gb_wire  # noqa: E402
 from race_observer import LIMITS, ScenarioObserver  # noqa: E402
 
 SPEC = {"scenario": "ok-120ms", "response": {"delay_ms": 120, "status": 200, "body": '{"id": 7}'}}
@@ -26,37 +27,12 @@ def kinds(obs):
     return [e["kind"] for e in obs.trace()["events"]]
 
 
-class WireTest(unittest.TestCase):
-    def test_limits_refuse_before_parsing(self):
-        self.assertEqual(race_wire.parse_bounded(b'{"op":"x","a":[1]}', 100, 5), (True, {"op": "x", "a": [1]}))
-        self.assertFalse(race_wire.parse_bounded(b"[" * 6 + b"]" * 6, 100, 5)[0])
-        self.assertTrue(race_wire.parse_bounded(b'["[[[[[[[["]', 100, 2)[0])  # brackets in strings
-        self.assertTrue(race_wire.parse_bounded(b'["\\\\", ["x"]]', 100, 2)[0])  # an escaped backslash
-        self.assertFalse(race_wire.parse_bounded(b"x" * 101, 100, 5)[0])
-        self.assertFalse(race_wire.parse_bounded(b"NaN", 100, 5)[0])
-        self.assertFalse(race_wire.parse_bounded(b"\xff", 100, 5)[0])
-
-    def test_json_as_javascript_reads_it(self):
-        self.assertEqual(race_wire.loads(' {"a": [1, 2.5, "\\u00e9"]} '), {"a": [1, 2.5, "\u00e9"]})
-        for bad in ["NaN", "[Infinity]", "[1] x", "", "{'a': 1}"]:
-            self.assertRaises(ValueError, race_wire.loads, bad)
-        self.assertEqual(race_wire.dumps({"a": [1, None, True, "\u00e9\n"]}), '{"a":[1,null,true,"\u00e9\\n"]}')
-
+class HarnessTest(unittest.TestCase):
     def test_missing_names(self):
         self.assertEqual(harness.missing_name("fetchData is not defined"), "fetchData")
         self.assertEqual(harness.missing_name("$el is not defined"), "$el")
         for other in ["a.b is not defined", "x is not defined yet", "1x is not defined", None]:
             self.assertIsNone(harness.missing_name(other))
-
-    def test_over_cap_lines_are_dropped_whole(self):
-        reader = race_wire.LineReader(10)
-        self.assertEqual(reader.push(b"abc\n0123456789012\nxy"), [b"abc", None])
-        self.assertEqual(reader.push(b"z\n"), [b"xyz"])
-
-    def test_depth_scan_is_linear_on_hostile_strings(self):
-        started = time.monotonic()
-        race_wire.nesting_depth('"' + '\\"' * 200000, 10)
-        self.assertLess(time.monotonic() - started, 2.0)
 
 
 class ObserverTest(unittest.TestCase):
@@ -152,7 +128,7 @@ class ObserverTest(unittest.TestCase):
 PRELUDE = ("const fs = require('fs'); const say = (m) => fs.writeSync(1, JSON.stringify(m) + '\\n');\n"
            "say({ op: 'load', ok: true, kind: 'cjs', imports: [] }); const buf = Buffer.alloc(65536);"
            " fs.readSync(0, buf);\n")
-LIMITS_1M = (1 << 20, 2000)
+LIMITS_1M = gb_wire.Limits()
 
 
 def fake_run(body, time_limit_ms=100):
@@ -210,7 +186,7 @@ class FakeRunnerTest(unittest.TestCase):
         self.assertEqual(fake_run("process.exit(0);")[0]["end"]["reason"], "runner-exit")
         trace, _, cpu_ms, _ = fake_run("for (;;) {}", time_limit_ms=50)
         self.assertEqual(trace["end"]["reason"], "timeout")
-        self.assertGreaterEqual(cpu_ms, 200)  # counted by the observer, from /proc
+        self.assertGreater(cpu_ms, 50)  # counted by the observer, from /proc
         self.assertEqual(fake_run("setInterval(() => {}, 1000);", time_limit_ms=50)[0]["end"]["reason"], "timeout")
 
 

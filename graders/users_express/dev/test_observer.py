@@ -19,8 +19,9 @@ import unittest
 
 PACK = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, PACK)
+sys.path.insert(0, os.path.join(os.path.dirname(PACK), "_python"))  # gb_wire
 
-import observer_channel as channel  # noqa: E402
+import gb_wire  # noqa: E402
 import observer_claims as claims  # noqa: E402
 import observer_runner as runner_mod  # noqa: E402
 from observer_spawn import spawn_runner  # noqa: E402
@@ -36,31 +37,6 @@ def texts(code):
 
 def not_found(pkg):
     return {"type": "Error", "code": "MODULE_NOT_FOUND", "message": f"Cannot find module '{pkg}'"}
-
-
-class ChannelTest(unittest.TestCase):
-    LIMITS = {"max_line_bytes": 1024, "max_depth": 20}
-
-    def test_refuses_over_cap_deep_and_non_json(self):
-        self.assertFalse(channel.parse_bounded(b"x" * 2000, self.LIMITS)[0])
-        self.assertFalse(channel.parse_bounded(b"[" * 30 + b"]" * 30, self.LIMITS)[0])
-        self.assertFalse(channel.parse_bounded(b'{"a": NaN}', self.LIMITS)[0])
-        self.assertEqual(channel.parse_bounded(b'{"a": "[[[["}', self.LIMITS), (True, {"a": "[[[["}))
-
-    def test_line_reader_drops_an_over_cap_line_whole(self):
-        reader = channel.LineReader(self.LIMITS)
-        self.assertEqual(reader.push(b"a" * 1500), [])
-        self.assertEqual(reader.push(b"b\nok\npart"), [None, b"ok"])
-        self.assertEqual(reader.push(b"ial\n"), [b"partial"])
-
-    def test_an_over_cap_event_becomes_an_output_limit_marker(self):
-        read, write = os.pipe()
-        send = channel.open_channel({"max_line_bytes": 100, "max_depth": 20}, write)
-        send({"event": "load", "report": "x" * 500})
-        os.close(write)
-        line = json.loads(os.read(read, 4096))
-        os.close(read)
-        self.assertEqual(line["status"], "output-limit")
 
 
 class ReportTest(unittest.TestCase):
@@ -123,7 +99,7 @@ class RunnerTest(unittest.TestCase):
         os.makedirs(os.path.join(work, "node_modules"))
         os.symlink(os.path.join(NODE_PATH, "express"), os.path.join(work, "node_modules", "express"))
         seen = []
-        loop = runner_mod.Loop({"max_line_bytes": 1024, "max_depth": 20}, seen.append)
+        loop = runner_mod.Loop(gb_wire.Limits({"max_line_bytes": 1024, "max_depth": 20}), seen.append)
         old = os.environ.get("NODE_PATH")
         os.environ["NODE_PATH"] = NODE_PATH
         try:
@@ -159,6 +135,18 @@ def guard_library(tmp):
     return out if built.returncode == 0 else None
 
 
+def lay_out_harness(box):
+    """task.json's harness files, flat in one folder, as gradebox lays out the
+    box (the shared ../_python/gb_wire.py lands beside harness.py)."""
+    with open(os.path.join(PACK, "task.json")) as f:
+        files = json.load(f)["harness"]["files"]
+    folder = os.path.join(box, "harness")
+    os.makedirs(folder)
+    for name in files:
+        shutil.copy(os.path.join(PACK, name), folder)
+    return folder
+
+
 def harness_as_nobody(tmp, answer_md, guard):
     """Runs harness.py (the observer) as uid 65534 on the answer's code, like in
     the box but without the sandbox; returns (channel events, stderr)."""
@@ -184,7 +172,7 @@ def harness_as_nobody(tmp, answer_md, guard):
         os.setuid(NOBODY)
 
     try:
-        proc = subprocess.Popen(["/usr/bin/python3", "-I", "-S", os.path.join(PACK, "harness.py"),
+        proc = subprocess.Popen(["/usr/bin/python3", "-I", "-S", os.path.join(lay_out_harness(box), "harness.py"),
                                  os.path.join(box, "inputs.json")], env=env, pass_fds=(3,),
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=drop)
     finally:

@@ -1,16 +1,17 @@
-"""The observer's wire: bytes from the runner in, the result channel out.
+"""gb_wire: the Python observer's wire, once: bytes from an answer's process
+in, the result channel out. Used by every Python observer (the _python
+harness library, race_js, users_express).
 
-Trust boundary. This module runs in the observer (harness.py), the only
-process that holds fd 3; the runner (race_runner.js, where the answer runs)
-only writes bytes to a pipe. Those bytes become plain JSON values here under
-the channel's two limits (gradebox writes them into inputs.json as
-`channel`): a line longer than max_line_bytes is dropped whole, unread, and
-reported; a line nested deeper than max_depth is refused before json.loads
-sees it (the parser recurses). Same contract as graders/_node/lib/
-gb_channel.js, for a Python observer (race_js's observer is Python: a
-second node process per answer would cost ~0.1 s more than python's start).
-JSON goes through the C scanner and encoder of `_json` directly: importing
-`json` (and `re`, which it needs) costs the observer ~10 ms per answer.
+Trust boundary. This module runs in the observer, the only process that
+holds fd 3; the answer's processes only write bytes to pipes. Those bytes
+become plain JSON values here under the channel's two limits (gradebox
+writes them into inputs.json as `channel` and enforces them on its side
+too): a line longer than max_line_bytes is dropped whole, unread, and
+reported; a line nested deeper than max_depth is refused before the parser
+(which recurses) sees it; NaN and Infinity are refused. Same contract as
+graders/_node/lib/gb_channel.js. JSON goes through the C scanner and
+encoder of `_json` directly: importing `json` (and `re`, which it needs)
+costs an observer ~10 ms per answer.
 """
 
 import _json
@@ -58,6 +59,11 @@ def loads(text):
         value, end = _scan(text, start)
     except StopIteration as stop:
         raise ValueError(f"not JSON at {stop.value}") from None
+    except SystemError:
+        # The C scanner raises json.decoder's JSONDecodeError only when that
+        # module is already imported (never here): otherwise it returns NULL
+        # without an exception, e.g. on {'a': 1}.
+        raise ValueError("not JSON") from None
     if text[end:].strip(_WHITESPACE):
         raise ValueError(f"extra data at {end}")
     return value
@@ -68,16 +74,24 @@ def dumps(value):
     return "".join(_encode(value, 0))
 
 
+class Limits:
+    """inputs.json's `channel`: the longest line and the deepest nesting
+    accepted from an answer's process, and the longest line written to fd 3."""
+
+    def __init__(self, channel=None):
+        given = channel if type(channel) is dict else {}
+
+        def positive(key, default):
+            value = given.get(key)
+            return value if type(value) is int and value > 0 else default
+
+        self.max_line_bytes = positive("max_line_bytes", DEFAULT_MAX_LINE_BYTES)
+        self.max_depth = positive("max_depth", DEFAULT_MAX_DEPTH)
+
+
 def read_limits(inputs):
-    """(max_line_bytes, max_depth) from inputs.json's `channel`, else defaults."""
-    given = inputs.get("channel") if isinstance(inputs, dict) else None
-    given = given if isinstance(given, dict) else {}
-
-    def positive(key, default):
-        value = given.get(key)
-        return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else default
-
-    return positive("max_line_bytes", DEFAULT_MAX_LINE_BYTES), positive("max_depth", DEFAULT_MAX_DEPTH)
+    """The Limits gradebox wrote into inputs.json, else the defaults."""
+    return Limits(inputs.get("channel") if type(inputs) is dict else None)
 
 
 def nesting_depth(text, limit):
@@ -105,8 +119,10 @@ def nesting_depth(text, limit):
     return deepest
 
 
-def parse_bounded(data, max_line_bytes, max_depth):
-    """One line of bytes from the runner -> (True, value) or (False, reason)."""
+def parse_bounded(data, limits):
+    """One line of bytes from an answer's process -> (True, value) or
+    (False, reason naming the limit)."""
+    max_line_bytes, max_depth = limits.max_line_bytes, limits.max_depth
     if len(data) > max_line_bytes:
         return False, f"over the {max_line_bytes}-byte line limit"
     try:
@@ -125,8 +141,8 @@ class LineReader:
     """Splits a pipe's bytes into lines; a line over the cap is dropped
     whole (never buffered past the cap) and reported once as None."""
 
-    def __init__(self, max_line_bytes):
-        self.max_line_bytes = max_line_bytes
+    def __init__(self, limits):
+        self.max_line_bytes = limits.max_line_bytes
         self.pending = bytearray()
         self.overflowing = False
 
@@ -156,15 +172,18 @@ class LineReader:
             self.pending += part
 
 
-def open_channel(max_line_bytes, fd=CHANNEL_FD):
+def open_channel(limits, fd=CHANNEL_FD, encode=None):
     """send(event): one JSON line per event on fd 3, never over the cap (an
-    over-cap event becomes an output-limit marker for the same test)."""
+    over-cap event becomes an output-limit marker for the same test).
+    `encode` turns an event into text (default: dumps)."""
     os.fstat(fd)  # fail at start, not at the first event
+    max_line_bytes = limits.max_line_bytes
+    encode = encode or dumps
 
     def send(event):
-        line = dumps(event).encode()
+        line = encode(event).encode()
         if len(line) >= max_line_bytes:
-            line = dumps({"event": event.get("event"), "id": event.get("id"), "status": "output-limit",
+            line = encode({"event": event.get("event"), "id": event.get("id"), "status": "output-limit",
                           "message": f"event over the {max_line_bytes}-byte channel line cap"}).encode()
         data = line + b"\n"
         while data:
