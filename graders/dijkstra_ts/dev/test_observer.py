@@ -88,6 +88,19 @@ if (graph.size === 38) {
 """
 
 
+def open_standard_fds():
+    """ctest may start the test with fd 0 closed: the observation file opened
+    next would become fd 0 and be replaced by the child's stdin."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open("/dev/null", os.O_RDWR)
+
+
+open_standard_fds()
+
+
 def guard_library(tmp):
     """The installed guard, else one built from sandbox/observer_guard.c, else None."""
     if os.path.exists(INSTALLED_GUARD):
@@ -116,16 +129,21 @@ def run_as_nobody(answer, ids, guard):
         subprocess.run(["chmod", "-R", "a+rwX", box], check=True)
         env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "NODE_ENV": "production",
                "NODE_PATH": os.path.join(ROOT, "graders", "_node", "node_modules")}
-        if guard:
-            env["LD_PRELOAD"] = guard
 
-        def become_nobody():
+        def channel_on_fd_3():
             os.dup2(fd, 3)
-            os.setgroups([])
-            os.setgid(NOBODY)
-            os.setuid(NOBODY)
-        p = subprocess.run(["/usr/bin/node", os.path.join(box, "harness.js"), path], env=env, capture_output=True,
-                           preexec_fn=become_nobody, pass_fds=(fd,), timeout=120)
+        # In a PID namespace of its own, as in the box: the observer counts the
+        # CPU of every process it can see but itself, so outside one it would
+        # charge the host's (ctest's own polling, other tests) to the answer.
+        as_nobody_alone = ["/usr/bin/unshare", "--pid", "--fork", "--mount-proc", "--kill-child",
+                           "/usr/bin/setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+        # The guard goes on the last exec (it unsets LD_PRELOAD where it loads).
+        preload = ["/usr/bin/env", "LD_PRELOAD=" + guard] if guard else []
+        p = subprocess.run([*as_nobody_alone, *preload, "/usr/bin/node", os.path.join(box, "harness.js"), path], env=env,
+                           stdin=subprocess.DEVNULL, capture_output=True, preexec_fn=channel_on_fd_3,
+                           # fd 3 is kept too: the child closes every other fd after
+                           # channel_on_fd_3, and os.open gave fd > 3 when 3 is taken (ctest).
+                           pass_fds=(fd, 3), timeout=120)
         os.close(fd)
         events = [json.loads(line) for line in open(obs_path) if line.strip()]
     finally:
