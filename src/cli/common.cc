@@ -10,7 +10,9 @@ namespace gradebox::cli {
 
 std::filesystem::path graders_dir(const GlobalOptions& global) {
   if (global.graders_dir.empty()) return default_graders_dir();
-  return std::filesystem::path(global.graders_dir);
+  // Absolute: trusted scripts and runtime mounts are started from other
+  // working directories, where a relative path names nothing.
+  return std::filesystem::absolute(global.graders_dir);
 }
 
 TaskRegistry load_registry(const GlobalOptions& global) {

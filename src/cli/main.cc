@@ -1,5 +1,6 @@
 // gradebox: grades LLM-written code by running it in a sandbox.
 // Exceptions become one line here, at the top, and nowhere else.
+#include <csignal>
 #include <iostream>
 #include <vector>
 
@@ -45,6 +46,9 @@ int run(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A trusted helper that died must be an error value at the write that
+  // finds it gone (EPIPE), never a silent end of gradebox by SIGPIPE.
+  std::signal(SIGPIPE, SIG_IGN);
   try {
     return run(argc, argv);
   } catch (const gradebox::cli::UsageError& e) {

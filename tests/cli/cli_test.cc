@@ -77,6 +77,19 @@ TEST(Cli, TasksListsFlattenPy) {
   EXPECT_NE(r.out.find("flatten_py"), std::string::npos) << r.out << r.err;
 }
 
+// A relative --graders once ended gradebox by SIGPIPE (exit 141, no output):
+// the trusted scripts start in other working directories.
+TEST(Cli, RelativeGradersFolderGradesAScriptCheckedTask) {
+  std::string base = ::testing::TempDir() + "/cli-relative-" + std::to_string(::getpid());
+  std::string command = "cd " + kSource + " && " + kGradebox +
+                        " --graders graders grade --task dijkstra_ts graders/dijkstra_ts/reference.md >" +
+                        base + ".out 2>" + base + ".err </dev/null";
+  int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << slurp(base + ".err");
+  EXPECT_NE(slurp(base + ".out").find("dijkstra_ts: graded"), std::string::npos) << slurp(base + ".out");
+}
+
 TEST(Cli, GradeJsonHasTheContractFields) {
   std::string answer = ::testing::TempDir() + "/answer-" + std::to_string(::getpid()) + ".md";
   std::ofstream(answer) << "```python\ndef flatten(xs):\n    out = []\n    for x in xs:\n"
