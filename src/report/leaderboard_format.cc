@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "util/utf8.h"
+
 namespace gradebox::pipeline {
 namespace {
 
@@ -53,20 +55,21 @@ Table make_table(const Leaderboard& board) {
   return t;
 }
 
-std::string notes_block(const Leaderboard& board, const std::string& bullet) {
-  std::string out;
+// One line per note; ids and messages in them come from benchmark input.
+std::vector<std::string> note_lines(const Leaderboard& board) {
+  std::vector<std::string> lines;
   for (const auto& row : board.rows) {
-    for (const auto& note : row.notes) out += bullet + row.model + " — " + note + "\n";
+    for (const auto& note : row.notes) lines.push_back(row.model + " — " + note);
   }
   for (const auto* e : board.grader_errors) {
-    out += bullet + "grader-error " + e->report.model + "/" + e->report.task + ": " +
-           e->report.verdict_detail.substr(0, 200) + "\n";
+    lines.push_back("grader-error " + e->report.model + "/" + e->report.task + ": " +
+                    e->report.verdict_detail.substr(0, 200));
   }
   for (const auto& p : board.problems) {
-    if (p.model.empty()) out += bullet + p.location + ": " + p.message + "\n";
+    if (p.model.empty()) lines.push_back(p.location + ": " + p.message);
   }
-  for (const auto& m : board.unpriced) out += bullet + m + " has no price: no value\n";
-  return out;
+  for (const auto& m : board.unpriced) lines.push_back(m + " has no price: no value");
+  return lines;
 }
 
 }  // namespace
@@ -100,8 +103,24 @@ std::vector<std::string> value_frontier(const Leaderboard& board) {
   return frontier;
 }
 
-std::string leaderboard_text(const Leaderboard& board) {
+// Ids and notes come from benchmark input: no control character reaches a
+// terminal (a newline would fake a row, ESC start an escape sequence).
+Table printable_table(const Leaderboard& board) {
   Table t = make_table(board);
+  for (auto& cell : t.header) cell = printable(cell);
+  for (auto& row : t.rows)
+    for (auto& cell : row) cell = printable(cell);
+  return t;
+}
+
+std::string printable_notes(const Leaderboard& board, const std::string& bullet) {
+  std::string out;
+  for (const auto& line : note_lines(board)) out += bullet + printable(line) + "\n";
+  return out;
+}
+
+std::string leaderboard_text(const Leaderboard& board) {
+  Table t = printable_table(board);
   std::vector<std::size_t> width(t.header.size());
   for (std::size_t i = 0; i < t.header.size(); ++i) width[i] = t.header[i].size();
   for (const auto& r : t.rows)
@@ -118,13 +137,13 @@ std::string leaderboard_text(const Leaderboard& board) {
   out += line(t.header);
   for (const auto& r : t.rows) out += line(r);
   out += "\n" + scoring_note(board) + "\n* = incomplete: see the notes.\n";
-  std::string notes = notes_block(board, "  - ");
+  std::string notes = printable_notes(board, "  - ");
   if (!notes.empty()) out += "\nNotes:\n" + notes;
   return out;
 }
 
 std::string leaderboard_markdown(const Leaderboard& board) {
-  Table t = make_table(board);
+  Table t = printable_table(board);
   auto row = [](const std::vector<std::string>& cells) {
     std::string out = "|";
     for (const auto& c : cells) out += " " + c + " |";
@@ -135,20 +154,38 @@ std::string leaderboard_markdown(const Leaderboard& board) {
   out += "\n";
   for (const auto& r : t.rows) out += row(r);
   out += "\n" + scoring_note(board) + " `*` = incomplete (see notes).\n";
-  std::string notes = notes_block(board, "- ");
+  std::string notes = printable_notes(board, "- ");
   if (!notes.empty()) out += "\n### Notes\n\n" + notes;
   return out;
 }
+
+namespace {
+
+// One CSV field (RFC 4180): quoted when it holds a comma, quote or line
+// break. Ids come from benchmark input: a field a spreadsheet would read as a
+// formula (= + - @, tab, CR first) is made inert with a leading quote (OWASP,
+// "CSV Injection").
+std::string csv_field(const std::string& text) {
+  std::string field = text;
+  if (!field.empty() && std::string("=+-@\t\r").find(field[0]) != std::string::npos)
+    field = "'" + field;
+  if (field.find_first_of(",\"\r\n") == std::string::npos) return field;
+  std::string quoted = "\"";
+  for (char c : field) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return quoted + "\"";
+}
+
+}  // namespace
 
 std::string leaderboard_csv(const Leaderboard& board) {
   std::string out =
       "model,price,correctness,edge,automated,quality,documentation,overall,value,"
       "scored_tasks,total_tasks,complete";
-  for (const auto& task : board.tasks) out += "," + task;
+  for (const auto& task : board.tasks) out += "," + csv_field(task);
   out += "\n";
   auto opt = [](std::optional<double> v) { return v ? fmt::format("{:.2f}", *v) : std::string(); };
   for (const auto& row : board.rows) {
-    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}", row.model,
+    out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}", csv_field(row.model),
                        row.info ? fmt::format("{:.2f}", row.info->price) : "",
                        row.counted ? opt(row.correctness) : "", row.counted ? opt(row.edge) : "",
                        row.counted ? opt(row.automated) : "", opt(row.quality),

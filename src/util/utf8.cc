@@ -48,3 +48,26 @@ std::string utf8_clean(std::string_view bytes, std::size_t max_bytes) {
 }
 
 }  // namespace gradebox
+
+namespace gradebox {
+
+std::string printable(std::string_view text) {
+  std::string clean = utf8_clean(text);
+  std::string out;
+  out.reserve(clean.size());
+  for (std::size_t i = 0; i < clean.size(); ++i) {
+    auto c = static_cast<unsigned char>(clean[i]);
+    auto next = i + 1 < clean.size() ? static_cast<unsigned char>(clean[i + 1]) : 0;
+    if (c < 0x20 || c == 0x7f) {
+      out += '?';
+    } else if (c == 0xc2 && next >= 0x80 && next <= 0x9f) {  // U+0080..U+009F
+      out += '?';
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+}  // namespace gradebox

@@ -12,3 +12,12 @@ namespace gradebox {
 std::string utf8_clean(std::string_view bytes, std::size_t max_bytes = std::string::npos);
 
 }  // namespace gradebox
+
+namespace gradebox {
+
+/// `text` (cleaned as above) with every control character (C0, DEL, C1)
+/// replaced by '?': untrusted ids and messages printed to a terminal can
+/// then neither break a line nor start an escape sequence.
+std::string printable(std::string_view text);
+
+}  // namespace gradebox

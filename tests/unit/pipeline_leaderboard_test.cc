@@ -170,3 +170,37 @@ TEST(LeaderboardRanking, AForcedGraderErrorNeverOutranksAnHonestZero) {
 
 }  // namespace
 }  // namespace gradebox::pipeline
+
+namespace gradebox::pipeline {
+namespace {
+
+// Ids come from benchmark input: a CSV export must stay one row per model and
+// never hand a spreadsheet a formula (issue 16).
+TEST(LeaderboardCsv, HostileIdsAreQuotedAndInert) {
+  RunView run;
+  run.meta.id = "r3";
+  add(run, report("=cmd|' /C calc'!A0", "t1", 10, 10));
+  add(run, report("two\nlines,\"quoted\"", "t1", 0, 0));
+  Prices prices;
+  std::string csv = leaderboard_csv(build_leaderboard(run, prices, std::nullopt));
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4) << csv;  // header, 2 rows, 1 embedded
+  EXPECT_NE(csv.find("\n'=cmd|' /C calc'!A0,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\n\"two\nlines,\"\"quoted\"\"\","), std::string::npos) << csv;
+}
+
+TEST(LeaderboardText, ControlCharactersInIdsNeverReachTheTerminal) {
+  RunView run;
+  run.meta.id = "r4";
+  add(run, report("evil\n1  fake-model  9.99\x1b[2J\xc2\x9b", "t1", 0, 0));
+  Prices prices;
+  Leaderboard b = build_leaderboard(run, prices, std::nullopt);
+  for (const std::string& out : {leaderboard_text(b), leaderboard_markdown(b)}) {
+    EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
+    EXPECT_EQ(out.find("\xc2\x9b"), std::string::npos) << out;
+    EXPECT_EQ(out.find("\n1  fake-model"), std::string::npos) << out;
+    EXPECT_NE(out.find("evil?1  fake-model  9.99?[2J?"), std::string::npos) << out;
+  }
+}
+
+}  // namespace
+}  // namespace gradebox::pipeline
