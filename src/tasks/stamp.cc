@@ -63,9 +63,16 @@ void ContentHash::add_folder(const std::filesystem::path& dir, std::string_view 
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) return add(label, "(missing folder)");
   std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir, ec)) {
-    auto relative = std::filesystem::relative(entry.path(), dir);
-    if (entry.is_regular_file() && !skipped(relative, skip_top)) files.push_back(relative);
+  std::filesystem::recursive_directory_iterator it(dir, ec), end;
+  for (; it != end; it.increment(ec)) {
+    auto relative = it->path().lexically_relative(dir);
+    if (skipped(relative, skip_top)) {
+      // Never walked: node_modules and Go's build cache hold thousands of
+      // files, and every gradebox start stamps every task.
+      if (it->is_directory(ec)) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file(ec)) files.push_back(relative);
   }
   std::sort(files.begin(), files.end());
   for (const auto& file : files) add_file(dir / file, std::string(label) + "/" + file.string());
