@@ -40,34 +40,30 @@ SandboxLimits resolve(SandboxLimits limits) {
   return limits;
 }
 
-// $GRADEBOX_INIT, else next to the running binary, else the build tree's.
-std::string find_init() {
-  if (const char* path = std::getenv("GRADEBOX_INIT"); path && *path)
-    return path;
+// $env_var, else `name` next to the running binary (an installed gradebox),
+// else the build tree's `built`.
+std::string find_beside_binary(const char* env_var, const std::string& name,
+                               const char* built, int access_mode) {
+  if (const char* path = std::getenv(env_var); path && *path) return path;
   char self[PATH_MAX];
   ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
   if (length > 0) {
     std::string dir(self, length);
-    std::string beside = dir.substr(0, dir.rfind('/')) + "/gradebox-init";
-    if (access(beside.c_str(), X_OK) == 0) return beside;
+    std::string beside = dir.substr(0, dir.rfind('/')) + "/" + name;
+    if (access(beside.c_str(), access_mode) == 0) return beside;
   }
-  return GRADEBOX_INIT_PATH;
+  return built;
 }
 
-// $GRADEBOX_OBSERVER_GUARD, else next to the running binary, else the build
-// tree's.
+std::string find_init() {
+  return find_beside_binary("GRADEBOX_INIT", "gradebox-init",
+                            GRADEBOX_INIT_PATH, X_OK);
+}
+
 std::string find_guard() {
-  if (const char* path = std::getenv("GRADEBOX_OBSERVER_GUARD"); path && *path)
-    return path;
-  char self[PATH_MAX];
-  ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
-  if (length > 0) {
-    std::string dir(self, length);
-    std::string beside =
-        dir.substr(0, dir.rfind('/')) + "/gradebox-observer-guard.so";
-    if (access(beside.c_str(), R_OK) == 0) return beside;
-  }
-  return GRADEBOX_GUARD_PATH;
+  return find_beside_binary("GRADEBOX_OBSERVER_GUARD",
+                            "gradebox-observer-guard.so", GRADEBOX_GUARD_PATH,
+                            R_OK);
 }
 
 constexpr const char* kGuardInBox = "/opt/gradebox/lib/observer_guard.so";

@@ -144,23 +144,19 @@ TEST_F(LeaderboardTest, HtmlEscapesWhatAnswersSay) {
   EXPECT_NE(html.find("&lt;script&gt;alert(1)"), std::string::npos);
 }
 
-}  // namespace
-}  // namespace gradebox::pipeline
-
-namespace gradebox::pipeline {
-namespace {
+// A leaderboard of these reports, without prices or hand scores.
+Leaderboard board_of(RunView& run, const std::vector<Report>& reports) {
+  for (const auto& r : reports) add(run, r);
+  return build_leaderboard(run, Prices{}, std::nullopt);
+}
 
 // Issue 16's two-model run: an answer that forced a grader-error must not
 // rank above an honest zero.
 TEST(LeaderboardRanking, AForcedGraderErrorNeverOutranksAnHonestZero) {
   RunView run;
-  run.meta.id = "r2";
-  add(run, report("forcer", "t1", 10, 10));
-  add(run, report("forcer", "t2", 10, 10, Verdict::kGraderError));
-  add(run, report("honest", "t1", 10, 10));
-  add(run, report("honest", "t2", 0, 0));
-  Prices prices;
-  Leaderboard b = build_leaderboard(run, prices, std::nullopt);
+  Leaderboard b = board_of(run, {report("forcer", "t1", 10, 10),
+                                 report("forcer", "t2", 10, 10, Verdict::kGraderError),
+                                 report("honest", "t1", 10, 10), report("honest", "t2", 0, 0)});
   ASSERT_EQ(b.rows.size(), 2u);
   EXPECT_DOUBLE_EQ(b.rows[0].automated, b.rows[1].automated);
   EXPECT_EQ(b.rows[0].model, "honest");  // a tie, and a gap never wins one
@@ -168,21 +164,12 @@ TEST(LeaderboardRanking, AForcedGraderErrorNeverOutranksAnHonestZero) {
   EXPECT_FALSE(b.rows[1].complete);
 }
 
-}  // namespace
-}  // namespace gradebox::pipeline
-
-namespace gradebox::pipeline {
-namespace {
-
 // Ids come from benchmark input: a CSV export must stay one row per model and
 // never hand a spreadsheet a formula (issue 16).
 TEST(LeaderboardCsv, HostileIdsAreQuotedAndInert) {
   RunView run;
-  run.meta.id = "r3";
-  add(run, report("=cmd|' /C calc'!A0", "t1", 10, 10));
-  add(run, report("two\nlines,\"quoted\"", "t1", 0, 0));
-  Prices prices;
-  std::string csv = leaderboard_csv(build_leaderboard(run, prices, std::nullopt));
+  std::string csv = leaderboard_csv(board_of(
+      run, {report("=cmd|' /C calc'!A0", "t1", 10, 10), report("two\nlines,\"quoted\"", "t1", 0, 0)}));
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4) << csv;  // header, 2 rows, 1 embedded
   EXPECT_NE(csv.find("\n'=cmd|' /C calc'!A0,"), std::string::npos) << csv;
   EXPECT_NE(csv.find("\n\"two\nlines,\"\"quoted\"\"\","), std::string::npos) << csv;
@@ -190,10 +177,7 @@ TEST(LeaderboardCsv, HostileIdsAreQuotedAndInert) {
 
 TEST(LeaderboardText, ControlCharactersInIdsNeverReachTheTerminal) {
   RunView run;
-  run.meta.id = "r4";
-  add(run, report("evil\n1  fake-model  9.99\x1b[2J\xc2\x9b", "t1", 0, 0));
-  Prices prices;
-  Leaderboard b = build_leaderboard(run, prices, std::nullopt);
+  Leaderboard b = board_of(run, {report("evil\n1  fake-model  9.99\x1b[2J\xc2\x9b", "t1", 0, 0)});
   for (const std::string& out : {leaderboard_text(b), leaderboard_markdown(b)}) {
     EXPECT_EQ(out.find('\x1b'), std::string::npos) << out;
     EXPECT_EQ(out.find("\xc2\x9b"), std::string::npos) << out;
