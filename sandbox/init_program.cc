@@ -110,6 +110,8 @@ Status prepare_standby(const LaunchConfig& pre, int control,
   GB_RETURN_IF_ERROR(reset_signal_mask());
   if (setsid() < 0) return sys_error("setsid", "");
   GB_RETURN_IF_ERROR(drop_privileges(pre));
+  // Before the deny-list policy, whose violations need the init's listener.
+  GB_RETURN_IF_ERROR(install_signal_shield(getpid()));
   return load_filter(policy, control);
 }
 

@@ -116,6 +116,47 @@ Result<std::vector<sock_filter>> compile_seccomp_policy(
   return program;
 }
 
+namespace {
+
+// arg0 equal to `value` as the kernel reads it: a pid_t, the low 32 bits
+// (a raw syscall may set the upper ones to anything).
+scmp_arg_cmp pid_arg(pid_t value) {
+  return SCMP_A0(SCMP_CMP_MASKED_EQ, 0xffffffffu, static_cast<uint32_t>(value));
+}
+
+int add_shield_rules(scmp_filter_ctx ctx, pid_t self) {
+  const uint32_t refuse = SCMP_ACT_ERRNO(EPERM);
+  int rc = add(ctx, refuse, "tkill");
+  constexpr uint64_t kPidfdThread = O_EXCL;  // PIDFD_THREAD (Linux 6.9)
+  scmp_arg_cmp thread = SCMP_A1(SCMP_CMP_MASKED_EQ, kPidfdThread, kPidfdThread);
+  rc = rc ? rc : add(ctx, refuse, "pidfd_open", 1, &thread);
+  for (const char* name : {"kill", "rt_sigqueueinfo", "tgkill",
+                           "rt_tgsigqueueinfo", "pidfd_open"}) {
+    scmp_arg_cmp target = pid_arg(self);
+    rc = rc ? rc : add(ctx, refuse, name, 1, &target);
+  }
+  for (pid_t group : {-self, -1}) {
+    scmp_arg_cmp target = pid_arg(group);
+    rc = rc ? rc : add(ctx, refuse, "kill", 1, &target);
+  }
+  return rc;
+}
+
+}  // namespace
+
+Status install_signal_shield(pid_t self) {
+  scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+  if (ctx == nullptr) return Error{"seccomp_init(SCMP_ACT_ALLOW): failed"};
+  int rc = add_shield_rules(ctx, self);
+  rc = rc ? rc : seccomp_load(ctx);
+  seccomp_release(ctx);
+  if (rc != 0) {
+    return Error{"seccomp_load(signal shield, pid " + std::to_string(self) +
+                 "): " + errno_name(-rc)};
+  }
+  return ok_status();
+}
+
 Result<int> install_seccomp_policy(const std::vector<sock_filter>& program) {
   struct sock_fprog filter = {static_cast<unsigned short>(program.size()),
                               const_cast<sock_filter*>(program.data())};

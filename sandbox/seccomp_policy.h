@@ -12,6 +12,7 @@
 #pragma once
 
 #include <linux/filter.h>
+#include <sys/types.h>
 
 #include <string>
 #include <vector>
@@ -29,6 +30,16 @@ Result<std::vector<sock_filter>> compile_seccomp_policy(
 /// Installs `program` in the calling process (the program, after it dropped
 /// privileges and set no_new_privs) and returns the notification listener.
 Result<int> install_seccomp_policy(const std::vector<sock_filter>& program);
+
+/// Stacks a second filter on the calling process (the program, a task's
+/// observer, before it execs): signals toward it fail with EPERM from every
+/// process of the box. Its children (the answer) share its uid, so the
+/// kernel's own check would let them kill or stop it. Refused: kill,
+/// rt_sigqueueinfo, tgkill, rt_tgsigqueueinfo and pidfd_open naming `self`,
+/// kill toward its process group (-self) or everyone (-1), tkill (obsolete;
+/// it names a thread alone), and pidfd_open of a single thread. The program
+/// cannot signal itself either (an abort() then ends it by SIGSEGV).
+Status install_signal_shield(pid_t self);
 
 /// Reads one notification from `listener`: the pid (in the listener's PID
 /// namespace) and syscall number of a violation, or false.

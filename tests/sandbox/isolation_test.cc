@@ -173,6 +173,18 @@ TEST_F(SandboxIsolationTest, GuardedProgramIsClosedToItsChildren) {
   expect_next_run_works(*sandbox_);
 }
 
+// Same uid, so only the seccomp shield keeps the answer from stopping or
+// killing its observer (which would cost a run's wall time, or its tests).
+TEST_F(SandboxIsolationTest, NothingInTheBoxCanSignalTheProgram) {
+  SandboxOutcome outcome = run_ok(*sandbox_, python_file_spec("signal_observer.py"));
+  EXPECT_EQ(outcome.stdout_data,
+            "kill 1\nkill-group 1\nkill-all 1\nkill-high-bits 1\ntkill 1\ntgkill 1\n"
+            "rt_sigqueueinfo 1\npidfd_open 1\nown-group 0\nobserver alive True\n")
+      << outcome.stderr_data;
+  EXPECT_EQ(outcome.exit_code, 0);
+  expect_next_run_works(*sandbox_);
+}
+
 // Without the guard the same child reaches the parent: the test above can fail.
 TEST_F(SandboxIsolationTest, UnguardedProgramIsOpenToItsChildren) {
   SandboxOutcome outcome = run_ok(*sandbox_, python_file_spec("observer_guard_probe.py"));
