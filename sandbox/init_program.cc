@@ -110,8 +110,6 @@ Status prepare_standby(const LaunchConfig& pre, int control,
   GB_RETURN_IF_ERROR(reset_signal_mask());
   if (setsid() < 0) return sys_error("setsid", "");
   GB_RETURN_IF_ERROR(drop_privileges(pre));
-  // Before the deny-list policy, whose violations need the init's listener.
-  GB_RETURN_IF_ERROR(install_signal_shield(getpid()));
   return load_filter(policy, control);
 }
 
@@ -142,6 +140,10 @@ void run_standby_program(const LaunchConfig& pre, int control, int error_fd,
   const LaunchConfig& c = *config;
   Status limited = set_limits(c);
   if (!limited.ok()) fail(error_fd, limited.error().message);
+  if (c.shield_program) {  // an observer: nothing in the box may signal it
+    Status shielded = install_signal_shield(getpid());
+    if (!shielded.ok()) fail(error_fd, shielded.error().message);
+  }
   std::vector<char*> argv = pointers(c.argv);
   std::vector<char*> env = pointers(c.env);
   char go = 0;

@@ -54,6 +54,7 @@ std::string to_json(const LaunchConfig& c) {
               {"mounts", mounts_to_json(c.mounts)},
               {"cwd", c.cwd},
               {"loopback", c.loopback},
+              {"shield_program", c.shield_program},
               {"seccomp_allow", c.seccomp_allow},
               {"cpu_seconds", c.cpu_seconds},
               {"wall_seconds", c.wall_seconds},
@@ -79,6 +80,7 @@ Result<LaunchConfig> launch_config_from_json(const std::string& text,
     c.mounts = mounts_from_json(in.at("mounts"));
     c.cwd = in.at("cwd").get<std::string>();
     c.loopback = in.at("loopback").get<bool>();
+    c.shield_program = in.value("shield_program", false);
     c.seccomp_allow = in.at("seccomp_allow").get<std::vector<std::string>>();
     c.cpu_seconds = in.at("cpu_seconds").get<double>();
     c.wall_seconds = in.at("wall_seconds").get<double>();

@@ -27,6 +27,7 @@ struct LaunchConfig {
   std::vector<BindMount> mounts;
   std::string cwd = "/tmp";
   bool loopback = true;
+  bool shield_program = false;  // SandboxSpec::guard_program: no signals toward it
   std::vector<std::string> seccomp_allow;
   double cpu_seconds = 0;
   double wall_seconds = 0;

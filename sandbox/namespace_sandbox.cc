@@ -113,6 +113,7 @@ class NamespaceSandbox : public Sandbox {
     c.env = spec.env;
     c.mounts = spec.mounts;
     if (spec.guard_program) {
+      c.shield_program = true;
       c.mounts.push_back({find_guard(), kGuardInBox, false});
       c.env.push_back(std::string("LD_PRELOAD=") + kGuardInBox);
     }

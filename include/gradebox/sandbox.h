@@ -51,6 +51,8 @@ struct SandboxSpec {
   /// non-dumpable (its memory and descriptors closed to them through /proc)
   /// with fd 3 close-on-exec, by LD_PRELOAD of the sandbox's observer guard.
   /// A statically linked program must call prctl(PR_SET_DUMPABLE, 0) itself.
+  /// Nothing in the box may signal it either (seccomp_policy.h's signal
+  /// shield), and it cannot signal itself.
   bool guard_program = false;
   /// Extra syscalls a runtime needs on top of the default policy's allow-all
   /// minus deny-list (reserved for per-runtime variants; empty by default).

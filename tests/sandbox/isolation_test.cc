@@ -175,8 +175,10 @@ TEST_F(SandboxIsolationTest, GuardedProgramIsClosedToItsChildren) {
 
 // Same uid, so only the seccomp shield keeps the answer from stopping or
 // killing its observer (which would cost a run's wall time, or its tests).
-TEST_F(SandboxIsolationTest, NothingInTheBoxCanSignalTheProgram) {
-  SandboxOutcome outcome = run_ok(*sandbox_, python_file_spec("signal_observer.py"));
+TEST_F(SandboxIsolationTest, NothingInTheBoxCanSignalAGuardedProgram) {
+  SandboxSpec spec = python_file_spec("signal_observer.py");
+  spec.guard_program = true;
+  SandboxOutcome outcome = run_ok(*sandbox_, spec);
   EXPECT_EQ(outcome.stdout_data,
             "kill 1\nkill-group 1\nkill-all 1\nkill-high-bits 1\ntkill 1\ntgkill 1\n"
             "rt_sigqueueinfo 1\npidfd_open 1\nown-group 0\nobserver alive True\n")
