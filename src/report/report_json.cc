@@ -1,20 +1,34 @@
 // The report as JSON (the contract's fields, then ours), and back: the run
-// history and `gradebox diff` read reports they wrote earlier.
+// history and `gradebox diff` read reports they wrote earlier. What the
+// answer produced is shown within caps (report_bounds.h), tightened in steps
+// until the report's text fits in kMaxReportBytes whatever the answer sent.
 #include <algorithm>
 
 #include "gradebox/report.h"
-#include "util/utf8.h"
+#include "report/json_text.h"
+#include "report/report_bounds.h"
 
 namespace gradebox {
 namespace {
 
 using nlohmann::json;
 
-json candidate_json(const Candidate& c) {
+// One step of shrinking: the caps of the values shown and how many items of
+// the answer-sized lists (blocks, graded, joined) are listed.
+struct Shrink {
+  ValueCaps caps;
+  std::size_t list_items;
+};
+constexpr Shrink kShrinkSteps[] = {{kReportCaps, 1000},
+                                   {{1024, 16 << 10, 32}, 200},
+                                   {{256, 4 << 10, 16}, 50},
+                                   {{96, 1 << 10, 8}, 10}};
+
+json candidate_json(const Candidate& c, const ValueCaps& caps) {
   return {{"index", c.index},
-          {"language", c.language},
+          {"language", bounded_string(c.language, caps.string_bytes)},
           {"language_from", c.language_from},
-          {"filename", c.filename},
+          {"filename", bounded_string(c.filename, caps.string_bytes)},
           {"first_line", c.first_line},
           {"lines", std::count(c.code.begin(), c.code.end(), '\n') + 1},
           {"quotation", c.quotation},
@@ -41,9 +55,13 @@ Score score_from(const json& j) {
   return {j.value("score", 0.0), j.value("passed", 0), j.value("total", 0)};
 }
 
-json test_json(const TestResult& t) {
-  json j = {{"id", t.id},           {"kind", t.kind},       {"category", t.category},
-            {"status", to_string(t.status)}, {"time_ms", t.time_ms}, {"detail", utf8_clean(t.detail)}};
+json test_json(const TestResult& t, const ValueCaps& caps) {
+  json j = {{"id", t.id},
+            {"kind", t.kind},
+            {"category", t.category},
+            {"status", to_string(t.status)},
+            {"time_ms", t.time_ms},
+            {"detail", bounded_string(t.detail, caps.string_bytes)}};
   if (t.retried) j["retried"] = true;
   return j;
 }
@@ -62,39 +80,79 @@ TestResult test_from(const json& j) {
   return t;
 }
 
-json extraction_json(const Report& r) {
-  json candidates = json::array();
-  for (const auto& c : r.candidates) candidates.push_back(candidate_json(c));
+// The first `max` items of an answer-sized list; how many were left out is
+// counted in `omitted` under `name`.
+template <typename T, typename ToJson>
+json first_items(const std::vector<T>& items, std::size_t max, const char* name, json& omitted,
+                 ToJson to_json_item) {
+  json list = json::array();
+  for (std::size_t i = 0; i < items.size() && i < max; ++i) list.push_back(to_json_item(items[i]));
+  if (items.size() > max) omitted[name] = items.size() - max;
+  return list;
+}
+
+json extraction_json(const Report& r, const Shrink& step) {
+  json omitted = json::object();
+  auto as_is = [](int index) { return json(index); };
   json j = {{"candidates", static_cast<int>(r.candidates.size())},
-            {"graded", r.graded},
+            {"graded", first_items(r.graded, step.list_items, "graded", omitted, as_is)},
             {"language", r.language},
             {"pick", r.pick},
-            {"reason", r.extraction_reason},
+            {"reason", bounded_string(r.extraction_reason, step.caps.string_bytes)},
             {"extraction_sensitive", r.extraction_sensitive},
-            {"blocks", candidates}};
+            {"blocks", first_items(r.candidates, step.list_items, "blocks", omitted,
+                                   [&](const Candidate& c) { return candidate_json(c, step.caps); })}};
   j["kept"] = r.kept ? json(*r.kept) : json(nullptr);
-  if (!r.joined.empty()) j["joined"] = r.joined;
+  if (!r.joined.empty()) j["joined"] = first_items(r.joined, step.list_items, "joined", omitted, as_is);
+  if (!omitted.empty()) j["omitted"] = omitted;
   return j;
+}
+
+// A value the answer shaped (load, extra), each top-level field within the
+// caps: the object itself is the grader's structure, kept unless it has so
+// many fields that they alone are over 16 times the container cap.
+json shown_value(const json& value, const ValueCaps& caps) {
+  if (value.is_null()) return json::object();
+  if (!value.is_object()) return bounded_value(value, caps);
+  json shown = json::object();
+  for (const auto& [key, field] : value.items())
+    shown[bounded_string(key, caps.string_bytes)] = bounded_value(field, caps);
+  if (compact_text(shown).size() > 16 * caps.container_bytes) return truncation_marker(value);
+  return shown;
+}
+
+json report_json(const Report& r, const Shrink& step) {
+  json tests = json::array();
+  for (const auto& t : r.tests) tests.push_back(test_json(t, step.caps));
+  return {{"task", r.task},
+          {"model", r.model},
+          {"verdict", to_string(r.verdict)},
+          {"verdict_detail", bounded_string(r.verdict_detail, step.caps.string_bytes)},
+          {"extraction", extraction_json(r, step)},
+          {"correctness", score_json(r.correctness)},
+          {"edge_cases", score_json(r.edge_cases)},
+          {"tests", tests},
+          {"load", shown_value(r.load, step.caps)},
+          {"environment", shown_value(r.environment, step.caps)},
+          {"extra", shown_value(r.extra, step.caps)},
+          {"grade_seconds", r.grade_seconds}};
 }
 
 }  // namespace
 
 json to_json(const Report& r) {
-  json tests = json::array();
-  for (const auto& t : r.tests) tests.push_back(test_json(t));
-  json j = {{"task", r.task},
-            {"model", r.model},
-            {"verdict", to_string(r.verdict)},
-            {"verdict_detail", utf8_clean(r.verdict_detail)},
-            {"extraction", extraction_json(r)},
-            {"correctness", score_json(r.correctness)},
-            {"edge_cases", score_json(r.edge_cases)},
-            {"tests", tests},
-            {"load", r.load.is_null() ? json::object() : r.load},
-            {"environment", r.environment.is_null() ? json::object() : r.environment},
-            {"extra", r.extra.is_null() ? json::object() : r.extra},
-            {"grade_seconds", r.grade_seconds}};
-  return j;
+  json j;
+  for (const Shrink& step : kShrinkSteps) {
+    j = report_json(r, step);
+    if (&step != &kShrinkSteps[0])
+      j["shrunk"] = {{"max_report_bytes", kMaxReportBytes},
+                     {"string_bytes", step.caps.string_bytes},
+                     {"container_bytes", step.caps.container_bytes},
+                     {"depth", step.caps.depth},
+                     {"list_items", step.list_items}};
+    if (report_text_bytes(j) <= kMaxReportBytes) break;
+  }
+  return j;  // the last step fits whatever the answer sent: its lists and values are short
 }
 
 Result<Report> report_from_json(const json& j) {

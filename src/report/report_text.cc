@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "gradebox/report.h"
+#include "report/json_text.h"
 #include "util/utf8.h"
 
 namespace gradebox {
@@ -84,9 +85,11 @@ std::string to_text(const Report& r) {
   if (r.extraction_sensitive) out << "\n             EXTRACTION-SENSITIVE: candidates get different results";
   out << "\n";
   out << score_text("correctness", r.correctness) << score_text("edge cases", r.edge_cases);
-  if (r.load.contains("errors") && !r.load["errors"].empty()) {
-    out << "load         " << r.load["errors"].size() << " module-level error(s), first: "
-        << one_line(r.load["errors"][0].dump(), 200) << "\n";
+  // The load event is the answer's data: any shape, any depth.
+  auto errors = r.load.find("errors");  // end() unless an object holds it
+  if (errors != r.load.end() && errors->is_array() && !errors->empty()) {
+    out << "load         " << errors->size() << " module-level error(s), first: "
+        << one_line(compact_text((*errors)[0], 400), 200) << "\n";
   }
   write_categories(out, r);
   return out.str();
