@@ -23,13 +23,15 @@ int nesting_depth(std::string_view text, int stop_after) {
 
 Result<nlohmann::json> parse_bounded(std::string_view text, const JsonLimits& limits) {
   if (text.size() > limits.max_bytes)
-    return Error{"over the " + std::to_string(limits.max_bytes) + "-byte line limit"};
+    return Error{"over the " + std::to_string(limits.max_bytes) + "-byte " + limits.unit + " limit"};
   if (nesting_depth(text, limits.max_depth) > limits.max_depth)
     return Error{"nested deeper than the " + std::to_string(limits.max_depth) + "-level limit"};
   auto value = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) return Error{"not JSON"};
+  if (value.is_discarded()) return Error{kNotJson};
   return value;
 }
+
+bool over_a_limit(const Error& error) { return error.message != kNotJson; }
 
 nlohmann::json channel_limits_json(const JsonLimits& limits) {
   return {{"max_line_bytes", limits.max_bytes}, {"max_depth", limits.max_depth}};

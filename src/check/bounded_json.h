@@ -19,9 +19,20 @@ namespace gradebox {
 /// inputs.json's "channel"): one line cap and one depth limit everywhere.
 struct JsonLimits {
   std::size_t max_bytes = 1 << 20;
-  int max_depth = 2000;  // flatten's deep-nesting test returns 300 levels
+  int max_depth = 2000;        // flatten's deep-nesting test returns 300 levels
+  const char* unit = "line";   // what the size cap is of, in the error
 };
 inline constexpr JsonLimits kChannelLimits{};
+/// A trusted script's reply (check.py's results, the prober's output) embeds
+/// the answer's data a few levels down, and may gather all of a run's: the
+/// same depth limit with a margin, and the channel's whole size.
+inline constexpr JsonLimits kTrustedReplyLimits{64 << 20, kChannelLimits.max_depth + 64, "reply"};
+
+/// parse_bounded's error for text that is not JSON at all.
+inline constexpr char kNotJson[] = "not JSON";
+/// True when `error` (from parse_bounded) names a declared limit: the
+/// answer's data was refused, which is the answer's failure, not gradebox's.
+bool over_a_limit(const Error& error);
 
 /// The deepest nesting of `text`, counting stops once past `stop_after`.
 int nesting_depth(std::string_view text, int stop_after);

@@ -1,5 +1,6 @@
 #include "check/checker.h"
 
+#include "report/json_text.h"
 #include "util/utf8.h"
 
 namespace gradebox {
@@ -41,7 +42,8 @@ TestResult from_outcome(const std::string& id, const SandboxOutcome& out) {
 }  // namespace
 
 std::string brief(const json& value, std::size_t max) {
-  std::string text = value.dump(-1, ' ', false, json::error_handler_t::replace);
+  // Only the head is written: the value can be a 1 MiB line nested 2,000 deep.
+  std::string text = compact_text(value, max + 1);
   if (text.size() > max) text = utf8_clean(text, max - 3) + "...";
   return text;
 }

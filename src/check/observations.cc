@@ -85,7 +85,7 @@ Observations parse_observations(const std::string& channel, const std::set<std::
     if (!event.ok()) {
       // Over a declared limit: the test it carried counts as not reported,
       // and the detail names the limit (checker.cc).
-      if (obs.limit_note.empty() && event.error().message != "not JSON")
+      if (obs.limit_note.empty() && over_a_limit(event.error()))
         obs.limit_note = "a channel line was " + event.error().message;
       note(obs, "line " + std::to_string(number) + ": " + event.error().message);
       continue;

@@ -25,7 +25,9 @@ struct Observations {
   std::vector<std::shared_ptr<const nlohmann::json>> events;  // every well-formed event, in order
   std::vector<std::string> problems;        // malformed lines, unknown ids, ...
   bool done = false;                        // the "done" event arrived
-  std::string limit_note;                   // the first line refused by a declared limit
+  // The first of the answer's data refused by a declared limit: a channel
+  // line, or the trusted prober's output (grade/harness_run.cc).
+  std::string limit_note;
 };
 
 /// Field readers for untrusted events: a missing field or one of the wrong

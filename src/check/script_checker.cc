@@ -1,5 +1,6 @@
 // A task's own trusted judge (check.py), run outside the sandbox with the
 // expectations, the observations and the run's outcome on stdin.
+#include "check/bounded_json.h"
 #include "check/checker.h"
 #include "trusted/script_server.h"
 #include "util/utf8.h"
@@ -21,10 +22,12 @@ json outcome_json(const SandboxOutcome& o) {
           {"stderr", utf8_clean(o.stderr_data, 64 * 1024)}};
 }
 
-Result<CheckResult> parse_results(const json& reply, const CheckInput& in) {
+Result<CheckResult> parse_results(json reply, const CheckInput& in) {
   CheckResult result;
   if (!reply.contains("results") || !reply["results"].is_array())
     return Error{in.task.checker + ": reply has no results array"};
+  if (reply.contains("extra") && !reply["extra"].is_object())
+    return Error{in.task.checker + ": reply's extra is not an object"};
   for (const auto& item : reply["results"]) {
     TestResult r;
     r.id = item.at("id").get<std::string>();
@@ -35,8 +38,35 @@ Result<CheckResult> parse_results(const json& reply, const CheckInput& in) {
     r.time_ms = item.value("time_ms", 0.0);
     result.results[r.id] = std::move(r);
   }
-  result.extra = reply.value("extra", json::object());
+  if (reply.contains("extra")) result.extra = std::move(reply["extra"]);
   return result;
+}
+
+// The reply carries the answer's data (details, extra), so a reply over a
+// declared limit is the answer's failure: every test fails naming the limit.
+CheckResult refused_reply(const CheckInput& in, const std::string& why) {
+  CheckResult result;
+  const std::string detail = "the checker's reply was " + why;
+  for (const auto& test : in.tests) {
+    TestResult r;
+    r.id = test.at("id").get<std::string>();
+    r.status = TestStatus::kFail;
+    r.detail = detail;
+    result.results[r.id] = std::move(r);
+  }
+  result.extra["refused_by_limit"] = detail;
+  return result;
+}
+
+// A declared limit refused some of the answer's data the checker never saw
+// (a channel line, the prober's output): a test it failed for want of that
+// data names the limit.
+void name_refused_data(CheckResult& result, const Observations& obs) {
+  if (obs.limit_note.empty()) return;
+  for (auto& [id, r] : result.results) {
+    if (r.status == TestStatus::kPass || r.status == TestStatus::kNotApplicable || obs.tests.count(id)) continue;
+    r.detail += (r.detail.empty() ? "" : "; ") + obs.limit_note;
+  }
 }
 
 }  // namespace
@@ -60,8 +90,13 @@ Result<CheckResult> check_with_script(const CheckInput& in) {
     std::string err = utf8_clean(output->stderr_data, 400);
     return Error{in.task.checker + " exited " + std::to_string(output->exit_code) + ": " + err};
   }
+  auto reply = parse_bounded(output->stdout_data, kTrustedReplyLimits);
+  if (!reply && over_a_limit(reply.error())) return refused_reply(in, reply.error().message);
+  if (!reply) return Error{in.task.checker + ": bad reply: " + reply.error().message};
   try {
-    return parse_results(json::parse(output->stdout_data), in);
+    auto result = parse_results(std::move(*reply), in);
+    if (result) name_refused_data(*result, in.observations);
+    return result;
   } catch (const std::exception& e) {
     return Error{in.task.checker + ": bad reply: " + e.what()};
   }

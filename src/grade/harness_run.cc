@@ -46,8 +46,10 @@ std::set<std::string> ids_of(const json& tests) {
 }
 
 // Server tasks: the trusted prober joins the sandbox's network namespace
-// while the harness runs, then the sandbox is ended.
-Result<json> probe(RunningSandbox& running, const HarnessRequest& req) {
+// while the harness runs, then the sandbox is ended. Its output carries what
+// the answer's server sent: over a declared limit it is refused (an empty
+// object; `limit_note` says why), which fails the tests it would have judged.
+Result<json> probe(RunningSandbox& running, const HarnessRequest& req, std::string& limit_note) {
   ScriptCall call;
   call.script = req.task.dir / req.task.raw["probe"].get<std::string>();
   call.stdin_data = json({{"tests", req.tests}, {"options", req.options}}).dump();
@@ -58,11 +60,11 @@ Result<json> probe(RunningSandbox& running, const HarnessRequest& req) {
   if (!out) return out.error();
   if (out->exit_code != 0)
     return Error{"probe exited " + std::to_string(out->exit_code) + ": " + utf8_clean(out->stderr_data, 400)};
-  try {
-    return json::parse(out->stdout_data);
-  } catch (const std::exception& e) {
-    return Error{std::string("probe: bad output: ") + e.what()};
-  }
+  auto output = parse_bounded(out->stdout_data, kTrustedReplyLimits);
+  if (output) return std::move(*output);
+  if (!over_a_limit(output.error())) return Error{"probe: bad output: " + output.error().message};
+  limit_note = "the prober's output was " + output.error().message;
+  return json::object();
 }
 
 }  // namespace
@@ -91,8 +93,9 @@ Result<HarnessResult> run_harness(Sandbox& sandbox, const HarnessRequest& req) {
   if (!running) return running.error();
   HarnessResult result;
   result.limits = spec.limits;
+  std::string probe_limit_note;
   if (req.task.raw.contains("probe")) {
-    auto probed = probe(**running, req);
+    auto probed = probe(**running, req, probe_limit_note);
     (*running)->kill();
     auto outcome = (*running)->wait();
     if (!probed) return probed.error();
@@ -105,6 +108,7 @@ Result<HarnessResult> run_harness(Sandbox& sandbox, const HarnessRequest& req) {
     result.outcome = std::move(*outcome);
   }
   result.observations = parse_observations(result.outcome.channel_data, ids_of(req.tests));
+  if (result.observations.limit_note.empty()) result.observations.limit_note = probe_limit_note;
   return result;
 }
 

@@ -2,6 +2,7 @@
 // the cap or nested past the depth limit is refused and named, never parsed.
 #include <gtest/gtest.h>
 
+#include "../support/in_child.h"
 #include "check/bounded_json.h"
 #include "check/checker.h"
 #include "check/observations.h"
@@ -50,6 +51,23 @@ TEST(BoundedJson, AnOverLimitChannelLineFailsItsTestNamingTheLimit) {
   ASSERT_TRUE(result.has_value());
   EXPECT_EQ(result->status, TestStatus::kFail);
   EXPECT_NE(result->detail.find("2000-level limit"), std::string::npos) << result->detail;
+}
+
+TEST(BoundedJson, AChannelLine20000DeepIsRefusedNamingTheLimit) {
+  std::string line = "{\"event\": \"load\", \"report\": " + std::string(20000, '[') +
+                     std::string(20000, ']') + "}\n";
+  Observations obs = parse_observations("{\"event\": \"start\"}\n" + line, {});
+  EXPECT_FALSE(obs.load.has_value());
+  EXPECT_EQ(obs.limit_note, "a channel line was nested deeper than the 2000-level limit");
+}
+
+TEST(BoundedJson, BriefWritesOnlyTheHeadOfADeepValue) {
+  for (int depth : {20000, 1000000}) {
+    const auto deep = nlohmann::json::parse(std::string(depth, '[') + std::string(depth, ']'));
+    EXPECT_EQ(testing::fate_in_child([&] { brief(deep); }), "exited 0") << depth;
+    if (HasFailure()) return;  // it would end this process too
+    EXPECT_EQ(brief(deep, 10), "[[[[[[[...");
+  }
 }
 
 TEST(BoundedJson, InputsCarryTheSameLimitsForTheHarnesses) {
