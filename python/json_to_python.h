@@ -10,7 +10,7 @@
 
 namespace gradebox::python {
 
-/// Needs the GIL.
+/// Needs the GIL. Walks with an explicit stack: any depth converts.
 pybind11::object to_python(const nlohmann::json& value);
 
 }  // namespace gradebox::python
