@@ -121,6 +121,13 @@ json shown_value(const json& value, const ValueCaps& caps) {
   return shown;
 }
 
+// A shown value read back from a stored report, bounded again without a
+// recursive copy: a history file is input, and may hold any depth.
+json stored_value(const json& report, const char* key) {
+  auto it = report.find(key);
+  return it == report.end() ? json::object() : shown_value(*it, kReportCaps);
+}
+
 json report_json(const Report& r, const Shrink& step) {
   json tests = json::array();
   for (const auto& t : r.tests) tests.push_back(test_json(t, step.caps));
@@ -165,7 +172,8 @@ Result<Report> report_from_json(const json& j) {
     r.verdict = *verdict;
     r.verdict_detail = j.value("verdict_detail", "");
     const json& ex = j.at("extraction");
-    for (const auto& c : ex.value("blocks", json::array())) r.candidates.push_back(candidate_from(c));
+    if (auto blocks = ex.find("blocks"); blocks != ex.end() && blocks->is_array())
+      for (const auto& c : *blocks) r.candidates.push_back(candidate_from(c));
     r.graded = ex.value("graded", std::vector<int>{});
     if (ex.contains("kept") && ex["kept"].is_number_integer()) r.kept = ex["kept"].get<int>();
     r.joined = ex.value("joined", std::vector<int>{});
@@ -176,9 +184,9 @@ Result<Report> report_from_json(const json& j) {
     r.correctness = score_from(j.at("correctness"));
     r.edge_cases = score_from(j.at("edge_cases"));
     for (const auto& t : j.at("tests")) r.tests.push_back(test_from(t));
-    r.load = j.value("load", json::object());
-    r.environment = j.value("environment", json::object());
-    r.extra = j.value("extra", json::object());
+    r.load = stored_value(j, "load");
+    r.environment = stored_value(j, "environment");
+    r.extra = stored_value(j, "extra");
     r.grade_seconds = j.value("grade_seconds", 0.0);
     return r;
   } catch (const std::exception& e) {

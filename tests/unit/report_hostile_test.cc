@@ -98,6 +98,25 @@ TEST(ReportLimits, TheTextSummaryShowsADeepLoadErrorsHead) {
   EXPECT_LT(text.size(), 1000u);
 }
 
+// A history file is input too: a stored report nested 10^6 deep is read
+// without a recursive copy, and what is read is bounded again.
+TEST(ReportLimits, AReportReadBackMayBeNestedAMillionDeep) {
+  Report r;
+  r.task = "flatten_py";
+  r.verdict = Verdict::kGraded;
+  json stored = to_json(r);
+  stored["load"] = nested(1000000);
+  stored["extra"] = json::object();
+  stored["extra"]["deep"] = nested(1000000);
+  stored["extraction"]["blocks"] = nested(1000000);
+  EXPECT_EQ(testing::fate_in_child([&] { report_from_json(stored); }), "exited 0");
+  if (HasFailure()) return;
+  stored["extraction"]["blocks"] = json::array();
+  auto back = report_from_json(stored);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_LT(to_json(*back).dump(2).size(), 100000u);
+}
+
 TEST(ReportLimits, AnOrdinaryReportIsShownWhole) {
   Report r;
   r.task = "flatten_py";
