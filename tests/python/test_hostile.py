@@ -76,3 +76,24 @@ def test_an_attack_at_import_leaves_the_module_usable(answer):
     assert report["correctness"]["score"] == 0.0
     after = gradebox.grade("flatten_py", (PACK / "reference.md").read_text())
     assert after["correctness"]["score"] == 10.0
+
+
+# An answer that prints and returns values nested 10**6 deep: neither
+# gradebox nor the interpreter hosting it goes down, and the report is small.
+DEEP = '''```python
+print("[" * 1_000_000)
+NESTED = []
+for _ in range(1_000_000):
+    NESTED = [NESTED]
+
+def flatten(items):
+    return NESTED
+```
+'''
+
+
+def test_values_nested_a_million_deep_give_a_small_graded_report():
+    report = gradebox.grade("flatten_py", DEEP)
+    assert report["verdict"] == "graded"
+    assert report["correctness"]["score"] == 0.0
+    assert len(json.dumps(report)) < 1 << 20
