@@ -64,7 +64,8 @@ CheckResult refused_reply(const CheckInput& in, const std::string& why) {
 void name_refused_data(CheckResult& result, const Observations& obs) {
   if (obs.limit_note.empty()) return;
   for (auto& [id, r] : result.results) {
-    if (r.status == TestStatus::kPass || r.status == TestStatus::kNotApplicable || obs.tests.count(id)) continue;
+    const bool judged = r.status == TestStatus::kPass || r.status == TestStatus::kNotApplicable;
+    if (judged || obs.tests.count(id)) continue;
     r.detail += (r.detail.empty() ? "" : "; ") + obs.limit_note;
   }
 }

@@ -79,12 +79,13 @@ json truncation_marker(const json& value) {
 
 bool is_truncation_marker(const json& value) {
   if (!value.is_object() || value.size() != 4) return false;
-  auto truncated = value.find("truncated"), bytes = value.find("bytes"), sha256 = value.find("sha256"),
-       excerpt = value.find("excerpt");
+  auto text_of = [&](const char* key, std::size_t max) {
+    auto it = value.find(key);
+    return it != value.end() && it->is_string() && it->get_ref<const std::string&>().size() <= max;
+  };
+  auto truncated = value.find("truncated"), bytes = value.find("bytes");
   return truncated != value.end() && *truncated == true && bytes != value.end() && bytes->is_number() &&
-         sha256 != value.end() && sha256->is_string() && sha256->get_ref<const std::string&>().size() == kDigestHex &&
-         excerpt != value.end() && excerpt->is_string() &&
-         excerpt->get_ref<const std::string&>().size() <= kExcerptBytes;
+         text_of("sha256", kDigestHex) && text_of("excerpt", kExcerptBytes);
 }
 
 json bounded_value(const json& value, const ValueCaps& caps) {

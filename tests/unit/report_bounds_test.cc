@@ -37,7 +37,8 @@ TEST(Sha256, MatchesTheStandardVectors) {
 }
 
 TEST(JsonText, WritesWhatNlohmannsCompactDumpWrites) {
-  json value = json::parse(R"({"a": [1, -2, 3.5, 1e300, true, null, "x\"\n\u00e9"], "b": {}, "c": [[], {"d": []}]})");
+  json value = json::parse(R"({"a": [1, -2, 3.5, 1e300, true, null, "x\"\n\u00e9"],
+                               "b": {}, "c": [[], {"d": []}]})");
   value["bad"] = std::string("\xff\xfe ok");
   EXPECT_EQ(compact_text(value), value.dump(-1, ' ', false, json::error_handler_t::replace));
   EXPECT_EQ(compact_text(value, 7), value.dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 7));

@@ -122,7 +122,8 @@ TEST(ReportLimits, AnOrdinaryReportIsShownWhole) {
   r.task = "flatten_py";
   r.verdict = Verdict::kGraded;
   r.load = json::parse(R"({"event": "load", "ok": true, "errors": [{"type": "EOFError", "line": 3}]})");
-  r.extra = json::parse(R"({"run": {"stdout": "hi", "problems": []}, "discovery": {"routes": [[1, [2, [3]]]]}})");
+  r.extra = json::parse(
+      R"({"run": {"stdout": "hi", "problems": []}, "discovery": {"routes": [[1, [2, [3]]]]}})");
   r.tests.push_back(result(0, TestStatus::kFail));
   r.tests[0].detail = "expected [1], got [2]";
   json j = to_json(r);

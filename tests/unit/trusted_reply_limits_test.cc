@@ -63,6 +63,8 @@ if __name__ == "__main__":
     m = mode()
     if m.startswith("probe-deep-"):
         sys.stdout.write('{"results": ' + deep(int(m.split("-")[-1])) + '}')
+    elif m == "channel-deep":
+        print("{}")
     else:
         print(json.dumps({"ok": True}))
 )";
@@ -84,8 +86,11 @@ class TrustedReplyLimits : public ::testing::Test {
   }
   Report grade(const std::string& mode) {
     folder_.write("task/mode", mode);
-    auto sandbox = std::make_shared<testing::FakeSandbox>([](const FakeRun&) {
-      return testing::exited(testing::channel({{{"event", "start"}}, {{"event", "load"}, {"ok", true}}}));
+    auto sandbox = std::make_shared<testing::FakeSandbox>([mode](const FakeRun&) {
+      std::string channel = testing::channel({{{"event", "start"}}, {{"event", "load"}, {"ok", true}}});
+      if (mode == "channel-deep")
+        channel += "{\"event\": \"note\", \"x\": " + std::string(3000, '[') + std::string(3000, ']') + "}\n";
+      return testing::exited(channel);
     });
     return Grader(sandbox).grade(*task_, kAnswer, {});
   }
@@ -110,12 +115,19 @@ TEST_F(TrustedReplyLimits, AnHonestRunPasses) {
   EXPECT_EQ(r.correctness.score, 10.0);
 }
 
+TEST_F(TrustedReplyLimits, AChannelLineOverTheLimitIsNamedInWhatTheCheckerFailed) {
+  expect_refused(grade("channel-deep"),
+                 "the prober gave no result; a channel line was nested deeper than the 2000-level limit");
+}
+
 TEST_F(TrustedReplyLimits, ACheckerReplyNestedAMillionDeepFailsNamingTheLimit) {
-  expect_refused(grade("reply-deep-1000000"), "the checker's reply was nested deeper than the 2064-level limit");
+  expect_refused(grade("reply-deep-1000000"),
+                 "the checker's reply was nested deeper than the 2064-level limit");
 }
 
 TEST_F(TrustedReplyLimits, ACheckerReplyNested20000DeepFailsNamingTheLimit) {
-  expect_refused(grade("reply-deep-20000"), "the checker's reply was nested deeper than the 2064-level limit");
+  expect_refused(grade("reply-deep-20000"),
+                 "the checker's reply was nested deeper than the 2064-level limit");
 }
 
 TEST_F(TrustedReplyLimits, ACheckerReplyOverTheSizeCapFailsNamingTheLimit) {
@@ -137,11 +149,13 @@ TEST_F(TrustedReplyLimits, ACheckerReplyThatIsNotJsonStaysGraderError) {
 }
 
 TEST_F(TrustedReplyLimits, AProberOutputNestedAMillionDeepFailsNamingTheLimit) {
-  expect_refused(grade("probe-deep-1000000"), "the prober's output was nested deeper than the 2064-level limit");
+  expect_refused(grade("probe-deep-1000000"),
+                 "the prober's output was nested deeper than the 2064-level limit");
 }
 
 TEST_F(TrustedReplyLimits, AProberOutputNested20000DeepFailsNamingTheLimit) {
-  expect_refused(grade("probe-deep-20000"), "the prober's output was nested deeper than the 2064-level limit");
+  expect_refused(grade("probe-deep-20000"),
+                 "the prober's output was nested deeper than the 2064-level limit");
 }
 
 }  // namespace
