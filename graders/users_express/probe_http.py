@@ -13,7 +13,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_python"))  # -I drops it
-from gb_trusted import bounded_loads  # noqa: E402
+from gb_trusted import LimitExceeded, bounded_loads  # noqa: E402
 
 HOST = "127.0.0.1"
 MAX_BODY = 4 * 1024 * 1024
@@ -28,18 +28,18 @@ class Response:
     """One request's result: status (None when there was no HTTP answer),
     parsed JSON (None when the body is not JSON), or the failure."""
 
-    def __init__(self, status=None, body=None, is_json=False, failure=None, ms=0.0, not_json=None):
+    def __init__(self, status=None, body=None, is_json=False, failure=None, ms=0.0, refused=None):
         self.status = status
         self.body = body
         self.is_json = is_json
         self.failure = failure  # None, "timeout", "refused", "reset", "bad-response"
         self.ms = ms
-        self.not_json = not_json  # why a body is not taken as JSON, e.g. the limit it passed
+        self.refused = refused  # the declared limit a body passed, if it did
 
     def describe(self):
         if self.failure:
             return f"no answer ({self.failure})"
-        kind = "JSON" if self.is_json else f"non-JSON ({self.not_json})" if self.not_json else "non-JSON"
+        kind = "JSON" if self.is_json else f"refused body ({self.refused})" if self.refused else "non-JSON"
         return f"HTTP {self.status} {kind}"
 
 
@@ -152,8 +152,10 @@ def _not_json(name):
 def _parse(status, raw, ms):
     try:
         return Response(status=status, body=bounded_json(raw), is_json=True, ms=ms)
-    except ValueError as err:
-        return Response(status=status, body=None, is_json=False, ms=ms, not_json=str(err)[:120])
+    except LimitExceeded as err:
+        return Response(status=status, body=None, is_json=False, ms=ms, refused=str(err))
+    except ValueError:
+        return Response(status=status, body=None, is_json=False, ms=ms)
 
 
 def wait_for_port(port, deadline, gone):

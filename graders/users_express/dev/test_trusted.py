@@ -15,7 +15,7 @@ sys.path.insert(0, PACK)
 
 import probe_shape as shape  # noqa: E402
 from probe_checks import size_for  # noqa: E402
-from probe_http import MAX_BODY, MAX_DEPTH, bounded_json  # noqa: E402
+from probe_http import MAX_BODY, MAX_DEPTH, _parse, bounded_json  # noqa: E402
 
 TESTS = [{"id": "lists-users-1", "category": "lists-users"}, {"id": "total-count-1", "category": "total-count"}]
 
@@ -101,6 +101,11 @@ class LimitsTest(unittest.TestCase):
         for raw in (b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1), b"[" * 5000, b"[" * 10**6 + b"]" * 10**6):
             with self.assertRaisesRegex(ValueError, f"nested deeper than the {MAX_DEPTH}-level limit"):
                 bounded_json(raw)
+
+    def test_a_refused_body_names_its_limit_in_the_detail(self):
+        self.assertEqual(_parse(200, b"[" * 5000, 1.0).describe(),
+                         f"HTTP 200 refused body (nested deeper than the {MAX_DEPTH}-level limit)")
+        self.assertEqual(_parse(200, b"<html>", 1.0).describe(), "HTTP 200 non-JSON")
 
     def test_a_body_just_within_and_just_past_the_size_limit(self):
         body = b'"' + b"x" * (MAX_BODY - 2) + b'"'
