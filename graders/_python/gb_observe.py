@@ -15,7 +15,7 @@ import sys
 
 import gb_child
 import gb_json
-from gb_wire import Limits
+from gb_wire import Limits, nesting_depth
 
 _CHILD_STATUSES = {"ok", "error", "memory", "unserializable", "output-limit"}
 _TIMEOUT_MESSAGES = {
@@ -79,6 +79,8 @@ def strict_json(line, limits=None):
     if len(line) > limits.max_line_bytes:
         raise ValueError("line over the channel cap")
     deep = line.count(b"[") + line.count(b"{") > limits.max_depth
+    if deep and nesting_depth(line.decode("ascii", "replace"), limits.max_depth) > limits.max_depth:
+        raise ValueError(f"nested deeper than the {limits.max_depth}-level limit")
     saved = sys.getrecursionlimit()
     try:
         if deep:

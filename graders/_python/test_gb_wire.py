@@ -32,6 +32,29 @@ class ParseTest(unittest.TestCase):
         ok, reason = gb_wire.parse_bounded(b"[" * 10**6 + b"]" * 10**6, gb_wire.Limits({"max_line_bytes": 4 << 20}))
         self.assertEqual((ok, reason), (False, "nested deeper than the 2000-level limit"))
 
+    def test_the_declared_limits_hold_exactly(self):
+        limits = gb_wire.Limits({"max_line_bytes": 8000})
+        self.assertTrue(gb_wire.parse_bounded(b"[" * 2000 + b"]" * 2000, limits)[0])
+        self.assertEqual(gb_wire.parse_bounded(b"[" * 2001 + b"]" * 2001, limits),
+                         (False, "nested deeper than the 2000-level limit"))
+        self.assertTrue(gb_wire.parse_bounded(b'"' + b"x" * 98 + b'"', SMALL)[0])  # 100 bytes
+        self.assertEqual(gb_wire.parse_bounded(b'"' + b"x" * 99 + b'"', SMALL),
+                         (False, "over the 100-byte line limit"))
+        self.assertEqual(gb_wire.parse_bounded(b"[[1]", SMALL)[0], False)  # unparsable: a fail, named
+
+    def test_depth_within_the_limit_parses_and_encodes_from_a_deep_stack(self):
+        # The C scanner and encoder count levels against the recursion
+        # limit: 2000 levels used to be "not JSON" (and ~990 levels failed
+        # to encode a few calls deeper), a crash of the observer.
+        def nested(calls):
+            if calls:
+                return nested(calls - 1)
+            ok, value = gb_wire.parse_bounded(b"[" * 2000 + b"]" * 2000, gb_wire.Limits())
+            return ok, gb_wire.dumps({"event": "test", "value": value})
+        ok, text = nested(200)
+        self.assertTrue(ok)
+        self.assertEqual(text.count("["), 2000)
+
     def test_json_as_javascript_reads_it(self):
         self.assertEqual(gb_wire.loads(' {"a": [1, 2.5, "\\u00e9"]} '), {"a": [1, 2.5, "\u00e9"]})
         # {'a': 1} made the C scanner return NULL without an exception
@@ -71,6 +94,18 @@ class ChannelTest(unittest.TestCase):
         self.assertEqual(lines[0]["value"], 1)
         self.assertEqual((lines[1]["id"], lines[1]["status"]), ("b", "output-limit"))
         self.assertIn("100-byte channel line cap", lines[1]["message"])
+
+    def test_an_event_nested_past_the_limit_becomes_an_output_limit_marker(self):
+        read, write = os.pipe()
+        send = gb_wire.open_channel(gb_wire.Limits({"max_depth": 5}), write)
+        send({"event": "test", "id": "a", "status": "ok", "value": [[[1]]]})  # 4 levels with the event
+        send({"event": "test", "id": "b", "status": "ok", "value": [[[[1]]]], "s": "[[[[[["})  # 5
+        send({"event": "test", "id": "c", "status": "ok", "value": [[[[[1]]]]]})  # 6
+        os.close(write)
+        lines = [json.loads(line) for line in os.read(read, 4096).splitlines()]
+        os.close(read)
+        self.assertEqual([line["status"] for line in lines], ["ok", "ok", "output-limit"])
+        self.assertIn("nested deeper than the 5-level channel limit", lines[2]["message"])
 
 
 if __name__ == "__main__":

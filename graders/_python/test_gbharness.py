@@ -333,8 +333,10 @@ class BoundedParsingTest(unittest.TestCase):
             with self.assertRaises(ValueError, msg=line[:20]):
                 gb_observe.strict_json(line, limits)
         deep = b"[" * 10 ** 6 + b"]" * 10 ** 6
-        with self.assertRaises(ValueError):
+        with self.assertRaisesRegex(ValueError, "nested deeper than the 2000-level limit"):
             gb_observe.strict_json(deep, gb_observe.Limits({"max_line_bytes": 10 ** 7}))
+        at_limit = gb_observe.strict_json(b"[" * 50 + b"]" * 50, limits)  # just within: parsed
+        self.assertEqual(repr(at_limit), "[" * 50 + "]" * 50)
 
     def test_the_channel_never_writes_a_line_over_its_cap(self):
         read_fd, write_fd = os.pipe()

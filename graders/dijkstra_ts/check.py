@@ -9,10 +9,19 @@ stores them in tests.json; large generated graphs are stored as a digest plus
 a few target distances, and harness.js sends the answer's list as the same
 digest). The harness reports what the answer returned and how it was called
 (load event "report.shape"); every verdict is made here.
+
+Every field of a test's value comes from the answer's runner: any JSON at
+all, up to the channel's limits (gb_trusted). A value of the wrong shape
+(a node id that is not one, a distance that is a list) is a fail; only a
+fault of this script is a grader-error.
 """
 import heapq
 import json
+import os
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_python"))  # -I drops it
+from gb_trusted import cut, read_request, shown  # noqa: E402
 
 UNREACHABLE = {"Infinity", "null", "undefined", "absent"}
 FAILED_RUN = {"timeout": "timeout", "memory": "memory", "crash": "crash", "violation": "violation",
@@ -86,6 +95,14 @@ def is_num(x):
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
+def is_node(x, n):
+    return isinstance(x, int) and not isinstance(x, bool) and 0 <= x < n
+
+
+def is_unreachable(x):
+    return isinstance(x, str) and x in UNREACHABLE
+
+
 class Graph:
     """The test's graph; edges are generated/indexed only when a path is checked."""
 
@@ -107,6 +124,8 @@ class Graph:
     def path_length(self, path):
         """Total weight of a path that follows real edges, else None."""
         if not isinstance(path, list) or not path or path[0] != self.source:
+            return None
+        if not all(is_node(node, self.n) for node in path):
             return None
         total = 0
         for a, b in zip(path, path[1:]):
@@ -140,7 +159,7 @@ def reported(value, end_mode, graph):
     if not isinstance(dist, list):
         return None
     nodes = value.get("targets") if end_mode else list(range(graph.n))
-    if not isinstance(nodes, list) or len(nodes) != len(dist):
+    if not isinstance(nodes, list) or len(nodes) != len(dist) or not all(is_node(x, graph.n) for x in nodes):
         return None
     out = {}
     for k, (node, d) in enumerate(zip(nodes, dist)):
@@ -155,7 +174,7 @@ def reported(value, end_mode, graph):
 
 def dist_matches(got, want, end_mode):
     if want is None:
-        return got in UNREACHABLE or (end_mode and got == "throw")
+        return is_unreachable(got) or (end_mode and got == "throw")
     return is_num(got) and got == want
 
 
@@ -167,7 +186,7 @@ def compare(got, want, end_mode, only=None):
             return f"node {node}: not reported"
         if not dist_matches(got[node], want[node], end_mode):
             exp = "unreachable (Infinity/absent/null/undefined)" if want[node] is None else want[node]
-            return f"node {node}: expected {exp}, got {json.dumps(got[node])}"
+            return f"node {node}: expected {exp}, got {shown(got[node])}"
     return ""
 
 
@@ -204,7 +223,7 @@ def judge_distances(test, value, shape, graph):
         return "fail", "result has no per-node distances"
     exp = test["expect"][mode_key]
     if "sha256" in exp and not end_mode and len(got) == graph.n:
-        normalized = [None if d in UNREACHABLE else d for d in (got[i] for i in range(graph.n))]
+        normalized = [None if is_unreachable(d) else d for d in (got[i] for i in range(graph.n))]
         if digest(normalized) == exp["sha256"]:
             return "pass", ""
     if "targets" in exp and end_mode:
@@ -226,15 +245,17 @@ def judge_paths(test, value, shape, graph):
     want = expected_dist(test, mode_key)
     got = reported(value, end_mode, graph) or {}
     nodes = value.get("targets") if end_mode else range(graph.n)
+    if end_mode and got is None:
+        return "fail", "result has no per-node distances"
     for k, node in enumerate(nodes or []):
         if want[node] is None:
             continue
         path = (value.get("paths") or [None] * (k + 1))[k] if end_mode else path_to(value, node, graph)
         length = graph.path_length(path) if path else None
         if length is None or path[-1] != node:
-            return "fail", f"node {node}: path {json.dumps(path)} does not lead from the source along real edges"
+            return "fail", f"node {node}: path {shown(path)} does not lead from the source along real edges"
         if not is_num(got.get(node)) or length != got[node]:
-            return "fail", f"node {node}: path sums to {length}, reported distance {json.dumps(got.get(node))}"
+            return "fail", f"node {node}: path sums to {length}, reported distance {shown(got.get(node))}"
     return "pass", ""
 
 
@@ -320,12 +341,12 @@ def run_problem(outcome, done):
 
 
 def main():
-    data = json.load(sys.stdin)
+    data = read_request()
     tests, outcome = data["tests"], data.get("outcome") or {}
     load, by_id, dups, done = collect(data.get("observations") or [])
     dups |= set(data.get("untrusted") or [])  # gradebox's own channel checks
     problem, why = run_problem(outcome, done)
-    extra = dict((load or {}).get("report") or {})
+    extra = cut(dict((load or {}).get("report") or {}))
     results = []
     for test in tests:
         tid = test["id"]

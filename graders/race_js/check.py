@@ -19,12 +19,21 @@ Error or an error-like message. Strictness, on purpose: an unhandled
 rejection or uncaught exception counts even when a process-level listener
 caught it; a data log on a slow response must come within 100 ms (virtual)
 of the response, so a fixed sleep fails (see README.md).
+
+Limits (gb_trusted): logged values arrive nested up to the channel's 2000
+levels; JSON inside a logged string is looked for in its first 64 KiB,
+from at most 64 opening brackets, and not in a string nested past 2000.
 """
 
 import json
+import os
 import re
 import sys
 from urllib.parse import urlsplit
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_python"))  # -I drops it
+from gb_trusted import allow_depth, cut, read_request, shown  # noqa: E402
+from gb_wire import DEFAULT_MAX_DEPTH, nesting_depth  # noqa: E402
 
 LOG_METHODS = {"log", "info", "debug", "dir", "table"}
 ERROR_METHODS = {"error", "warn", "trace", "assert"}
@@ -33,6 +42,9 @@ ERROR_WORDS = re.compile(
     r"\b[45]\d\d\b|went wrong|unexpected", re.IGNORECASE)
 PLACEHOLDER_TEXT = re.compile(r"(^|[\s:=])(null|undefined|\[object Promise\]|Promise \{ <pending> \})\s*$")
 PROMPT_MS = 100
+JSON_TEXT_LIMIT = 64 << 10
+JSON_STARTS_LIMIT = 64
+OPENING = re.compile(r"[\[{]")
 EXPECTED_PATH = "/api/data"
 HUNG = {"timeout", "virtual-cap", "tampered"}
 LIMIT_STATUS = {"cpu": "timeout", "wall": "timeout", "memory": "memory", "output": "output-limit",
@@ -64,16 +76,36 @@ def same(value, expected, encoded=True):
 
 
 def json_inside(text, expected):
-    """True when `text` holds a JSON document equal to `expected`."""
+    """True when `text` holds a JSON document equal to `expected`, or one
+    that contains it, within the limits above (each bounds the work)."""
+    text = text[:JSON_TEXT_LIMIT]
+    if nesting_depth(text, DEFAULT_MAX_DEPTH) > DEFAULT_MAX_DEPTH:
+        return False
+    allow_depth(DEFAULT_MAX_DEPTH)
     decoder = json.JSONDecoder()
-    for match in re.finditer(r"[\[{]", text[:20000]):
+    pos = 0
+    for _ in range(JSON_STARTS_LIMIT):
+        match = OPENING.search(text, pos)
+        if match is None:
+            return False
         try:
-            value, _ = decoder.raw_decode(text, match.start())
+            value, pos = decoder.raw_decode(text, match.start())
         except ValueError:
+            pos = match.start() + 1
             continue
-        if same(value, expected, encoded=False):
+        if any(same(part, expected, encoded=False) for part in containers(value)):
             return True
     return False
+
+
+def containers(value):
+    """value's lists and objects, itself first (iterative)."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (dict, list)):
+            yield node
+            stack.extend(reversed(list(node.values() if isinstance(node, dict) else node)))
 
 
 def holds(arg, expected):
@@ -143,11 +175,11 @@ def describe_crash(event):
     error = event.get("error") or event.get("reason")
     if isinstance(error, dict) and error.get("$gb") == "error":
         return f"{event['kind']}: {error.get('name')}: {error.get('message')}"
-    return f"{event['kind']}: {json.dumps(error)[:200]}"
+    return f"{event['kind']}: {shown(error)}"
 
 
 def summary(trace):
-    calls = [f"{e.get('method', e.get('stream'))}@{e['t']}ms {json.dumps(e.get('args', e.get('text')))[:120]}"
+    calls = [f"{e.get('method', e.get('stream'))}@{e['t']}ms {shown(e.get('args', e.get('text')), 120)}"
              for e in trace["events"] if e.get("kind") in ("console", "output")][:6]
     end = trace["end"]
     return f"console: [{'; '.join(calls)}]; ended: {end.get('reason')} (exit {end.get('exit_code')}) at {end.get('t')}ms"
@@ -200,7 +232,7 @@ def no_premature_log(trace, expect):
     for e in events[:arrived]:
         args = log_args(e)
         if args and any(is_placeholder(a) for a in args):
-            return False, f"logged {json.dumps(args)[:200]} at {e['t']}ms, before the data arrived"
+            return False, f"logged {shown(args)} at {e['t']}ms, before the data arrived"
     if trace.get("dropped"):
         return False, "trace truncated (too much output); cannot confirm"
     return True, ""
@@ -257,7 +289,7 @@ def http_error(trace, expect):
     for e in trace["events"]:
         args = log_args(e)
         if args and any(holds(a, body) for a in args) and not any(is_error_value(a) for a in args):
-            return False, f"the error body was logged as data at {e['t']}ms: {json.dumps(args)[:200]}"
+            return False, f"the error body was logged as data at {e['t']}ms: {shown(args)}"
     return handles_failure(trace, expect, need_report=True)
 
 
@@ -330,7 +362,7 @@ def judge(test, obs, duplicated, outcome):
 
 
 def main():
-    data = json.load(sys.stdin)
+    data = read_request()
     tests = data.get("tests", [])
     untrusted = data.get("untrusted") if isinstance(data.get("untrusted"), list) else []
     by_id, duplicated, load = index_observations(data.get("observations"), {t["id"] for t in tests}, untrusted)
@@ -351,7 +383,7 @@ def main():
             scenarios[str(obs["value"].get("scenario"))] = obs["value"]["end"].get("reason")
     extra = {"scenarios": scenarios}
     if isinstance(load, dict) and isinstance(load.get("report"), dict):
-        extra["module"] = load["report"].get("module")
+        extra["module"] = cut(load["report"].get("module"))
     json.dump({"results": results, "extra": extra}, sys.stdout)
 
 

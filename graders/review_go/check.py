@@ -18,6 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # -I drops it
 import prose  # noqa: E402
 import judge_http  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_python"))
+from gb_trusted import cut, read_request  # noqa: E402
+
 PROSE_TESTS = {"finds-sql-injection": "sql-injection", "finds-n-plus-1": "n-plus-1",
                "finds-connection-pool": "connection-pool"}
 
@@ -45,7 +48,7 @@ def why_no_server(load, probe):
 
 
 def main():
-    request = json.load(sys.stdin)
+    request = read_request()
     answer = request.get("answer") or ""
     probe = request.get("probe") if isinstance(request.get("probe"), dict) else {}
     load = load_event(request.get("observations"))
@@ -69,7 +72,7 @@ def main():
              "server": probe.get("server"), "counts_at_end": probe.get("counts_at_end"),
              "probe_seconds": probe.get("probe_seconds")}
     if load and load.get("report"):
-        extra["load"] = load["report"]
+        extra["load"] = cut(load["report"])
     print(json.dumps({"results": results, "extra": extra}))
 
 

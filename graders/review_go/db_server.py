@@ -17,13 +17,19 @@ Requests and replies ("ok" first, or ["err", code, extended, message]):
 Values: null, integers, strings, {"f": repr of a float}, {"b": hex of a blob}.
 """
 import json
+import os
 import socket
+import sys
 import threading
 
 import db_sqlite
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_python"))  # -I drops it
+from gb_wire import nesting_depth  # noqa: E402
+
 ADDR = ("127.0.0.1", 39519)
 MAX_LINE = 1 << 20        # a request line longer than this ends the connection
+MAX_DEPTH = 8             # a request nests 3 levels; a deeper one is refused unparsed
 MAX_CONNECTIONS = 256     # at once (a leaking answer holds ~100); more are closed on accept
 BUSY_SLOTS = 8            # requests handled at once: bounds this process's memory and CPU
 BATCH_ROWS = 128
@@ -122,10 +128,12 @@ class Session:
 
     def handle(self, line):
         try:
+            if nesting_depth(line.decode("utf-8"), MAX_DEPTH) > MAX_DEPTH:
+                return ["err", 21, 21, f"gbx: malformed request: nested deeper than the {MAX_DEPTH}-level limit"]
             request = json.loads(line)
             op = request[0]
             method = OPS[op]
-        except (ValueError, TypeError, IndexError, KeyError, RecursionError):
+        except (ValueError, TypeError, IndexError, KeyError):
             return ["err", 21, 21, "gbx: malformed request"]
         if op in ("query", "exec"):
             self.counts.add("statements")

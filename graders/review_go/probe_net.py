@@ -3,11 +3,14 @@ is plain data: {"status", "content_type", "json" | "text", "refused", "error"}
 ("refused": the body is over MAX_BODY, nested past MAX_DEPTH or holds
 numbers JSON cannot carry on; only its head is kept, as text)."""
 import http.client
-import json
 import math
 import os
 import socket
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_python"))  # -I drops it
+from gb_trusted import LimitExceeded, bounded_loads  # noqa: E402
 
 # Largest body kept. The biggest right answer (all 48 users) is ~10 KB even
 # pretty-printed; the cap keeps the prober's output (~60 responses) small
@@ -86,22 +89,16 @@ def _int64(text):
 
 def bounded_json(text):
     """(value, None), or (None, why) for a body that is not JSON or nests
-    deeper than MAX_DEPTH: the answer's bytes never crash the prober."""
+    deeper than MAX_DEPTH (refused before it is parsed: the answer's bytes
+    never reach recursive code in the prober)."""
     try:
-        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float, parse_int=_int64)
-    except RecursionError:
-        return None, f"nested deeper than {MAX_DEPTH} levels"
-    except OutOfRange as e:
+        # The size is checked on the bytes, by get_once.
+        value = bounded_loads(text, len(text), MAX_DEPTH, parse_constant=_no_constant,
+                              parse_float=_finite_float, parse_int=_int64)
+    except (LimitExceeded, OutOfRange) as e:
         return None, str(e)
     except ValueError:
         return None, "not JSON"
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if depth > MAX_DEPTH:
-            return None, f"nested deeper than {MAX_DEPTH} levels"
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
     return value, None
 
 

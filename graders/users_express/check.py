@@ -12,8 +12,12 @@ line the answer forged there makes every test fail.
 """
 
 import json
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_python"))  # -I drops it
+from gb_trusted import cut, read_request  # noqa: E402
 
 STATUSES = {"pass", "fail", "timeout", "n/a"}
 HARNESS_EVENTS = {"start": 1, "load": 1, "listening": 1, "answer_error": 5, "exit": 1}
@@ -97,10 +101,10 @@ def extra_for(request, forged):
     load = first_event(request, "load") or {}
     report = load.get("report") if isinstance(load.get("report"), dict) else {}
     extra = {
-        "express": report.get("express"), "entry": report.get("entry"), "served": report.get("served"),
-        "registered_get_routes": report.get("routes"), "load_errors": load.get("errors") or [],
-        "answer_errors": [e.get("error") for e in request.get("observations") or []
-                          if isinstance(e, dict) and e.get("event") == "answer_error"][:5],
+        "express": cut(report.get("express")), "entry": cut(report.get("entry")), "served": cut(report.get("served")),
+        "registered_get_routes": cut(report.get("routes")), "load_errors": cut(load.get("errors") or []),
+        "answer_errors": cut([e.get("error") for e in request.get("observations") or []
+                              if isinstance(e, dict) and e.get("event") == "answer_error"][:5]),
         "discovery": probe.get("discovery"),
         "probe": {k: probe.get(k) for k in ("reachable", "server", "requests", "wait_ms", "elapsed_ms")},
     }
@@ -140,7 +144,7 @@ def claimed_package(load):
 
 
 def main():
-    request = json.load(sys.stdin)
+    request = read_request()
     forged = channel_forgery(request)
     print(json.dumps({"results": results_for(request, forged), "extra": extra_for(request, forged)}))
 

@@ -109,8 +109,9 @@ def find_route(client, hints):
     for route in candidates + [r for r in ROUTES if r not in candidates]:
         if client.dead or client.out_of_time() or len(tried) >= 16:
             break
-        tried.append(route)
         resp = client.reference(route)
+        # A body refused at a declared limit says so: the answer's fail names it.
+        tried.append(f"{route} ({resp.describe()})" if resp.refused else route)
         if resp.status == 200 and resp.is_json:
             path = shape.find_array(resp.body)
             if path is not None and shape.array_at(resp.body, path):

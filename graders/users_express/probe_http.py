@@ -7,16 +7,20 @@ answers, or a handler stuck in a loop, costs seconds, not the run.
 """
 
 import http.client
-import json
+import os
 import socket
+import sys
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_python"))  # -I drops it
+from gb_trusted import LimitExceeded, bounded_loads  # noqa: E402
 
 HOST = "127.0.0.1"
 MAX_BODY = 4 * 1024 * 1024
-# A users response nests a few levels; anything deeper is not one, and a
-# deeper body must not reach recursive code (json.loads raises RecursionError
-# near 1000 levels, json.dumps of a user too): the answer would turn its
-# wrong result into a prober crash, a grader-error instead of a fail.
+# A users response nests a few levels; anything deeper is not one, and is
+# refused before it is parsed (a declared limit, the answer's fail): parsed,
+# it would reach recursive code and turn the answer's wrong result into a
+# prober crash, a grader-error.
 MAX_DEPTH = 64
 
 
@@ -24,17 +28,18 @@ class Response:
     """One request's result: status (None when there was no HTTP answer),
     parsed JSON (None when the body is not JSON), or the failure."""
 
-    def __init__(self, status=None, body=None, is_json=False, failure=None, ms=0.0):
+    def __init__(self, status=None, body=None, is_json=False, failure=None, ms=0.0, refused=None):
         self.status = status
         self.body = body
         self.is_json = is_json
         self.failure = failure  # None, "timeout", "refused", "reset", "bad-response"
         self.ms = ms
+        self.refused = refused  # the declared limit a body passed, if it did
 
     def describe(self):
         if self.failure:
             return f"no answer ({self.failure})"
-        kind = "JSON" if self.is_json else "non-JSON"
+        kind = "JSON" if self.is_json else f"refused body ({self.refused})" if self.refused else "non-JSON"
         return f"HTTP {self.status} {kind}"
 
 
@@ -134,36 +139,22 @@ class Client:
 
 def bounded_json(raw, max_bytes=MAX_BODY, max_depth=MAX_DEPTH):
     """The JSON value of bytes from the answer's server, or raises ValueError
-    when they are over max_bytes, nested deeper than max_depth, or not JSON."""
-    if len(raw) > max_bytes:
-        raise ValueError("over the size limit")
-    try:
-        value = json.loads(raw.decode("utf-8"))
-    except RecursionError:
-        raise ValueError("nested too deep") from None
-    if _depth_over(value, max_depth):
-        raise ValueError("nested too deep")
-    return value
+    (naming the limit) when they are over max_bytes, nested deeper than
+    max_depth, or not UTF-8 JSON."""
+    return bounded_loads(raw, max_bytes, max_depth, parse_constant=_not_json)
 
 
-def _depth_over(value, limit):
-    """True when value nests deeper than limit (iterative: no recursion)."""
-    stack = [(value, 1)]
-    while stack:
-        node, depth = stack.pop()
-        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-        for child in children:
-            if isinstance(child, (dict, list)):
-                if depth + 1 > limit:
-                    return True
-                stack.append((child, depth + 1))
-    return False
+def _not_json(name):
+    """NaN and Infinity: Python's json takes them, JSON (and JSON.parse) does not."""
+    raise ValueError(f"{name} is not JSON")
 
 
 def _parse(status, raw, ms):
     try:
         return Response(status=status, body=bounded_json(raw), is_json=True, ms=ms)
-    except (ValueError, UnicodeDecodeError):
+    except LimitExceeded as err:
+        return Response(status=status, body=None, is_json=False, ms=ms, refused=str(err))
+    except ValueError:
         return Response(status=status, body=None, is_json=False, ms=ms)
 
 

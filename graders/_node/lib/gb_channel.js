@@ -111,17 +111,18 @@ class LineReader {
 }
 
 // A send(event) that writes one JSON line per event to fd 3, synchronously.
-// An event over the cap becomes an output-limit marker for the same test, so
-// the trusted side sees a named limit, never half a line.
+// An event over the line cap or nested past the depth limit becomes an
+// output-limit marker for the same test, so the trusted side sees a named
+// limit, never half a line or a line it must refuse.
 function openChannel(limits = DEFAULT_LIMITS, fd = CHANNEL_FD) {
   fs.fstatSync(fd); // fail at start, not at the first event
+  const marker = (event, message) => JSON.stringify({ event: event.event, id: event.id, status: 'output-limit', message });
   return function send(event) {
     let line = JSON.stringify(event);
     if (Buffer.byteLength(line) >= limits.maxLineBytes) {
-      line = JSON.stringify({
-        event: event.event, id: event.id, status: 'output-limit',
-        message: `event over the ${limits.maxLineBytes}-byte channel line cap`,
-      });
+      line = marker(event, `event over the ${limits.maxLineBytes}-byte channel line cap`);
+    } else if (nestingDepth(line, limits.maxDepth) > limits.maxDepth) {
+      line = marker(event, `event nested deeper than the ${limits.maxDepth}-level channel limit`);
     }
     const data = Buffer.from(line + '\n');
     for (let off = 0; off < data.length;) {

@@ -50,3 +50,24 @@ test('the channel writer replaces an over-cap event by a named limit', () => {
   assert.strictEqual(lines[1].status, 'output-limit');
   assert.match(lines[1].message, /100-byte channel line cap/);
 });
+
+test('the limits hold exactly: depth and size just within and just past', () => {
+  const limits = { maxLineBytes: 100, maxDepth: 5 };
+  assert.strictEqual(channel.parseBounded('[[[[[1]]]]]', limits).ok, true);
+  assert.match(channel.parseBounded('[[[[[[1]]]]]]', limits).reason, /nested deeper than the 5-level limit/);
+  assert.strictEqual(channel.parseBounded('"' + 'x'.repeat(98) + '"', limits).ok, true);
+  assert.match(channel.parseBounded('"' + 'x'.repeat(99) + '"', limits).reason, /over the 100-byte line limit/);
+  assert.match(channel.parseBounded('[[[[[1]]]]', limits).reason, /not JSON/);
+});
+
+test('the channel writer replaces an event nested past the limit by a named limit', () => {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gbc-')), 'channel');
+  const fd = fs.openSync(file, 'w');
+  const send = channel.openChannel({ maxLineBytes: 1000, maxDepth: 5 }, fd);
+  send({ event: 'test', id: 'a', status: 'ok', value: [[[[1]]]] }); // 5 levels with the event
+  send({ event: 'test', id: 'b', status: 'ok', value: [[[[[1]]]]] }); // 6
+  fs.closeSync(fd);
+  const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepStrictEqual(lines.map((l) => l.status), ['ok', 'output-limit']);
+  assert.match(lines[1].message, /nested deeper than the 5-level channel limit/);
+});

@@ -116,5 +116,44 @@ class ProtocolTest(unittest.TestCase):
         self.assertEqual(self.run_check([bad])["status"], "fail")
 
 
+def nested(levels, leaf=0):
+    value = leaf
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+class LimitsTest(unittest.TestCase):
+    """What the answer logged reaches check.py nested up to the channel's
+    2000 levels (console arguments are data): a fail, never a grader-error."""
+
+    run_check = ProtocolTest.run_check
+
+    def run_trace(self, *events):
+        sys.setrecursionlimit(20000)  # to encode the request
+        obs = {"event": "test", "id": "logs-data-1", "status": "ok", "value": trace(FETCH, ARRIVE, BODY, *events)}
+        return self.run_check([obs])
+
+    def test_an_argument_nested_to_the_channel_limit_fails(self):
+        result = self.run_trace(log(nested(1990)))
+        self.assertEqual(result["status"], "fail")
+        self.assertLess(len(result["detail"]), 1000)
+
+    def test_a_string_of_brackets_is_not_parsed_past_the_limit(self):
+        for text in ("[" * 5000, "[" * 2001 + "]" * 2001, "x" + "{\"a\":" * 3000):
+            self.assertEqual(self.run_trace(log(text))["status"], "fail")
+
+    def test_json_inside_a_string_still_counts_within_the_limits(self):
+        self.assertEqual(self.run_trace(log("data: " + json.dumps(PAYLOAD)))["status"], "pass")
+        self.assertEqual(self.run_trace(log("[[" + json.dumps({"wrap": [PAYLOAD]})))["status"], "pass")
+        self.assertTrue(check.json_inside("[" * 1990 + json.dumps(PAYLOAD) + "]" * 1990, PAYLOAD))
+        self.assertFalse(check.json_inside("[" * 2001 + json.dumps(PAYLOAD) + "]" * 2001, PAYLOAD))
+
+    def test_json_is_looked_for_only_in_a_string_s_first_64_kib(self):
+        head = " " * (check.JSON_TEXT_LIMIT - 100)
+        self.assertTrue(check.json_inside(head + json.dumps(PAYLOAD), PAYLOAD))
+        self.assertFalse(check.json_inside(head + " " * 100 + json.dumps(PAYLOAD), PAYLOAD))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -173,6 +173,21 @@ class DbServerTest(unittest.TestCase):
         self.assertEqual(json.loads(c.reader.readline())[0], "err")
         self.assertEqual(c.call("query", "SELECT 1", [])[0], "ok")
 
+    def test_requests_nested_past_the_limit_are_refused_unparsed(self):
+        c = self.client()
+        depth = db_server.MAX_DEPTH
+        def args(levels):  # the arguments, nested so that the request nests `levels` deep
+            value = 1
+            for _ in range(levels - 1):
+                value = [value]
+            return value
+        self.assertIn(f"{depth}-level limit", c.call("query", "SELECT ?", args(depth + 1))[3])
+        self.assertNotIn("limit", c.call("query", "SELECT ?", args(depth))[3])  # parsed: a bad argument
+        for line in (b"[" * 5000, b"[" * (5 * 10**5) + b"]" * (5 * 10**5)):  # the second: 1 MB, under MAX_LINE
+            c.sock.sendall(line + b"\n")
+            self.assertIn(f"{depth}-level limit", json.loads(c.reader.readline())[3])
+        self.assertEqual(c.call("query", "SELECT 1", [])[0], "ok")
+
     def test_over_long_line_ends_the_connection(self):
         c = self.client()
         c.sock.sendall(b"[" + b" " * (db_server.MAX_LINE + 10) + b"]\n")

@@ -15,6 +15,7 @@ sys.path.insert(0, PACK)
 
 import probe_shape as shape  # noqa: E402
 from probe_checks import size_for  # noqa: E402
+from probe_http import MAX_BODY, MAX_DEPTH, _parse, bounded_json  # noqa: E402
 
 TESTS = [{"id": "lists-users-1", "category": "lists-users"}, {"id": "total-count-1", "category": "total-count"}]
 
@@ -82,6 +83,51 @@ class CheckTest(unittest.TestCase):
         request = self.base(events, {"reachable": False, "results": []})
         request["answer"] = "// const mongoose = require('mongoose');\n/* require('mongoose') */ const u = 'http://x';"
         self.assertEqual(run_check(request)["extra"].get("verdict_override"), "graded")
+
+
+def nested(levels, leaf=0):
+    value = leaf
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+class LimitsTest(unittest.TestCase):
+    """Bytes the answer's server sent, and events its runner caused, at the
+    declared limits: refused with the limit named or judged, never a crash."""
+
+    def test_a_body_just_within_and_just_past_the_depth_limit(self):
+        self.assertEqual(bounded_json(b"[" * MAX_DEPTH + b"]" * MAX_DEPTH), nested(MAX_DEPTH - 1, []))
+        for raw in (b"[" * (MAX_DEPTH + 1) + b"]" * (MAX_DEPTH + 1), b"[" * 5000, b"[" * 10**6 + b"]" * 10**6):
+            with self.assertRaisesRegex(ValueError, f"nested deeper than the {MAX_DEPTH}-level limit"):
+                bounded_json(raw)
+
+    def test_a_refused_body_names_its_limit_in_the_detail(self):
+        self.assertEqual(_parse(200, b"[" * 5000, 1.0).describe(),
+                         f"HTTP 200 refused body (nested deeper than the {MAX_DEPTH}-level limit)")
+        self.assertEqual(_parse(200, b"<html>", 1.0).describe(), "HTTP 200 non-JSON")
+
+    def test_a_body_just_within_and_just_past_the_size_limit(self):
+        body = b'"' + b"x" * (MAX_BODY - 2) + b'"'
+        self.assertEqual(len(bounded_json(body)), MAX_BODY - 2)
+        with self.assertRaisesRegex(ValueError, f"over the {MAX_BODY}-byte limit"):
+            bounded_json(body + b" ")
+
+    def test_a_body_that_does_not_parse(self):
+        for raw in (b"[1,", b"\xff", b"NaN x", b"", b"[NaN]", b'{"a": -Infinity}'):
+            with self.assertRaises(ValueError):
+                bounded_json(raw)
+
+    def test_check_keeps_deep_answer_errors_out_of_its_reply(self):
+        sys.setrecursionlimit(20000)  # to encode the request
+        deep = nested(1990)
+        events = [{"event": "start"}, {"event": "load", "ok": True, "errors": [{"type": "E", "message": deep}]},
+                  {"event": "answer_error", "error": {"type": "E", "message": deep}}]
+        request = CheckTest.base(None, events, probe_with({"lists-users-1": "fail", "total-count-1": "fail"}))
+        request["probe"]["reachable"] = False
+        reply = run_check(request)
+        self.assertEqual([r["status"] for r in reply["results"]], ["fail", "fail"])
+        self.assertLess(len(json.dumps(reply)), 20000)
 
 
 # The observer side's tests live in test_observer.py; running this file runs them too.
