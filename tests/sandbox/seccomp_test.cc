@@ -61,22 +61,6 @@ TEST_F(SandboxSeccompTest, X32CallIsANamedViolation) {
                    "x32 getpid (0x40000027)");
 }
 
-// The i386 ABI (int 0x80, its own numbering: 20 is getpid) likewise.
-TEST_F(SandboxSeccompTest, I386CallIsANamedViolation) {
-  expect_violation(
-      run_ok(*sandbox_,
-             python_spec(
-                 "import ctypes, mmap\n"
-                 "page = mmap.mmap(-1, 4096, prot=mmap.PROT_READ | "
-                 "mmap.PROT_WRITE | mmap.PROT_EXEC)\n"
-                 "page.write(bytes([0xb8, 20, 0, 0, 0, 0xcd, 0x80, 0xc3]))  "
-                 "# mov eax, 20; int 0x80; ret\n"
-                 "address = ctypes.addressof(ctypes.c_char.from_buffer(page))\n"
-                 "ctypes.CFUNCTYPE(ctypes.c_int)(address)()\n"
-                 "print('not blocked')")),
-      "i386 getpid (20)");
-}
-
 // A guarded program (a task's harness, whose children are answers) stacks
 // the signal shield: its filter must not turn the call into a silent kill.
 TEST_F(SandboxSeccompTest, X32CallUnderTheSignalShieldIsANamedViolation) {
