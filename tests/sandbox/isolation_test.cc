@@ -96,11 +96,17 @@ TEST_F(SandboxIsolationTest, GraderFilesAndHomesAreNotVisible) {
 }
 
 // gradebox-init is PID 1 and its command line is world-readable: it must
-// carry neither the run's configuration nor a host path.
+// carry neither the run's configuration nor a host path. Its executable's
+// path (in the build tree) stays closed to the program.
 TEST_F(SandboxIsolationTest, InitCommandLineCarriesNoConfiguration) {
-  std::string out =
-      run_stdout("print(repr(open('/proc/1/cmdline', 'rb').read()))");
-  EXPECT_EQ(out, "b'gradebox-init\\x00'\n");
+  std::string out = run_stdout(
+      "import os\nprint(repr(open('/proc/1/cmdline', 'rb').read()))\n"
+      "for link in ('exe', 'cwd', 'root'):\n"
+      " try: print(os.readlink('/proc/1/' + link))\n"
+      " except OSError as e: print(type(e).__name__)");
+  EXPECT_EQ(out,
+            "b'gradebox-init\\x00'\nPermissionError\nPermissionError\n"
+            "PermissionError\n");
 }
 
 // mountinfo names the source of every bind: only fixed install paths and
