@@ -2,7 +2,8 @@
 //
 // Theory of operation (compare isolate's keeper/proxy/inside):
 //   gradebox ──fork+exec──> gradebox-init "outer" (host PID namespace)
-//     reads its prelaunch config from stdin (argv is only its name), joins the run's cgroups, unshares mount/PID/net/IPC/UTS (and user,
+//     reads its prelaunch config from stdin (argv is only its name),
+//     joins the run's cgroups, unshares mount/PID/net/IPC/UTS (and user,
 //     when not root) ahead of time (warm_pool.h), forks:
 //       init, PID 1 of the new namespace: builds the base filesystem,
 //       brings lo up, forks the program-to-be, then reads the spec from
