@@ -23,8 +23,30 @@ test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 	$(GRADEBOX) selftest
 
+# What the box mounts is installed here, at paths that name no checkout or
+# build folder (a box can read its mount table): each runtime's view of
+# /usr, the npm packages, the Go harness and archives. Fixed: the sandbox
+# and the profiles use these paths as they are.
+INSTALL_ROOT := /opt/gradebox
+
 ## deps: system packages (apt-get, skipped when installed) and the sandbox's runtimes
-deps: .deps/apt .deps/node .deps/go
+deps: .deps/apt .deps/node .deps/go .deps/runtimes
+
+# install_copy SOURCE,TARGET: TARGET becomes a copy of folder SOURCE, built
+# beside it and swapped in whole (a running gradebox sees old or new).
+define install_copy
+	rm -rf $(2).new $(2).old && mkdir -p $(2).new
+	cp -a $(1)/. $(2).new/
+	chmod -R a+rX $(2).new
+	if [ -e $(2) ]; then mv $(2) $(2).old; fi
+	mv $(2).new $(2) && rm -rf $(2).old
+endef
+
+# Each runtime profile's part of /usr (sandbox/profiles/*.json "usr"),
+# rebuilt when a profile or an installed package changes.
+.deps/runtimes: sandbox/install_runtimes.py $(wildcard sandbox/profiles/*.json) /var/lib/dpkg/status .deps/apt
+	python3 sandbox/install_runtimes.py sandbox/profiles $(INSTALL_ROOT)
+	@mkdir -p .deps && touch $@
 
 .deps/apt: Makefile
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -37,12 +59,17 @@ deps: .deps/apt .deps/node .deps/go
 # node (on PATH) may come from Debian or NodeSource: only a missing one is installed.
 .deps/node: graders/_node/package-lock.json .deps/apt
 	cd graders/_node && npm ci --no-audit --no-fund --loglevel=error
+	$(call install_copy,graders/_node/node_modules,$(INSTALL_ROOT)/node_modules)
 	@mkdir -p .deps && touch $@
 
-# Go answers compile against driver archives built once here (the sandbox
-# mounts them read-only): a warm, unpoisonable cache.
+# Go answers compile against driver archives built once here and installed
+# under $(INSTALL_ROOT)/go (the sandbox mounts them read-only): a warm,
+# unpoisonable cache.
 .deps/go: graders/_go/warm_cache.sh $(wildcard graders/_go/harness/*.go) $(shell find graders/_go/gopath -name '*.go' 2>/dev/null) .deps/apt
 	sh graders/_go/warm_cache.sh
+	$(call install_copy,graders/_go/bin,$(INSTALL_ROOT)/go/bin)
+	$(call install_copy,graders/_go/pkg,$(INSTALL_ROOT)/go/pkg)
+	rm -f $(INSTALL_ROOT)/go/pkg/*.host  # host paths, for runs outside the box
 	@mkdir -p .deps && touch $@
 
 build: deps

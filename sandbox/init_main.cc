@@ -2,6 +2,7 @@
 //
 // Theory of operation (compare isolate's keeper/proxy/inside):
 //   gradebox ──fork+exec──> gradebox-init "outer" (host PID namespace)
+//     reads its prelaunch config from stdin (argv is only its name),
 //     joins the run's cgroups, unshares mount/PID/net/IPC/UTS (and user,
 //     when not root) ahead of time (warm_pool.h), forks:
 //       init, PID 1 of the new namespace: builds the base filesystem,
@@ -299,12 +300,17 @@ int open_cpu_usage(const LaunchConfig& c) {
 }  // namespace
 }  // namespace gradebox::sandbox
 
-int main(int argc, char** argv) {
+int main(int argc, char**) {
   using namespace gradebox::sandbox;
   close_range(kStatusFd + 1, ~0U, 0);  // nothing else of gradebox leaks in
   reset_signal_dispositions();
-  if (argc != 2) fail(gradebox::Error{"usage: gradebox-init <prelaunch-json>"});
-  auto pre = launch_config_from_json(argv[1], /*prelaunch=*/true);
+  // The prelaunch config arrives on stdin, not in argv: PID 1's command
+  // line is readable by every process of the box.
+  std::string prelaunch;
+  if (argc != 1 || !read_framed(0, prelaunch)) {
+    fail(gradebox::Error{"usage: gradebox-init, the prelaunch config on stdin"});
+  }
+  auto pre = launch_config_from_json(prelaunch, /*prelaunch=*/true);
   if (!pre.ok()) fail(pre.error());
   gradebox::Status entered = enter_namespaces(*pre);  // the slow part
   if (!entered.ok()) fail(entered.error());

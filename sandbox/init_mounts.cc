@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
@@ -76,6 +77,31 @@ Status bind_host_path(const std::string& source, const std::string& target,
   return ok_status();
 }
 
+Status copy_open_file(int in, const std::string& target) {
+  struct stat info;
+  if (fstat(in, &info) != 0 || !S_ISREG(info.st_mode)) {
+    return Error{"copy into the box: not a regular file: " + target};
+  }
+  int out = open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (out < 0) return sys_error("open", target);
+  ssize_t copied = sendfile(out, in, nullptr, info.st_size);
+  close(out);
+  if (copied != info.st_size) return sys_error("sendfile", target);
+  return ok_status();
+}
+
+// A small host file copied into the root tmpfs (made read-only with it):
+// unlike a bind's source, its host path never shows in the box's mountinfo.
+Status copy_host_file(const std::string& source, const std::string& target) {
+  GB_RETURN_IF_ERROR(make_dirs(target.substr(0, target.rfind('/'))));
+  std::string host = std::string(kOldRoot) + source;
+  int in = open(host.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return sys_error("open", host);
+  Status copied = copy_open_file(in, target);
+  close(in);
+  return copied;
+}
+
 Status mount_tmpfs(const std::string& target, std::uint64_t bytes,
                    const char* mode) {
   GB_RETURN_IF_ERROR(make_dirs(target));
@@ -102,10 +128,10 @@ Status enter_scratch_root() {
   return ok_status();
 }
 
-// /usr read-only, and /bin, /lib... as on the host: the merged-usr symlinks,
-// or read-only binds where the host still has real directories.
+// /bin, /lib... as on the host: the merged-usr symlinks (into the /usr a
+// spec mounts: a runtime's view, never the host's whole /usr), or read-only
+// binds where the host still has real directories.
 Status mount_system() {
-  GB_RETURN_IF_ERROR(bind_host_path("/usr", "/usr", false));
   for (const char* name : {"bin", "sbin", "lib", "lib32", "lib64", "libx32"}) {
     std::string host = std::string(kOldRoot) + "/" + name;
     char link[256];
@@ -206,7 +232,8 @@ Status finish_filesystem(const LaunchConfig& config) {
       return Error{"bind mount target is not absolute: " + extra.target};
     }
     GB_RETURN_IF_ERROR(
-        bind_host_path(extra.source, extra.target, extra.writable));
+        extra.copy ? copy_host_file(extra.source, extra.target)
+                   : bind_host_path(extra.source, extra.target, extra.writable));
   }
   return leave_old_root();  // last: binds above read from the old root
 }

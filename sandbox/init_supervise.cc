@@ -84,8 +84,9 @@ class Supervisor {
   // first violation is the one reported.
   void handle_violation() {
     int pid = 0, number = 0;
-    if (!receive_violation(listener_fd_, pid, number)) return;
-    if (report_.violation.empty()) report_.violation = syscall_name(number);
+    uint32_t arch = 0;
+    if (!receive_violation(listener_fd_, pid, number, arch)) return;
+    if (report_.violation.empty()) report_.violation = syscall_name(number, arch);
     if (pid == w_.program) program_violated_ = true;
     kill(pid, SIGKILL);
   }

@@ -31,7 +31,8 @@ json mounts_to_json(const std::vector<BindMount>& mounts) {
   for (const BindMount& mount : mounts) {
     list.push_back({{"source", host_path(mount.source)},
                     {"target", mount.target},
-                    {"writable", mount.writable}});
+                    {"writable", mount.writable},
+                    {"copy", mount.copy}});
   }
   return list;
 }
@@ -41,7 +42,8 @@ std::vector<BindMount> mounts_from_json(const json& list) {
   for (const json& item : list) {
     mounts.push_back({item.at("source").get<std::string>(),
                       item.at("target").get<std::string>(),
-                      item.at("writable").get<bool>()});
+                      item.at("writable").get<bool>(),
+                      item.at("copy").get<bool>()});
   }
   return mounts;
 }

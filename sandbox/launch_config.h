@@ -1,7 +1,9 @@
 // What gradebox tells gradebox-init about one run: the spec, the resolved
-// limits and the cgroup files to join. Serialized as JSON on gradebox-init's
-// argv[1]; the same struct is read back by the init, so both sides share
-// this one definition.
+// limits and the cgroup files to join. Serialized as JSON, framed
+// "<length>\n<json>" on gradebox-init's stdin (first the prelaunch part,
+// then the spec; never in argv, which the box can read at /proc/1/cmdline);
+// the same struct is read back by the init, so both sides share this one
+// definition.
 #pragma once
 
 #include <cstdint>

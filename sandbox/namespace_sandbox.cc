@@ -114,7 +114,8 @@ class NamespaceSandbox : public Sandbox {
     c.mounts = spec.mounts;
     if (spec.guard_program) {
       c.shield_program = true;
-      c.mounts.push_back({find_guard(), kGuardInBox, false});
+      // Copied, not bound: it lives in the build tree or beside gradebox.
+      c.mounts.push_back({find_guard(), kGuardInBox, false, /*copy=*/true});
       c.env.push_back(std::string("LD_PRELOAD=") + kGuardInBox);
     }
     c.cwd = spec.cwd.empty() ? "/tmp" : spec.cwd;

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 
@@ -96,9 +97,9 @@ Result<std::vector<sock_filter>> compile_seccomp_policy(
     const std::vector<std::string>& allow) {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
   if (ctx == nullptr) return Error{"seccomp_init(SCMP_ACT_ALLOW): failed"};
-  // Another ABI (i386 int 0x80, x32) would bypass the native rules.
-  int rc =
-      seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+  // Another ABI (i386 int 0x80, x32's nr | 0x40000000) would bypass the
+  // native rules: every such call is a violation, named by the init.
+  int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_NOTIFY);
   rc = rc ? rc : add_rules(ctx, allow);
   int fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
   rc = rc ? rc : (fd < 0 ? -errno : seccomp_export_bpf(ctx, fd));
@@ -147,7 +148,10 @@ int add_shield_rules(scmp_filter_ctx ctx, pid_t self) {
 Status install_signal_shield(pid_t self) {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
   if (ctx == nullptr) return Error{"seccomp_init(SCMP_ACT_ALLOW): failed"};
-  int rc = add_shield_rules(ctx, self);
+  // Another ABI's calls are the deny-list's to refuse and name: this
+  // filter's default (kill the thread) would win over its notification.
+  int rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW);
+  rc = rc ? rc : add_shield_rules(ctx, self);
   rc = rc ? rc : seccomp_load(ctx);
   seccomp_release(ctx);
   if (rc != 0) {
@@ -169,7 +173,7 @@ Result<int> install_seccomp_policy(const std::vector<sock_filter>& program) {
   return listener;
 }
 
-bool receive_violation(int listener, int& pid, int& number) {
+bool receive_violation(int listener, int& pid, int& number, uint32_t& arch) {
   struct seccomp_notif* request = nullptr;
   struct seccomp_notif_resp* response = nullptr;
   if (seccomp_notify_alloc(&request, &response) != 0) return false;
@@ -178,17 +182,42 @@ bool receive_violation(int listener, int& pid, int& number) {
   if (received) {
     pid = static_cast<int>(request->pid);
     number = request->data.nr;
+    arch = request->data.arch;
   }
   seccomp_notify_free(request, response);
   return received;
 }
 
-std::string syscall_name(int number) {
-  char* name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, number);
+namespace {
+
+std::string resolve(uint32_t arch, int number) {
+  char* name = seccomp_syscall_resolve_num_arch(arch, number);
   if (name == nullptr) return "syscall " + std::to_string(number);
   std::string result = name;
   std::free(name);
   return result;
+}
+
+std::string hex(int number) {
+  char text[16];
+  std::snprintf(text, sizeof(text), "0x%x", static_cast<unsigned>(number));
+  return text;
+}
+
+}  // namespace
+
+std::string syscall_name(int number, uint32_t arch) {
+  constexpr int kX32Bit = 0x40000000;  // __X32_SYSCALL_BIT
+  if (arch == SCMP_ARCH_X86_64 && (number & kX32Bit) != 0) {
+    return "x32 " + resolve(SCMP_ARCH_X32, number) + " (" + hex(number) + ")";
+  }
+  if (arch == SCMP_ARCH_X86) {
+    return "i386 " + resolve(SCMP_ARCH_X86, number) + " (" +
+           std::to_string(number) + ")";
+  }
+  if (arch == seccomp_arch_native()) return resolve(arch, number);
+  return "arch " + hex(static_cast<int>(arch)) + " syscall " +
+         std::to_string(number);
 }
 
 }  // namespace gradebox::sandbox

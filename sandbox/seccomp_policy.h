@@ -14,6 +14,8 @@
 #include <linux/filter.h>
 #include <sys/types.h>
 
+#include <cstdint>
+
 #include <string>
 #include <vector>
 
@@ -42,10 +44,11 @@ Result<int> install_seccomp_policy(const std::vector<sock_filter>& program);
 Status install_signal_shield(pid_t self);
 
 /// Reads one notification from `listener`: the pid (in the listener's PID
-/// namespace) and syscall number of a violation, or false.
-bool receive_violation(int listener, int& pid, int& number);
+/// namespace), syscall number and audit arch of a violation, or false.
+bool receive_violation(int listener, int& pid, int& number, uint32_t& arch);
 
-/// The native name of syscall `number`, e.g. "ptrace".
-std::string syscall_name(int number);
+/// The name of syscall `number` of `arch`: "ptrace" for the native ABI,
+/// "x32 getpid (0x40000027)" or "i386 getpid (20)" for another.
+std::string syscall_name(int number, uint32_t arch);
 
 }  // namespace gradebox::sandbox

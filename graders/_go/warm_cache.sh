@@ -21,11 +21,20 @@ export GO111MODULE=off GOFLAGS= CGO_ENABLED=0 GOCACHE="$here/cache" HOME=/tmp
 export PATH=/usr/bin:/bin
 
 mkdir -p "$here/bin" "$here/pkg" "$here/cache"
-(cd "$here/harness" && GOPATH=/nonexistent go build -o "$here/bin/gbgo.tmp" .)
+# Built as package "gbgo" of a scratch GOPATH with -trimpath: the binary
+# records no checkout path (a box can read it, as it can its mount table).
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/src/gbgo"
+cp "$here"/harness/*.go "$scratch/src/gbgo/"
+rm -f "$scratch"/src/gbgo/*_test.go
+(cd "$scratch/src/gbgo" && GOPATH="$scratch" go build -trimpath -o "$here/bin/gbgo.tmp" .)
 mv "$here/bin/gbgo.tmp" "$here/bin/gbgo"
 
-# Export data of std and of the driver.
+# Export data of std and of the driver; the driver's source paths trimmed
+# to its import path (std keeps Debian's prebuilt archives).
 GOPATH="$here/gopath" go list -export -deps \
+  -gcflags="github.com/mattn/go-sqlite3=-trimpath=$here/gopath/src=>" \
   -f '{{if .Export}}{{.ImportPath}} {{.Export}}{{end}}' std github.com/mattn/go-sqlite3 >"$here/pkg/exports.txt"
 
 goroot=$(go env GOROOT)

@@ -17,11 +17,19 @@
 
 namespace gradebox {
 
+/// Where `make deps` installs what boxes mount: each runtime's view of /usr
+/// (runtimes/<name>/usr), npm packages, the Go harness. A fixed path: a box
+/// can read its mount table, which must name no checkout or build folder.
+inline constexpr const char* kInstallRoot = "/opt/gradebox";
+
 /// A host path made visible inside the sandbox. Read-only unless writable.
 struct BindMount {
   std::string source;  // host path (file or directory)
   std::string target;  // absolute path inside the sandbox
   bool writable = false;
+  /// A small regular file copied into the box instead of bound: its host
+  /// path (e.g. in the build tree) never shows in the box's mountinfo.
+  bool copy = false;
 };
 
 /// Resource limits of one run. Zero means "use the default".
@@ -42,7 +50,9 @@ struct SandboxLimits {
 struct SandboxSpec {
   std::vector<std::string> argv;
   std::vector<std::string> env;
-  std::vector<BindMount> mounts;  // beyond the base system (/usr, a minimal /etc, /dev)
+  /// Beyond the base system (a minimal /etc, /dev, /proc, /tmp). /usr too:
+  /// a runtime's view (kInstallRoot/runtimes/<name>/usr), never the host's.
+  std::vector<BindMount> mounts;
   std::string cwd = "/tmp";
   std::string stdin_data;         // empty: stdin reads EOF at once
   SandboxLimits limits;

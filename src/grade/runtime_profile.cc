@@ -22,6 +22,32 @@ std::string expand(std::string text, const std::filesystem::path& graders_dir) {
   return text;
 }
 
+std::filesystem::path usr_view(const std::string& name) {
+  return std::filesystem::path(kInstallRoot) / "runtimes" / name / "usr";
+}
+
+// The view holds hard links to the host's files as `make deps` found them:
+// after an upgrade of the runtime the host's binary is another file.
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat one {}, two {};
+  if (::stat(a.c_str(), &one) != 0 || ::stat(b.c_str(), &two) != 0) return false;
+  if (one.st_dev == two.st_dev && one.st_ino == two.st_ino) return true;
+  return one.st_size == two.st_size && one.st_mtim.tv_sec == two.st_mtim.tv_sec &&
+         one.st_mtim.tv_nsec == two.st_mtim.tv_nsec;  // a copy (cp -a)
+}
+
+// The profile's part of /usr, installed by `make deps`, is the box's /usr.
+Result<BindMount> usr_mount(const std::string& name, const std::vector<std::string>& version) {
+  auto view = usr_view(name);
+  if (!std::filesystem::exists(view))
+    return Error{"runtime " + name + ": " + view.string() + " is missing (run `make deps`)"};
+  if (!version.empty() && version[0].rfind("/usr/", 0) == 0 &&
+      !same_file(version[0], view.parent_path().string() + version[0]))
+    return Error{"runtime " + name + ": " + view.string() + " is older than " + version[0] +
+                 " (run `make deps`)"};
+  return BindMount{view.string(), "/usr", false};
+}
+
 }  // namespace
 
 Result<RuntimeProfile> load_runtime_profile(const std::string& name,
@@ -34,6 +60,12 @@ Result<RuntimeProfile> load_runtime_profile(const std::string& name,
     RuntimeProfile p;
     p.name = j.at("name").get<std::string>();
     p.env = j.value("env", std::vector<std::string>{});
+    p.version_command = j.value("version", std::vector<std::string>{});
+    if (j.contains("usr")) {
+      auto usr = usr_mount(name, p.version_command);
+      if (!usr) return usr.error();
+      p.mounts.push_back(std::move(*usr));
+    }
     for (const auto& m : j.value("mounts", nlohmann::json::array())) {
       BindMount mount{expand(m.at("source").get<std::string>(), graders_dir),
                       m.at("target").get<std::string>(), m.value("writable", false)};
@@ -49,7 +81,6 @@ Result<RuntimeProfile> load_runtime_profile(const std::string& name,
     p.memory_headroom_mb = j.value("memory_headroom_mb", 0);
     p.max_processes = j.value("max_processes", 64);
     p.seccomp_allow = j.value("seccomp_allow", std::vector<std::string>{});
-    p.version_command = j.value("version", std::vector<std::string>{});
     return p;
   } catch (const nlohmann::json::exception& e) {
     return Error{path.string() + ": " + e.what()};

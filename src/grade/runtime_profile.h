@@ -25,7 +25,10 @@ struct RuntimeProfile {
 };
 
 /// Loads sandbox/profiles/<name>.json; `${GRADERS}` in mount sources becomes
-/// `graders_dir`. Missing host paths are an Error (a set-up step was skipped).
+/// `graders_dir`. A profile with a "usr" list gets its installed view of
+/// /usr (kInstallRoot/runtimes/<name>/usr) as its first mount. Missing host
+/// paths, or a view older than the host's runtime binary, are an Error (a
+/// set-up step was skipped).
 Result<RuntimeProfile> load_runtime_profile(const std::string& name,
                                             const std::filesystem::path& graders_dir);
 

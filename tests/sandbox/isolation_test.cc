@@ -95,6 +95,58 @@ TEST_F(SandboxIsolationTest, GraderFilesAndHomesAreNotVisible) {
   expect_next_run_works(*sandbox_);
 }
 
+// gradebox-init is PID 1 and its command line is world-readable: it must
+// carry neither the run's configuration nor a host path. Its executable's
+// path (in the build tree) stays closed to the program.
+TEST_F(SandboxIsolationTest, InitCommandLineCarriesNoConfiguration) {
+  std::string out = run_stdout(
+      "import os\nprint(repr(open('/proc/1/cmdline', 'rb').read()))\n"
+      "for link in ('exe', 'cwd', 'root'):\n"
+      " try: print(os.readlink('/proc/1/' + link))\n"
+      " except OSError as e: print(type(e).__name__)");
+  EXPECT_EQ(out,
+            "b'gradebox-init\\x00'\nPermissionError\nPermissionError\n"
+            "PermissionError\n");
+}
+
+// mountinfo names the source of every bind: only fixed install paths and
+// the box's own folders may show, never the checkout or the build tree
+// (the guard is mounted for guarded programs).
+TEST_F(SandboxIsolationTest, MountTableShowsNoCheckoutOrBuildPath) {
+  SandboxSpec spec = python_spec(
+      "for line in open('/proc/self/mountinfo'):\n"
+      " root = line.split()[3]\n"
+      " if not (root == '/' or root.startswith(('/opt/gradebox/', "
+      "'/tmp/gradebox-boxes/', '/etc/')) or root in ('/null', '/zero', "
+      "'/full', '/random', '/urandom', '/dev/null', '/dev/zero', '/dev/full', "
+      "'/dev/random', '/dev/urandom')):\n"
+      "  print(root)");
+  spec.guard_program = true;
+  SandboxOutcome outcome = run_ok(*sandbox_, spec);
+  EXPECT_EQ(outcome.exit_code, 0) << outcome.stderr_data;
+  EXPECT_EQ(outcome.stdout_data, "");
+}
+
+// The box sees the runtime's own part of /usr (python_spec: the python
+// profile's view), not the host's compilers, headers or /usr/local.
+TEST_F(SandboxIsolationTest, OnlyTheRuntimesPartOfUsrIsVisible) {
+  std::string hidden[] = {"/usr/local",          "/usr/include",
+                          "/usr/bin/gcc",        "/usr/bin/node",
+                          "/usr/lib/go-1.19",    "/usr/lib/gcc",
+                          "/usr/share/doc",      "/usr/lib/python3/dist-packages"};
+  std::string list;
+  for (const std::string& path : hidden) {
+    ASSERT_EQ(access(path.c_str(), F_OK), 0) << path << " missing on the host";
+    list += "'" + path + "',";
+  }
+  std::string out = run_stdout(
+      "import os, json\n"
+      "print([p for p in [" + list + "] if os.path.exists(p)])\n"
+      "print(len(os.listdir('/usr/lib/x86_64-linux-gnu')) < 100)");
+  EXPECT_EQ(out, "[]\nTrue\n");
+  expect_next_run_works(*sandbox_);
+}
+
 TEST_F(SandboxIsolationTest, RunsAsNobodyWithoutCapabilities) {
   std::string out = run_stdout(
       "import os\nstatus = open('/proc/self/status').read()\n"
@@ -206,7 +258,7 @@ TEST_F(SandboxIsolationTest, ExtraMountsAreReadOnlyUnlessWritable) {
   FILE* file = fopen((dir + "/x.txt").c_str(), "w");
   fputs("visible", file);
   fclose(file);
-  spec.mounts = {{dir, "/box/data", false}};
+  spec.mounts.push_back({dir, "/box/data", false});
   SandboxOutcome outcome = run_ok(*sandbox_, spec);
   EXPECT_EQ(outcome.stdout_data, "visible\n30\n") << outcome.stderr_data;
 }

@@ -1,5 +1,6 @@
 // Shared by the sandbox tests: a real namespace sandbox, Python programs run
-// in it (/usr/bin/python3 -I -S), and looks at the host for leftovers.
+// in it (/usr/bin/python3 -I -S, from the python profile's installed view of
+// /usr), and looks at the host for leftovers.
 #pragma once
 
 #include <dirent.h>
@@ -25,9 +26,16 @@ inline std::unique_ptr<Sandbox> make_sandbox() {
   return std::move(*sandbox);
 }
 
+/// The python profile's view of /usr, as `make deps` installs it (the box
+/// has no /usr otherwise).
+inline BindMount python_usr() {
+  return {std::string(kInstallRoot) + "/runtimes/python/usr", "/usr", false};
+}
+
 inline SandboxSpec python_spec(const std::string& code) {
   SandboxSpec spec;
   spec.argv = {"/usr/bin/python3", "-I", "-S", "-c", code};
+  spec.mounts = {python_usr()};
   spec.env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "HOME=/tmp"};
   spec.limits.wall_seconds = 10;
   spec.limits.cpu_seconds = 5;

@@ -54,6 +54,23 @@ TEST_F(SandboxSeccompTest, NewMountApiIsAViolation) {
   expect_violation(run_ctypes("libc.syscall(430, b'tmpfs', 0)"), "fsopen");
 }
 
+// Another ABI's numbering (x32: nr | 0x40000000) would slip past rules
+// written for the native one: refused, and named like any violation.
+TEST_F(SandboxSeccompTest, X32CallIsANamedViolation) {
+  expect_violation(run_ctypes("libc.syscall(0x40000027)"),
+                   "x32 getpid (0x40000027)");
+}
+
+// A guarded program (a task's harness, whose children are answers) stacks
+// the signal shield: its filter must not turn the call into a silent kill.
+TEST_F(SandboxSeccompTest, X32CallUnderTheSignalShieldIsANamedViolation) {
+  SandboxSpec spec = python_spec(
+      "import ctypes\nctypes.CDLL(None).syscall(0x40000027)\n"
+      "print('not blocked')");
+  spec.guard_program = true;
+  expect_violation(run_ok(*sandbox_, spec), "x32 getpid (0x40000027)");
+}
+
 TEST_F(SandboxSeccompTest, RaisingSigsysItselfIsACrashNotAViolation) {
   SandboxOutcome outcome = run_ok(
       *sandbox_,
