@@ -72,15 +72,9 @@ json answer_json(const AnswerDiff& d) {
           {"regression", d.regression}};
 }
 
-// HTML's escaping is valid XML too; XML 1.0 also forbids most control
-// characters, even escaped, so those are dropped first.
-std::string xml_escape(const std::string& text) {
-  std::string kept;
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') kept += c;
-  }
-  return html_escape(kept);
-}
+// html_escape's output is valid XML 1.0 text: characters XML forbids, even
+// escaped, are replaced before escaping.
+std::string xml_escape(const std::string& text) { return html_escape(text); }
 
 }  // namespace
 
@@ -114,7 +108,7 @@ std::string diff_json(const RunDiff& diff) {
             {"grader_errors", errors},
             {"only_in_a", diff.only_in_a},
             {"only_in_b", diff.only_in_b}};
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";  // ids may be any bytes
 }
 
 std::string diff_junit(const RunDiff& diff) {
@@ -133,7 +127,8 @@ std::string diff_junit(const RunDiff& diff) {
     cases += fmt::format(
         "  <testcase classname=\"{}\" name=\"{}\"><skipped message=\"grader-error: {} -> "
         "{}\"/></testcase>\n",
-        xml_escape(d.model), xml_escape(d.task), d.verdict_before, d.verdict_after);
+        xml_escape(d.model), xml_escape(d.task), xml_escape(d.verdict_before),
+        xml_escape(d.verdict_after));
   }
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"gradebox diff {} -> {}\" "
