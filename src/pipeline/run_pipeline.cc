@@ -52,6 +52,9 @@ std::string run_fingerprint(const RunInput& input, const TaskRegistry& registry,
     text += a.model + "\t" + a.task + "\t" + answer_hash(a.text) + "\n";
     tasks.insert(a.task);
   }
+  // A too-large answer scores 0: a run with one differs from a run without.
+  for (const auto& p : input.problems)
+    if (p.kind == "too-large") text += p.model + "\t" + p.task + "\ttoo-large\n";
   for (const auto& id : tasks) text += id + "=" + registry.tasks.at(id).stamp + "\n";
   return answer_hash(text).substr(0, 12);
 }

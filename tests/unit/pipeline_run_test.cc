@@ -223,5 +223,14 @@ TEST_F(PipelineRunTest, HostileRunFolderRanksHonestlyAndStoresNoLinkTarget) {
   EXPECT_FALSE(board.rows[1].complete);
 }
 
+// A too-large answer decides a score (0): a run with one is another run
+// than the same answers without it, never a resume of it.
+TEST_F(PipelineRunTest, ATooLargeAnswerIsPartOfTheRunsFingerprint) {
+  RunInput plain = input({{"a", answer("a")}});
+  RunInput with_big = plain;
+  with_big.problems.push_back({"too-large", "night.jsonl:2", "b", "echo_task", "over the limit"});
+  EXPECT_NE(run_fingerprint(plain, registry_, {}), run_fingerprint(with_big, registry_, {}));
+}
+
 }  // namespace
 }  // namespace gradebox::pipeline
