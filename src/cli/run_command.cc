@@ -113,8 +113,9 @@ void show_leaderboard(const RunArgs& args, History& history, const std::string& 
   else if (args.format == "csv")
     write_output(args.out, leaderboard_csv(board));
   else if (args.format == "json")
-    write_output(args.out,
-                 leaderboard_json(board).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    write_output(args.out, leaderboard_json(board).dump(
+                               2, ' ', false, nlohmann::json::error_handler_t::replace) +
+                               "\n");
   else if (args.format == "html")
     write_output(args.out, leaderboard_html(board, *run));
   else

@@ -13,7 +13,8 @@ double round2(double v) { return std::round(v * 100.0) / 100.0; }
 std::set<AnswerKey> too_large_answers(const RunView& run) {
   std::set<AnswerKey> keys;
   for (const auto& p : run.problems)
-    if (p.kind == "too-large" && !p.model.empty() && !p.task.empty()) keys.insert({p.model, p.task});
+    if (p.kind == "too-large" && !p.model.empty() && !p.task.empty())
+      keys.insert({p.model, p.task});
   return keys;
 }
 

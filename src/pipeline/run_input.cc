@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <fstream>
 #include <map>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "check/bounded_json.h"
 #include "util/no_follow.h"
@@ -47,13 +47,14 @@ void admit(Candidate candidate, const std::set<std::string>& known_tasks, Seen& 
   if (model.empty() || task.empty()) {
     std::string which = model.empty() ? "model" : "task";
     input.problems.push_back({"bad-id", record.source, model, task,
-                              which + " id " + shown_id(model.empty() ? record.model : record.task) +
+                              which + " id " +
+                                  shown_id(model.empty() ? record.model : record.task) +
                                   ": ids may hold only letters, digits, '.', '_', '-'"});
     return;
   }
   if (!known_tasks.count(task)) {
-    input.problems.push_back({"unknown-task", record.source, model, task,
-                              "unknown or unloadable task '" + task + "'"});
+    input.problems.push_back(
+        {"unknown-task", record.source, model, task, "unknown or unloadable task '" + task + "'"});
     return;
   }
   auto key = std::make_pair(model, task);
@@ -113,8 +114,8 @@ std::optional<Candidate> parse_line(const std::string& line, const std::string& 
   auto parsed = parse_bounded(line, {limits.max_line_bytes, kRecordDepth});
   if (!parsed || !parsed->is_object()) {
     input.problems.push_back({"malformed", where, "", "",
-                              "malformed JSON record" +
-                                  (parsed ? std::string(": not an object") : ": " + parsed.error().message)});
+                              "malformed JSON record" + (parsed ? std::string(": not an object")
+                                                                : ": " + parsed.error().message)});
     return std::nullopt;
   }
   const json& j = *parsed;
@@ -133,8 +134,10 @@ std::optional<Candidate> parse_line(const std::string& line, const std::string& 
     c.too_large = over_limit("reasoning_content", limits.max_answer_bytes);
   else
     c.record.text = j.at("text").get<std::string>();
-  if (auto it = j.find("latency_s"); it != j.end() && it->is_number()) c.record.latency_s = it->get<double>();
-  if (auto it = j.find("tokens"); it != j.end() && it->is_number_integer()) c.record.tokens = it->get<long long>();
+  if (auto it = j.find("latency_s"); it != j.end() && it->is_number())
+    c.record.latency_s = it->get<double>();
+  if (auto it = j.find("tokens"); it != j.end() && it->is_number_integer())
+    c.record.tokens = it->get<long long>();
   return c;
 }
 
@@ -169,9 +172,9 @@ void load_jsonl(const fs::path& path, const std::set<std::string>& known_tasks,
     if (read == Line::kEnd) break;
     std::string where = name + ":" + std::to_string(number);
     if (read == Line::kTooLong) {
-      input.problems.push_back({"malformed", where, "", "",
-                                "record longer than the " + std::to_string(limits.max_line_bytes) +
-                                    "-byte line limit"});
+      input.problems.push_back(
+          {"malformed", where, "", "",
+           "record longer than the " + std::to_string(limits.max_line_bytes) + "-byte line limit"});
       continue;
     }
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
@@ -193,10 +196,11 @@ void load_model_folder(int root, const std::string& model, const std::string& wh
                        const std::set<std::string>& known_tasks, const InputLimits& limits,
                        Seen& seen, RunInput& input) {
   auto folder = open_folder_at(root, model);
-  auto files = folder ? list_folder(folder->get()) : Result<std::vector<FolderEntry>>(folder.error());
+  auto files =
+      folder ? list_folder(folder->get()) : Result<std::vector<FolderEntry>>(folder.error());
   if (!files) {
-    input.problems.push_back({"unreadable", where, safe_or_empty(model), "",
-                              printable(files.error().message)});
+    input.problems.push_back(
+        {"unreadable", where, safe_or_empty(model), "", printable(files.error().message)});
     return;
   }
   for (const auto& file : *files) {
@@ -276,8 +280,8 @@ void report_missing(RunInput& input) {
 bool is_safe_id(const std::string& id) {
   if (id.empty() || id.size() > 128 || id == "." || id == "..") return false;
   return std::all_of(id.begin(), id.end(), [](unsigned char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
   });
 }
 

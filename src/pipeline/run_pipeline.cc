@@ -115,9 +115,9 @@ Status write_report_file(const fs::path& dir, const std::string& run_id, const R
   auto folder = open_folders_below(dir, {run_id, report.model});
   if (!folder) return folder.error();
   fs::path shown = dir / run_id / report.model / (report.task + ".json");
-  return write_file_atomically_at(folder->get(), report.task + ".json",
-                                  to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n",
-                                  shown);
+  return write_file_atomically_at(
+      folder->get(), report.task + ".json",
+      to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", shown);
 }
 
 }  // namespace gradebox::pipeline

@@ -40,8 +40,8 @@ Result<UniqueFd> create_temporary(int folder, std::string& name, const fs::path&
   static std::atomic<unsigned> counter{0};  // threads of one process write reports at once
   for (int attempt = 0; attempt < 100; ++attempt) {
     name = ".gradebox-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + ".tmp";
-    UniqueFd fd(::openat(folder, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                         0666));
+    UniqueFd fd(
+        ::openat(folder, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666));
     if (fd) return fd;
     if (errno != EEXIST) return sys_error("open", shown.parent_path() / name);
   }

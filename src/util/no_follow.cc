@@ -88,7 +88,8 @@ Result<CappedText> read_file_at(int folder, const std::string& name, std::size_t
     if (n < 0) return sys_error("read", name);
     if (n == 0) break;
     have += static_cast<std::size_t>(n);
-    if (have == out.text.size() && have <= max_bytes) out.text.resize(std::min(have * 2, max_bytes + 1));
+    if (have == out.text.size() && have <= max_bytes)
+      out.text.resize(std::min(have * 2, max_bytes + 1));
   }
   out.text.resize(have);
   if (have > max_bytes) return CappedText{"", true};

@@ -18,9 +18,10 @@ inline std::string xml_parse_error(const std::string& text, const std::filesyste
   std::filesystem::create_directories(dir);
   std::filesystem::path file = dir / "checked.xml", log = dir / "checked.err";
   std::ofstream(file, std::ios::binary) << text;
-  std::string command = "/usr/bin/python3 -c 'import xml.dom.minidom,sys; "
-                        "xml.dom.minidom.parse(sys.argv[1])' " +
-                        file.string() + " 2>" + log.string();
+  std::string command =
+      "/usr/bin/python3 -c 'import xml.dom.minidom,sys; "
+      "xml.dom.minidom.parse(sys.argv[1])' " +
+      file.string() + " 2>" + log.string();
   int status = std::system(command.c_str());
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return "";
   std::ifstream in(log);
@@ -50,7 +51,8 @@ inline std::size_t xml_forbidden_at(std::string_view s) {
 }
 
 /// Ids holding every kind of character XML 1.0 forbids.
-inline const std::string kXmlHostile = std::string("ctl\x01\x1b[31m-") + "nonchar\xEF\xBF\xBE\xEF\xBF\xBF-" +
-                                       "bad\xFF\xC0-" + "surrogate\xED\xA0\x80-end";
+inline const std::string kXmlHostile = std::string("ctl\x01\x1b[31m-") +
+                                       "nonchar\xEF\xBF\xBE\xEF\xBF\xBF-" + "bad\xFF\xC0-" +
+                                       "surrogate\xED\xA0\x80-end";
 
 }  // namespace gradebox::testing

@@ -1,14 +1,14 @@
 // Every output file: written aside and renamed over the target, so a link at
 // the target is replaced (never followed), a failed write keeps the old file
 // and leaves no temporary, and no link below a report folder is followed.
+#include "util/atomic_file.h"
+
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
 #include <csignal>
 #include <filesystem>
 #include <fstream>
-
-#include "util/atomic_file.h"
 
 namespace gradebox {
 namespace {
