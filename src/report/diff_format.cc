@@ -6,6 +6,7 @@
 
 #include "report/diff_format.h"
 #include "report/html_charts.h"
+#include "util/utf8.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -76,9 +77,25 @@ json answer_json(const AnswerDiff& d) {
 // escaped, are replaced before escaping.
 std::string xml_escape(const std::string& text) { return html_escape(text); }
 
+// Ids and stamps come from the history: on a terminal none of them may
+// break a line or start an escape sequence.
+RunDiff printable_diff(RunDiff diff) {
+  diff.run_a = printable(diff.run_a), diff.run_b = printable(diff.run_b);
+  for (auto* list : {&diff.changed, &diff.grader_errors}) {
+    for (auto& d : *list) {
+      d.model = printable(d.model), d.task = printable(d.task);
+      for (auto& detail : d.cause_details) detail = printable(detail);
+    }
+  }
+  for (auto* names : {&diff.only_in_a, &diff.only_in_b})
+    for (auto& name : *names) name = printable(name);
+  return diff;
+}
+
 }  // namespace
 
-std::string diff_text(const RunDiff& diff) {
+std::string diff_text(const RunDiff& unsafe) {
+  RunDiff diff = printable_diff(unsafe);
   std::string out =
       fmt::format("diff {} -> {}: {} answers compared, {} changed, {} regressions\n", diff.run_a,
                   diff.run_b, diff.compared, diff.changed.size(), diff.regressions);

@@ -166,5 +166,20 @@ TEST(PipelineDiff, JunitIsWellFormedWhateverTheIdsAndStampsHold) {
   EXPECT_NE(junit.find("model-ctl"), std::string::npos);  // the rest of the id is kept
 }
 
+// `gradebox diff` prints ids and stamps from the history on a terminal: a
+// newline would fake a line, ESC start an escape sequence.
+TEST(PipelineDiff, TextNeverPassesControlCharactersToTheTerminal) {
+  Report before = report({}), after = report({"core-cat0-0", "core-cat0-2", "edge-cat0-1"});
+  before.model = after.model = "m\n1 fake\x1b[2J";
+  RunView a = run("a\x1b]0;t\x07", before, "h1", "1+\x1b[31m");
+  RunView b = run("b", after, "h2", "2+x");
+  b.results[{"only\nb", "t"}] = {"h", "s", false, report({})};
+  std::string text = diff_text(diff_runs(a, b, {}));
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_EQ(text.find('\x07'), std::string::npos) << text;
+  EXPECT_EQ(text.find("\n1 fake"), std::string::npos) << text;
+  EXPECT_NE(text.find("m?1 fake?[2J/t"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace gradebox::pipeline
