@@ -52,6 +52,7 @@ struct RunArgs {
   std::string reports;      // empty: <db folder>/reports
   std::string prices, hand_scores;
   int jobs = 0;             // 0: one per core
+  std::size_t max_answer_bytes = 1 << 20;  // pipeline::InputLimits' default
   std::string shard, run_id, pick = "first";
   bool no_cache = false, no_retry = false, quiet = false, ascending = false;
   std::string format = "text", out, html, sort;

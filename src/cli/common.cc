@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "grade/box.h"
+#include "util/atomic_file.h"
 
 namespace gradebox::cli {
 
@@ -47,13 +48,34 @@ Task load_one_task(const GlobalOptions& global, const std::string& id) {
   return find_task(registry, id);
 }
 
-std::string read_answer(const std::string& path) {
-  if (path == "-") return std::string(std::istreambuf_iterator<char>(std::cin), {});
+std::string read_answer(const std::string& path, std::size_t max_bytes) {
   std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) throw UsageError(path + " is a directory, not an answer file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError("cannot read answer file " + path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+  if (path != "-" && std::filesystem::is_directory(path, ec))
+    throw UsageError(path + " is a directory, not an answer file");
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) throw UsageError("cannot read answer file " + path);
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  // Read only to one chunk past the limit: a 200 MB answer is never held.
+  std::string text;
+  char chunk[1 << 16];
+  while (text.size() <= max_bytes && in.read(chunk, sizeof chunk).gcount() > 0)
+    text.append(chunk, static_cast<std::size_t>(in.gcount()));
+  if (text.size() > max_bytes)
+    throw UsageError(path + ": too-large: over the " + std::to_string(max_bytes) +
+                     "-byte limit (--max-answer-bytes); not graded");
+  return text;
+}
+
+void write_output(const std::string& path, const std::string& text) {
+  if (path.empty() || path == "-") {
+    std::cout << text << std::flush;
+    return;
+  }
+  if (auto written = write_file_atomically(path, text); !written)
+    throw UsageError("cannot write " + path + ": " + written.error().message);
 }
 
 std::shared_ptr<Sandbox> make_sandbox(std::string& error) {

@@ -22,8 +22,13 @@ const Task& find_task(const TaskRegistry& registry, const std::string& id);
 /// One task by id, loading no other pack; a UsageError names the problem.
 Task load_one_task(const GlobalOptions& global, const std::string& id);
 
-/// A file's text ("-" is stdin), or a UsageError.
-std::string read_answer(const std::string& path);
+/// A file's text ("-" is stdin), or a UsageError; one over `max_bytes` is a
+/// UsageError naming the limit (too-large: not graded).
+std::string read_answer(const std::string& path, std::size_t max_bytes);
+
+/// Writes an output file atomically (a symlink at `path` is replaced, never
+/// followed); "" or "-" is stdout. A UsageError when it cannot be written.
+void write_output(const std::string& path, const std::string& text);
 
 /// The real sandbox, or nullptr with `error` set (a grader-error).
 std::shared_ptr<Sandbox> make_sandbox(std::string& error);

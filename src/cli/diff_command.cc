@@ -1,7 +1,4 @@
 // gradebox diff RUN_A RUN_B: what changed between two runs of the history.
-#include <fstream>
-#include <iostream>
-
 #include "cli/common.h"
 #include "pipeline/diff.h"
 #include "report/diff_format.h"
@@ -42,11 +39,7 @@ int run_diff(const DiffArgs& args) {
   std::string text = args.format == "json"    ? diff_json(diff)
                      : args.format == "junit" ? diff_junit(diff)
                                               : diff_text(diff);
-  if (args.out.empty()) {
-    std::cout << text;
-  } else if (std::ofstream out(args.out); !(out << text)) {
-    throw UsageError("cannot write " + args.out);
-  }
+  write_output(args.out, text);
   return diff.regressions ? kCheckFailed : kJudged;
 }
 

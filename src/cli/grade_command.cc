@@ -1,9 +1,7 @@
 // gradebox grade --task ID ANSWER: one answer, a text summary or JSON.
-#include <fstream>
-#include <iostream>
-
 #include "cli/common.h"
 #include "gradebox/report.h"
+#include "pipeline/run_input.h"
 
 namespace gradebox::cli {
 namespace {
@@ -16,6 +14,7 @@ struct GradeArgs {
   std::string pick = "first";
   std::string out;
   bool no_retry = false;
+  std::size_t max_answer_bytes = pipeline::InputLimits{}.max_answer_bytes;
 };
 
 Report grader_error_report(const Task& task, const std::string& model, const std::string& why) {
@@ -29,19 +28,12 @@ Report grader_error_report(const Task& task, const std::string& model, const std
 }
 
 void print(const Report& report, const GradeArgs& args) {
-  std::string text = args.format == "json" ? to_json(report).dump(2) + "\n" : to_text(report);
-  if (args.out.empty()) {
-    std::cout << text;
-    return;
-  }
-  std::ofstream out(args.out);
-  if (!out) throw UsageError("cannot write " + args.out);
-  out << text;
+  write_output(args.out, args.format == "json" ? to_json(report).dump(2) + "\n" : to_text(report));
 }
 
 int run_grade(const GradeArgs& args, const GlobalOptions& global) {
   const Task task = load_one_task(global, args.task);
-  std::string answer = read_answer(args.answer);
+  std::string answer = read_answer(args.answer, args.max_answer_bytes);
   std::string error;
   auto sandbox = make_sandbox(error);
   Report report = sandbox ? Grader(sandbox).grade(task, answer,
@@ -66,6 +58,9 @@ Runner add_grade_command(CLI::App& app, const GlobalOptions& global) {
       ->check(CLI::IsMember({"first", "best"}));
   sub->add_option("--out,-o", args->out, "write the report to this file instead of stdout");
   sub->add_flag("--no-retry", args->no_retry, "count a timeout at once, without the retry");
+  sub->add_option("--max-answer-bytes", args->max_answer_bytes,
+                  "a larger answer is too-large: not graded (default 1 MiB)")
+      ->check(CLI::PositiveNumber);
   sub->footer(
       "Exit codes: 0 the answer was judged (any verdict but grader-error), 2 usage error,\n"
       "3 grader-error (gradebox or its environment failed; never the answer's fault).");

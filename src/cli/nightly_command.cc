@@ -72,12 +72,7 @@ int compare_with_previous(const NightlyArgs& args, const std::string& run_id) {
   if (!a || !b) throw std::runtime_error(!a ? a.error().message : b.error().message);
   RunDiff diff = diff_runs(*a, *b, args.diff);
   std::cout << "\n" << diff_text(diff);
-  if (!args.junit.empty()) {
-    std::FILE* out = std::fopen(args.junit.c_str(), "w");
-    if (!out) throw UsageError("cannot write " + args.junit);
-    std::fputs(diff_junit(diff).c_str(), out);
-    std::fclose(out);
-  }
+  if (!args.junit.empty()) write_output(args.junit, diff_junit(diff));
   return diff.regressions ? kCheckFailed : kJudged;
 }
 

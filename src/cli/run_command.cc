@@ -1,12 +1,12 @@
 // gradebox run RUN: grade every answer of a benchmark run (models x tasks)
 // into the history, then print the leaderboard.
-#include <fstream>
 #include <iostream>
 
 #include "cli/common.h"
 #include "report/leaderboard_format.h"
 #include "pipeline/run_pipeline.h"
 #include "pipeline/stop_signal.h"
+#include "util/utf8.h"
 
 namespace gradebox::cli {
 namespace {
@@ -30,11 +30,13 @@ std::set<std::string> known_tasks(const TaskRegistry& registry) {
 }
 
 // Answers re-graded from the history whose task no longer loads are problems.
-RunInput stored_input(History& history, const std::string& id, const TaskRegistry& registry) {
+RunInput stored_input(History& history, const std::string& id, const TaskRegistry& registry,
+                      const InputLimits& limits) {
   auto run = history.load_run(id);
   if (!run) throw UsageError(run.error().message);
   RunInput input = input_from_run(*run);
   input.path = "regrade";
+  enforce_answer_limit(input, limits);
   std::erase_if(input.answers, [&](const AnswerRecord& a) {
     if (registry.tasks.count(a.task)) return false;
     input.problems.push_back(
@@ -45,17 +47,19 @@ RunInput stored_input(History& history, const std::string& id, const TaskRegistr
 }
 
 RunInput load_input(const RunArgs& args, History& history, const TaskRegistry& registry) {
-  if (!args.from_run.empty()) return stored_input(history, args.from_run, registry);
+  InputLimits limits;
+  limits.max_answer_bytes = args.max_answer_bytes;
+  if (!args.from_run.empty()) return stored_input(history, args.from_run, registry, limits);
   if (args.input.empty())
     throw UsageError("run: give a run directory or JSONL file (or --from-run ID)");
-  auto input = load_run_input(args.input, known_tasks(registry));
+  auto input = load_run_input(args.input, known_tasks(registry), limits);
   if (!input) throw UsageError(input.error().message);
   return std::move(*input);
 }
 
 void print_problems(const RunInput& input) {
   for (const auto& p : input.problems)
-    std::cerr << "gradebox: " << p.location << ": " << p.kind << ": " << p.message << "\n";
+    std::cerr << printable("gradebox: " + p.location + ": " + p.kind + ": " + p.message) << "\n";
 }
 
 RunOptions run_options(const RunArgs& args, Progress* progress, const std::atomic<bool>* stop) {
@@ -84,15 +88,6 @@ GraderFactory sandbox_grader() {
   };
 }
 
-void write_output(const std::string& path, const std::string& text) {
-  if (path.empty() || path == "-") {
-    std::cout << text;
-    return;
-  }
-  std::ofstream out(path);
-  if (!(out << text)) throw UsageError("cannot write " + path);
-}
-
 void show_leaderboard(const RunArgs& args, History& history, const std::string& run_id) {
   Prices prices;
   std::optional<HandScores> hand;
@@ -118,7 +113,9 @@ void show_leaderboard(const RunArgs& args, History& history, const std::string& 
   else if (args.format == "csv")
     write_output(args.out, leaderboard_csv(board));
   else if (args.format == "json")
-    write_output(args.out, leaderboard_json(board).dump(2) + "\n");
+    write_output(args.out, leaderboard_json(board).dump(
+                               2, ' ', false, nlohmann::json::error_handler_t::replace) +
+                               "\n");
   else if (args.format == "html")
     write_output(args.out, leaderboard_html(board, *run));
   else
@@ -130,12 +127,15 @@ void print_summary(const RunOutcome& o, const RunArgs& args) {
   std::fprintf(
       stderr,
       "gradebox: run %s%s: %d answers%s, %d done before, %d graded, %d from cache, "
-      "%d grader errors, %d left\n  history %s, reports %s\n",
+      "%d grader errors, %d left%s\n  history %s, reports %s\n",
       o.meta.id.c_str(), o.meta.shard.empty() ? "" : (" shard " + o.meta.shard).c_str(), o.answers,
       o.in_slice != o.answers ? (" (" + std::to_string(o.in_slice) + " in this shard)").c_str()
                               : "",
-      o.already_done, s.graded, s.cached, s.grader_errors, s.left, history_path(args).c_str(),
-      (reports_path(args) / o.meta.id).c_str());
+      o.already_done, s.graded, s.cached, s.grader_errors, s.left,
+      o.reports_not_written
+          ? (", " + std::to_string(o.reports_not_written) + " report files NOT written").c_str()
+          : "",
+      history_path(args).c_str(), (reports_path(args) / o.meta.id).c_str());
   for (const auto& e : s.errors) std::cerr << "gradebox: " << e.message << "\n";
 }
 
@@ -182,6 +182,10 @@ void add_run_options(CLI::App* sub, RunArgs& args) {
       ->check(CLI::IsMember({"first", "best"}));
   sub->add_flag("--no-cache", args.no_cache, "regrade even what the result cache holds");
   sub->add_flag("--no-retry", args.no_retry, "count a timeout at once, without the retry");
+  sub->add_option("--max-answer-bytes", args.max_answer_bytes,
+                  "a larger answer (or reasoning_content) is too-large: not graded, scores 0 "
+                  "(default 1 MiB)")
+      ->check(CLI::PositiveNumber);
   sub->add_option("--format,-f", args.format, "text (default), markdown, csv, json or html")
       ->check(CLI::IsMember({"text", "markdown", "csv", "json", "html"}));
   sub->add_option("--out,-o", args.out, "write the leaderboard here instead of stdout");

@@ -1,11 +1,10 @@
 #include "grade/host_cache.h"
 
-#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <iterator>
 
-#include <unistd.h>
+#include "util/atomic_file.h"
 
 namespace gradebox {
 
@@ -27,12 +26,7 @@ void write_cached(const fs::path& file, const std::string& text) {
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
   // Written aside and renamed, so a concurrent reader never sees half a file.
-  static std::atomic<unsigned> counter{0};  // two threads may write one file
-  fs::path temp = file;
-  temp += ".tmp" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-  std::ofstream(temp) << text;
-  fs::rename(temp, file, ec);
-  if (ec) fs::remove(temp, ec);
+  (void)write_file_atomically(file, text);  // a failure only means no cache
 }
 
 }  // namespace gradebox

@@ -9,22 +9,36 @@ namespace {
 
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
+// Answers that were too large to grade: (model, task) of each such problem.
+std::set<AnswerKey> too_large_answers(const RunView& run) {
+  std::set<AnswerKey> keys;
+  for (const auto& p : run.problems)
+    if (p.kind == "too-large" && !p.model.empty() && !p.task.empty())
+      keys.insert({p.model, p.task});
+  return keys;
+}
+
 TaskCell cell_for(const RunView& run, const std::string& model, const std::string& task,
-                  const std::set<AnswerKey>& answered, const std::optional<HandScores>& hand) {
+                  const std::set<AnswerKey>& answered, const std::set<AnswerKey>& too_large,
+                  const std::optional<HandScores>& hand) {
   TaskCell cell;
   AnswerKey key{model, task};
   auto it = run.results.find(key);
-  if (it == run.results.end()) {
+  if (it != run.results.end()) {
+    const Report& r = it->second.report;
+    cell.verdict = to_string(r.verdict);
+    // A grader-error keeps its zeros: it counts as 0 until it is regraded.
+    bool graded = r.verdict != Verdict::kGraderError;
+    cell.state = graded ? TaskCell::State::kScored : TaskCell::State::kGraderError;
+    cell.correctness = graded ? r.correctness.score : 0;
+    cell.edge = graded ? r.edge_cases.score : 0;
+  } else if (too_large.count(key)) {
+    cell.state = TaskCell::State::kTooLarge;  // keeps its zeros too
+    cell.verdict = "too-large";
+  } else {
     cell.state = answered.count(key) ? TaskCell::State::kPending : TaskCell::State::kMissing;
     return cell;
   }
-  const Report& r = it->second.report;
-  cell.verdict = to_string(r.verdict);
-  // A grader-error keeps its zeros: it counts as 0 until it is regraded.
-  bool graded = r.verdict != Verdict::kGraderError;
-  cell.state = graded ? TaskCell::State::kScored : TaskCell::State::kGraderError;
-  cell.correctness = graded ? r.correctness.score : 0;
-  cell.edge = graded ? r.edge_cases.score : 0;
   cell.automated = round2(kCorrectnessWeight * cell.correctness + kEdgeWeight * cell.edge);
   if (hand) {
     if (auto h = hand->find(key); h != hand->end()) {
@@ -54,6 +68,8 @@ void summarise(LeaderboardRow& row, bool hand_scored) {
   for (const auto& [task, cell] : row.tasks) {
     if (cell.state == TaskCell::State::kGraderError) {
       row.notes.push_back(task + ": grader-error, counted as 0 until regraded");
+    } else if (cell.state == TaskCell::State::kTooLarge) {
+      row.notes.push_back(task + ": answer too large to grade, counted as 0");
     } else if (cell.state != TaskCell::State::kScored) {
       row.notes.push_back(task + ": " + state_note(cell.state));
       continue;
@@ -81,12 +97,13 @@ void summarise(LeaderboardRow& row, bool hand_scored) {
       row.scored == static_cast<int>(row.tasks.size()) && (!hand_scored || with_hand == row.counted);
 }
 
-std::set<std::string> models_of(const RunView& run) {
+std::set<std::string> models_of(const RunView& run, const std::set<AnswerKey>& too_large) {
   std::set<std::string> models;
   for (const auto& a : run.answers) models.insert(a.record.model);
   for (const auto& p : run.problems) {
     if (!p.model.empty() && p.kind == "missing-answer") models.insert(p.model);
   }
+  for (const auto& key : too_large) models.insert(key.first);
   return models;
 }
 
@@ -111,13 +128,14 @@ Leaderboard build_leaderboard(const RunView& run, const Prices& prices,
   board.hand_scored = hand.has_value();
   board.problems = run.problems;
   std::set<std::string> tasks;
-  std::set<AnswerKey> answered;
+  std::set<AnswerKey> answered, too_large = too_large_answers(run);
   for (const auto& a : run.answers) {
     tasks.insert(a.record.task);
     answered.insert({a.record.model, a.record.task});
   }
+  for (const auto& key : too_large) tasks.insert(key.second);
   board.tasks.assign(tasks.begin(), tasks.end());
-  for (const auto& model : models_of(run)) {
+  for (const auto& model : models_of(run, too_large)) {
     LeaderboardRow row;
     row.model = model;
     if (auto p = prices.find(model); p != prices.end())
@@ -125,10 +143,10 @@ Leaderboard build_leaderboard(const RunView& run, const Prices& prices,
     else
       board.unpriced.push_back(model);
     for (const auto& task : board.tasks)
-      row.tasks[task] = cell_for(run, model, task, answered, hand);
+      row.tasks[task] = cell_for(run, model, task, answered, too_large, hand);
     summarise(row, board.hand_scored);
     for (const auto& p : run.problems) {
-      if (p.model == model && p.kind != "missing-answer")
+      if (p.model == model && p.kind != "missing-answer" && p.kind != "too-large")
         row.notes.push_back(p.location + ": " + p.kind + " (not graded)");
     }
     auto score = headline(board, row);

@@ -22,7 +22,9 @@ constexpr double kDocumentationWeight = 0.15;
 
 /// One model's result on one task.
 struct TaskCell {
-  enum class State { kScored, kGraderError, kMissing, kPending } state = State::kMissing;
+  // kTooLarge: the answer was over the input size limit and not graded; like
+  // a grader-error it counts as 0, so an input problem is no way out of a zero.
+  enum class State { kScored, kGraderError, kTooLarge, kMissing, kPending } state = State::kMissing;
   std::string verdict;
   double correctness = 0;
   double edge = 0;
@@ -36,8 +38,8 @@ struct LeaderboardRow {
   std::optional<ModelInfo> info;  // from the prices file
   std::map<std::string, TaskCell> tasks;
   int scored = 0;   // tasks graded
-  // Tasks in the means: graded ones, and grader-errors as 0 until regraded,
-  // so forcing a grader-error can never improve a rank.
+  // Tasks in the means: graded ones, grader-errors as 0 until regraded and
+  // too-large answers as 0, so neither can ever improve a rank.
   int counted = 0;
   double correctness = 0, edge = 0, automated = 0;  // means over counted tasks
   std::optional<double> quality, documentation, overall;

@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
+
+#include "check/bounded_json.h"
+#include "util/no_follow.h"
+#include "util/utf8.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -12,90 +16,241 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
+// A record is flat; the depth limit only bounds the parser's work.
+constexpr int kRecordDepth = 64;
+
+using Seen = std::map<std::pair<std::string, std::string>, std::string>;
+
+// An answer on its way in: the record, or why it is too large to grade.
+struct Candidate {
+  AnswerRecord record;
+  std::string too_large;  // non-empty: not graded, scores 0
+};
+
+// Ids in problems become leaderboard rows and notes: only safe ones do.
+std::string safe_or_empty(const std::string& id) { return is_safe_id(id) ? id : ""; }
+
+// An unsafe id named in a message: printable, short, valid UTF-8.
+std::string shown_id(const std::string& id) { return "'" + utf8_clean(printable(id), 64) + "'"; }
+
+std::string over_limit(const std::string& what, std::size_t limit) {
+  return what + " over the " + std::to_string(limit) +
+         "-byte limit (--max-answer-bytes); not graded, scores 0";
 }
 
-// Adds the record unless its task is unknown or it repeats an earlier one.
-void admit(AnswerRecord record, const std::set<std::string>& known_tasks,
-           std::map<std::pair<std::string, std::string>, std::string>& seen, RunInput& input) {
-  if (!is_safe_id(record.model) || !is_safe_id(record.task)) {
-    input.problems.push_back({"bad-id", record.source, "", "",
-                              "model and task ids may hold only letters, digits, '.', '_', '-'"});
+// Adds the record unless an id is unsafe, its task is unknown, it repeats an
+// earlier one or it is too large.
+void admit(Candidate candidate, const std::set<std::string>& known_tasks, Seen& seen,
+           RunInput& input) {
+  AnswerRecord& record = candidate.record;
+  std::string model = safe_or_empty(record.model), task = safe_or_empty(record.task);
+  if (model.empty() || task.empty()) {
+    std::string which = model.empty() ? "model" : "task";
+    input.problems.push_back({"bad-id", record.source, model, task,
+                              which + " id " +
+                                  shown_id(model.empty() ? record.model : record.task) +
+                                  ": ids may hold only letters, digits, '.', '_', '-'"});
     return;
   }
-  if (!known_tasks.count(record.task)) {
-    input.problems.push_back({"unknown-task", record.source, record.model, record.task,
-                              "unknown or unloadable task '" + record.task + "'"});
+  if (!known_tasks.count(task)) {
+    input.problems.push_back(
+        {"unknown-task", record.source, model, task, "unknown or unloadable task '" + task + "'"});
     return;
   }
-  auto key = std::make_pair(record.model, record.task);
+  auto key = std::make_pair(model, task);
   if (auto it = seen.find(key); it != seen.end()) {
-    input.problems.push_back({"duplicate", record.source, record.model, record.task,
+    input.problems.push_back({"duplicate", record.source, model, task,
                               "duplicate of " + it->second + " (the first one is graded)"});
     return;
   }
   seen[key] = record.source;
+  if (!candidate.too_large.empty()) {
+    input.problems.push_back({"too-large", record.source, model, task, candidate.too_large});
+    return;
+  }
   input.answers.push_back(std::move(record));
 }
 
+std::string string_field(const json& record, const char* name) {
+  auto it = record.find(name);
+  return it != record.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+struct FieldProblem {
+  std::string kind, message;
+};
+
+// Every field gradebox reads has its type checked before it is read: a
+// record with `"model": 5` is one problem, not the end of the run.
+std::optional<FieldProblem> check_fields(const json& record) {
+  for (const char* field : {"model", "task", "text"}) {
+    auto it = record.find(field);
+    if (it == record.end() || !it->is_string())
+      return FieldProblem{"missing-field",
+                          std::string("missing or non-string field '") + field + "'"};
+  }
+  struct Optional {
+    const char* name;
+    bool (*fits)(const json&);
+    const char* type;
+  };
+  static const Optional kOptional[] = {
+      {"reasoning_content", [](const json& v) { return v.is_string(); }, "a string"},
+      {"finish_reason", [](const json& v) { return v.is_string(); }, "a string"},
+      {"latency_s", [](const json& v) { return v.is_number(); }, "a number"},
+      {"tokens", [](const json& v) { return v.is_number_integer(); }, "an integer"}};
+  for (const auto& field : kOptional) {
+    auto it = record.find(field.name);
+    if (it != record.end() && !it->is_null() && !field.fits(*it))
+      return FieldProblem{"malformed",
+                          std::string("field '") + field.name + "' is not " + field.type};
+  }
+  return std::nullopt;
+}
+
 // One JSONL line -> a record, or a problem naming the line.
-std::optional<AnswerRecord> parse_line(const std::string& line, const std::string& where,
-                                       RunInput& input) {
-  json j = json::parse(line, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) {
-    input.problems.push_back({"malformed", where, "", "", "malformed JSON record"});
+std::optional<Candidate> parse_line(const std::string& line, const std::string& where,
+                                    const InputLimits& limits, RunInput& input) {
+  auto parsed = parse_bounded(line, {limits.max_line_bytes, kRecordDepth});
+  if (!parsed || !parsed->is_object()) {
+    input.problems.push_back({"malformed", where, "", "",
+                              "malformed JSON record" + (parsed ? std::string(": not an object")
+                                                                : ": " + parsed.error().message)});
     return std::nullopt;
   }
-  for (const char* field : {"model", "task", "text"}) {
-    if (!j.contains(field) || !j[field].is_string()) {
-      input.problems.push_back({"missing-field", where, j.value("model", ""), j.value("task", ""),
-                                std::string("missing or non-string field '") + field + "'"});
-      return std::nullopt;
-    }
+  const json& j = *parsed;
+  if (auto bad = check_fields(j)) {
+    input.problems.push_back({bad->kind, where, safe_or_empty(string_field(j, "model")),
+                              safe_or_empty(string_field(j, "task")), bad->message});
+    return std::nullopt;
   }
-  AnswerRecord r{j["model"], j["task"], j["text"], 0, 0, where};
-  if (j.contains("latency_s") && j["latency_s"].is_number()) r.latency_s = j["latency_s"];
-  if (j.contains("tokens") && j["tokens"].is_number_integer()) r.tokens = j["tokens"];
-  return r;
+  Candidate c{{j.at("model").get<std::string>(), j.at("task").get<std::string>(), "", 0, 0, where},
+              ""};
+  std::size_t text_bytes = j.at("text").get_ref<const std::string&>().size();
+  std::size_t reasoning_bytes = string_field(j, "reasoning_content").size();
+  if (text_bytes > limits.max_answer_bytes)
+    c.too_large = over_limit("answer text", limits.max_answer_bytes);
+  else if (reasoning_bytes > limits.max_answer_bytes)
+    c.too_large = over_limit("reasoning_content", limits.max_answer_bytes);
+  else
+    c.record.text = j.at("text").get<std::string>();
+  if (auto it = j.find("latency_s"); it != j.end() && it->is_number())
+    c.record.latency_s = it->get<double>();
+  if (auto it = j.find("tokens"); it != j.end() && it->is_number_integer())
+    c.record.tokens = it->get<long long>();
+  return c;
 }
 
-void load_jsonl(const fs::path& path, const std::set<std::string>& known_tasks, RunInput& input) {
+enum class Line { kEnd, kFits, kTooLong };
+
+// The next line, at most `cap` bytes of it: a longer one is read to its end
+// but never held whole (a 50 MB line costs `cap` bytes of memory).
+Line next_line(std::istream& in, std::string& line, std::size_t cap) {
+  line.clear();
+  std::streambuf* buf = in.rdbuf();
+  bool any = false, too_long = false;
+  for (int c; (c = buf->sbumpc()) != std::char_traits<char>::eof();) {
+    any = true;
+    if (c == '\n') break;
+    if (line.size() < cap)
+      line += static_cast<char>(c);
+    else
+      too_long = true;
+  }
+  if (!any) return Line::kEnd;
+  if (too_long) line.clear();
+  return too_long ? Line::kTooLong : Line::kFits;
+}
+
+void load_jsonl(const fs::path& path, const std::set<std::string>& known_tasks,
+                const InputLimits& limits, RunInput& input) {
   std::ifstream in(path, std::ios::binary);
-  std::map<std::pair<std::string, std::string>, std::string> seen;
-  std::string line;
-  for (int number = 1; std::getline(in, line); ++number) {
+  Seen seen;
+  std::string line, name = printable(path.filename().string());
+  for (int number = 1;; ++number) {
+    Line read = next_line(in, line, limits.max_line_bytes);
+    if (read == Line::kEnd) break;
+    std::string where = name + ":" + std::to_string(number);
+    if (read == Line::kTooLong) {
+      input.problems.push_back(
+          {"malformed", where, "", "",
+           "record longer than the " + std::to_string(limits.max_line_bytes) + "-byte line limit"});
+      continue;
+    }
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    std::string where = path.filename().string() + ":" + std::to_string(number);
-    if (auto record = parse_line(line, where, input))
-      admit(std::move(*record), known_tasks, seen, input);
+    if (auto candidate = parse_line(line, where, limits, input))
+      admit(std::move(*candidate), known_tasks, seen, input);
   }
 }
 
-void load_directory(const fs::path& root, const std::set<std::string>& known_tasks,
-                    RunInput& input) {
-  std::map<std::pair<std::string, std::string>, std::string> seen;
-  std::vector<fs::path> files;
-  for (const auto& model_dir : fs::directory_iterator(root)) {
-    if (!model_dir.is_directory()) continue;  // README.md and the like
-    for (const auto& file : fs::directory_iterator(model_dir.path())) files.push_back(file.path());
+// The run folder's own name, as locations start with it ("run/m/t.md"),
+// also for "run", "run/" or ".".
+std::string shown_root(const fs::path& root) {
+  fs::path p = fs::absolute(root).lexically_normal();
+  if (!p.has_filename()) p = p.parent_path();
+  return printable(p.filename().string());
+}
+
+// One model's folder: every entry is an answer or a problem.
+void load_model_folder(int root, const std::string& model, const std::string& where,
+                       const std::set<std::string>& known_tasks, const InputLimits& limits,
+                       Seen& seen, RunInput& input) {
+  auto folder = open_folder_at(root, model);
+  auto files =
+      folder ? list_folder(folder->get()) : Result<std::vector<FolderEntry>>(folder.error());
+  if (!files) {
+    input.problems.push_back(
+        {"unreadable", where, safe_or_empty(model), "", printable(files.error().message)});
+    return;
   }
-  std::sort(files.begin(), files.end());
-  for (const auto& file : files) {
-    std::string where = fs::relative(file, root.parent_path()).string();
-    if (file.extension() != ".md" || !fs::is_regular_file(file)) {
-      input.problems.push_back({"not-an-answer", where, file.parent_path().filename().string(), "",
+  for (const auto& file : *files) {
+    std::string at = where + "/" + printable(file.name);
+    std::string task = fs::path(file.name).stem().string();
+    if (file.kind == EntryKind::kLink) {
+      input.problems.push_back({"symlink", at, safe_or_empty(model), safe_or_empty(task),
+                                "a symbolic link: not followed, not graded"});
+      continue;
+    }
+    if (file.kind != EntryKind::kFile || fs::path(file.name).extension() != ".md") {
+      input.problems.push_back({"not-an-answer", at, safe_or_empty(model), "",
                                 "not an answer file (<model>/<task>.md)"});
       continue;
     }
-    AnswerRecord r{
-        file.parent_path().filename().string(), file.stem().string(), read_text(file), 0, 0, where};
-    admit(std::move(r), known_tasks, seen, input);
+    auto text = read_file_at(folder->get(), file.name, limits.max_answer_bytes);
+    if (!text) {
+      input.problems.push_back({"unreadable", at, safe_or_empty(model), safe_or_empty(task),
+                                printable(text.error().message)});
+      continue;
+    }
+    Candidate c{{model, task, std::move(text->text), 0, 0, at},
+                text->too_large ? over_limit("answer file", limits.max_answer_bytes) : ""};
+    admit(std::move(c), known_tasks, seen, input);
   }
 }
 
-// A model that answered some tasks of the run but not all is marked.
+// <run>/<model>/<task>.md, read without following any link below <run>.
+Status load_directory(const fs::path& path, const std::set<std::string>& known_tasks,
+                      const InputLimits& limits, RunInput& input) {
+  auto root = open_folder(path);
+  if (!root) return root.error();
+  auto models = list_folder(root->get());
+  if (!models) return models.error();
+  Seen seen;
+  std::string base = shown_root(path);
+  for (const auto& entry : *models) {
+    std::string where = base + "/" + printable(entry.name);
+    if (entry.kind == EntryKind::kLink) {
+      input.problems.push_back({"symlink", where, safe_or_empty(entry.name), "",
+                                "a symbolic link: not followed, not graded"});
+    } else if (entry.kind == EntryKind::kFolder) {
+      load_model_folder(root->get(), entry.name, where, known_tasks, limits, seen, input);
+    }  // else README.md and the like
+  }
+  return ok_status();
+}
+
+// A model that answered some tasks of the run but not all is marked. A
+// too-large answer is an answer (it scores 0), not a missing one.
 void report_missing(RunInput& input) {
   std::set<std::string> models, tasks;
   std::set<std::pair<std::string, std::string>> have;
@@ -106,12 +261,16 @@ void report_missing(RunInput& input) {
   }
   for (const auto& p : input.problems) {
     if (!p.model.empty() && p.kind != "unknown-task") models.insert(p.model);
+    if (p.kind == "too-large") {
+      tasks.insert(p.task);
+      have.insert({p.model, p.task});
+    }
   }
   for (const auto& model : models) {
     for (const auto& task : tasks) {
       if (have.count({model, task})) continue;
-      input.problems.push_back({"missing-answer", input.path.filename().string(), model, task,
-                                "no gradable answer from " + model + " for " + task});
+      input.problems.push_back({"missing-answer", printable(input.path.filename().string()), model,
+                                task, "no gradable answer from " + model + " for " + task});
     }
   }
 }
@@ -121,18 +280,30 @@ void report_missing(RunInput& input) {
 bool is_safe_id(const std::string& id) {
   if (id.empty() || id.size() > 128 || id == "." || id == "..") return false;
   return std::all_of(id.begin(), id.end(), [](unsigned char c) {
-    return std::isalnum(c) || c == '.' || c == '_' || c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+           c == '_' || c == '-';
   });
 }
 
-Result<RunInput> load_run_input(const fs::path& path, const std::set<std::string>& known_tasks) {
+void enforce_answer_limit(RunInput& input, const InputLimits& limits) {
+  std::erase_if(input.answers, [&](const AnswerRecord& a) {
+    if (a.text.size() <= limits.max_answer_bytes) return false;
+    input.problems.push_back({"too-large", a.source, a.model, a.task,
+                              over_limit("answer text", limits.max_answer_bytes)});
+    return true;
+  });
+}
+
+Result<RunInput> load_run_input(const fs::path& path, const std::set<std::string>& known_tasks,
+                                const InputLimits& limits) {
   std::error_code ec;
   RunInput input;
   input.path = path;
   if (fs::is_directory(path, ec)) {
-    load_directory(path, known_tasks, input);
+    if (auto s = load_directory(path, known_tasks, limits, input); !s)
+      return Error{"load_run_input(" + path.string() + "): " + s.error().message};
   } else if (fs::is_regular_file(path, ec)) {
-    load_jsonl(path, known_tasks, input);
+    load_jsonl(path, known_tasks, limits, input);
   } else {
     return Error{"load_run_input(" + path.string() + "): no such directory or JSONL file"};
   }

@@ -24,7 +24,10 @@ struct AnswerRecord {
 };
 
 /// Why an answer (or a line) was not graded. `kind` is one of unknown-task,
-/// missing-answer, duplicate, malformed, missing-field, bad-id, not-an-answer.
+/// missing-answer, duplicate, malformed, missing-field, bad-id, not-an-answer,
+/// symlink, unreadable, too-large. Every string in it is printable: ids are
+/// set only when they pass is_safe_id, file names are shown with printable().
+/// A too-large answer scores 0 in the leaderboard (it is the model's answer).
 struct InputProblem {
   std::string kind;
   std::string location;  // file or file:line
@@ -39,13 +42,26 @@ struct RunInput {
   std::vector<InputProblem> problems;
 };
 
-/// Loads a run directory or a .jsonl file. `known_tasks` are the task packs
-/// that loaded; answers to other tasks become unknown-task problems. Error
-/// only when the path itself cannot be read.
-Result<RunInput> load_run_input(const std::filesystem::path& path,
-                                const std::set<std::string>& known_tasks);
+/// What one answer or record may weigh. Past them nothing more is read.
+struct InputLimits {
+  std::size_t max_answer_bytes = 1 << 20;  // the text; a record's reasoning_content too
+  std::size_t max_line_bytes = 4 << 20;    // one JSONL record: longer is malformed
+};
 
-/// Model and task ids become file names: letters, digits, '.', '_', '-'.
+/// Loads a run directory or a .jsonl file. `known_tasks` are the task packs
+/// that loaded; answers to other tasks become unknown-task problems. Below
+/// the run directory no symlink is followed (each is a problem). Error only
+/// when the path itself cannot be read.
+Result<RunInput> load_run_input(const std::filesystem::path& path,
+                                const std::set<std::string>& known_tasks,
+                                const InputLimits& limits = {});
+
+/// Answers over the size limit become too-large problems (for input that
+/// did not come through load_run_input, e.g. a stored run regraded).
+void enforce_answer_limit(RunInput& input, const InputLimits& limits);
+
+/// Model and task ids become file names: letters, digits, '.', '_', '-';
+/// never "", "." or "..", at most 128 characters.
 bool is_safe_id(const std::string& id);
 
 }  // namespace gradebox::pipeline

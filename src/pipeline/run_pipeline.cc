@@ -1,12 +1,11 @@
 #include "pipeline/run_pipeline.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <ctime>
-#include <fstream>
 
 #include "tasks/stamp.h"
+#include "util/atomic_file.h"
+#include "util/utf8.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -53,6 +52,9 @@ std::string run_fingerprint(const RunInput& input, const TaskRegistry& registry,
     text += a.model + "\t" + a.task + "\t" + answer_hash(a.text) + "\n";
     tasks.insert(a.task);
   }
+  // A too-large answer scores 0: a run with one differs from a run without.
+  for (const auto& p : input.problems)
+    if (p.kind == "too-large") text += p.model + "\t" + p.task + "\ttoo-large\n";
   for (const auto& id : tasks) text += id + "=" + registry.tasks.at(id).stamp + "\n";
   return answer_hash(text).substr(0, 12);
 }
@@ -83,8 +85,10 @@ Result<RunOutcome> grade_run(History& history, const RunInput& input, const Task
   if (!options.reports_dir.empty()) {
     auto user_hook = batch.on_report;
     batch.on_report = [&, user_hook](const Report& r) {
-      if (auto s = write_report_file(options.reports_dir, outcome.meta.id, r); !s)
+      if (auto s = write_report_file(options.reports_dir, outcome.meta.id, r); !s) {
         outcome.summary.errors.push_back(s.error());
+        ++outcome.reports_not_written;
+      }
       if (user_hook) user_hook(r);
     };
   }
@@ -104,21 +108,16 @@ RunInput input_from_run(const RunView& run) {
 }
 
 Status write_report_file(const fs::path& dir, const std::string& run_id, const Report& report) {
-  fs::path folder = dir / run_id / report.model;
-  std::error_code ec;
-  fs::create_directories(folder, ec);
-  if (ec) return Error{"mkdir(" + folder.string() + "): " + ec.message()};
-  fs::path target = folder / (report.task + ".json");
-  fs::path temp = target;
-  temp += ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(temp);
-    out << to_json(report).dump(2) << "\n";
-    if (!out) return Error{"write(" + temp.string() + "): failed"};
+  for (const auto* id : {&run_id, &report.model, &report.task}) {
+    if (!is_safe_id(*id))
+      return Error{"report file under " + dir.string() + ": unsafe id '" + printable(*id) + "'"};
   }
-  fs::rename(temp, target, ec);
-  if (ec) return Error{"rename(" + temp.string() + "): " + ec.message()};
-  return ok_status();
+  auto folder = open_folders_below(dir, {run_id, report.model});
+  if (!folder) return folder.error();
+  fs::path shown = dir / run_id / report.model / (report.task + ".json");
+  return write_file_atomically_at(
+      folder->get(), report.task + ".json",
+      to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", shown);
 }
 
 }  // namespace gradebox::pipeline

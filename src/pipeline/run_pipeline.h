@@ -27,6 +27,7 @@ struct RunOutcome {
   int answers = 0;       // in the whole input
   int in_slice = 0;      // answers of this shard (all, without --shard)
   int already_done = 0;  // had a result before this start (resume)
+  int reports_not_written = 0;  // report files that failed (the error is in summary.errors)
   BatchSummary summary;
 };
 
@@ -47,6 +48,7 @@ Result<RunOutcome> grade_run(History& history, const RunInput& input, const Task
 RunInput input_from_run(const RunView& run);
 
 /// Writes <dir>/<run>/<model>/<task>.json atomically (temp file + rename).
+/// The ids must pass is_safe_id; no link below `dir` is followed.
 Status write_report_file(const std::filesystem::path& dir, const std::string& run_id,
                          const Report& report);
 

@@ -6,6 +6,7 @@
 
 #include "report/diff_format.h"
 #include "report/html_charts.h"
+#include "util/utf8.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -72,19 +73,29 @@ json answer_json(const AnswerDiff& d) {
           {"regression", d.regression}};
 }
 
-// HTML's escaping is valid XML too; XML 1.0 also forbids most control
-// characters, even escaped, so those are dropped first.
-std::string xml_escape(const std::string& text) {
-  std::string kept;
-  for (char c : text) {
-    if (static_cast<unsigned char>(c) >= 0x20 || c == '\n' || c == '\t') kept += c;
+// html_escape's output is valid XML 1.0 text: characters XML forbids, even
+// escaped, are replaced before escaping.
+std::string xml_escape(const std::string& text) { return html_escape(text); }
+
+// Ids and stamps come from the history: on a terminal none of them may
+// break a line or start an escape sequence.
+RunDiff printable_diff(RunDiff diff) {
+  diff.run_a = printable(diff.run_a), diff.run_b = printable(diff.run_b);
+  for (auto* list : {&diff.changed, &diff.grader_errors}) {
+    for (auto& d : *list) {
+      d.model = printable(d.model), d.task = printable(d.task);
+      for (auto& detail : d.cause_details) detail = printable(detail);
+    }
   }
-  return html_escape(kept);
+  for (auto* names : {&diff.only_in_a, &diff.only_in_b})
+    for (auto& name : *names) name = printable(name);
+  return diff;
 }
 
 }  // namespace
 
-std::string diff_text(const RunDiff& diff) {
+std::string diff_text(const RunDiff& unsafe) {
+  RunDiff diff = printable_diff(unsafe);
   std::string out =
       fmt::format("diff {} -> {}: {} answers compared, {} changed, {} regressions\n", diff.run_a,
                   diff.run_b, diff.compared, diff.changed.size(), diff.regressions);
@@ -114,7 +125,7 @@ std::string diff_json(const RunDiff& diff) {
             {"grader_errors", errors},
             {"only_in_a", diff.only_in_a},
             {"only_in_b", diff.only_in_b}};
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";  // ids may be any bytes
 }
 
 std::string diff_junit(const RunDiff& diff) {
@@ -133,7 +144,8 @@ std::string diff_junit(const RunDiff& diff) {
     cases += fmt::format(
         "  <testcase classname=\"{}\" name=\"{}\"><skipped message=\"grader-error: {} -> "
         "{}\"/></testcase>\n",
-        xml_escape(d.model), xml_escape(d.task), d.verdict_before, d.verdict_after);
+        xml_escape(d.model), xml_escape(d.task), xml_escape(d.verdict_before),
+        xml_escape(d.verdict_after));
   }
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"gradebox diff {} -> {}\" "

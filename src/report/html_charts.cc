@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "report/leaderboard_format.h"
+#include "util/utf8.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -56,7 +57,7 @@ std::string axes_svg(const Axes& a, const std::string& y_label) {
 
 std::string html_escape(const std::string& text) {
   std::string out;
-  for (char c : text) {
+  for (char c : xml_text(text)) {
     switch (c) {
       case '&':
         out += "&amp;";
@@ -142,7 +143,9 @@ std::string heat_map_svg(const Leaderboard& board) {
       auto s = headline(board, cell);
       std::string fill = s ? score_colour(*s, max) : "#ccc";
       std::string text = s ? fmt::format("{:.1f}", *s)
-                           : (cell.state == TaskCell::State::kGraderError ? "ERR" : "—");
+                         : cell.state == TaskCell::State::kGraderError ? "ERR"
+                         : cell.state == TaskCell::State::kTooLarge    ? "too-large"
+                                                                       : "—";
       bool linked =
           cell.state == TaskCell::State::kScored || cell.state == TaskCell::State::kGraderError;
       double x = kLabelW + kCellW * t;

@@ -8,7 +8,9 @@
 
 namespace gradebox::pipeline {
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values; what XML 1.0
+/// does not allow (controls, U+FFFE, invalid UTF-8) becomes U+FFFD first, so
+/// the output is also valid XML text (JUnit uses it).
 std::string html_escape(const std::string& text);
 
 /// The anchor of one answer's report ("report-<model>--<task>").

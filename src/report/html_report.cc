@@ -55,6 +55,7 @@ std::string table_html(const Leaderboard& board) {
       auto s = headline(board, c);
       std::string text = s                                          ? fmt::format("{:.1f}", *s)
                          : c.state == TaskCell::State::kGraderError ? "ERR"
+                         : c.state == TaskCell::State::kTooLarge    ? "too-large"
                          : c.state == TaskCell::State::kPending     ? "pending"
                                                                     : "missing";
       bool linked = c.state == TaskCell::State::kScored || c.state == TaskCell::State::kGraderError;
@@ -77,7 +78,7 @@ std::string reports_html(const RunView& run) {
         html_escape(report_anchor(key.first, key.second)), html_escape(key.first),
         html_escape(key.second), to_string(r.verdict), r.correctness.score, r.edge_cases.score,
         result.from_cache ? " (from cache)" : "", html_escape(to_text(r)),
-        html_escape(to_json(r).dump(2)));
+        html_escape(to_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)));
   }
   return out;
 }

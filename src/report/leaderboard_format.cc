@@ -17,6 +17,8 @@ std::string cell_text(const Leaderboard& board, const TaskCell& cell) {
   switch (cell.state) {
     case TaskCell::State::kGraderError:
       return "ERR";
+    case TaskCell::State::kTooLarge:
+      return "too-large";
     case TaskCell::State::kMissing:
       return "missing";
     case TaskCell::State::kPending:

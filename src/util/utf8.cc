@@ -71,3 +71,26 @@ std::string printable(std::string_view text) {
 }
 
 }  // namespace gradebox
+
+namespace gradebox {
+
+std::string xml_text(std::string_view text) {
+  std::string clean = utf8_clean(text);  // no invalid sequence, no surrogate is left
+  std::string out;
+  out.reserve(clean.size());
+  for (std::size_t i = 0; i < clean.size(); ++i) {
+    auto c = static_cast<unsigned char>(clean[i]);
+    bool control = c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+    std::string_view three = std::string_view(clean).substr(i, 3);
+    bool non_character = three == "\xEF\xBF\xBE" || three == "\xEF\xBF\xBF";  // U+FFFE, U+FFFF
+    if (control || non_character) {
+      out += kReplacement;
+      i += non_character ? 2 : 0;
+    } else {
+      out += clean[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace gradebox

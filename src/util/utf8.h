@@ -21,3 +21,14 @@ namespace gradebox {
 std::string printable(std::string_view text);
 
 }  // namespace gradebox
+
+namespace gradebox {
+
+/// `text` as XML 1.0 allows it (JUnit, and the HTML report, which stays
+/// well-formed too): invalid UTF-8, lone surrogates, C0 controls other than
+/// tab, LF and CR, and the non-characters U+FFFE and U+FFFF each become
+/// U+FFFD. XML forbids those even escaped, and a strict parser rejects the
+/// whole file for one of them.
+std::string xml_text(std::string_view text);
+
+}  // namespace gradebox

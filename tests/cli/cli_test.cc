@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include <gtest/gtest.h>
@@ -114,6 +115,142 @@ TEST(Cli, ProseOnlyAnswerIsNoCodeAndExitsZero) {
   CliRun r = gradebox("grade --task flatten_py --format json " + answer);
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["verdict"], "no-code");
+}
+
+// A fresh folder for one test, named after it.
+std::string test_dir() {
+  std::string dir = ::testing::TempDir() + "/cli-" +
+                    ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+// `victim` holds "VICTIM" and `link` points at it.
+void plant_link(const std::string& victim, const std::string& link) {
+  std::ofstream(victim) << "VICTIM";
+  std::filesystem::create_symlink(victim, link);
+}
+
+// The link was replaced by a regular file; its target was left alone.
+void expect_replaced(const std::string& victim, const std::string& link) {
+  EXPECT_EQ(slurp(victim), "VICTIM") << link << " was followed";
+  EXPECT_FALSE(std::filesystem::is_symlink(link)) << link;
+  EXPECT_TRUE(std::filesystem::is_regular_file(link)) << link;
+}
+
+const std::string kProse = "You could write a recursive function that walks the list.\n";
+
+// Issue 16: -o truncated and overwrote a symlink's target (as root).
+TEST(CliOutputs, GradeOutputReplacesASymlinkNeverItsTarget) {
+  std::string dir = test_dir();
+  std::ofstream(dir + "/prose.md") << kProse;
+  plant_link(dir + "/victim", dir + "/out.json");
+  CliRun r = gradebox("grade --task flatten_py --format json -o " + dir + "/out.json " + dir +
+                      "/prose.md");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  expect_replaced(dir + "/victim", dir + "/out.json");
+  EXPECT_EQ(nlohmann::json::parse(slurp(dir + "/out.json"))["verdict"], "no-code");
+}
+
+// run -o, --html, diff -o and nightly --junit: each replaces a link at its
+// target. The runs hold only an unknown task, so nothing needs a sandbox.
+TEST(CliOutputs, RunDiffAndNightlyOutputsReplaceSymlinks) {
+  std::string dir = test_dir(), history = " --db " + dir + "/history.sqlite ",
+              db = history + "--reports " + dir + "/reports ";
+  std::ofstream(dir + "/night.jsonl") << R"({"model": "m1", "task": "fizzbuzz_rs", "text": "x"})" << "\n";
+  for (const char* name : {"board.json", "board.html", "diff.xml", "nightly.xml"})
+    plant_link(dir + "/victim-" + name, dir + "/" + name);
+  CliRun run = gradebox("run " + dir + "/night.jsonl" + db + "--run-id r1 -f json -o " + dir +
+                        "/board.json --html " + dir + "/board.html");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(gradebox("run " + dir + "/night.jsonl" + db + "--run-id r2 -q").exit_code, 0);
+  CliRun diff = gradebox("diff r1 r2" + history + "-f junit -o " + dir + "/diff.xml");
+  EXPECT_EQ(diff.exit_code, 0) << diff.err;
+  CliRun nightly = gradebox("nightly --skip-selftest " + dir + "/night.jsonl" + db +
+                            "--run-id r3 -q --junit " + dir + "/nightly.xml");
+  EXPECT_EQ(nightly.exit_code, 0) << nightly.err;
+  for (const char* name : {"board.json", "board.html", "diff.xml", "nightly.xml"})
+    expect_replaced(dir + "/victim-" + name, dir + "/" + name);
+  EXPECT_EQ(nlohmann::json::parse(slurp(dir + "/board.json"))["run"], "r1");
+  EXPECT_NE(slurp(dir + "/nightly.xml").find("<testsuite"), std::string::npos);
+}
+
+// -o /dev/null stays a device: an output that is a device or a pipe is
+// written in place, never renamed over (as root that would replace the node).
+// A private node of /dev/null's numbers stands in for it.
+TEST(CliOutputs, AnOutputThatIsADeviceStaysTheDevice) {
+  std::string dir = test_dir();
+  std::ofstream(dir + "/prose.md") << kProse;
+  ASSERT_EQ(std::system(("mknod " + dir + "/null c 1 3").c_str()), 0);
+  CliRun r = gradebox("grade --task flatten_py -o " + dir + "/null " + dir + "/prose.md");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(std::filesystem::is_character_file(dir + "/null"));
+}
+
+// Report files: a link planted below --reports is never followed; the
+// summary counts the report files that could not be written.
+TEST(CliOutputs, NothingBelowReportsIsFollowed) {
+  std::string dir = test_dir(), db = " --db " + dir + "/history.sqlite --reports " + dir + "/reports ";
+  std::ofstream(dir + "/night.jsonl")
+      << nlohmann::json{{"model", "m1"}, {"task", "flatten_py"}, {"text", kProse}}.dump() << "\n";
+  std::filesystem::create_directories(dir + "/reports/r2/m1");
+  std::filesystem::create_directories(dir + "/elsewhere");
+  std::filesystem::create_directory_symlink(dir + "/elsewhere", dir + "/reports/r1");
+  plant_link(dir + "/victim", dir + "/reports/r2/m1/flatten_py.json");
+  CliRun linked_folder = gradebox("run " + dir + "/night.jsonl" + db + "--run-id r1 -q");
+  EXPECT_EQ(linked_folder.exit_code, 3) << linked_folder.err;  // a file was not written
+  EXPECT_TRUE(std::filesystem::is_empty(dir + "/elsewhere"));
+  EXPECT_NE(linked_folder.err.find("1 report files NOT written"), std::string::npos)
+      << linked_folder.err;
+  EXPECT_NE(linked_folder.err.find("symbolic link"), std::string::npos) << linked_folder.err;
+  CliRun linked_file = gradebox("run " + dir + "/night.jsonl" + db + "--run-id r2 -q --no-cache");
+  EXPECT_EQ(linked_file.exit_code, 0) << linked_file.err;
+  expect_replaced(dir + "/victim", dir + "/reports/r2/m1/flatten_py.json");
+}
+
+// Issue 16: on a full disk .tmp report files were left behind and the
+// summary said "0 left". A full tmpfs, mounted in a private namespace.
+TEST(CliOutputs, AFullDiskLeavesNoTemporaryAndIsCounted) {
+  std::string dir = test_dir(), reports = dir + "/reports";
+  std::filesystem::create_directories(reports);
+  std::ofstream night(dir + "/night.jsonl");
+  for (const char* model : {"m1", "m2", "m3"})
+    night << nlohmann::json{{"model", model}, {"task", "flatten_py"}, {"text", kProse}}.dump() << "\n";
+  night.close();
+  std::string script =
+      "mount -t tmpfs -o size=64k tmpfs " + reports + " && " +
+      "(dd if=/dev/zero of=" + reports + "/filler bs=4k count=64 2>/dev/null; true) && " + kGradebox +
+      " run " + dir + "/night.jsonl --db " + dir + "/history.sqlite --reports " + reports +
+      " --run-id full -q >" + dir + "/out 2>" + dir + "/err; echo $? >" + dir + "/rc; " +
+      "find " + reports + " -type f ! -name filler >" + dir + "/left";
+  int status = std::system(("unshare -m --propagation private sh -c '" + script + "'").c_str());
+  ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "unshare/mount failed";
+  std::string err = slurp(dir + "/err");
+  EXPECT_EQ(slurp(dir + "/rc"), "3\n") << err;
+  EXPECT_EQ(slurp(dir + "/left"), "") << "files left on the full disk";
+  EXPECT_NE(err.find("3 report files NOT written"), std::string::npos) << err;
+  EXPECT_NE(err.find("No space left on device"), std::string::npos) << err;
+}
+
+TEST(CliInputs, AnAnswerOverMaxAnswerBytesIsTooLargeNotGraded) {
+  std::string dir = test_dir();
+  std::ofstream(dir + "/big.md") << std::string(200, 'x');
+  CliRun grade = gradebox("grade --task flatten_py --max-answer-bytes 100 " + dir + "/big.md");
+  EXPECT_EQ(grade.exit_code, 2);
+  EXPECT_EQ(lines(grade.err), 1) << grade.err;
+  EXPECT_NE(grade.err.find("too-large"), std::string::npos) << grade.err;
+  std::ofstream(dir + "/night.jsonl")
+      << nlohmann::json{{"model", "m1"}, {"task", "flatten_py"}, {"text", std::string(200, 'x')}}.dump()
+      << "\n";
+  CliRun run = gradebox("run " + dir + "/night.jsonl --db " + dir + "/h.sqlite --reports " + dir +
+                        "/reports --max-answer-bytes 100 -f json");
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.err.find("too-large"), std::string::npos) << run.err;
+  auto board = nlohmann::json::parse(run.out);
+  ASSERT_EQ(board["rows"].size(), 1u) << run.out;
+  EXPECT_EQ(board["rows"][0]["tasks"]["flatten_py"]["state"], "too-large");
+  EXPECT_EQ(board["rows"][0]["automated"], 0.0);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include "pipeline/diff.h"
 #include "report/diff_format.h"
+#include "../support/xml_check.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -138,6 +139,46 @@ TEST(PipelineDiff, AnswersOnOneSideOnlyAreListed) {
   b.meta.id = "b";
   RunDiff d = diff_runs(a, b, {});
   EXPECT_EQ(d.only_in_a, std::vector<std::string>{"m/t"});
+}
+
+// Ids and stamps come from benchmark input and the history: the JUnit file
+// must still parse, whatever bytes they hold (issue 16).
+TEST(PipelineDiff, JunitIsWellFormedWhateverTheIdsAndStampsHold) {
+  using gradebox::testing::kXmlHostile;
+  Report before = report({}), after = report({"core-cat0-0", "core-cat0-2", "edge-cat0-1"});
+  before.model = after.model = "model-" + kXmlHostile;
+  before.task = after.task = "task-" + kXmlHostile;
+  RunView a = run("run-a-" + kXmlHostile, before, "h1", "1+" + kXmlHostile);
+  RunView b = run("run-b-" + kXmlHostile, after, "h2", "2+" + kXmlHostile);
+  Report broken = report({}, "Python 3.11.2", Verdict::kGraderError);
+  broken.model = "error-" + kXmlHostile;
+  a.results[{broken.model, broken.task}] = {"h", "s", false, report({})};
+  b.results[{broken.model, broken.task}] = {"h", "s", false, broken};
+  RunDiff d = diff_runs(a, b, {});
+  ASSERT_EQ(d.regressions, 1);
+  ASSERT_EQ(d.grader_errors.size(), 1u);
+  std::string junit = diff_junit(d);
+  EXPECT_EQ(gradebox::testing::xml_parse_error(
+                junit, std::filesystem::path(::testing::TempDir()) / "junit-hostile"),
+            "")
+      << junit;
+  EXPECT_EQ(gradebox::testing::xml_forbidden_at(junit), std::string::npos);
+  EXPECT_NE(junit.find("model-ctl"), std::string::npos);  // the rest of the id is kept
+}
+
+// `gradebox diff` prints ids and stamps from the history on a terminal: a
+// newline would fake a line, ESC start an escape sequence.
+TEST(PipelineDiff, TextNeverPassesControlCharactersToTheTerminal) {
+  Report before = report({}), after = report({"core-cat0-0", "core-cat0-2", "edge-cat0-1"});
+  before.model = after.model = "m\n1 fake\x1b[2J";
+  RunView a = run("a\x1b]0;t\x07", before, "h1", "1+\x1b[31m");
+  RunView b = run("b", after, "h2", "2+x");
+  b.results[{"only\nb", "t"}] = {"h", "s", false, report({})};
+  std::string text = diff_text(diff_runs(a, b, {}));
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+  EXPECT_EQ(text.find('\x07'), std::string::npos) << text;
+  EXPECT_EQ(text.find("\n1 fake"), std::string::npos) << text;
+  EXPECT_NE(text.find("m?1 fake?[2J/t"), std::string::npos) << text;
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 // line, never silently dropped.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <fstream>
 
 #include "pipeline/run_input.h"
@@ -25,6 +27,13 @@ fs::path write(const fs::path& path, const std::string& text) {
   fs::create_directories(path.parent_path());
   std::ofstream(path) << text;
   return path;
+}
+
+std::string json_line(const std::string& model, const std::string& task, const std::string& text,
+                      const std::string& reasoning = "") {
+  std::string line = R"({"model": ")" + model + R"(", "task": ")" + task + R"(", "text": ")" + text + "\"";
+  if (!reasoning.empty()) line += R"(, "reasoning_content": ")" + reasoning + "\"";
+  return line + "}\n";
 }
 
 TEST(PipelineInput, BrokenJsonlReportsEachBadLine) {
@@ -106,6 +115,182 @@ TEST(PipelineInput, HostileIdsNeverBecomePaths) {
   EXPECT_EQ(input->problems[1].kind, "missing-field");
   EXPECT_FALSE(is_safe_id(".."));
   EXPECT_TRUE(is_safe_id("kimi-k2.5"));
+}
+
+// A fresh folder for one test, named after it.
+fs::path test_dir() {
+  fs::path dir = fs::path(::testing::TempDir()) /
+                 ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+bool has_control(const std::string& text) {
+  return std::any_of(text.begin(), text.end(),
+                     [](unsigned char c) { return c < 0x20 || c == 0x7f; });
+}
+
+// Issue 16: a number as model threw a JSON type error that ended the whole
+// run ("internal error", exit 3, nothing graded).
+TEST(PipelineInput, ARecordOfTheWrongTypesIsOneProblemAndTheRestIsGraded) {
+  fs::path file = write(test_dir() / "typed.jsonl",
+                        R"({"model": 5, "task": "flatten_py"})"
+                        "\n"
+                        R"({"model": "m", "task": ["flatten_py"], "text": "x"})"
+                        "\n"
+                        R"({"model": "m", "task": "race_js", "text": "x", "tokens": "many"})"
+                        "\n"
+                        R"({"model": "m", "task": "dijkstra_ts", "text": "x", "latency_s": "2s"})"
+                        "\n"
+                        R"({"model": "m", "task": "review_go", "text": "x", "reasoning_content": 7})"
+                        "\n"
+                        R"({"model": "m", "task": "flatten_py", "text": "x", "tokens": 3, "latency_s": null})"
+                        "\n");
+  auto input = load_run_input(file, kTasks);
+  ASSERT_TRUE(input.ok()) << input.error().message;
+  ASSERT_EQ(input->answers.size(), 1u);
+  EXPECT_EQ(input->answers[0].source, "typed.jsonl:6");
+  EXPECT_EQ(input->answers[0].tokens, 3);
+  ASSERT_NE(find(*input, "typed.jsonl:1"), nullptr);
+  EXPECT_EQ(find(*input, "typed.jsonl:1")->kind, "missing-field");
+  EXPECT_EQ(find(*input, "typed.jsonl:1")->model, "");
+  ASSERT_NE(find(*input, "typed.jsonl:2"), nullptr);
+  EXPECT_EQ(find(*input, "typed.jsonl:2")->kind, "missing-field");
+  for (const char* line : {"typed.jsonl:3", "typed.jsonl:4", "typed.jsonl:5"}) {
+    ASSERT_NE(find(*input, line), nullptr) << line;
+    EXPECT_EQ(find(*input, line)->kind, "malformed") << line;
+  }
+  EXPECT_NE(find(*input, "typed.jsonl:3")->message.find("tokens"), std::string::npos);
+}
+
+// A model id with a newline or an escape sequence never becomes a problem's
+// model (then a leaderboard row) nor raw text in a location or message,
+// whatever else is wrong with its record or file.
+TEST(PipelineInput, UnsafeIdsNeverReachAProblemRaw) {
+  fs::path dir = test_dir();
+  write(dir / "hostile.jsonl",
+        R"({"model": "evil\nrow", "task": "flatten_py"})"
+        "\n"
+        R"({"model": "esc\u001b[31m", "task": "flatten_py", "text": 5})"
+        "\n"
+        R"({"model": "esc\u001b[2J", "task": "flatten_py", "text": "x"})"
+        "\n"
+        R"({"model": "ok", "task": "fizz\nbuzz", "text": "x"})"
+        "\n");
+  write(dir / "run/m\x1b[2J/flatten_py.md", "x");
+  write(dir / "run/two\nlines/notes.txt", "x");
+  write(dir / "run/ok/fl\x1b]0;x\x07.md", "x");
+  for (const fs::path& path : {dir / "hostile.jsonl", dir / "run"}) {
+    auto input = load_run_input(path, kTasks);
+    ASSERT_TRUE(input.ok()) << input.error().message;
+    EXPECT_TRUE(input->answers.empty());
+    EXPECT_FALSE(input->problems.empty());
+    for (const auto& p : input->problems) {
+      std::string all = p.kind + "|" + p.location + "|" + p.model + "|" + p.task + "|" + p.message;
+      EXPECT_FALSE(has_control(all)) << path << ": " << all;
+      EXPECT_TRUE(p.model.empty() || is_safe_id(p.model)) << all;
+      EXPECT_TRUE(p.task.empty() || is_safe_id(p.task)) << all;
+    }
+  }
+}
+
+// `gradebox run run` (a bare relative folder) stored six bad-id problems as
+// one, without their file: every location was "".
+TEST(PipelineInput, ABareRelativeRunFolderNamesEveryFile) {
+  fs::path dir = test_dir();
+  for (const char* name : {"a b", "c;d", "e$f"}) write(dir / "run/m1" / (std::string(name) + ".md"), "x");
+  fs::path cwd = fs::current_path();
+  fs::current_path(dir);
+  auto bare = load_run_input("run", kTasks);
+  auto slash = load_run_input("run/", kTasks);
+  fs::current_path(cwd);
+  for (auto* input : {&bare, &slash}) {
+    ASSERT_TRUE(input->ok());
+    std::set<std::string> locations;
+    for (const auto& p : (*input)->problems) {
+      EXPECT_EQ(p.kind, "bad-id");
+      locations.insert(p.location);
+    }
+    EXPECT_EQ(locations, (std::set<std::string>{"run/m1/a b.md", "run/m1/c;d.md", "run/m1/e$f.md"}));
+  }
+}
+
+// Issue 16: a symlink to /etc/shadow was read and stored; a linked model
+// folder listed its target's file names in the leaderboard notes.
+TEST(PipelineInput, SymlinksInARunAreReportedAndNeverFollowed) {
+  fs::path dir = test_dir();
+  write(dir / "secret/shadow", "TOPSECRET");
+  write(dir / "secret/leaked-name.md", "TOPSECRET");
+  write(dir / "run/m1/race_js.md", "honest answer");
+  fs::create_symlink(dir / "secret/shadow", dir / "run/m1/flatten_py.md");
+  fs::create_directory_symlink(dir / "secret", dir / "run/m2");
+  auto input = load_run_input(dir / "run", kTasks);
+  ASSERT_TRUE(input.ok()) << input.error().message;
+  ASSERT_EQ(input->answers.size(), 1u);
+  EXPECT_EQ(input->answers[0].text, "honest answer");
+  const InputProblem* file = find(*input, "run/m1/flatten_py.md");
+  ASSERT_NE(file, nullptr);
+  EXPECT_EQ(file->kind, "symlink");
+  const InputProblem* folder = find(*input, "run/m2");
+  ASSERT_NE(folder, nullptr);
+  EXPECT_EQ(folder->kind, "symlink");
+  for (const auto& p : input->problems) {
+    std::string all = p.location + "|" + p.message;
+    EXPECT_EQ(all.find("leaked-name"), std::string::npos) << all;
+    EXPECT_EQ(all.find("TOPSECRET"), std::string::npos) << all;
+  }
+}
+
+// Issue 16: a 200 MB answer was graded (35 s, 1.1 GB). Over the limit it is
+// too-large: not read, not graded, and not a missing answer either (it
+// scores 0 in the leaderboard).
+TEST(PipelineInput, AnAnswerOverTheLimitIsTooLarge) {
+  fs::path dir = test_dir();
+  const std::string big((1 << 20) + 1, 'x');
+  write(dir / "run/m1/flatten_py.md", big);
+  write(dir / "run/m1/race_js.md", "fine");
+  write(dir / "run.jsonl", json_line("m1", "flatten_py", big) + json_line("m1", "race_js", "fine") +
+                               json_line("m1", "review_go", "fine", big));
+  for (const fs::path& path : {dir / "run", dir / "run.jsonl"}) {
+    auto input = load_run_input(path, kTasks);
+    ASSERT_TRUE(input.ok());
+    ASSERT_EQ(input->answers.size(), 1u) << path;
+    EXPECT_EQ(input->answers[0].task, "race_js");
+    std::set<std::string> too_large, missing;
+    for (const auto& p : input->problems) {
+      if (p.kind == "too-large") too_large.insert(p.model + "/" + p.task);
+      if (p.kind == "missing-answer") missing.insert(p.model + "/" + p.task);
+    }
+    EXPECT_TRUE(too_large.count("m1/flatten_py")) << path;
+    EXPECT_FALSE(missing.count("m1/flatten_py")) << path;
+  }
+  auto jsonl = load_run_input(dir / "run.jsonl", kTasks);
+  ASSERT_NE(find(*jsonl, "run.jsonl:3"), nullptr);
+  EXPECT_EQ(find(*jsonl, "run.jsonl:3")->kind, "too-large");  // its reasoning_content
+  EXPECT_NE(find(*jsonl, "run.jsonl:3")->message.find("reasoning_content"), std::string::npos);
+}
+
+// A line over the 4 MiB cap is malformed, never parsed; the next line is
+// read as usual.
+TEST(PipelineInput, AJsonlLineOverTheCapIsMalformed) {
+  fs::path dir = test_dir();
+  write(dir / "run.jsonl",
+        json_line("m1", "flatten_py", std::string(4 << 20, 'x')) +
+            json_line("m1", "race_js", "fine"));
+  auto input = load_run_input(dir / "run.jsonl", kTasks);
+  ASSERT_TRUE(input.ok());
+  ASSERT_EQ(input->answers.size(), 1u);
+  EXPECT_EQ(input->answers[0].source, "run.jsonl:2");
+  ASSERT_NE(find(*input, "run.jsonl:1"), nullptr);
+  EXPECT_EQ(find(*input, "run.jsonl:1")->kind, "malformed");
+}
+
+TEST(PipelineInput, SafeIdsAreOnlyPlainNames) {
+  for (const char* bad : {"", ".", "..", "/abs", "a/b", "../x", "a\\b", "a b", "\xc3\xa9"})
+    EXPECT_FALSE(is_safe_id(bad)) << bad;
+  EXPECT_FALSE(is_safe_id(std::string(129, 'a')));
+  for (const char* good : {"kimi-k2.5", "glm_5", "...x", "A.b-C_9"}) EXPECT_TRUE(is_safe_id(good)) << good;
 }
 
 TEST(PipelineInput, MissingPathIsAnError) {

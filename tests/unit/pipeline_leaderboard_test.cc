@@ -4,6 +4,7 @@
 
 #include "pipeline/leaderboard.h"
 #include "report/leaderboard_format.h"
+#include "../support/xml_check.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -144,6 +145,21 @@ TEST_F(LeaderboardTest, HtmlEscapesWhatAnswersSay) {
   EXPECT_NE(html.find("&lt;script&gt;alert(1)"), std::string::npos);
 }
 
+// A model id is benchmark input: in the HTML report it stays escaped text
+// (no script runs) and holds only characters XML 1.0 allows (issue 16).
+TEST_F(LeaderboardTest, HtmlKeepsHostileModelIdsEscapedAndXmlSafe) {
+  std::string hostile = "<script>alert(1)</script>" + gradebox::testing::kXmlHostile;
+  add(run_, report(hostile, "t1", 5, 5));
+  prices_[hostile] = {hostile, hostile, "", "", 1.0, ""};
+  run_.problems.push_back({"bad-id", "run/" + hostile, "", "", "stamp " + hostile});
+  Leaderboard b = build_leaderboard(run_, prices_, std::nullopt);
+  std::string html = leaderboard_html(b, run_);
+  EXPECT_EQ(html.find("<script>alert(1)"), std::string::npos);
+  EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;ctl"), std::string::npos);
+  std::size_t bad = gradebox::testing::xml_forbidden_at(html);
+  EXPECT_EQ(bad, std::string::npos) << html.substr(bad == std::string::npos ? 0 : bad, 40);
+}
+
 // A leaderboard of these reports, without prices or hand scores.
 Leaderboard board_of(RunView& run, const std::vector<Report>& reports) {
   for (const auto& r : reports) add(run, r);
@@ -162,6 +178,28 @@ TEST(LeaderboardRanking, AForcedGraderErrorNeverOutranksAnHonestZero) {
   EXPECT_EQ(b.rows[0].model, "honest");  // a tie, and a gap never wins one
   EXPECT_EQ(b.rows[1].model, "forcer");
   EXPECT_FALSE(b.rows[1].complete);
+}
+
+// An answer too large to grade scores 0 like a grader-error: an input
+// problem is no way out of a zero (issue 16). Without it, "big" would rank
+// first on its one graded task (6.00 against 3.60).
+TEST(LeaderboardRanking, ATooLargeAnswerCountsAsZero) {
+  RunView run;
+  run.problems.push_back({"too-large", "run/big/t2.md", "big", "t2", "over the limit"});
+  Leaderboard b = board_of(run, {report("big", "t1", 10, 10), report("honest", "t1", 8, 8),
+                                 report("honest", "t2", 4, 4)});
+  ASSERT_EQ(b.rows.size(), 2u);
+  EXPECT_EQ(b.rows[0].model, "honest");
+  EXPECT_DOUBLE_EQ(b.rows[0].automated, 3.6);  // 0.6 * (8 + 4) / 2
+  const auto& big = b.rows[1];
+  EXPECT_EQ(big.model, "big");
+  EXPECT_EQ(big.counted, 2);
+  EXPECT_DOUBLE_EQ(big.automated, 3.0);  // (6.0 + 0) / 2
+  EXPECT_FALSE(big.complete);
+  ASSERT_TRUE(big.tasks.count("t2"));
+  EXPECT_EQ(big.tasks.at("t2").verdict, "too-large");
+  EXPECT_NE(leaderboard_text(b).find("big *"), std::string::npos);
+  EXPECT_NE(leaderboard_csv(b).find(",too-large"), std::string::npos) << leaderboard_csv(b);
 }
 
 // Ids come from benchmark input: a CSV export must stay one row per model and

@@ -6,6 +6,7 @@
 #include <atomic>
 
 #include "fake_sandbox.h"
+#include "pipeline/leaderboard.h"
 #include "pipeline/run_pipeline.h"
 
 namespace gradebox::pipeline {
@@ -191,6 +192,44 @@ TEST_F(PipelineRunTest, ShardsGradeDisjointSlicesThatCoverTheRun) {
     total += o.in_slice;
   }
   EXPECT_EQ(total, 12);
+}
+
+// Issue 16 in one run: a symlinked answer, an oversized answer and an honest
+// half score. The run completes, nothing of the link's target is stored, and
+// the oversized answer counts as 0 (graded, its correct code would rank first).
+TEST_F(PipelineRunTest, HostileRunFolderRanksHonestlyAndStoresNoLinkTarget) {
+  fs::path root = dir_ / "night";
+  fs::create_directories(root / "big");
+  fs::create_directories(root / "honest");
+  fs::create_directories(root / "linker");
+  std::ofstream(dir_ / "secret.md") << answer("SECRET-TEXT");
+  fs::create_symlink(dir_ / "secret.md", root / "linker/echo_task.md");
+  std::ofstream(root / "big/echo_task.md") << answer("big") << std::string(1 << 20, '#');
+  std::ofstream(root / "honest/echo_task.md") << answer("honest BROKEN");
+  auto in = load_run_input(root, {"echo_task"});
+  ASSERT_TRUE(in.ok()) << in.error().message;
+  RunOutcome o = run(*in);
+  EXPECT_EQ(o.summary.graded, 1);
+  auto view = history_->load_run(o.meta.id);
+  ASSERT_TRUE(view.ok());
+  for (const auto& a : view->answers)
+    EXPECT_EQ(a.record.text.find("SECRET-TEXT"), std::string::npos) << a.record.source;
+  Leaderboard board = build_leaderboard(*view, Prices{}, std::nullopt);
+  ASSERT_GE(board.rows.size(), 2u);
+  EXPECT_EQ(board.rows[0].model, "honest");
+  EXPECT_GT(board.rows[0].automated, 0.0);
+  EXPECT_EQ(board.rows[1].model, "big");
+  EXPECT_DOUBLE_EQ(board.rows[1].automated, 0.0);
+  EXPECT_FALSE(board.rows[1].complete);
+}
+
+// A too-large answer decides a score (0): a run with one is another run
+// than the same answers without it, never a resume of it.
+TEST_F(PipelineRunTest, ATooLargeAnswerIsPartOfTheRunsFingerprint) {
+  RunInput plain = input({{"a", answer("a")}});
+  RunInput with_big = plain;
+  with_big.problems.push_back({"too-large", "night.jsonl:2", "b", "echo_task", "over the limit"});
+  EXPECT_NE(run_fingerprint(plain, registry_, {}), run_fingerprint(with_big, registry_, {}));
 }
 
 }  // namespace
