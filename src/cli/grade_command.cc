@@ -65,7 +65,7 @@ Runner add_grade_command(CLI::App& app, const GlobalOptions& global) {
                   "first: grade the primary block (default); best: keep the best candidate")
       ->check(CLI::IsMember({"first", "best"}));
   sub->add_option("--out,-o", args->out, "write the report to this file instead of stdout");
-  sub->add_flag("--no-retry", args->no_retry, "count a timeout at once, without the retry");
+  sub->add_flag("--no-retry", args->no_retry, "run every test once: no retry of a starved timeout or a time near the limit");
   sub->footer(
       "Exit codes: 0 the answer was judged (any verdict but grader-error), 2 usage error,\n"
       "3 grader-error (gradebox or its environment failed; never the answer's fault).");
