@@ -84,14 +84,16 @@ Result<CheckResult> run_and_check(const GradeContext& ctx, const std::vector<Ans
   return check(input);
 }
 
-// Noisy verdicts are settled by running those tests again, together, apart
-// from the rest (rerun_policy.h says which and how). Run-level facts: the
-// observer's CPU time (a CPU stop is "reason": "cpu"; anything else that
-// timed out was starved on the wall clock).
+// Noisy verdicts are settled by running those tests again, together and
+// without the others (rerun_policy.h says which and how), on what the
+// harness's observer measured: its CPU time for the test, and whether it
+// stopped the test at its CPU limit ("reason": "cpu") or the test timed out
+// on the wall clock short of it (starved).
 std::optional<double> observed_cpu_ms(const Observations& obs, const std::string& id) {
   auto it = obs.tests.find(id);
   if (it == obs.tests.end() || obs.untrusted.count(id)) return std::nullopt;
-  for (const char* key : {"cpu_ms", "time_ms"}) {  // cpu_ms where time_ms is wall time
+  // Harnesses whose time_ms is wall time (dijkstra_ts) give cpu_ms beside it.
+  for (const char* key : {"cpu_ms", "time_ms"}) {
     auto field = it->second->find(key);
     if (field != it->second->end() && field->is_number()) return field->get<double>();
   }
@@ -110,12 +112,13 @@ Measurement measured(const TestResult& result, const Observations& obs, const st
 
 using RunsById = std::map<std::string, std::vector<Measurement>>;
 
-// When every test was starved the run as a whole failed (its own limit, a
-// dead harness): running it all again would only double the cost.
-void excuse_starved_only_if_some(RunsById& runs) {
-  bool all = std::all_of(runs.begin(), runs.end(), [](const auto& r) { return r.second.front().starved; });
-  if (!all) return;
-  for (auto& [id, list] : runs) list.front().starved = false;
+// When every test timed out (starved, or stopped at its limit) the cause is
+// the run as a whole (its own limit, a dead harness) or an answer that hangs
+// everywhere, not noise: running it all again would only double the cost of
+// the slowest answers.
+bool every_test_timed_out(const RunsById& runs) {
+  return std::all_of(runs.begin(), runs.end(),
+                     [](const auto& r) { return r.second.front().result.status == TestStatus::kTimeout; });
 }
 
 double limit_of(const GradeContext& ctx, const std::string& id) {
@@ -130,8 +133,7 @@ void rerun_noisy_tests(const GradeContext& ctx, const std::vector<AnswerFile>& f
                        const Observations& first_run, CheckResult& checked) {
   RunsById runs;
   for (const auto& [id, r] : checked.results) runs[id].push_back(measured(r, first_run, id));
-  if (runs.empty()) return;
-  excuse_starved_only_if_some(runs);
+  if (every_test_timed_out(runs)) return;
   for (int round = 0; round < kMaxRerunRounds; ++round) {
     std::set<std::string> again;
     for (const auto& [id, list] : runs) {

@@ -279,6 +279,16 @@ TEST_F(GraderTest, OnlyTestsNearTheirLimitAreRerun) {
   EXPECT_EQ(run_statuses(test_named(*back, "basic-2")), run_statuses(test_named(r, "basic-2")));
 }
 
+TEST_F(GraderTest, AnAnswerThatTimesOutEverywhereIsNotRerun) {
+  // Every test stopped at its limit: the answer hangs, no noise does that,
+  // and rerunning it all would double the cost of the slowest answers.
+  std::map<std::string, int> runs_of;
+  Report r = grade(timed_harness(runs_of, [](const std::string&, int) { return Step{"timeout", 1.01}; }),
+                   kTimedAnswer);
+  for (const auto& [id, n] : runs_of) EXPECT_EQ(n, 1) << id;
+  for (const auto& t : r.tests) EXPECT_EQ(t.status, TestStatus::kTimeout) << t.id;
+}
+
 TEST_F(GraderTest, NoRetryMeansNoRerunNearTheLimit) {
   std::map<std::string, int> runs_of;
   Report r = grade(timed_harness(runs_of, basic_2_runs({{"ok", 0.95}, {"timeout", 1.02}})), kTimedAnswer,
