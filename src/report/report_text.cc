@@ -82,11 +82,11 @@ std::string run_text(const TestRun& run) {
 void write_reruns(std::ostringstream& out, const Report& r) {
   for (const auto& t : r.tests) {
     if (t.runs.size() < 2) continue;
-    out << "rerun        " << t.id << " ran " << t.runs.size() << " times:";
+    char head[96];
+    std::snprintf(head, sizeof head, " ran %zu times (CPU limit %.0f ms):", t.runs.size(), t.limit_ms);
+    out << "rerun        " << t.id << head;
     for (std::size_t i = 0; i < t.runs.size(); ++i) out << (i ? ", " : " ") << run_text(t.runs[i]);
-    char limit[64];
-    std::snprintf(limit, sizeof limit, " of CPU (limit %.0f ms) -> ", t.limit_ms);
-    out << limit << to_string(t.status) << "\n";
+    out << " -> " << to_string(t.status) << "\n";
   }
 }
 
