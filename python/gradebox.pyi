@@ -26,7 +26,11 @@ class TestResult(TypedDict):
     status: TestStatus
     time_ms: float
     detail: str
-    retried: NotRequired[bool]  # present (True) when a timeout was run again
+    retried: NotRequired[bool]  # present (True) when the test was run again
+    reruns: NotRequired[int]  # these four when it was: a starved timeout, or a CPU time
+    times_ms: NotRequired[list[float | None]]  # within 10 % of its limit (majority of 3)
+    run_statuses: NotRequired[list[TestStatus]]  # each run's status, in order
+    limit_ms: NotRequired[float]  # the CPU limit the times were held against
 
 class Report(TypedDict):
     """One graded answer; the contract's fields (shared/tasks/README.md)."""

@@ -15,7 +15,8 @@ namespace gradebox {
 struct GradeOptions {
   std::string model;            // recorded in the report
   bool pick_best = false;       // --pick best: grade every candidate, keep the best
-  bool retry_timeouts = true;   // a timed-out test is run once more before it counts
+  bool retry_timeouts = true;   // noisy verdicts (a starved timeout, a CPU time near the
+                                // limit) are run again before they count; false: never
 };
 
 /// Grades `answer` (the model's raw text) for `task`. Never throws for

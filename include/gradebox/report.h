@@ -22,6 +22,13 @@ enum class Verdict { kGraded, kNoCode, kCompileError, kUnsupported, kGraderError
 const char* to_string(Verdict verdict);
 std::optional<Verdict> verdict_from(const std::string& text);
 
+/// One run of a test that was run more than once: what it got and the CPU
+/// time the harness's observer measured (none when it reported no time).
+struct TestRun {
+  TestStatus status = TestStatus::kFail;
+  std::optional<double> cpu_ms;
+};
+
 struct TestResult {
   std::string id;
   std::string kind;      // core | edge
@@ -29,7 +36,9 @@ struct TestResult {
   TestStatus status = TestStatus::kFail;
   double time_ms = 0;
   std::string detail;    // expected vs actual, the error message, the limit hit
-  bool retried = false;  // timed out once and was run again
+  bool retried = false;  // run again: a starved timeout, or a CPU time near the limit
+  std::vector<TestRun> runs;  // every run, in order, when it ran more than once
+  double limit_ms = 0;        // the CPU limit those runs were held against
 };
 
 struct Score {

@@ -57,7 +57,7 @@ Runner add_grade_command(CLI::App& app, const GlobalOptions& global) {
                   "first: grade the primary block (default); best: keep the best candidate")
       ->check(CLI::IsMember({"first", "best"}));
   sub->add_option("--out,-o", args->out, "write the report to this file instead of stdout");
-  sub->add_flag("--no-retry", args->no_retry, "count a timeout at once, without the retry");
+  sub->add_flag("--no-retry", args->no_retry, "run every test once: no retry of a starved timeout or a time near the limit");
   sub->add_option("--max-answer-bytes", args->max_answer_bytes,
                   "a larger answer is too-large: not graded (default 1 MiB)")
       ->check(CLI::PositiveNumber);

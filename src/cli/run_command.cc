@@ -181,7 +181,7 @@ void add_run_options(CLI::App* sub, RunArgs& args) {
   sub->add_option("--pick", args.pick, "first (default) or best candidate")
       ->check(CLI::IsMember({"first", "best"}));
   sub->add_flag("--no-cache", args.no_cache, "regrade even what the result cache holds");
-  sub->add_flag("--no-retry", args.no_retry, "count a timeout at once, without the retry");
+  sub->add_flag("--no-retry", args.no_retry, "run every test once: no retry of a starved timeout or a time near the limit");
   sub->add_option("--max-answer-bytes", args.max_answer_bytes,
                   "a larger answer (or reasoning_content) is too-large: not graded, scores 0 "
                   "(default 1 MiB)")

@@ -1,5 +1,6 @@
-// Grading one candidate (or one join of candidates): run the harness, retry
-// tests that timed out, judge, and turn it all into test results.
+// Grading one candidate (or one join of candidates): run the harness, judge,
+// rerun the tests whose verdict is noise (rerun_policy.h), and turn it all
+// into test results.
 #pragma once
 
 #include <map>
@@ -35,7 +36,7 @@ struct GradeContext {
   const RuntimeProfile& profile;
   const std::map<std::string, double>& time_limits_ms;
   const std::string& answer;  // raw text, for prose-judging checkers
-  bool retry_timeouts = true;
+  bool retry_timeouts = true;  // rerun noisy verdicts (false: every test runs once)
 };
 
 /// Grades `files` (files[0] is the primary). Never throws: gradebox faults

@@ -68,6 +68,29 @@ void write_categories(std::ostringstream& out, const Report& r) {
   }
 }
 
+std::string run_text(const TestRun& run) {
+  char buf[64];
+  if (run.cpu_ms) {
+    std::snprintf(buf, sizeof buf, "%s %.0f ms", to_string(run.status), *run.cpu_ms);
+  } else {
+    std::snprintf(buf, sizeof buf, "%s (no time)", to_string(run.status));
+  }
+  return buf;
+}
+
+// Tests run more than once, each run's CPU time beside it: how close to its
+// limit the verdict was, and that the majority decided it.
+void write_reruns(std::ostringstream& out, const Report& r) {
+  for (const auto& t : r.tests) {
+    if (t.runs.size() < 2) continue;
+    char head[96];
+    std::snprintf(head, sizeof head, " ran %zu times (CPU limit %.0f ms):", t.runs.size(), t.limit_ms);
+    out << "rerun        " << t.id << head;
+    for (std::size_t i = 0; i < t.runs.size(); ++i) out << (i ? ", " : " ") << run_text(t.runs[i]);
+    out << " -> " << to_string(t.status) << "\n";
+  }
+}
+
 }  // namespace
 
 std::string to_text(const Report& r) {
@@ -92,6 +115,7 @@ std::string to_text(const Report& r) {
         << one_line(compact_text((*errors)[0], 400), 200) << "\n";
   }
   write_categories(out, r);
+  write_reruns(out, r);
   return out.str();
 }
 

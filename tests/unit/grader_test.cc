@@ -1,6 +1,10 @@
 // The grading flow with a scripted sandbox: verdicts, scores, retries,
 // candidate choice, and that expectations never reach the sandbox.
 #include <cstdlib>
+#include <functional>
+#include <map>
+#include <optional>
+#include <stdexcept>
 
 #include <gtest/gtest.h>
 
@@ -154,6 +158,147 @@ TEST_F(GraderTest, NoRetryCountsTheTimeout) {
   };
   Report r = grade(script, kCorrect, {"m", false, false});
   for (const auto& t : r.tests) EXPECT_EQ(t.status, TestStatus::kTimeout);
+}
+
+// Near-limit verdicts. The candidate differs from the reference by a comment,
+// so the script tells the reference's calibration run from the answer's.
+const std::string kTimedAnswer = "```python\ndef echo(x):\n    return x  # timed\n```\n";
+
+// What one run of one test reports: a status and the observer's CPU time as
+// a share of the limit the test was given (none: no time reported).
+struct Step {
+  std::string status;
+  std::optional<double> share;
+};
+using Plan = std::function<Step(const std::string& id, int nth_run)>;
+
+// A harness scripted per test and per run; `runs_of` counts each test's runs.
+FakeSandbox::Script timed_harness(std::map<std::string, int>& runs_of, Plan plan) {
+  return [&runs_of, plan](const FakeRun& run) {
+    if (run.answer_code.find("# timed") == std::string::npos) return echo_all(run);
+    std::vector<json> events{{{"event", "start"}}};
+    for (const auto& t : run.inputs["tests"]) {
+      const std::string id = t["id"];
+      Step step = plan(id, runs_of[id]++);
+      json event = {{"event", "test"}, {"id", id}, {"status", step.status}};
+      if (step.status == "ok") event["value"] = t["input"];
+      if (step.status == "timeout") event["reason"] = "cpu";
+      if (step.share) event["time_ms"] = *step.share * t["time_limit_ms"].get<double>();
+      events.push_back(event);
+    }
+    return testing::exited(testing::channel(events));
+  };
+}
+
+// basic-2 follows `steps`, one per run; the other tests pass at half their limit.
+Plan basic_2_runs(std::vector<Step> steps) {
+  return [steps](const std::string& id, int n) {
+    if (id != "basic-2") return Step{"ok", 0.5};
+    return steps.at(std::min<std::size_t>(n, steps.size() - 1));
+  };
+}
+
+const TestResult& test_named(const Report& r, const std::string& id) {
+  for (const auto& t : r.tests) {
+    if (t.id == id) return t;
+  }
+  throw std::runtime_error("no test " + id);
+}
+
+std::vector<std::string> run_statuses(const TestResult& t) {
+  std::vector<std::string> names;
+  for (const auto& run : t.runs) names.push_back(to_string(run.status));
+  return names;
+}
+
+TEST_F(GraderTest, NearLimitPassThatTimesOutInTwoOfThreeRunsIsATimeout) {
+  std::map<std::string, int> runs_of;
+  Report r = grade(timed_harness(runs_of, basic_2_runs({{"ok", 0.95}, {"timeout", 1.02}, {"timeout", 1.01}})),
+                   kTimedAnswer);
+  const TestResult& t = test_named(r, "basic-2");
+  EXPECT_EQ(t.status, TestStatus::kTimeout);
+  EXPECT_EQ(runs_of["basic-2"], 3);
+  EXPECT_EQ(run_statuses(t), (std::vector<std::string>{"pass", "timeout", "timeout"}));
+  ASSERT_EQ(t.runs.size(), 3u);
+  ASSERT_GT(t.limit_ms, 0);
+  EXPECT_DOUBLE_EQ(*t.runs[0].cpu_ms, 0.95 * t.limit_ms);
+  EXPECT_DOUBLE_EQ(*t.runs[1].cpu_ms, 1.02 * t.limit_ms);
+  EXPECT_DOUBLE_EQ(*t.runs[2].cpu_ms, 1.01 * t.limit_ms);
+  EXPECT_EQ(r.correctness.passed, 1);
+}
+
+TEST_F(GraderTest, NearLimitTimeoutThatPassesInTwoOfThreeRunsPasses) {
+  std::map<std::string, int> runs_of;
+  Report r = grade(timed_harness(runs_of, basic_2_runs({{"timeout", 1.03}, {"ok", 0.96}, {"ok", 0.97}})),
+                   kTimedAnswer);
+  const TestResult& t = test_named(r, "basic-2");
+  EXPECT_EQ(t.status, TestStatus::kPass);
+  EXPECT_EQ(run_statuses(t), (std::vector<std::string>{"timeout", "pass", "pass"}));
+  EXPECT_EQ(r.correctness.score, 10.0);
+}
+
+TEST_F(GraderTest, TwoAgreeingRunsNearTheLimitNeedNoThird) {
+  std::map<std::string, int> runs_of;
+  Report r = grade(timed_harness(runs_of, basic_2_runs({{"ok", 0.95}, {"ok", 0.93}, {"timeout", 1.0}})),
+                   kTimedAnswer);
+  EXPECT_EQ(test_named(r, "basic-2").status, TestStatus::kPass);
+  EXPECT_EQ(runs_of["basic-2"], 2);
+}
+
+TEST_F(GraderTest, OnlyTestsNearTheirLimitAreRerun) {
+  std::map<std::string, int> runs_of;
+  // basic-1 at half its limit; empty-1 stopped at its limit without a time
+  // reported; basic-2 at 95 %, passing once in three.
+  Plan plan = [](const std::string& id, int n) {
+    if (id == "basic-1") return Step{"ok", 0.5};
+    if (id == "empty-1") return Step{"timeout", std::nullopt};
+    return n == 0 ? Step{"ok", 0.95} : Step{"timeout", 1.05};
+  };
+  Report r = grade(timed_harness(runs_of, plan), kTimedAnswer);
+  EXPECT_EQ(runs_of["basic-1"], 1);
+  EXPECT_EQ(runs_of["empty-1"], 1);
+  EXPECT_EQ(runs_of["basic-2"], 3);
+  EXPECT_TRUE(test_named(r, "basic-1").runs.empty());
+  EXPECT_FALSE(test_named(r, "basic-1").retried);
+  EXPECT_EQ(test_named(r, "basic-2").status, TestStatus::kTimeout);
+  // The report shows the runs: in JSON and in the text.
+  json reported = to_json(r);
+  for (const auto& t : reported["tests"]) {
+    if (t["id"] != "basic-2") {
+      EXPECT_FALSE(t.contains("times_ms")) << t.dump();
+      continue;
+    }
+    EXPECT_EQ(t["reruns"], 2);
+    ASSERT_EQ(t["times_ms"].size(), 3u);
+    EXPECT_DOUBLE_EQ(t["times_ms"][0].get<double>(), 0.95 * t["limit_ms"].get<double>());
+    EXPECT_EQ(t["run_statuses"], json({"pass", "timeout", "timeout"}));
+  }
+  const std::string text = to_text(r);
+  EXPECT_NE(text.find("basic-2 ran 3 times (CPU limit "), std::string::npos) << text;
+  EXPECT_NE(text.find(" ms): pass "), std::string::npos) << text;
+  EXPECT_NE(text.find(" -> timeout\n"), std::string::npos) << text;
+  auto back = report_from_json(reported);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  EXPECT_EQ(run_statuses(test_named(*back, "basic-2")), run_statuses(test_named(r, "basic-2")));
+}
+
+TEST_F(GraderTest, AnAnswerThatTimesOutEverywhereIsNotRerun) {
+  // Every test stopped at its limit: the answer hangs, no noise does that,
+  // and rerunning it all would double the cost of the slowest answers.
+  std::map<std::string, int> runs_of;
+  Report r = grade(timed_harness(runs_of, [](const std::string&, int) { return Step{"timeout", 1.01}; }),
+                   kTimedAnswer);
+  for (const auto& [id, n] : runs_of) EXPECT_EQ(n, 1) << id;
+  for (const auto& t : r.tests) EXPECT_EQ(t.status, TestStatus::kTimeout) << t.id;
+}
+
+TEST_F(GraderTest, NoRetryMeansNoRerunNearTheLimit) {
+  std::map<std::string, int> runs_of;
+  Report r = grade(timed_harness(runs_of, basic_2_runs({{"ok", 0.95}, {"timeout", 1.02}})), kTimedAnswer,
+                   {"m", false, false});
+  EXPECT_EQ(runs_of["basic-2"], 1);
+  EXPECT_EQ(test_named(r, "basic-2").status, TestStatus::kPass);
+  EXPECT_TRUE(test_named(r, "basic-2").runs.empty());
 }
 
 // Two alternatives: the first returns a wrong value, the second is right.
