@@ -113,7 +113,8 @@ Status write_report_file(const fs::path& dir, const std::string& run_id, const R
   temp += ".tmp" + std::to_string(::getpid());
   {
     std::ofstream out(temp);
-    out << to_json(report).dump(2) << "\n";
+    // replace: nothing not UTF-8 may throw on the worker thread that writes this.
+    out << to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
     if (!out) return Error{"write(" + temp.string() + "): failed"};
   }
   fs::rename(temp, target, ec);
