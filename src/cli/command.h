@@ -20,12 +20,19 @@ namespace gradebox::cli {
 enum ExitCode { kJudged = 0, kCheckFailed = 1, kUsage = 2, kGraderError = 3 };
 /// nightly: the selftest canary failed, so the night's numbers mean nothing.
 constexpr int kCanaryFailed = 4;
+/// The history file stayed busy (another gradebox writing it) past the wait.
+constexpr int kHistoryBusy = 5;
 /// run/nightly stopped by Ctrl-C (128 + SIGINT); the run resumes later.
 constexpr int kInterrupted = 130;
 
 /// A usage problem found after parsing (unknown task, missing file): main
 /// prints it as one line and exits 2.
 struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// "history <path> is busy": main prints it as one line and exits kHistoryBusy.
+struct HistoryBusy : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 

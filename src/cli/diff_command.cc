@@ -1,5 +1,6 @@
 // gradebox diff RUN_A RUN_B: what changed between two runs of the history.
 #include "cli/common.h"
+#include "cli/history_access.h"
 #include "pipeline/diff.h"
 #include "report/diff_format.h"
 
@@ -26,15 +27,16 @@ std::string resolve(History& history, const std::string& name, const std::string
 }
 
 int run_diff(const DiffArgs& args) {
-  auto history =
-      History::open(args.db.empty() ? default_history_path() : std::filesystem::path(args.db));
-  if (!history) throw UsageError(history.error().message);
-  std::string b = resolve(**history, args.run_b, "");
-  std::string a = resolve(**history, args.run_a, b);
-  auto view_a = (*history)->load_run(a);
-  if (!view_a) throw UsageError(view_a.error().message);
-  auto view_b = (*history)->load_run(b);
-  if (!view_b) throw UsageError(view_b.error().message);
+  auto history = open_history(args.db);
+  std::string b = resolve(*history, args.run_b, "");
+  std::string a = resolve(*history, args.run_a, b);
+  auto view_a = history->load_run(a);
+  if (!view_a) throw_history_error(view_a.error());
+  auto view_b = history->load_run(b);
+  if (!view_b) throw_history_error(view_b.error());
+  // A row that does not read back is named and left out of the comparison.
+  warn_bad_rows(*view_a);
+  warn_bad_rows(*view_b);
   RunDiff diff = diff_runs(*view_a, *view_b, args.options);
   std::string text = args.format == "json"    ? diff_json(diff)
                      : args.format == "junit" ? diff_junit(diff)
@@ -65,7 +67,8 @@ Runner add_diff_command(CLI::App& app, const GlobalOptions& global) {
       ->check(CLI::IsMember({"text", "json", "junit"}));
   sub->add_option("--out,-o", args->out, "write here instead of stdout");
   add_diff_options(sub, args->options);
-  sub->footer("Exit codes: 0 no regression, 1 a regression, 2 usage error.");
+  sub->footer(
+      "Exit codes: 0 no regression, 1 a regression, 2 usage error, 5 the history stayed busy.");
   return [args] { return run_diff(*args); };
 }
 

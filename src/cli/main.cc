@@ -51,6 +51,9 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   try {
     return run(argc, argv);
+  } catch (const gradebox::cli::HistoryBusy& e) {
+    std::cerr << "gradebox: " << e.what() << "\n";
+    return gradebox::cli::kHistoryBusy;
   } catch (const gradebox::cli::UsageError& e) {
     std::cerr << "gradebox: " << e.what() << "\n";
     return gradebox::cli::kUsage;

@@ -11,6 +11,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "cli/history_access.h"
 #include "pipeline/diff.h"
 #include "report/diff_format.h"
 #include "pipeline/history.h"
@@ -51,25 +52,22 @@ int run_selftest_process(const GlobalOptions& global) {
 }
 
 std::string latest_run(const RunArgs& args) {
-  auto history =
-      History::open(args.db.empty() ? default_history_path() : std::filesystem::path(args.db));
-  if (!history) throw UsageError(history.error().message);
-  auto runs = (*history)->runs();
+  auto history = open_history(args.db);
+  auto runs = history->runs();
   if (runs.empty()) throw UsageError("nightly --regrade: the history holds no run");
   return runs.back().id;
 }
 
 int compare_with_previous(const NightlyArgs& args, const std::string& run_id) {
-  auto history = History::open(args.run.db.empty() ? default_history_path()
-                                                   : std::filesystem::path(args.run.db));
-  if (!history) throw UsageError(history.error().message);
-  auto previous = (*history)->previous_run(run_id);
+  auto history = open_history(args.run.db);
+  auto previous = history->previous_run(run_id);
   if (!previous) {
     std::cerr << "gradebox: nightly: no earlier run in the history; nothing to compare\n";
     return kJudged;
   }
-  auto a = (*history)->load_run(*previous), b = (*history)->load_run(run_id);
-  if (!a || !b) throw std::runtime_error(!a ? a.error().message : b.error().message);
+  auto a = history->load_run(*previous), b = history->load_run(run_id);
+  if (!a || !b) throw_history_error(!a ? a.error() : b.error());
+  warn_bad_rows(*a);
   RunDiff diff = diff_runs(*a, *b, args.diff);
   std::cout << "\n" << diff_text(diff);
   if (!args.junit.empty()) write_output(args.junit, diff_junit(diff));
@@ -116,7 +114,8 @@ Runner add_nightly_command(CLI::App& app, const GlobalOptions& global) {
       "Exit codes: 0 no regression, 1 a regression (a score dropped by more than --threshold or a\n"
       "category that passed now fails, beyond a single flipped test), 2 usage error, 3 "
       "grader-error\n"
-      "among the answers, 4 the selftest canary failed (nothing graded), 130 interrupted.");
+      "among the answers, 4 the selftest canary failed (nothing graded), 5 the history stayed\n"
+      "busy (another gradebox writing it), 130 interrupted.");
   return [args, &global] { return run_nightly(*args, global); };
 }
 

@@ -1,8 +1,10 @@
 // gradebox run RUN: grade every answer of a benchmark run (models x tasks)
 // into the history, then print the leaderboard.
+#include <algorithm>
 #include <iostream>
 
 #include "cli/common.h"
+#include "cli/history_access.h"
 #include "report/leaderboard_format.h"
 #include "pipeline/run_pipeline.h"
 #include "pipeline/stop_signal.h"
@@ -30,10 +32,11 @@ std::set<std::string> known_tasks(const TaskRegistry& registry) {
 }
 
 // Answers re-graded from the history whose task no longer loads are problems.
+// load_run has checked every id (rows that fail are problems, never paths).
 RunInput stored_input(History& history, const std::string& id, const TaskRegistry& registry,
                       const InputLimits& limits) {
   auto run = history.load_run(id);
-  if (!run) throw UsageError(run.error().message);
+  if (!run) throw_history_error(run.error());
   RunInput input = input_from_run(*run);
   input.path = "regrade";
   enforce_answer_limit(input, limits);
@@ -102,7 +105,7 @@ void show_leaderboard(const RunArgs& args, History& history, const std::string& 
     hand = std::move(*loaded);
   }
   auto run = history.load_run(run_id);
-  if (!run) throw std::runtime_error(run.error().message);
+  if (!run) throw_history_error(run.error());
   Leaderboard board = build_leaderboard(*run, prices, hand);
   if (auto s = sort_leaderboard(board, args.sort, args.ascending); !s)
     throw UsageError(s.error().message);
@@ -143,23 +146,28 @@ void print_summary(const RunOutcome& o, const RunArgs& args) {
 
 int run_pipeline(const RunArgs& args, const GlobalOptions& global, std::string* run_id) {
   TaskRegistry registry = load_registry(global);
-  auto history = History::open(history_path(args));
-  if (!history) throw UsageError(history.error().message);
-  RunInput input = load_input(args, **history, registry);
+  auto history = open_history(history_path(args).string());
+  RunInput input = load_input(args, *history, registry);
   print_problems(input);
   const auto& stop = install_stop_handler();
   Progress progress(stderr, stderr_is_terminal(), 0);
   auto outcome =
-      grade_run(**history, input, registry, run_options(args, &progress, &stop), sandbox_grader());
+      grade_run(*history, input, registry, run_options(args, &progress, &stop), sandbox_grader());
   progress.finish();
-  if (!outcome) throw UsageError(outcome.error().message);
+  if (!outcome) throw_history_error(outcome.error());
   if (run_id) *run_id = outcome->meta.id;
   print_summary(*outcome, args);
   if (stop.load()) {
     std::cerr << "gradebox: interrupted; run the same command again to resume\n";
     return kInterrupted;
   }
-  show_leaderboard(args, **history, outcome->meta.id);
+  const auto& errors = outcome->summary.errors;
+  if (std::any_of(errors.begin(), errors.end(), History::is_busy)) {
+    // Results that could not be stored are graded again by the same command.
+    std::cerr << "gradebox: run the same command again to resume\n";
+    return kHistoryBusy;
+  }
+  show_leaderboard(args, *history, outcome->meta.id);
   if (!outcome->summary.errors.empty()) return kGraderError;
   return outcome->summary.grader_errors ? kGraderError : kJudged;
 }
@@ -206,8 +214,9 @@ Runner add_run_command(CLI::App& app, const GlobalOptions& global) {
   add_run_options(sub, *args);
   sub->footer(
       "A second start of the same run resumes it; answers graded before (same text, same\n"
-      "grader stamp) come from the cache. Exit codes: 0 done, 2 usage error, 3 grader-error\n"
-      "among the answers, 130 interrupted (run again to resume).");
+      "grader stamp) come from the cache. A second gradebox on the same history waits for\n"
+      "it. Exit codes: 0 done, 2 usage error, 3 grader-error among the answers, 5 the\n"
+      "history stayed busy (another gradebox writing it), 130 interrupted (run again to resume).");
   return [args, &global] { return run_pipeline(*args, global, nullptr); };
 }
 

@@ -1,10 +1,16 @@
 #include "pipeline/history.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
+#include <chrono>
 #include <cstdlib>
+#include <thread>
 
+#include "pipeline/history_rows.h"
+#include "pipeline/history_sql.h"
 #include "tasks/stamp.h"
+#include "util/utf8.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -13,104 +19,108 @@ namespace fs = std::filesystem;
 
 constexpr std::uint64_t kSecondSeed = 0x9e3779b97f4a7c15ull;
 
-// The schema; `IF NOT EXISTS` so opening an existing history is a no-op.
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS runs(
-  id TEXT PRIMARY KEY, created TEXT NOT NULL, input TEXT, fingerprint TEXT,
-  shard TEXT, gradebox_version TEXT);
-CREATE TABLE IF NOT EXISTS answers(
-  run_id TEXT, model TEXT, task TEXT, answer_hash TEXT, text TEXT,
-  latency_s REAL, tokens INTEGER, source TEXT, PRIMARY KEY(run_id, model, task));
-CREATE TABLE IF NOT EXISTS results(
-  run_id TEXT, model TEXT, task TEXT, answer_hash TEXT, grader_stamp TEXT,
-  verdict TEXT, correctness REAL, edge REAL, from_cache INTEGER, report TEXT,
-  PRIMARY KEY(run_id, model, task));
-CREATE TABLE IF NOT EXISTS problems(
-  run_id TEXT, kind TEXT, location TEXT, model TEXT, task TEXT, message TEXT,
-  PRIMARY KEY(run_id, kind, location, model, task));
-CREATE TABLE IF NOT EXISTS cache(
-  answer_hash TEXT, grader_stamp TEXT, options TEXT, text TEXT, report TEXT,
-  PRIMARY KEY(answer_hash, grader_stamp, options));
-)sql";
+constexpr const char* kBusyWords = " is busy: another gradebox is writing it";
 
-Error sql_error(const std::string& call, const std::exception& e) {
-  return Error{"sqlite " + call + ": " + e.what()};
-}
+bool is_busy_code(const SQLite::Exception& e) { return (e.getErrorCode() & 0xff) == SQLITE_BUSY; }
 
-Status insert_answers(SQLite::Database& db, const std::string& run_id,
-                      const std::vector<AnswerRecord>& answers) {
-  SQLite::Statement q(db, "INSERT OR IGNORE INTO answers VALUES(?,?,?,?,?,?,?,?)");
-  for (const auto& a : answers) {
-    q.reset();
-    q.bind(1, run_id), q.bind(2, a.model), q.bind(3, a.task), q.bind(4, answer_hash(a.text));
-    q.bind(5, a.text), q.bind(6, a.latency_s), q.bind(7, static_cast<int64_t>(a.tokens));
-    q.bind(8, a.source);
-    q.exec();
+// Switching a file to WAL needs every other lock gone, and SQLite does not
+// wait there (busy timeout or not: "database is locked" at once), so the
+// switch is retried until the same deadline.
+void switch_to_wal(SQLite::Database& db, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  for (;;) {
+    try {
+      db.exec("PRAGMA journal_mode=WAL");
+      return;
+    } catch (const SQLite::Exception& e) {
+      if (!is_busy_code(e) || std::chrono::steady_clock::now() >= deadline) throw;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  return ok_status();
 }
 
-Status insert_problems(SQLite::Database& db, const std::string& run_id,
-                       const std::vector<InputProblem>& problems) {
-  SQLite::Statement q(db, "INSERT OR IGNORE INTO problems VALUES(?,?,?,?,?,?)");
-  for (const auto& p : problems) {
-    q.reset();
-    q.bind(1, run_id), q.bind(2, p.kind), q.bind(3, p.location), q.bind(4, p.model);
-    q.bind(5, p.task), q.bind(6, p.message);
-    q.exec();
-  }
-  return ok_status();
+// Names a row that reading a run left out.
+InputProblem bad_row(const std::string& run_id, const char* table, int row,
+                     const std::string& why, const std::string& model = "",
+                     const std::string& task = "") {
+  return {kBadHistoryRow,
+          "history run " + run_id + ", table " + table + ", row " + std::to_string(row),
+          is_safe_id(model) ? model : "", is_safe_id(task) ? task : "", why + " (left out)"};
 }
 
-RunMeta meta_from(SQLite::Statement& q) {
-  return {q.getColumn(0).getString(), q.getColumn(1).getString(), q.getColumn(2).getString(),
-          q.getColumn(3).getString(), q.getColumn(4).getString(), q.getColumn(5).getString()};
+// The run's rows of `table`, in the order given, as a statement to step through.
+SQLite::Statement select_rows(SQLite::Database& db, const char* table, const char* columns,
+                              const std::string& run_id, const char* order) {
+  SQLite::Statement q(db, std::string("SELECT ") + columns + " FROM " + table +
+                              " WHERE run_id = ? ORDER BY " + order);
+  q.bind(1, run_id);
+  return q;
 }
-
-constexpr const char* kRunColumns = "id, created, input, fingerprint, shard, gradebox_version";
 
 void load_answers(SQLite::Database& db, RunView& view) {
-  SQLite::Statement q(
-      db,
-      "SELECT model, task, text, latency_s, tokens, source, answer_hash FROM answers "
-      "WHERE run_id = ? ORDER BY model, task");
-  q.bind(1, view.meta.id);
-  while (q.executeStep()) {
-    AnswerRecord r{q.getColumn(0).getString(), q.getColumn(1).getString(),
-                   q.getColumn(2).getString(), q.getColumn(3).getDouble(),
-                   q.getColumn(4).getInt64(),  q.getColumn(5).getString()};
-    view.answers.push_back({std::move(r), q.getColumn(6).getString()});
+  auto q = select_rows(db, "answers", sql::kAnswerColumns, view.meta.id, "model, task");
+  for (int row = 1; q.executeStep(); ++row) {
+    std::string run_id;
+    auto answer = sql::answer_row(q, run_id);
+    Status checked = answer ? check_ids(answer->record.model, answer->record.task)
+                            : Status(answer.error());
+    if (!checked) {
+      view.problems.push_back(bad_row(view.meta.id, "answers", row, checked.error().message));
+      continue;
+    }
+    answer->record.source = utf8_clean(answer->record.source);
+    view.answers.push_back(std::move(*answer));
   }
 }
 
-Status load_results(SQLite::Database& db, RunView& view) {
-  SQLite::Statement q(db,
-                      "SELECT model, task, answer_hash, grader_stamp, from_cache, report "
-                      "FROM results WHERE run_id = ?");
-  q.bind(1, view.meta.id);
-  while (q.executeStep()) {
-    auto json = nlohmann::json::parse(q.getColumn(5).getString(), nullptr, false);
-    auto report = report_from_json(json);
-    if (!report)
-      return Error{"history: stored report of " + view.meta.id + " " + q.getColumn(0).getString() +
-                   "/" + q.getColumn(1).getString() + ": " + report.error().message};
-    view.results[{q.getColumn(0).getString(), q.getColumn(1).getString()}] = {
-        q.getColumn(2).getString(), q.getColumn(3).getString(), q.getColumn(4).getInt() != 0,
-        std::move(*report)};
+// A result row as a StoredResult, if every check of history_rows.h passes.
+Result<StoredResult> checked_result(const Result<ResultRow>& row) {
+  if (!row) return row.error();
+  if (auto s = check_ids(row->model, row->task); !s) return s.error();
+  if (auto s = check_text("answer_hash", row->answer_hash, 256); !s) return s.error();
+  if (auto s = check_text("grader_stamp", row->grader_stamp, 256); !s) return s.error();
+  auto report = stored_report(row.value());
+  if (!report) return report.error();
+  return StoredResult{row->answer_hash, row->grader_stamp, row->from_cache, std::move(*report)};
+}
+
+void load_results(SQLite::Database& db, RunView& view) {
+  auto q = select_rows(db, "results", sql::kResultColumns, view.meta.id, "model, task");
+  for (int row = 1; q.executeStep(); ++row) {
+    auto read = sql::result_row(q);
+    auto result = checked_result(read);
+    if (!result) {
+      view.problems.push_back(bad_row(view.meta.id, "results", row, result.error().message,
+                                      read ? read->model : "", read ? read->task : ""));
+      continue;
+    }
+    view.results[{read->model, read->task}] = std::move(*result);
   }
-  return ok_status();
 }
 
 void load_problems(SQLite::Database& db, RunView& view) {
-  SQLite::Statement q(db,
-                      "SELECT kind, location, model, task, message FROM problems WHERE run_id = ? "
-                      "ORDER BY location, kind");
-  q.bind(1, view.meta.id);
-  while (q.executeStep()) {
-    view.problems.push_back({q.getColumn(0).getString(), q.getColumn(1).getString(),
-                             q.getColumn(2).getString(), q.getColumn(3).getString(),
-                             q.getColumn(4).getString()});
+  auto q = select_rows(db, "problems", sql::kProblemColumns, view.meta.id, "location, kind");
+  for (int row = 1; q.executeStep(); ++row) {
+    std::string run_id;
+    auto p = sql::problem_row(q, run_id);
+    if (!p) {
+      view.problems.push_back(bad_row(view.meta.id, "problems", row, p.error().message));
+      continue;
+    }
+    // Shown as they are read: text made valid, ids that are not safe dropped.
+    for (std::string* text : {&p->kind, &p->location, &p->message}) *text = utf8_clean(*text);
+    if (!is_safe_id(p->model)) p->model.clear();
+    if (!is_safe_id(p->task)) p->task.clear();
+    view.problems.push_back(std::move(*p));
   }
+}
+
+// A run row as shown: its text made valid UTF-8 (its id is checked apart).
+RunMeta shown_meta(RunMeta meta) {
+  for (std::string* text :
+       {&meta.created, &meta.input, &meta.fingerprint, &meta.shard, &meta.gradebox_version})
+    *text = utf8_clean(*text);
+  return meta;
 }
 
 }  // namespace
@@ -127,20 +137,54 @@ fs::path default_history_path() {
   return fs::path(home && *home ? home : "/tmp") / ".local/share/gradebox/history.sqlite";
 }
 
-History::History(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+std::string sqlite_file_name(const fs::path& path) {
+  // An absolute path starts with '/', which SQLite never reads as a URI.
+  std::error_code ec;
+  fs::path absolute = fs::absolute(path, ec);
+  return (ec ? path : absolute).string();
+}
+
+History::History(std::unique_ptr<SQLite::Database> db, fs::path path,
+                 std::chrono::milliseconds busy_timeout)
+    : db_(std::move(db)), path_(std::move(path)), busy_timeout_(busy_timeout) {}
 History::~History() = default;
 
-Result<std::unique_ptr<History>> History::open(const fs::path& path) {
+bool History::is_busy(const Error& error) {
+  return error.message.rfind("history ", 0) == 0 &&
+         error.message.find(kBusyWords) != std::string::npos;
+}
+
+Error History::sql_error(const std::string& call, const std::exception& e) const {
+  auto* sqlite = dynamic_cast<const SQLite::Exception*>(&e);
+  if (sqlite && is_busy_code(*sqlite))
+    return Error{"history " + path_.string() + kBusyWords + " (waited " +
+                 std::to_string(busy_timeout_.count()) + " ms; try again when it is done)"};
+  return Error{"sqlite " + call + ": " + e.what()};
+}
+
+Result<std::unique_ptr<History>> History::open(const fs::path& path,
+                                               std::chrono::milliseconds busy_timeout) {
+  std::unique_ptr<History> history;
   try {
     if (path.has_parent_path()) fs::create_directories(path.parent_path());
-    auto db = std::make_unique<SQLite::Database>(
-        path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, 10000);
+    history.reset(new History(
+        std::make_unique<SQLite::Database>(sqlite_file_name(path),
+                                           SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                                           static_cast<int>(busy_timeout.count())),
+        path, busy_timeout));
+    SQLite::Database& db = *history->db_;
     // WAL + NORMAL: every committed result survives the process being killed.
-    db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-    db->exec(kSchema);
-    return std::unique_ptr<History>(new History(std::move(db)));
+    switch_to_wal(db, busy_timeout);
+    db.exec("PRAGMA synchronous=NORMAL");
+    // IMMEDIATE: a second gradebox starting at the same moment waits for the
+    // lock here (a deferred transaction would fail at once, "locked").
+    SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
+    db.exec(sql::kSchema);
+    tx.commit();
+    return history;
   } catch (const std::exception& e) {
-    return sql_error("open(" + path.string() + ")", e);
+    if (history) return history->sql_error("open(" + path.string() + ")", e);
+    return Error{"sqlite open(" + path.string() + "): " + e.what()};
   }
 }
 
@@ -148,20 +192,17 @@ Status History::begin_run(const RunMeta& meta, const std::vector<AnswerRecord>& 
                           const std::vector<InputProblem>& problems) {
   std::lock_guard lock(mutex_);
   try {
-    SQLite::Transaction tx(*db_);
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement find(*db_, "SELECT fingerprint FROM runs WHERE id = ?");
     find.bind(1, meta.id);
     if (find.executeStep()) {
       if (find.getColumn(0).getString() != meta.fingerprint)
         return Error{"history: run " + meta.id + " exists with other answers or graders"};
     } else {
-      SQLite::Statement q(*db_, "INSERT INTO runs VALUES(?,?,?,?,?,?)");
-      q.bind(1, meta.id), q.bind(2, meta.created), q.bind(3, meta.input);
-      q.bind(4, meta.fingerprint), q.bind(5, meta.shard), q.bind(6, meta.gradebox_version);
-      q.exec();
+      sql::insert_run(*db_, meta);
     }
-    insert_answers(*db_, meta.id, answers);
-    insert_problems(*db_, meta.id, problems);
+    sql::insert_answers(*db_, meta.id, answers);
+    sql::insert_problems(*db_, meta.id, problems);
     tx.commit();
     return ok_status();
   } catch (const std::exception& e) {
@@ -172,11 +213,15 @@ Status History::begin_run(const RunMeta& meta, const std::vector<AnswerRecord>& 
 std::set<AnswerKey> History::graded(const std::string& run_id) {
   std::lock_guard lock(mutex_);
   std::set<AnswerKey> keys;
-  // A grader-error is gradebox's fault, maybe transient: a resume retries it.
-  SQLite::Statement q(
-      *db_, "SELECT model, task FROM results WHERE run_id = ? AND verdict != 'grader-error'");
-  q.bind(1, run_id);
-  while (q.executeStep()) keys.insert({q.getColumn(0).getString(), q.getColumn(1).getString()});
+  auto q = select_rows(*db_, "results", sql::kResultColumns, run_id, "model, task");
+  while (q.executeStep()) {
+    auto row = sql::result_row(q);
+    // A grader-error is gradebox's fault, maybe transient: a resume retries
+    // it; a row that does not read back is graded again too.
+    auto result = checked_result(row);
+    if (result && result->report.verdict != Verdict::kGraderError)
+      keys.insert({row->model, row->task});
+  }
   return keys;
 }
 
@@ -188,8 +233,9 @@ std::optional<Report> History::cached(const std::string& text, const std::string
                       "AND options = ?");
   q.bind(1, answer_hash(text)), q.bind(2, stamp), q.bind(3, options);
   if (!q.executeStep() || q.getColumn(0).getString() != text) return std::nullopt;
-  auto report = report_from_json(nlohmann::json::parse(q.getColumn(1).getString(), nullptr, false));
-  if (!report) return std::nullopt;  // an unreadable entry is regraded, not trusted
+  // An entry that does not read back as a consistent report is regraded, not trusted.
+  auto report = parse_stored_report(q.getColumn(1).getString());
+  if (!report || !check_scores_match_tests(*report)) return std::nullopt;
   return std::move(*report);
 }
 
@@ -198,17 +244,19 @@ Status History::record(const std::string& run_id, const AnswerRecord& answer,
                        bool from_cache) {
   std::lock_guard lock(mutex_);
   try {
-    std::string json = to_json(report).dump();
+    // replace: a string that is not UTF-8 must never throw here (on a worker thread).
+    std::string json =
+        to_json(report).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::string hash = answer_hash(answer.text);
-    SQLite::Transaction tx(*db_);
-    SQLite::Statement q(*db_, "INSERT OR REPLACE INTO results VALUES(?,?,?,?,?,?,?,?,?,?)");
-    q.bind(1, run_id), q.bind(2, answer.model), q.bind(3, answer.task), q.bind(4, hash);
-    q.bind(5, stamp), q.bind(6, to_string(report.verdict)), q.bind(7, report.correctness.score);
-    q.bind(8, report.edge_cases.score), q.bind(9, from_cache ? 1 : 0), q.bind(10, json);
-    q.exec();
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    sql::insert_result(*db_, "INSERT OR REPLACE",
+                       {run_id, answer.model, answer.task, hash, stamp, to_string(report.verdict),
+                        report.correctness.score, report.edge_cases.score, from_cache, json});
     // A grader-error is gradebox's fault and may be transient: never cached.
     if (report.verdict != Verdict::kGraderError && !from_cache) {
-      SQLite::Statement c(*db_, "INSERT OR REPLACE INTO cache VALUES(?,?,?,?,?)");
+      SQLite::Statement c(*db_,
+                          "INSERT OR REPLACE INTO cache(answer_hash, grader_stamp, options, text, "
+                          "report) VALUES(?,?,?,?,?)");
       c.bind(1, hash), c.bind(2, stamp), c.bind(3, options), c.bind(4, answer.text),
           c.bind(5, json);
       c.exec();
@@ -222,14 +270,18 @@ Status History::record(const std::string& run_id, const AnswerRecord& answer,
 
 Result<RunView> History::load_run(const std::string& id) {
   std::lock_guard lock(mutex_);
+  if (!is_safe_id(id)) return Error{"history: run id '" + printable(id) + "' is not a safe name"};
   try {
     RunView view;
-    SQLite::Statement q(*db_, std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?");
+    SQLite::Statement q(*db_,
+                        std::string("SELECT ") + sql::kRunColumns + " FROM runs WHERE id = ?");
     q.bind(1, id);
     if (!q.executeStep()) return Error{"history: no run '" + id + "'"};
-    view.meta = meta_from(q);
+    auto meta = sql::run_row(q);
+    if (!meta) return Error{"history: run " + id + ": " + meta.error().message};
+    view.meta = shown_meta(std::move(*meta));
     load_answers(*db_, view);
-    if (auto s = load_results(*db_, view); !s) return s.error();
+    load_results(*db_, view);
     load_problems(*db_, view);
     return view;
   } catch (const std::exception& e) {
@@ -240,9 +292,15 @@ Result<RunView> History::load_run(const std::string& id) {
 std::vector<RunMeta> History::runs() {
   std::lock_guard lock(mutex_);
   std::vector<RunMeta> all;
-  SQLite::Statement q(*db_,
-                      std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY created, rowid");
-  while (q.executeStep()) all.push_back(meta_from(q));
+  SQLite::Statement q(
+      *db_, std::string("SELECT ") + sql::kRunColumns + " FROM runs ORDER BY created, rowid");
+  auto now = std::chrono::system_clock::now();
+  while (q.executeStep()) {
+    // A run dated in the future (from a history merged before merge checked
+    // dates) would stay "latest" for good: it is not listed.
+    auto meta = sql::run_row(q);
+    if (meta && check_run(*meta, now)) all.push_back(shown_meta(std::move(*meta)));
+  }
   return all;
 }
 
@@ -254,38 +312,6 @@ std::optional<std::string> History::previous_run(const std::string& id) {
     previous = run.id;
   }
   return previous;
-}
-
-Status History::merge_from(const fs::path& other) {
-  std::lock_guard lock(mutex_);
-  try {
-    SQLite::Statement attach(*db_, "ATTACH DATABASE ? AS other");
-    attach.bind(1, other.string());
-    attach.exec();
-    struct Detach {
-      SQLite::Database& db;
-      ~Detach() { db.exec("DETACH DATABASE other"); }
-    } detach{*db_};
-    SQLite::Statement clash(*db_,
-                            "SELECT o.id FROM other.runs o JOIN runs r ON r.id = o.id "
-                            "WHERE r.fingerprint != o.fingerprint");
-    if (clash.executeStep())
-      return Error{"merge(" + other.string() + "): run " + clash.getColumn(0).getString() +
-                   " has other answers or graders here"};
-    SQLite::Transaction tx(*db_);
-    // A run met again from another shard is the whole run once merged.
-    db_->exec(
-        "UPDATE runs SET shard = 'merged', created = MIN(created, (SELECT created FROM other.runs "
-        "o "
-        "WHERE o.id = runs.id)) WHERE id IN (SELECT id FROM other.runs)");
-    db_->exec("INSERT OR IGNORE INTO runs SELECT * FROM other.runs");
-    for (const char* table : {"answers", "results", "problems", "cache"})
-      db_->exec(std::string("INSERT OR IGNORE INTO ") + table + " SELECT * FROM other." + table);
-    tx.commit();
-    return ok_status();
-  } catch (const std::exception& e) {
-    return sql_error("merge_from(" + other.string() + ")", e);
-  }
 }
 
 }  // namespace gradebox::pipeline

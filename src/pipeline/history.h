@@ -4,6 +4,7 @@
 // nothing it graded and an interrupted run resumes where it stopped.
 #pragma once
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -65,39 +66,68 @@ std::string answer_hash(const std::string& text);
 /// else ~/.local/share/gradebox/history.sqlite.
 std::filesystem::path default_history_path();
 
+/// The name SQLite gets for `path`: always a plain file name, never parsed as
+/// an SQLite URI (Debian's SQLite treats "file:..." as a URI by default).
+std::string sqlite_file_name(const std::filesystem::path& path);
+
 /// Thread-safe: one connection behind a mutex (each write is one short
-/// statement; grading takes far longer).
+/// statement; grading takes far longer). Another process using the same file
+/// is waited for (every write transaction takes its lock at BEGIN, under a
+/// busy timeout); past the timeout the error says the history is busy.
 class History {
  public:
-  static Result<std::unique_ptr<History>> open(const std::filesystem::path& path);
+  /// How long a write waits for another process (a run's writes are short; a
+  /// large merge holds the history longest).
+  static constexpr std::chrono::milliseconds kBusyTimeout{30000};
+
+  static Result<std::unique_ptr<History>> open(
+      const std::filesystem::path& path, std::chrono::milliseconds busy_timeout = kBusyTimeout);
+  /// Whether `error` is "history <path> is busy" (another process held it too long).
+  static bool is_busy(const Error& error);
   ~History();
 
   /// Creates the run (or finds it again, to resume) and stores its answers
   /// and problems. Error when the id exists with another fingerprint.
   Status begin_run(const RunMeta& meta, const std::vector<AnswerRecord>& answers,
                    const std::vector<InputProblem>& problems);
-  /// (model, task) pairs of the run that already have a result (grader-errors
-  /// excepted: those are graded again).
+  /// (model, task) pairs of the run that already have a readable result
+  /// (grader-errors excepted: those are graded again; so is a bad row).
   std::set<AnswerKey> graded(const std::string& run_id);
-  /// A cached report for this exact text under this grader stamp and options.
+  /// A cached report for this exact text under this grader stamp and options
+  /// (an entry that does not read back as a consistent report is a miss).
   std::optional<Report> cached(const std::string& text, const std::string& stamp,
                                const std::string& options);
   /// Stores one result (and caches it unless it is a grader-error).
   Status record(const std::string& run_id, const AnswerRecord& answer, const std::string& stamp,
                 const std::string& options, const Report& report, bool from_cache);
+  /// The run; a row that fails history_rows.h's checks is left out and
+  /// named in `problems` (kind bad-history-row), so nothing unchecked from
+  /// the file becomes a path or an output, and one bad row never fails it.
   Result<RunView> load_run(const std::string& id);
-  /// Every run, oldest first.
+  /// Every run that passes check_run (a safe id, a date not in the future),
+  /// oldest first.
   std::vector<RunMeta> runs();
   /// The newest run created before `id` (nightly compares against it).
   std::optional<std::string> previous_run(const std::string& id);
-  /// Copies every run, answer, result, problem and cache entry of `other`
-  /// into this history (shards -> one history). Runs with the same id must
-  /// have the same fingerprint.
-  Status merge_from(const std::filesystem::path& other);
+  /// Copies every run, answer, result and problem of the shards into this
+  /// history (history_merge.cc), in one transaction: every row of every
+  /// shard is checked first, and one bad row rejects the whole merge with
+  /// an error naming the shard, table and row. Result-cache rows are never
+  /// imported (grading rebuilds the cache). Runs with the same id must have
+  /// the same fingerprint and the same answers.
+  Status merge_from(const std::vector<std::filesystem::path>& shards);
+  Status merge_from(const std::filesystem::path& shard) {
+    return merge_from(std::vector<std::filesystem::path>{shard});
+  }
 
  private:
-  explicit History(std::unique_ptr<SQLite::Database> db);
+  History(std::unique_ptr<SQLite::Database> db, std::filesystem::path path,
+          std::chrono::milliseconds busy_timeout);
+  /// The error for a failed SQLite call; "history <path> is busy" for a lock timeout.
+  Error sql_error(const std::string& call, const std::exception& e) const;
   std::unique_ptr<SQLite::Database> db_;
+  std::filesystem::path path_;
+  std::chrono::milliseconds busy_timeout_;
   std::mutex mutex_;
 };
 

@@ -232,5 +232,34 @@ TEST_F(PipelineRunTest, ATooLargeAnswerIsPartOfTheRunsFingerprint) {
   EXPECT_NE(run_fingerprint(plain, registry_, {}), run_fingerprint(with_big, registry_, {}));
 }
 
+// run --from-run and nightly --regrade take their answers from a stored run:
+// a model id there that is no safe name must never become a report path
+// (before: files written outside --reports), and one that is not UTF-8
+// must not abort gradebox (before: type_error.316 on a worker thread).
+TEST_F(PipelineRunTest, IdsReadBackFromAHistoryNeverBecomePathsNorAbort) {
+  std::string absolute = (dir_ / "abs").string();
+  std::vector<AnswerRecord> stored;
+  for (const std::string& model : std::vector<std::string>{"../..", absolute, "m\xff", "ok"})
+    stored.push_back({model, "echo_task", answer(model), 1, 1, "x"});
+  ASSERT_TRUE(history_
+                  ->begin_run({"stored", "2024-05-01T00:00:00.000Z", "x", "fp", "", "0.1.0"},
+                              stored, {})
+                  .ok());
+  auto view = history_->load_run("stored");
+  ASSERT_TRUE(view.ok()) << view.error().message;
+  RunInput again = input_from_run(*view);
+  again.path = "regrade";
+  RunOptions options;
+  options.reports_dir = dir_ / "reports";
+  RunOutcome o = run(again, options);
+  EXPECT_EQ(o.answers, 1);
+  EXPECT_TRUE(fs::exists(dir_ / "reports" / o.meta.id / "ok" / "echo_task.json"));
+  EXPECT_FALSE(fs::exists(dir_ / "echo_task.json")) << "written through ../..";
+  EXPECT_FALSE(fs::exists(dir_ / "abs")) << "written to an absolute path";
+  int named = 0;
+  for (const auto& p : again.problems) named += p.kind == "bad-history-row";
+  EXPECT_EQ(named, 3);
+}
+
 }  // namespace
 }  // namespace gradebox::pipeline

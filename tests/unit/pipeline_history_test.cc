@@ -1,0 +1,173 @@
+// Reading a history back (issue 16): whatever a file holds, a row that fails
+// the checks is left out and named as a problem, never a path, an output or
+// an abort; and two processes starting on one history both get it.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+
+#include "pipeline/history.h"
+#include "pipeline/leaderboard.h"
+
+namespace gradebox::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+
+class HistoryReadTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::path(::testing::TempDir()) /
+           ("history-" + std::string(
+                             ::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    auto history = History::open(path());
+    ASSERT_TRUE(history.ok()) << history.error().message;
+    history_ = std::move(*history);
+  }
+  fs::path path() const { return dir_ / "history.sqlite"; }
+
+  void begin(const std::vector<std::string>& models) {
+    std::vector<AnswerRecord> answers;
+    for (const auto& m : models) answers.push_back({m, "echo_task", "text of " + m, 1, 1, m});
+    ASSERT_TRUE(history_->begin_run(meta_, answers, {}).ok());
+  }
+  // A graded report whose stored JSON and columns say `score` (one core test).
+  void record(const std::string& model, double score) {
+    Report r;
+    r.model = model, r.task = "echo_task", r.verdict = Verdict::kGraded;
+    TestResult& test = r.tests.emplace_back();
+    test.id = "basic-1", test.kind = "core", test.category = "basic";
+    test.status = TestStatus::kPass;
+    compute_scores(r);
+    r.correctness.score = score;
+    ASSERT_TRUE(history_->record(meta_.id, {model, "echo_task", "text of " + model, 1, 1, model},
+                                 "stamp", "pick=first;retry=1", r, false)
+                    .ok());
+  }
+  int bad_rows(const RunView& view, const std::string& table) {
+    int n = 0;
+    for (const auto& p : view.problems)
+      n += p.kind == "bad-history-row" && p.location.find("table " + table) != std::string::npos;
+    return n;
+  }
+
+  fs::path dir_;
+  std::unique_ptr<History> history_;
+  RunMeta meta_{"night", "2024-05-01T00:00:00.000Z", "night.jsonl", "fp", "", "0.1.0"};
+};
+
+TEST_F(HistoryReadTest, ScoresOutsideZeroToTenAreLeftOutAndNeverReachTheLeaderboard) {
+  begin({"huge", "negative", "overflow", "honest"});
+  record("huge", 1000);
+  record("negative", -5);
+  record("overflow", 1e308);
+  record("honest", 10);
+  auto view = history_->load_run("night");
+  ASSERT_TRUE(view.ok()) << view.error().message;
+  EXPECT_EQ(view->results.size(), 1u);
+  EXPECT_TRUE(view->results.count({"honest", "echo_task"}));
+  EXPECT_EQ(bad_rows(*view, "results"), 3);
+  Leaderboard board = build_leaderboard(*view, {}, std::nullopt);
+  ASSERT_TRUE(sort_leaderboard(board, "correctness", false).ok());
+  for (const auto& row : board.rows) {
+    EXPECT_TRUE(std::isfinite(row.correctness) && row.correctness <= 10) << row.model;
+    EXPECT_TRUE(std::isfinite(row.automated) && row.automated <= 6) << row.model;
+  }
+  EXPECT_EQ(board.rows.front().model, "honest");
+}
+
+TEST_F(HistoryReadTest, AStoredReportThatIsNotJsonIsAProblemNotAFailure) {
+  begin({"a", "b"});
+  record("a", 10);
+  record("b", 10);
+  {
+    SQLite::Database db(path().string(), SQLite::OPEN_READWRITE);
+    db.exec("UPDATE results SET report = 'not json {' WHERE model = 'a'");
+  }
+  auto view = history_->load_run("night");
+  ASSERT_TRUE(view.ok()) << view.error().message;
+  EXPECT_EQ(view->results.size(), 1u);
+  EXPECT_EQ(bad_rows(*view, "results"), 1);
+  // A resume grades it again rather than trusting a row it cannot read.
+  EXPECT_EQ(history_->graded("night"), (std::set<AnswerKey>{{"b", "echo_task"}}));
+}
+
+TEST_F(HistoryReadTest, IdsThatAreNotSafeNamesAreLeftOutWhenRead) {
+  begin({"../..", "/abs", "m\xff", "ok"});
+  auto view = history_->load_run("night");
+  ASSERT_TRUE(view.ok()) << view.error().message;
+  ASSERT_EQ(view->answers.size(), 1u);
+  EXPECT_EQ(view->answers[0].record.model, "ok");
+  EXPECT_EQ(bad_rows(*view, "answers"), 3);
+  for (const auto& p : view->problems) EXPECT_EQ(p.location.find('\xff'), std::string::npos);
+}
+
+TEST_F(HistoryReadTest, AHistoryNamedLikeAnSqliteUriIsAPlainFile) {
+  fs::path cwd = fs::current_path();
+  fs::current_path(dir_);
+  auto history = History::open("file:uri.sqlite?mode=memory");
+  fs::current_path(cwd);
+  ASSERT_TRUE(history.ok()) << history.error().message;
+  EXPECT_TRUE(fs::exists(dir_ / "file:uri.sqlite?mode=memory"));
+}
+
+// A second gradebox starting on a history that another process is writing
+// waits for it. The lock is held while the file is not yet in WAL mode: the
+// switch to WAL is where SQLite does not wait by itself (before: "database
+// is locked" at once, what two `gradebox run` started together met).
+TEST(HistoryConcurrency, ASecondProcessWaitsForAHistoryInUse) {
+  fs::path dir = fs::path(::testing::TempDir()) / "history-second-process";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::path path = dir / "history.sqlite";
+  int held[2];
+  ASSERT_EQ(::pipe(held), 0);
+  // The first process, in the middle of a write. (Forked before this process
+  // opens the file: a child must not inherit an open SQLite connection.)
+  pid_t first = ::fork();
+  ASSERT_GE(first, 0);
+  if (first == 0) {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("BEGIN IMMEDIATE");
+    if (::write(held[1], "x", 1) != 1) ::_exit(1);
+    ::usleep(300 * 1000);  // long enough for the second process to meet the lock
+    db.exec("COMMIT");
+    ::_exit(0);
+  }
+  char byte;
+  ASSERT_EQ(::read(held[0], &byte, 1), 1);
+  auto history = History::open(path);
+  ASSERT_TRUE(history.ok()) << history.error().message;
+  RunMeta meta{"night", "2024-05-01T00:00:00.000Z", "x", "fp", "", "0.1.0"};
+  EXPECT_TRUE((*history)->begin_run(meta, {{"m", "echo_task", "text", 1, 1, "m"}}, {}).ok());
+  int status = 0;
+  ASSERT_EQ(::waitpid(first, &status, 0), first);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+// Past the wait, the error says plainly that the history is busy (the CLI
+// gives it its own exit code, not the usage error's 2).
+TEST(HistoryConcurrency, AHistoryHeldPastTheWaitIsBusy) {
+  fs::path dir = fs::path(::testing::TempDir()) / "history-busy";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::path path = dir / "history.sqlite";
+  ASSERT_TRUE(History::open(path).ok());
+  SQLite::Database first(path.string(), SQLite::OPEN_READWRITE);
+  first.exec("BEGIN IMMEDIATE");
+  auto second = History::open(path, std::chrono::milliseconds(200));
+  ASSERT_FALSE(second.ok());
+  EXPECT_TRUE(History::is_busy(second.error())) << second.error().message;
+  EXPECT_NE(second.error().message.find("history " + path.string() + " is busy"),
+            std::string::npos)
+      << second.error().message;
+  first.exec("COMMIT");
+}
+
+}  // namespace
+}  // namespace gradebox::pipeline
