@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "session.h"
+
 namespace gradebox::python {
 
 int worker_count(int jobs, std::size_t count) {
@@ -26,7 +28,13 @@ void ParallelGrading::work() {
   for (std::size_t i; !stopped_ && (i = next_++) < requests_.size();) {
     const GradeRequest& request = requests_[i];
     // Each slot is written by exactly one worker and read after join().
-    reports_[i] = grader_->grade(*request.task, request.text, request.options);
+    // Nothing may escape a worker thread: that would abort the interpreter.
+    try {
+      reports_[i] = grader_->grade(*request.task, request.text, request.options);
+    } catch (const std::exception& e) {
+      reports_[i] = grader_error_report(request.task->id, request.options.model,
+                                        std::string("internal error: ") + e.what());
+    }
   }
   std::lock_guard lock(mutex_);
   if (--running_workers_ == 0) idle_.notify_all();
