@@ -15,8 +15,11 @@ int worker_count(int jobs, std::size_t count) {
 ParallelGrading::ParallelGrading(std::shared_ptr<const Grader> grader,
                                  std::vector<GradeRequest> requests, int jobs)
     : grader_(std::move(grader)), requests_(std::move(requests)), reports_(requests_.size()) {
-  running_workers_ = worker_count(jobs, requests_.size());
-  for (int w = 0; w < running_workers_; ++w) workers_.emplace_back([this] { work(); });
+  // A local count: a worker that finishes at once decrements running_workers_
+  // while this loop still starts the others (it stopped short, and waited forever).
+  const int workers = worker_count(jobs, requests_.size());
+  running_workers_ = workers;
+  for (int w = 0; w < workers; ++w) workers_.emplace_back([this] { work(); });
 }
 
 ParallelGrading::~ParallelGrading() {
