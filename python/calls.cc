@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "grade/job_limit.h"
 #include "gradebox/report.h"
 #include "json_to_python.h"
 #include "parallel_grading.h"
@@ -157,6 +158,10 @@ py::list grade_many(const py::iterable& records, int jobs, const PythonGradeOpti
   if (jobs < 0)
     throw py::value_error("jobs must be >= 0 (0: one per core), not " + std::to_string(jobs));
   grade_options("", options);  // a bad pick is an error even for no records
+  std::string notice;
+  jobs = capped_jobs(jobs, "jobs", notice);
+  if (!notice.empty() && PyErr_WarnEx(PyExc_RuntimeWarning, notice.c_str(), 1) != 0)
+    throw py::error_already_set();  // warnings turned into errors (-W error)
   auto registry = load_registry(options.graders);
   std::vector<GradeRequest> requests = requests_from(records, *registry, options);
   if (requests.empty()) return py::list();  // no sandbox needed

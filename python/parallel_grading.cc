@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "session.h"
+
 namespace gradebox::python {
 
 int worker_count(int jobs, std::size_t count) {
@@ -13,8 +15,11 @@ int worker_count(int jobs, std::size_t count) {
 ParallelGrading::ParallelGrading(std::shared_ptr<const Grader> grader,
                                  std::vector<GradeRequest> requests, int jobs)
     : grader_(std::move(grader)), requests_(std::move(requests)), reports_(requests_.size()) {
-  running_workers_ = worker_count(jobs, requests_.size());
-  for (int w = 0; w < running_workers_; ++w) workers_.emplace_back([this] { work(); });
+  // A local count: a worker that finishes at once decrements running_workers_
+  // while this loop still starts the others (it stopped short, and waited forever).
+  const int workers = worker_count(jobs, requests_.size());
+  running_workers_ = workers;
+  for (int w = 0; w < workers; ++w) workers_.emplace_back([this] { work(); });
 }
 
 ParallelGrading::~ParallelGrading() {
@@ -26,7 +31,13 @@ void ParallelGrading::work() {
   for (std::size_t i; !stopped_ && (i = next_++) < requests_.size();) {
     const GradeRequest& request = requests_[i];
     // Each slot is written by exactly one worker and read after join().
-    reports_[i] = grader_->grade(*request.task, request.text, request.options);
+    // Nothing may escape a worker thread: that would abort the interpreter.
+    try {
+      reports_[i] = grader_->grade(*request.task, request.text, request.options);
+    } catch (const std::exception& e) {
+      reports_[i] = grader_error_report(request.task->id, request.options.model,
+                                        std::string("internal error: ") + e.what());
+    }
   }
   std::lock_guard lock(mutex_);
   if (--running_workers_ == 0) idle_.notify_all();

@@ -10,19 +10,29 @@
 namespace gradebox::python {
 namespace {
 
-std::mutex& session_mutex() {
+// Two locks, so that a fork() (os.fork, multiprocessing) from any thread
+// leaves a child that can use the module:
+// - the state lock guards only lookups and stores, never a fork or a long
+//   wait; it is taken around fork (pthread_atfork), so the child's copy of
+//   the state is whole and its lock free;
+// - the first-use lock serialises the slow first loads (hashing every task
+//   pack, starting the sandbox). A fork may land while another thread holds
+//   it, and that thread does not come along: the child gets a new lock.
+std::mutex& state_mutex() {
   static std::mutex mutex;
   return mutex;
 }
+
+std::mutex* first_use_mutex = new std::mutex;  // replaced in a forked child
 
 std::shared_ptr<const Grader>& grader_slot() {
   static std::shared_ptr<const Grader> grader;
   return grader;
 }
 
-// A forked child (multiprocessing) inherits the parent's Grader but not its
-// sandbox threads: destroying it there would join threads that do not
-// exist. The child leaks the copy and makes its own Grader on first use.
+// A forked child inherits the parent's Grader but not its sandbox threads:
+// destroying it there would join threads that do not exist. The child
+// leaks the copy and makes its own Grader on first use.
 void forget_grader_in_child() {
   auto& grader = grader_slot();
   if (!grader) return;
@@ -30,9 +40,36 @@ void forget_grader_in_child() {
   grader.reset();
 }
 
+void lock_before_fork() { state_mutex().lock(); }
+void unlock_in_parent() { state_mutex().unlock(); }
+void reset_in_child() {
+  state_mutex().unlock();
+  first_use_mutex = new std::mutex;  // the old one may be held by a thread left behind
+  forget_grader_in_child();
+}
+
+void install_fork_handlers() {
+  static const bool installed =
+      pthread_atfork(lock_before_fork, unlock_in_parent, reset_in_child) == 0;
+  (void)installed;
+}
+
+template <typename T>
+std::shared_ptr<T> stored(std::shared_ptr<T>& slot) {
+  std::lock_guard lock(state_mutex());
+  return slot;
+}
+
+template <typename T>
+void store(std::shared_ptr<T>& slot, std::shared_ptr<T> value) {
+  std::lock_guard lock(state_mutex());
+  slot = std::move(value);
+}
+
 }  // namespace
 
 std::shared_ptr<const TaskRegistry> registry_for(const std::filesystem::path& graders) {
+  install_fork_handlers();
   // Leaked on purpose: Task references handed to grading threads must
   // outlive interpreter shutdown, and nothing here owns a kernel resource.
   static auto* registries = new std::map<std::string, std::shared_ptr<const TaskRegistry>>;
@@ -40,25 +77,30 @@ std::shared_ptr<const TaskRegistry> registry_for(const std::filesystem::path& gr
   std::error_code ec;
   std::string key = std::filesystem::weakly_canonical(root, ec).string();
   if (ec) key = root.lexically_normal().string();
-  std::lock_guard lock(session_mutex());
-  auto& registry = (*registries)[key];
-  if (!registry) registry = std::make_shared<const TaskRegistry>(load_tasks(root));
+  auto slot = [&]() -> std::shared_ptr<const TaskRegistry>& {
+    std::lock_guard lock(state_mutex());
+    return (*registries)[key];  // a map's references stay valid
+  };
+  if (auto registry = stored(slot())) return registry;
+  std::lock_guard first_use(*first_use_mutex);
+  if (auto registry = stored(slot())) return registry;  // loaded while we waited
+  auto registry = std::make_shared<const TaskRegistry>(load_tasks(root));
+  store(slot(), registry);
   return registry;
 }
 
 Result<std::shared_ptr<const Grader>> shared_grader() {
-  static const bool fork_handler_set =
-      pthread_atfork(nullptr, nullptr, forget_grader_in_child) == 0;
-  (void)fork_handler_set;
-  std::lock_guard lock(session_mutex());
-  auto& grader = grader_slot();
-  if (grader) return grader;
+  install_fork_handlers();
+  if (auto grader = stored(grader_slot())) return grader;
+  std::lock_guard first_use(*first_use_mutex);
+  if (auto grader = stored(grader_slot())) return grader;  // made while we waited
   clean_stale_sandboxes();
   remove_stale_boxes();
   auto sandbox = make_namespace_sandbox();
   if (!sandbox) return sandbox.error();
-  grader = std::make_shared<const Grader>(std::shared_ptr<Sandbox>(std::move(*sandbox)));
-  return grader;
+  auto grader = std::make_shared<const Grader>(std::shared_ptr<Sandbox>(std::move(*sandbox)));
+  store(grader_slot(), grader);
+  return std::shared_ptr<const Grader>(grader);
 }
 
 std::string unknown_task_message(const TaskRegistry& registry, const std::string& id) {

@@ -8,6 +8,7 @@
 
 #include <chrono>
 
+#include "box_network.h"
 #include "outcome.h"
 #include "sys_error.h"
 
@@ -33,6 +34,7 @@ NamespaceRunningSandbox::~NamespaceRunningSandbox() {
     kill();
     (void)wait();
   }
+  if (network_fd_ >= 0) close(network_fd_);
 }
 
 Result<std::unique_ptr<RunningSandbox>> NamespaceRunningSandbox::launch(
@@ -41,6 +43,9 @@ Result<std::unique_ptr<RunningSandbox>> NamespaceRunningSandbox::launch(
   std::unique_ptr<NamespaceRunningSandbox> box(
       new NamespaceRunningSandbox(std::move(settings), std::move(init),
                                   std::move(stdin_data), std::move(reaper)));
+  // Before the spec: once the program may run, it may also end the box.
+  auto network = hold_box_network(box->outer_pid_, std::chrono::milliseconds(kReadyTimeoutMs));
+  if (network.ok()) box->network_fd_ = *network;
   Status ready = box->send_spec();
   if (ready.ok()) {
     // Before the ready line, so that the io thread's start overlaps the
@@ -48,6 +53,8 @@ Result<std::unique_ptr<RunningSandbox>> NamespaceRunningSandbox::launch(
     box->start_io();
     ready = box->wait_until_ready();
   }
+  // The init's own error, if it reported one, says more than the namespace's.
+  if (ready.ok() && !network.ok()) ready = network.error();
   if (!ready.ok()) {
     box->abandon();
     return ready.error();  // ~WarmInit closes the status pipe and reaps
@@ -164,7 +171,7 @@ void NamespaceRunningSandbox::kill() {
 }
 
 std::string NamespaceRunningSandbox::network_namespace_path() const {
-  return "/proc/" + std::to_string(outer_pid_) + "/ns/net";
+  return held_network_path(network_fd_);
 }
 
 Status NamespaceRunningSandbox::in_network(const std::function<void()>& fn) {

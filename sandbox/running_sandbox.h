@@ -60,6 +60,7 @@ class NamespaceRunningSandbox : public RunningSandbox {
   LaunchSettings settings_;
   std::unique_ptr<WarmInit> init_;  // its fds move to asio in start_io()
   pid_t outer_pid_;                 // init_ goes to the reaper in finish()
+  int network_fd_ = -1;             // the box's network, while this lives
   std::shared_ptr<RunReaper> reaper_;
   std::string stdin_data_;
   boost::asio::io_context io_;

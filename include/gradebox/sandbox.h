@@ -99,8 +99,10 @@ class RunningSandbox {
   /// Runs `fn` on a thread that has joined the sandbox's network namespace
   /// (and nothing else of it), so trusted code can reach its loopback ports.
   virtual Status in_network(const std::function<void()>& fn) = 0;
-  /// Path of the network namespace (/proc/<pid>/ns/net), for a trusted
-  /// helper process that should join it.
+  /// A path that opens the network namespace from gradebox's own process,
+  /// for a trusted helper that should join it. It stays valid while this
+  /// object lives, even after the program and its box have ended (the
+  /// helper then finds an empty network: nothing listens).
   virtual std::string network_namespace_path() const = 0;
   /// Waits for the program to end (or a limit to end it) and reports.
   virtual Result<SandboxOutcome> wait() = 0;

@@ -74,6 +74,19 @@ int compare_with_previous(const NightlyArgs& args, const std::string& run_id) {
   return diff.regressions ? kCheckFailed : kJudged;
 }
 
+// A grader-error left in the night outranks a regression: the comparison
+// is incomplete until it is regraded, and exit 3 says so (gradebox's
+// fault), where exit 1 would blame the models alone. Both are reported.
+int nightly_exit(int graded, int compared) {
+  if (graded == kGraderError) {
+    if (compared == kCheckFailed)
+      std::cerr << "gradebox: nightly: a regression was found, and grader-errors remain: "
+                   "exit 3 until they are regraded (run the same command again)\n";
+    return kGraderError;
+  }
+  return compared != kJudged ? compared : graded;
+}
+
 int run_nightly(NightlyArgs args, const GlobalOptions& global) {
   if (!args.skip_selftest) {
     int canary = run_selftest_process(global);
@@ -91,9 +104,7 @@ int run_nightly(NightlyArgs args, const GlobalOptions& global) {
   std::string run_id;
   int graded = run_pipeline(args.run, global, &run_id);
   if (graded == kInterrupted || run_id.empty()) return graded;
-  int compared = compare_with_previous(args, run_id);
-  if (compared != kJudged) return compared;
-  return graded;
+  return nightly_exit(graded, compare_with_previous(args, run_id));
 }
 
 }  // namespace
@@ -114,8 +125,8 @@ Runner add_nightly_command(CLI::App& app, const GlobalOptions& global) {
       "Exit codes: 0 no regression, 1 a regression (a score dropped by more than --threshold or a\n"
       "category that passed now fails, beyond a single flipped test), 2 usage error, 3 "
       "grader-error\n"
-      "among the answers, 4 the selftest canary failed (nothing graded), 5 the history stayed\n"
-      "busy (another gradebox writing it), 130 interrupted.");
+      "among the answers (also when a regression was found), 4 the selftest canary failed\n"
+      "(nothing graded), 5 the history stayed busy (another gradebox writing it), 130 interrupted.");
   return [args, &global] { return run_nightly(*args, global); };
 }
 

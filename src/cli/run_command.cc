@@ -5,7 +5,9 @@
 
 #include "cli/common.h"
 #include "cli/history_access.h"
+#include "grade/job_limit.h"
 #include "report/leaderboard_format.h"
+#include "pipeline/child_grading.h"
 #include "pipeline/run_pipeline.h"
 #include "pipeline/stop_signal.h"
 #include "util/utf8.h"
@@ -74,7 +76,9 @@ RunOptions run_options(const RunArgs& args, Progress* progress, const std::atomi
       throw UsageError("--shard wants K/N with 1 <= K <= N, not '" + args.shard + "'");
   }
   options.reports_dir = reports_path(args);
-  options.batch.jobs = args.jobs;
+  std::string notice;
+  options.batch.jobs = capped_jobs(args.jobs, "-j", notice);
+  if (!notice.empty()) std::cerr << "gradebox: " << notice << "\n";
   options.batch.use_cache = !args.no_cache;
   options.batch.grade = {"", args.pick == "best", !args.no_retry};
   options.batch.stop = stop;
@@ -82,12 +86,16 @@ RunOptions run_options(const RunArgs& args, Progress* progress, const std::atomi
   return options;
 }
 
-GraderFactory sandbox_grader() {
-  return []() -> Result<std::shared_ptr<const Grader>> {
-    std::string error;
-    auto sandbox = make_sandbox(error);
-    if (!sandbox) return Error{error};
-    return std::shared_ptr<const Grader>(std::make_shared<Grader>(sandbox));
+// Each answer is graded by a child `gradebox grade` (child_grading.h): a
+// crash or hang of gradebox on one answer is that answer's grader-error,
+// and the run goes on.
+GraderFactory child_process_grader(const GlobalOptions& global) {
+  return [&global]() -> Result<std::shared_ptr<const Grader>> {
+    std::error_code ec;
+    fs::path self = fs::read_symlink("/proc/self/exe", ec);
+    if (ec) return Error{"readlink(/proc/self/exe): " + ec.message()};
+    std::vector<std::string> command{self.string(), "--graders", graders_dir(global).string()};
+    return std::shared_ptr<const Grader>(std::make_shared<ChildProcessGrader>(command));
   };
 }
 
@@ -130,11 +138,12 @@ void print_summary(const RunOutcome& o, const RunArgs& args) {
   std::fprintf(
       stderr,
       "gradebox: run %s%s: %d answers%s, %d done before, %d graded, %d from cache, "
-      "%d grader errors, %d left%s\n  history %s, reports %s\n",
+      "%d grader errors%s, %d left%s\n  history %s, reports %s\n",
       o.meta.id.c_str(), o.meta.shard.empty() ? "" : (" shard " + o.meta.shard).c_str(), o.answers,
       o.in_slice != o.answers ? (" (" + std::to_string(o.in_slice) + " in this shard)").c_str()
                               : "",
-      o.already_done, s.graded, s.cached, s.grader_errors, s.left,
+      o.already_done, s.graded, s.cached, s.grader_errors,
+      s.retried ? (" (" + std::to_string(s.retried) + " retried once)").c_str() : "", s.left,
       o.reports_not_written
           ? (", " + std::to_string(o.reports_not_written) + " report files NOT written").c_str()
           : "",
@@ -152,7 +161,8 @@ int run_pipeline(const RunArgs& args, const GlobalOptions& global, std::string* 
   const auto& stop = install_stop_handler();
   Progress progress(stderr, stderr_is_terminal(), 0);
   auto outcome =
-      grade_run(*history, input, registry, run_options(args, &progress, &stop), sandbox_grader());
+      grade_run(*history, input, registry, run_options(args, &progress, &stop),
+                child_process_grader(global));
   progress.finish();
   if (!outcome) throw_history_error(outcome.error());
   if (run_id) *run_id = outcome->meta.id;
@@ -181,7 +191,7 @@ void add_run_options(CLI::App* sub, RunArgs& args) {
   sub->add_option("--prices", args.prices, "prices per model (fixtures/prices.json)");
   sub->add_option("--hand-scores", args.hand_scores,
                   "hand scores for code quality and documentation (CSV or JSON)");
-  sub->add_option("-j,--jobs", args.jobs, "answers graded at once (default: one per core)")
+  sub->add_option("-j,--jobs", args.jobs, "answers graded at once (default: one per core; at most 4 per core)")
       ->check(CLI::Range(0, 512));
   sub->add_option("--shard", args.shard,
                   "grade only slice K of N (K/N); join with `gradebox merge`");

@@ -103,6 +103,17 @@ void prestart_trusted_scripts(const Task& task) {
     prestart_script(task.dir / task.raw["probe"].get<std::string>());
 }
 
+// A bug of gradebox's own: reported as such, never as the answer's fault.
+Report internal_error(const Task& task, const GradeOptions& options, const std::string& what) {
+  Report report;
+  report.task = task.id;
+  report.model = options.model;
+  report.verdict = Verdict::kGraderError;
+  report.verdict_detail = "internal error: " + what;
+  compute_scores(report);
+  return report;
+}
+
 }  // namespace
 
 Grader::Grader(std::shared_ptr<Sandbox> sandbox) : sandbox_(std::move(sandbox)) {}
@@ -111,14 +122,9 @@ Report Grader::grade(const Task& task, const std::string& answer, const GradeOpt
   try {
     return grade_or_throw(task, answer, options);
   } catch (const std::exception& e) {
-    // A bug of gradebox's own: reported as such, never as the answer's fault.
-    Report report;
-    report.task = task.id;
-    report.model = options.model;
-    report.verdict = Verdict::kGraderError;
-    report.verdict_detail = std::string("internal error: ") + e.what();
-    compute_scores(report);
-    return report;
+    return internal_error(task, options, e.what());
+  } catch (...) {  // not even a std::exception: still never an abort
+    return internal_error(task, options, "an exception of unknown type");
   }
 }
 

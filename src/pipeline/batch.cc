@@ -1,5 +1,6 @@
 #include "pipeline/batch.h"
 
+#include "grade/job_limit.h"
 #include "pipeline/job_queue.h"
 
 #include <mutex>
@@ -10,7 +11,7 @@ namespace {
 
 int worker_count(int requested, std::size_t jobs) {
   int cores = static_cast<int>(std::thread::hardware_concurrency());
-  int n = requested > 0 ? requested : (cores > 0 ? cores : 1);
+  int n = std::min(requested > 0 ? requested : (cores > 0 ? cores : 1), max_jobs());
   return std::max(1, std::min<int>(n, static_cast<int>(jobs)));
 }
 
@@ -48,11 +49,14 @@ std::vector<const GradeJob*> answer_from_cache(History& history, const std::stri
   return misses;
 }
 
-void run_pool(History& history, const std::string& run_id,
-              const std::vector<const GradeJob*>& misses, const BatchOptions& options,
-              const Grader& grader, BatchSummary& summary) {
+// Grades `misses` on the workers; returns the jobs that ended grader-error.
+std::vector<const GradeJob*> run_pool(History& history, const std::string& run_id,
+                                      const std::vector<const GradeJob*>& misses,
+                                      const BatchOptions& options, const Grader& grader,
+                                      BatchSummary& summary) {
   JobQueue queue(misses);
   std::mutex mutex;
+  std::vector<const GradeJob*> failed;
   auto work = [&] {
     for (const GradeJob* next; !stopped(options) && (next = queue.next());) {
       const GradeJob& job = *next;
@@ -65,11 +69,28 @@ void run_pool(History& history, const std::string& run_id,
       // result finished now is not trusted; the resume grades it again.
       if (stopped(options)) return;
       store(history, run_id, job, options, report, false, summary);
+      if (report.verdict == Verdict::kGraderError) failed.push_back(next);
     }
   };
   std::vector<std::thread> workers;
   for (int w = 0; w < worker_count(options.jobs, misses.size()); ++w) workers.emplace_back(work);
   for (auto& t : workers) t.join();
+  return failed;
+}
+
+// A grader-error is gradebox's fault, maybe transient (a loaded machine, a
+// sandbox that did not start): each is graded once more before the run
+// ends, so one bad moment does not cost an answer its score until a resume.
+void retry_grader_errors(History& history, const std::string& run_id,
+                         const std::vector<const GradeJob*>& failed, const BatchOptions& options,
+                         const Grader& grader, BatchSummary& summary) {
+  if (failed.empty() || stopped(options)) return;
+  const int count = static_cast<int>(failed.size());
+  summary.graded -= count;  // counted again by the second attempt
+  summary.grader_errors -= count;
+  summary.retried = count;
+  if (options.progress) options.progress->start(count);
+  run_pool(history, run_id, failed, options, grader, summary);
 }
 
 }  // namespace
@@ -98,7 +119,8 @@ BatchSummary grade_batch(History& history, const std::string& run_id,
   if (!misses.empty() && !stopped(options)) {
     auto grader = make_grader();
     if (grader) {
-      run_pool(history, run_id, misses, options, **grader, summary);
+      auto failed = run_pool(history, run_id, misses, options, **grader, summary);
+      retry_grader_errors(history, run_id, failed, options, **grader, summary);
     } else {
       for (const GradeJob* job : misses) {
         store(history, run_id, *job, options,

@@ -32,7 +32,8 @@ struct BatchOptions {
 struct BatchSummary {
   int graded = 0;             // graded now, in the sandbox
   int cached = 0;             // taken from the result cache
-  int grader_errors = 0;      // among graded
+  int grader_errors = 0;      // among graded, after the retry
+  int retried = 0;            // grader-errors graded a second time
   int left = 0;               // not done because of a stop
   std::vector<Error> errors;  // history write failures
 };

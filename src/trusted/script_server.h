@@ -18,7 +18,7 @@ struct ScriptCall {
   std::filesystem::path script;  // absolute; the server runs in its folder
   std::string stdin_data;
   std::chrono::milliseconds timeout{60000};
-  std::string network_namespace;  // a path like /proc/<pid>/ns/net; empty: the host's
+  std::string network_namespace;  // RunningSandbox::network_namespace_path(); empty: the host's
 };
 
 /// Runs the script through an idle server of a process-wide pool (one is

@@ -15,7 +15,7 @@ struct TrustedRun {
   std::vector<std::string> argv;
   std::string stdin_data;
   std::chrono::milliseconds timeout{60000};
-  std::string network_namespace;  // a path like /proc/<pid>/ns/net; empty: the host's
+  std::string network_namespace;  // RunningSandbox::network_namespace_path(); empty: the host's
   std::string cwd;
 };
 

@@ -176,4 +176,50 @@ TEST_F(PipelineCli, UsageErrorsAreOneLine) {
   EXPECT_NE(shard.err.find("--shard"), std::string::npos);
 }
 
+// A grader-error left in the night (a task pack whose runtime is missing:
+// gradebox's fault, retried once, still failing) outranks a regression in
+// nightly's exit code; both are reported.
+TEST_F(PipelineCli, NightlyExitsThreeWhileGraderErrorsRemainEvenWithARegression) {
+  fs::path broken = dir_ / "graders/broken_py";
+  fs::copy(dir_ / "graders/flatten_py", broken, fs::copy_options::recursive);
+  json task = json::parse(slurp(broken / "task.json"));
+  task["id"] = "broken_py";
+  task["runtime"] = "no_such_runtime";
+  std::ofstream(broken / "task.json") << task.dump(2);
+  auto night = [&](const std::string& name, const std::string& flash_text) {
+    std::ifstream in(dir_ / "night.jsonl");
+    std::ofstream out(dir_ / name);
+    for (std::string line; std::getline(in, line);) {
+      json j = json::parse(line);
+      if (j["model"] == "deepseek-v4-flash" && !flash_text.empty()) j["text"] = flash_text;
+      out << j.dump() << "\n";
+    }
+    out << json{{"model", "glm-5"},
+                {"task", "broken_py"},
+                {"text", "```python\ndef flatten(x):\n    return x\n```\n"}}
+               .dump()
+        << "\n";
+    return (dir_ / name).string();
+  };
+  // The night before: the usual answers (from the cache).
+  CliRun base = gradebox("nightly --skip-selftest " + night("base.jsonl", "") + db() +
+                         "--run-id night-base -q");
+  EXPECT_EQ(base.exit_code, 3) << base.out << base.err;
+  // Tonight deepseek-v4-flash returns [] for everything: a regression.
+  CliRun worse = gradebox("nightly --skip-selftest " +
+                          night("empty.jsonl", "```python\ndef flatten(x):\n    return []\n```\n") +
+                          db() + "--run-id night3 -q");
+  EXPECT_EQ(worse.exit_code, 3) << worse.out << worse.err;
+  EXPECT_NE(worse.out.find("REGRESSION deepseek-v4-flash/flatten_py"), std::string::npos)
+      << worse.out;
+  EXPECT_NE(worse.err.find("1 grader errors"), std::string::npos) << worse.err;
+  EXPECT_NE(worse.err.find("regression"), std::string::npos) << worse.err;
+  // The next night is better again: no regression, but the grader-error stays.
+  CliRun better = gradebox("nightly --skip-selftest " + night("better.jsonl", "") + db() +
+                           "--run-id night4 -q");
+  EXPECT_EQ(better.exit_code, 3) << better.out << better.err;
+  EXPECT_EQ(better.out.find("REGRESSION"), std::string::npos) << better.out;
+  fs::remove_all(broken);
+}
+
 }  // namespace

@@ -38,6 +38,12 @@ def test_model_is_optional_and_options_apply_to_every_record():
     assert best["correctness"]["score"] > first["correctness"]["score"]
 
 
+def test_jobs_above_four_per_core_are_capped_with_a_warning():
+    with pytest.warns(RuntimeWarning, match=r"jobs 100000 is more than 4 per core"):
+        reports = gradebox.grade_many([record(NAMES[1], "m")], jobs=100000)
+    assert category_results(reports[0]) == expected_categories(NAMES[1])
+
+
 def test_no_records_no_reports():
     assert gradebox.grade_many([]) == []
 
@@ -80,3 +86,21 @@ def test_a_grader_failure_raises_after_all_with_every_report(graders_copy):
     assert err.value.report["model"] == "a"
     assert [r["model"] for r in err.value.reports] == ["a", "b"]
     assert all(r["verdict"] == "grader-error" for r in err.value.reports)
+
+
+def test_a_cpp_exception_inside_grading_is_a_grader_error_never_an_abort(graders_copy):
+    # A task.json value of the wrong type makes gradebox's own C++ throw
+    # mid-grade, on the caller's thread and on grade_many's worker threads.
+    task_json = graders_copy / "flatten_py" / "task.json"
+    task = json.loads(task_json.read_text())
+    task["also_languages"] = 7
+    task_json.write_text(json.dumps(task))
+    with pytest.raises(gradebox.GraderError, match="internal error"):
+        gradebox.grade("flatten_py", fixture_text("recursive_typed.md"), graders=graders_copy)
+    records = [record("recursive_typed.md", "a"), record("falsy_dropped.md", "b")]
+    with pytest.raises(gradebox.GraderError) as err:
+        gradebox.grade_many(records, jobs=2, graders=graders_copy)
+    assert [r["verdict"] for r in err.value.reports] == ["grader-error", "grader-error"]
+    # The interpreter and the module go on.
+    report = gradebox.grade("flatten_py", fixture_text("recursive_typed.md"))
+    assert category_results(report) == expected_categories("recursive_typed.md")

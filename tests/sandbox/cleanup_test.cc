@@ -183,5 +183,27 @@ TEST_F(SandboxCleanupTest, InNetworkReachesTheSandboxLoopback) {
   EXPECT_EQ(outcome->exit_code, 0) << outcome->stderr_data;
 }
 
+// A program that exits at once ends its box; a trusted prober that joins
+// the box's network afterwards must still find it (empty: nothing listens,
+// the answer's fault), not a /proc/<pid>/ns/net that is gone.
+TEST_F(SandboxCleanupTest, TheBoxNetworkOutlivesAProgramThatExitedAtOnce) {
+  auto running = sandbox_->start(python_spec("raise SystemExit(1)"));
+  ASSERT_TRUE(running.ok()) << running.error().message;
+  auto outcome = (*running)->wait();
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  EXPECT_EQ(outcome->exit_code, 1);
+  char own[64] = {}, theirs[64] = {};
+  ASSERT_GT(readlink("/proc/self/ns/net", own, sizeof(own) - 1), 0);
+  ASSERT_GT(readlink((*running)->network_namespace_path().c_str(), theirs,
+                     sizeof(theirs) - 1),
+            0)
+      << (*running)->network_namespace_path();
+  EXPECT_STRNE(own, theirs);
+  std::string reply = "not tried";
+  Status status = (*running)->in_network([&] { reply = fetch_hello(8765); });
+  ASSERT_TRUE(status.ok()) << status.error().message;
+  EXPECT_EQ(reply, "");  // refused: nothing listens in the empty box
+}
+
 }  // namespace
 }  // namespace gradebox::testing

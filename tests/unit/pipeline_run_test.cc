@@ -166,6 +166,30 @@ TEST_F(PipelineRunTest, NoSandboxMeansGraderErrorsThatAreRetriedAndNeverCached) 
             Verdict::kGraded);
 }
 
+// A harness that never says "start" is gradebox's fault (grader-error):
+// FLAKY's harness fails only its first time, DOOMED's every time.
+TEST_F(PipelineRunTest, ARunRetriesEachGraderErrorOnceBeforeItEnds) {
+  std::atomic<int> flaky_runs{0}, doomed_runs{0};
+  sandbox_ = std::make_shared<FakeSandbox>([&](const FakeRun& run) {
+    bool flaky = run.answer_code.find("FLAKY") != std::string::npos;
+    bool doomed = run.answer_code.find("DOOMED") != std::string::npos;
+    if (doomed) ++doomed_runs;
+    if (doomed || (flaky && flaky_runs++ == 0)) return testing::exited("");
+    return echo(run);
+  });
+  RunOutcome o = run(input({{"a", answer("a")}, {"f", answer("FLAKY")}, {"d", answer("DOOMED")}}));
+  auto view = history_->load_run(o.meta.id);
+  ASSERT_TRUE(view.ok());
+  EXPECT_EQ(view->results.at({"f", "echo_task"}).report.verdict, Verdict::kGraded);
+  EXPECT_EQ(view->results.at({"f", "echo_task"}).report.correctness.score, 10.0);
+  EXPECT_EQ(view->results.at({"d", "echo_task"}).report.verdict, Verdict::kGraderError);
+  EXPECT_EQ(doomed_runs.load(), 2);  // once, then once more: never a loop
+  EXPECT_EQ(o.summary.graded, 3);
+  EXPECT_EQ(o.summary.retried, 2);
+  EXPECT_EQ(o.summary.grader_errors, 1);
+  EXPECT_EQ(o.summary.left, 0);
+}
+
 TEST_F(PipelineRunTest, EveryReportIsAlsoAJsonFile) {
   RunOptions options;
   options.reports_dir = dir_ / "reports";

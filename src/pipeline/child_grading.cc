@@ -1,0 +1,77 @@
+#include "pipeline/child_grading.h"
+
+#include <csignal>
+#include <cstring>
+
+#include "pipeline/batch.h"
+#include "pipeline/child_process.h"
+
+namespace gradebox::pipeline {
+namespace {
+
+constexpr int kGradedRuns = 6;  // four candidates, the join retry, a timeout's rerun
+
+std::vector<std::string> grade_argv(std::vector<std::string> argv, const Task& task,
+                                    const GradeOptions& options, std::size_t answer_bytes) {
+  // name=value: an id that starts with '-' is still a value, not an option.
+  for (std::string arg : {"grade", "--format=json", options.pick_best ? "--pick=best" : "--pick=first"})
+    argv.push_back(std::move(arg));
+  argv.push_back("--task=" + task.id);
+  argv.push_back("--model=" + options.model);
+  if (!options.retry_timeouts) argv.push_back("--no-retry");
+  // The run admitted this answer under its own --max-answer-bytes: the
+  // child must not apply its default to it again.
+  argv.push_back("--max-answer-bytes=" + std::to_string(answer_bytes + 1));
+  argv.push_back("-");  // the answer comes on stdin
+  return argv;
+}
+
+// The last line the child wrote on stderr: its one-line error, if any.
+std::string last_line(const std::string& text) {
+  std::size_t end = text.find_last_not_of("\n");
+  if (end == std::string::npos) return "";
+  std::size_t start = text.rfind('\n', end);
+  start = start == std::string::npos ? 0 : start + 1;
+  return text.substr(start, std::min<std::size_t>(end + 1 - start, 400));
+}
+
+std::string why_no_report(const ChildEnd& end, std::chrono::seconds backstop) {
+  if (end.timed_out)
+    return "gradebox hung grading this answer (no report within " +
+           std::to_string(backstop.count()) + " s); the run went on";
+  if (!end.exited)
+    return "gradebox crashed grading this answer (signal " + std::to_string(end.term_signal) +
+           ", " + strsignal(end.term_signal) + "); the run went on";
+  return "gradebox grade exited " + std::to_string(end.exit_code) + " without a report: " +
+         last_line(end.stderr_data);
+}
+
+}  // namespace
+
+std::chrono::seconds hang_backstop(const Task& task) {
+  double probe = task.raw.value("probe_timeout_seconds", 60.0);
+  double per_run = task.limits.run_wall_seconds + (task.raw.contains("probe") ? probe : 0.0);
+  return std::chrono::seconds(static_cast<long>(kGradedRuns * per_run) + 120);
+}
+
+ChildProcessGrader::ChildProcessGrader(std::vector<std::string> command,
+                                       std::optional<std::chrono::seconds> backstop)
+    : command_(std::move(command)), backstop_(backstop) {}
+
+Report ChildProcessGrader::grade(const Task& task, const std::string& answer,
+                                 const GradeOptions& options) const {
+  const std::chrono::seconds backstop = backstop_.value_or(hang_backstop(task));
+  AnswerRecord record{options.model, task.id, answer, 0, 0, ""};
+  auto end = run_child(grade_argv(command_, task, options, answer.size()), answer, backstop);
+  if (!end) return grader_error_report(record, "cannot start gradebox grade: " + end.error().message);
+  // Exit 0 (judged) and 3 (grader-error) both come with the report.
+  if (end->exited && (end->exit_code == 0 || end->exit_code == 3)) {
+    auto report = report_from_json(nlohmann::json::parse(end->stdout_data, nullptr, false));
+    if (report) return std::move(*report);
+    return grader_error_report(record, "gradebox grade wrote no readable report: " +
+                                           report.error().message);
+  }
+  return grader_error_report(record, why_no_report(*end, backstop));
+}
+
+}  // namespace gradebox::pipeline

@@ -1,0 +1,62 @@
+// An app that exits at load is the answer's fault at any -j: the trusted
+// prober must find the box's network (held open by the sandbox while the
+// run lives), not race the app's exit into a grader-error. 32 copies are
+// graded at -j 32 (capped to 4 per core, with a notice). Runs alone
+// (RUN_SERIAL): it sets the machine's load itself.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "../support/gradebox_command.h"
+#include "pipeline/history.h"
+
+namespace gradebox::pipeline {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kSource = fs::path(TESTS_DIR).parent_path();
+
+std::string slurp(const fs::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+TEST(PipelineExitAtLoad, AnAppThatExitsAtLoadFailsInEveryOneOf32ParallelGradings) {
+  fs::path dir = fs::path(::testing::TempDir()) / ("exit-at-load-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string text = slurp(kSource / "fixtures/users_express/hostile_exit_at_load.md");
+  {
+    std::ofstream out(dir / "night.jsonl");
+    for (int i = 0; i < 32; ++i)
+      out << nlohmann::json{{"model", "m" + std::to_string(i)}, {"task", "users_express"},
+                            {"text", text}}
+                 .dump()
+          << "\n";
+  }
+  int rc = testing::run_gradebox("run " + (dir / "night.jsonl").string() + " -q -j 32 --no-cache " +
+                                     "--run-id exit --db " + (dir / "h.sqlite").string(),
+                                 dir);
+  std::string log = slurp(dir / "log");
+  EXPECT_EQ(rc, 0) << log;
+  EXPECT_NE(log.find("-j 32 is more than"), std::string::npos) << log;  // the cap's notice
+  EXPECT_EQ(log.find("retried"), std::string::npos) << log;  // no grader-error, not even once
+  auto history = History::open(dir / "h.sqlite");
+  ASSERT_TRUE(history.ok());
+  auto run = (*history)->load_run("exit");
+  ASSERT_TRUE(run.ok()) << run.error().message;
+  ASSERT_EQ(run->results.size(), 32u);
+  for (const auto& [key, result] : run->results) {
+    const Report& report = result.report;
+    EXPECT_EQ(report.verdict, Verdict::kGraded) << key.first << ": " << report.verdict_detail;
+    for (const auto& test : report.tests)
+      EXPECT_EQ(to_string(test.status), std::string("fail")) << key.first << " " << test.id;
+  }
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace gradebox::pipeline
