@@ -5,6 +5,7 @@
 
 #include "pipeline/batch.h"
 #include "pipeline/child_process.h"
+#include "pipeline/history_rows.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -66,10 +67,16 @@ Report ChildProcessGrader::grade(const Task& task, const std::string& answer,
   if (!end) return grader_error_report(record, "cannot start gradebox grade: " + end.error().message);
   // Exit 0 (judged) and 3 (grader-error) both come with the report.
   if (end->exited && (end->exit_code == 0 || end->exit_code == 3)) {
-    auto report = report_from_json(nlohmann::json::parse(end->stdout_data, nullptr, false));
-    if (report) return std::move(*report);
-    return grader_error_report(record, "gradebox grade wrote no readable report: " +
-                                           report.error().message);
+    // Read like a stored report: under size and depth limits, and only for
+    // the answer asked about, so a child gone wrong cannot file another's.
+    auto report = parse_stored_report(end->stdout_data);
+    if (!report)
+      return grader_error_report(record, "gradebox grade wrote no readable report: " +
+                                             report.error().message);
+    if (report->task != task.id || report->model != options.model)
+      return grader_error_report(record, "gradebox grade reported on another answer (" +
+                                             report->model + "/" + report->task + ")");
+    return std::move(*report);
   }
   return grader_error_report(record, why_no_report(*end, backstop));
 }

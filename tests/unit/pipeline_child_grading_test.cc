@@ -9,6 +9,8 @@
 #include <fstream>
 
 #include "pipeline/child_grading.h"
+#include "pipeline/leaderboard.h"
+#include "report/leaderboard_format.h"
 #include "pipeline/run_pipeline.h"
 
 namespace gradebox::pipeline {
@@ -16,13 +18,24 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Report canned(Verdict verdict, double score, const std::string& detail) {
+// A report as `gradebox grade` prints it: tests whose results give the
+// scores (a history refuses a report whose scores its tests do not give).
+// `passed` of two tests pass in each category: 0, 5 or 10 points.
+Report canned(Verdict verdict, int passed, const std::string& detail) {
   Report report;
   report.task = "echo_task";
   report.verdict = verdict;
   report.verdict_detail = detail;
-  report.correctness.score = score;
-  report.edge_cases.score = score;
+  for (const char* kind : {"core", "edge"})
+    for (int i = 0; i < 2; ++i) {
+      TestResult test;
+      test.id = std::string(kind) + std::to_string(i);
+      test.kind = kind;
+      test.category = test.kind == "core" ? "basic" : "empty";
+      test.status = i < passed ? TestStatus::kPass : TestStatus::kFail;
+      report.tests.push_back(test);
+    }
+  compute_scores(report);
   return report;
 }
 
@@ -34,22 +47,33 @@ class ChildGradingTest : public ::testing::Test {
     fs::create_directories(dir_);
     registry_ = load_tasks(fs::path(TESTS_DIR) / "unit/data");
     ASSERT_TRUE(registry_.tasks.count("echo_task"));
-    std::ofstream(dir_ / "graded.json") << to_json(canned(Verdict::kGraded, 10, "")).dump();
+    std::ofstream(dir_ / "graded.json") << to_json(canned(Verdict::kGraded, 2, "")).dump();
+    std::ofstream(dir_ / "zero.json") << to_json(canned(Verdict::kGraded, 0, "")).dump();
+    // What a child that went wrong inside could print: a report whose extra
+    // nests 10^6 deep. The run refuses it under the report's limits.
+    std::string deep = to_json(canned(Verdict::kGraded, 1, "")).dump();
+    deep.pop_back();
+    std::ofstream(dir_ / "deep.json") << deep << ",\"extra\":" << std::string(1000000, '[')
+                                      << std::string(1000000, ']') << "}";
     std::ofstream(dir_ / "error.json")
         << to_json(canned(Verdict::kGraderError, 0, "harness never sent start")).dump();
-    // The stand-in for `gradebox grade ... -`: the answer on stdin.
-    std::ofstream(dir_ / "fake-gradebox") << "#!/bin/bash\n"
-                                             "text=$(cat)\n"
-                                             "case \"$text\" in\n"
-                                             "  *CRASH*) kill -SEGV $$ ;;\n"
-                                             "  *HANG*) exec sleep 60 ;;\n"
-                                             "  *GRADER_ERROR*) cat " +
-                                                 (dir_ / "error.json").string() +
-                                                 "; exit 3 ;;\n"
-                                                 "  *) cat " +
-                                                 (dir_ / "graded.json").string() +
-                                                 " ;;\n"
-                                                 "esac\n";
+    // The stand-in for `gradebox grade ... -`: the answer on stdin; it names
+    // the model it was given, as `gradebox grade --model=M` does.
+    std::string script = R"(#!/bin/bash
+for a in "$@"; do case $a in --model=*) m=${a#--model=} ;; esac; done
+report() { sed "s/\"model\":\"\"/\"model\":\"$m\"/" "DIR/$1.json"; }
+text=$(cat)
+case "$text" in
+  *CRASH*) kill -SEGV $$ ;;
+  *HANG*) exec sleep 60 ;;
+  *ZERO*) report zero ;;
+  *DEEP*) report deep ;;
+  *GRADER_ERROR*) report error; exit 3 ;;
+  *) report graded ;;
+esac
+)";
+    script.replace(script.find("DIR"), 3, dir_.string());
+    std::ofstream(dir_ / "fake-gradebox") << script;
     fs::permissions(dir_ / "fake-gradebox", fs::perms::owner_all);
     auto history = History::open(dir_ / "history.sqlite");
     ASSERT_TRUE(history.ok()) << history.error().message;
@@ -105,6 +129,54 @@ TEST_F(ChildGradingTest, ACrashAHangAndAGraderErrorCostOnlyTheirOwnAnswers) {
   EXPECT_EQ(resumed.summary.graded, 3);
   EXPECT_EQ(resumed.summary.grader_errors, 3);
   EXPECT_EQ(result(resumed, "CRASH").verdict, Verdict::kGraderError);
+}
+
+// Issue 16 in one run folder: a symlinked answer, an oversized one, a child
+// report nested 10^6 deep, an honest zero, a crash and a grader-error. The
+// run completes, nothing of the link's target is stored, every answer that
+// was not judged counts 0 and loses the tie to the honest zero, and the CSV
+// keeps a model id that starts with '-' inert.
+TEST_F(ChildGradingTest, AHostileRunFolderCompletesAndRanksHonestly) {
+  fs::path root = dir_ / "night";
+  for (const char* model : {"good", "-zero", "crash", "gerr", "deep", "linker", "big"})
+    fs::create_directories(root / model);
+  auto answer = [](const std::string& tag) { return "```python\ndef echo(x): return x  # " + tag + "\n```\n"; };
+  std::ofstream(root / "good/echo_task.md") << answer("fine");
+  std::ofstream(root / "-zero/echo_task.md") << answer("ZERO");
+  std::ofstream(root / "crash/echo_task.md") << answer("CRASH");
+  std::ofstream(root / "gerr/echo_task.md") << answer("GRADER_ERROR");
+  std::ofstream(root / "deep/echo_task.md") << answer("DEEP");
+  std::ofstream(root / "big/echo_task.md") << answer("big") << std::string(2 << 20, '#');
+  std::ofstream(dir_ / "secret.md") << answer("SECRET-TEXT");
+  fs::create_symlink(dir_ / "secret.md", root / "linker/echo_task.md");
+  auto in = load_run_input(root, {"echo_task"});
+  ASSERT_TRUE(in.ok()) << in.error().message;
+  RunOutcome o = run(*in);
+  EXPECT_EQ(o.summary.graded, 5);
+  EXPECT_EQ(o.summary.left, 0);
+  const Report& deep = result(o, "deep");
+  EXPECT_EQ(deep.verdict, Verdict::kGraderError);
+  EXPECT_NE(deep.verdict_detail.find("nested"), std::string::npos) << deep.verdict_detail;
+
+  std::ifstream db(dir_ / "history.sqlite", std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(db)), {});
+  EXPECT_EQ(bytes.find("SECRET-TEXT"), std::string::npos) << "the link's target was stored";
+
+  Leaderboard board = build_leaderboard(view_, Prices{}, std::nullopt);
+  std::vector<std::string> order;
+  for (const auto& row : board.rows) order.push_back(row.model);
+  ASSERT_GE(order.size(), 5u);
+  EXPECT_EQ(order[0], "good");
+  EXPECT_EQ(order[1], "-zero") << "an honest zero must rank above answers not judged";
+  for (const auto& row : board.rows) {
+    if (row.model == "crash" || row.model == "gerr" || row.model == "deep" || row.model == "big") {
+      EXPECT_DOUBLE_EQ(row.automated, 0.0) << row.model;
+      EXPECT_FALSE(row.complete) << row.model;
+    }
+  }
+  std::string csv = leaderboard_csv(board);
+  EXPECT_NE(csv.find("\n'-zero,"), std::string::npos) << csv;
+  EXPECT_EQ(csv.find("\n-zero"), std::string::npos) << csv;
 }
 
 TEST_F(ChildGradingTest, AChildThatCannotStartIsAGraderError) {
