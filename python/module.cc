@@ -6,6 +6,7 @@
 #include <pybind11/stl/filesystem.h>
 
 #include "calls.h"
+#include "session.h"
 
 namespace py = pybind11;
 using gradebox::python::OptionalPath;
@@ -95,6 +96,7 @@ PYBIND11_MODULE(gradebox, m) {
   m.doc() = kModuleDoc;
   m.attr("__version__") = GRADEBOX_VERSION;
   gradebox::python::define_grader_error(m);
+  gradebox::python::install_fork_handlers();
 
   m.def(
       "grade",

@@ -16,14 +16,17 @@ namespace {
 //   wait; it is taken around fork (pthread_atfork), so the child's copy of
 //   the state is whole and its lock free;
 // - the first-use lock serialises the slow first loads (hashing every task
-//   pack, starting the sandbox). A fork may land while another thread holds
-//   it, and that thread does not come along: the child gets a new lock.
+//   pack, starting the sandbox). A fork from another thread waits for it:
+//   a load runs through function-local statics whose initialisation guards
+//   a child could never take (their owner does not come along). Recursive,
+//   because a load may itself fork (a runtime's version string). The child
+//   gets a new one, free. Order: first-use, then state, as a load takes them.
 std::mutex& state_mutex() {
   static std::mutex mutex;
   return mutex;
 }
 
-std::mutex* first_use_mutex = new std::mutex;  // replaced in a forked child
+std::recursive_mutex* first_use_mutex = new std::recursive_mutex;  // replaced in a forked child
 
 std::shared_ptr<const Grader>& grader_slot() {
   static std::shared_ptr<const Grader> grader;
@@ -40,18 +43,18 @@ void forget_grader_in_child() {
   grader.reset();
 }
 
-void lock_before_fork() { state_mutex().lock(); }
-void unlock_in_parent() { state_mutex().unlock(); }
+void lock_before_fork() {
+  first_use_mutex->lock();
+  state_mutex().lock();
+}
+void unlock_in_parent() {
+  state_mutex().unlock();
+  first_use_mutex->unlock();
+}
 void reset_in_child() {
   state_mutex().unlock();
-  first_use_mutex = new std::mutex;  // the old one may be held by a thread left behind
+  first_use_mutex = new std::recursive_mutex;  // the old one counts the parent's holds
   forget_grader_in_child();
-}
-
-void install_fork_handlers() {
-  static const bool installed =
-      pthread_atfork(lock_before_fork, unlock_in_parent, reset_in_child) == 0;
-  (void)installed;
 }
 
 template <typename T>
@@ -66,13 +69,20 @@ void store(std::shared_ptr<T>& slot, std::shared_ptr<T> value) {
   slot = std::move(value);
 }
 
+// Leaked on purpose: Task references handed to grading threads must outlive
+// interpreter shutdown, and nothing here owns a kernel resource. Made when
+// the module loads, not in a function-local static: a fork landing while
+// another thread held that static's initialisation guard left the child
+// waiting on the guard for ever.
+auto* const registries = new std::map<std::string, std::shared_ptr<const TaskRegistry>>;
+
 }  // namespace
 
+void install_fork_handlers() {
+  pthread_atfork(lock_before_fork, unlock_in_parent, reset_in_child);
+}
+
 std::shared_ptr<const TaskRegistry> registry_for(const std::filesystem::path& graders) {
-  install_fork_handlers();
-  // Leaked on purpose: Task references handed to grading threads must
-  // outlive interpreter shutdown, and nothing here owns a kernel resource.
-  static auto* registries = new std::map<std::string, std::shared_ptr<const TaskRegistry>>;
   std::filesystem::path root = graders.empty() ? default_graders_dir() : graders;
   std::error_code ec;
   std::string key = std::filesystem::weakly_canonical(root, ec).string();
@@ -90,7 +100,6 @@ std::shared_ptr<const TaskRegistry> registry_for(const std::filesystem::path& gr
 }
 
 Result<std::shared_ptr<const Grader>> shared_grader() {
-  install_fork_handlers();
   if (auto grader = stored(grader_slot())) return grader;
   std::lock_guard first_use(*first_use_mutex);
   if (auto grader = stored(grader_slot())) return grader;  // made while we waited

@@ -13,6 +13,10 @@
 
 namespace gradebox::python {
 
+/// Makes fork() from any thread leave a child that can use the module. Call
+/// once, before any thread can use the module (its init).
+void install_fork_handlers();
+
 /// The task packs under `graders` (empty: default_graders_dir()), loaded on
 /// first use and kept; the same object for every later call.
 std::shared_ptr<const TaskRegistry> registry_for(const std::filesystem::path& graders);

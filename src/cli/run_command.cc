@@ -118,7 +118,7 @@ void show_leaderboard(const RunArgs& args, History& history, const std::string& 
   if (auto s = sort_leaderboard(board, args.sort, args.ascending); !s)
     throw UsageError(s.error().message);
   if (!args.html.empty()) write_output(args.html, leaderboard_html(board, *run));
-  if (args.quiet) return;
+  if (args.quiet && args.out.empty()) return;  // -q silences stdout, not a file asked for
   if (args.format == "markdown")
     write_output(args.out, leaderboard_markdown(board));
   else if (args.format == "csv")
@@ -212,7 +212,7 @@ void add_run_options(CLI::App* sub, RunArgs& args) {
                   "column: model, price, correctness, edge, automated, "
                   "quality, documentation, overall, value, tasks, or a task id");
   sub->add_flag("--asc", args.ascending, "sort ascending (default: descending)");
-  sub->add_flag("--quiet,-q", args.quiet, "no leaderboard on stdout");
+  sub->add_flag("--quiet,-q", args.quiet, "no leaderboard on stdout (-o still writes it)");
 }
 
 Runner add_run_command(CLI::App& app, const GlobalOptions& global) {

@@ -42,7 +42,9 @@ Report canned(Verdict verdict, int passed, const std::string& detail) {
 class ChildGradingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / "child-grading";
+    // One folder per test: ctest runs this suite's tests in parallel.
+    dir_ = fs::path(::testing::TempDir()) /
+           ("child-grading-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     registry_ = load_tasks(fs::path(TESTS_DIR) / "unit/data");
