@@ -10,7 +10,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "../support/file_text.h"
+
 namespace {
+
+using gradebox::testing::file_text;
 
 struct CliRun {
   int exit_code = -1;
@@ -21,16 +25,11 @@ struct CliRun {
 const std::string kGradebox = std::string(GRADEBOX_BUILD_DIR) + "/gradebox";
 const std::string kSource = std::string(TESTS_DIR) + "/..";
 
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 CliRun gradebox(const std::string& args) {
   std::string base = ::testing::TempDir() + "/cli-" + std::to_string(::getpid());
   std::string command = kGradebox + " " + args + " >" + base + ".out 2>" + base + ".err </dev/null";
   int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(base + ".out"), slurp(base + ".err")};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, file_text(base + ".out"), file_text(base + ".err")};
 }
 
 int lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
@@ -87,8 +86,8 @@ TEST(Cli, RelativeGradersFolderGradesAScriptCheckedTask) {
                         base + ".out 2>" + base + ".err </dev/null";
   int status = std::system(command.c_str());
   ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
-  EXPECT_EQ(WEXITSTATUS(status), 0) << slurp(base + ".err");
-  EXPECT_NE(slurp(base + ".out").find("dijkstra_ts: graded"), std::string::npos) << slurp(base + ".out");
+  EXPECT_EQ(WEXITSTATUS(status), 0) << file_text(base + ".err");
+  EXPECT_NE(file_text(base + ".out").find("dijkstra_ts: graded"), std::string::npos) << file_text(base + ".out");
 }
 
 TEST(Cli, GradeJsonHasTheContractFields) {
@@ -134,7 +133,7 @@ void plant_link(const std::string& victim, const std::string& link) {
 
 // The link was replaced by a regular file; its target was left alone.
 void expect_replaced(const std::string& victim, const std::string& link) {
-  EXPECT_EQ(slurp(victim), "VICTIM") << link << " was followed";
+  EXPECT_EQ(file_text(victim), "VICTIM") << link << " was followed";
   EXPECT_FALSE(std::filesystem::is_symlink(link)) << link;
   EXPECT_TRUE(std::filesystem::is_regular_file(link)) << link;
 }
@@ -150,7 +149,7 @@ TEST(CliOutputs, GradeOutputReplacesASymlinkNeverItsTarget) {
                       "/prose.md");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   expect_replaced(dir + "/victim", dir + "/out.json");
-  EXPECT_EQ(nlohmann::json::parse(slurp(dir + "/out.json"))["verdict"], "no-code");
+  EXPECT_EQ(nlohmann::json::parse(file_text(dir + "/out.json"))["verdict"], "no-code");
 }
 
 // run -o, --html, diff -o and nightly --junit: each replaces a link at its
@@ -172,8 +171,8 @@ TEST(CliOutputs, RunDiffAndNightlyOutputsReplaceSymlinks) {
   EXPECT_EQ(nightly.exit_code, 0) << nightly.err;
   for (const char* name : {"board.json", "board.html", "diff.xml", "nightly.xml"})
     expect_replaced(dir + "/victim-" + name, dir + "/" + name);
-  EXPECT_EQ(nlohmann::json::parse(slurp(dir + "/board.json"))["run"], "r1");
-  EXPECT_NE(slurp(dir + "/nightly.xml").find("<testsuite"), std::string::npos);
+  EXPECT_EQ(nlohmann::json::parse(file_text(dir + "/board.json"))["run"], "r1");
+  EXPECT_NE(file_text(dir + "/nightly.xml").find("<testsuite"), std::string::npos);
 }
 
 // -o /dev/null stays a device: an output that is a device or a pipe is
@@ -226,9 +225,9 @@ TEST(CliOutputs, AFullDiskLeavesNoTemporaryAndIsCounted) {
       "find " + reports + " -type f ! -name filler >" + dir + "/left";
   int status = std::system(("unshare -m --propagation private sh -c '" + script + "'").c_str());
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "unshare/mount failed";
-  std::string err = slurp(dir + "/err");
-  EXPECT_EQ(slurp(dir + "/rc"), "3\n") << err;
-  EXPECT_EQ(slurp(dir + "/left"), "") << "files left on the full disk";
+  std::string err = file_text(dir + "/err");
+  EXPECT_EQ(file_text(dir + "/rc"), "3\n") << err;
+  EXPECT_EQ(file_text(dir + "/left"), "") << "files left on the full disk";
   EXPECT_NE(err.find("3 report files NOT written"), std::string::npos) << err;
   EXPECT_NE(err.find("No space left on device"), std::string::npos) << err;
 }

@@ -9,24 +9,23 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "../support/file_text.h"
+
 namespace {
+
+using gradebox::testing::file_text;
 
 namespace fs = std::filesystem;
 using nlohmann::json;
 
 const std::string kGradebox = std::string(GRADEBOX_BUILD_DIR) + "/gradebox";
-const fs::path kSource = fs::path(TESTS_DIR).parent_path();
+const fs::path kSource = gradebox::testing::kSourceRoot;
 
 struct CliRun {
   int exit_code = -1;
   std::string out, err;
   double seconds = 0;
 };
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 class PipelineCli : public ::testing::Test {
  protected:
@@ -42,7 +41,7 @@ class PipelineCli : public ::testing::Test {
       if (!model.is_directory()) continue;
       out << json{{"model", model.path().filename()},
                   {"task", "flatten_py"},
-                  {"text", slurp(model.path() / "flatten_py.md")}}
+                  {"text", file_text(model.path() / "flatten_py.md")}}
                  .dump()
           << "\n";
     }
@@ -58,8 +57,8 @@ class PipelineCli : public ::testing::Test {
     int status = std::system(command.c_str());
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(base + ".out"),
-            slurp(base + ".err"), seconds};
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, file_text(base + ".out"),
+            file_text(base + ".err"), seconds};
   }
   std::string db() const { return " --db " + (dir_ / "history.sqlite").string() + " "; }
   static fs::path dir_;
@@ -145,7 +144,7 @@ TEST_F(PipelineCli, NightlyFailsWhenAModelsAnswerGotWorse) {
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("REGRESSION deepseek-v4-flash/flatten_py"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("cause: answer"), std::string::npos) << r.out;
-  EXPECT_NE(slurp(dir_ / "night.xml").find("<failure"), std::string::npos);
+  EXPECT_NE(file_text(dir_ / "night.xml").find("<failure"), std::string::npos);
 }
 
 TEST_F(PipelineCli, NightlyRegradeOfStoredAnswersFindsNoGraderChange) {
@@ -157,7 +156,7 @@ TEST_F(PipelineCli, NightlyRegradeOfStoredAnswersFindsNoGraderChange) {
 TEST_F(PipelineCli, AFailingCanaryStopsTheNightWithItsOwnExitCode) {
   // A reference that is wrong makes selftest fail: the graders cannot be trusted.
   fs::path reference = dir_ / "graders/flatten_py/reference.md";
-  std::string good = slurp(reference);
+  std::string good = file_text(reference);
   std::ofstream(reference) << "```python\ndef flatten(x):\n    return []\n```\n";
   CliRun r = gradebox("nightly " + (dir_ / "night.jsonl").string() + db() + "--run-id canary -q");
   std::ofstream(reference) << good;
@@ -182,7 +181,7 @@ TEST_F(PipelineCli, UsageErrorsAreOneLine) {
 TEST_F(PipelineCli, NightlyExitsThreeWhileGraderErrorsRemainEvenWithARegression) {
   fs::path broken = dir_ / "graders/broken_py";
   fs::copy(dir_ / "graders/flatten_py", broken, fs::copy_options::recursive);
-  json task = json::parse(slurp(broken / "task.json"));
+  json task = json::parse(file_text(broken / "task.json"));
   task["id"] = "broken_py";
   task["runtime"] = "no_such_runtime";
   std::ofstream(broken / "task.json") << task.dump(2);

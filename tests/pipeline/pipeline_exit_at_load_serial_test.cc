@@ -12,23 +12,19 @@
 
 #include "../support/gradebox_command.h"
 #include "pipeline/history.h"
+#include "../support/file_text.h"
 
 namespace gradebox::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kSource = fs::path(TESTS_DIR).parent_path();
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+const fs::path kSource = testing::kSourceRoot;
 
 TEST(PipelineExitAtLoad, AnAppThatExitsAtLoadFailsInEveryOneOf32ParallelGradings) {
   fs::path dir = fs::path(::testing::TempDir()) / ("exit-at-load-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  const std::string text = slurp(kSource / "fixtures/users_express/hostile_exit_at_load.md");
+  const std::string text = testing::file_text(kSource / "fixtures/users_express/hostile_exit_at_load.md");
   {
     std::ofstream out(dir / "night.jsonl");
     for (int i = 0; i < 32; ++i)
@@ -40,7 +36,7 @@ TEST(PipelineExitAtLoad, AnAppThatExitsAtLoadFailsInEveryOneOf32ParallelGradings
   int rc = testing::run_gradebox("run " + (dir / "night.jsonl").string() + " -q -j 32 --no-cache " +
                                      "--run-id exit --db " + (dir / "h.sqlite").string(),
                                  dir);
-  std::string log = slurp(dir / "log");
+  std::string log = testing::file_text(dir / "log");
   EXPECT_EQ(rc, 0) << log;
   EXPECT_NE(log.find("-j 32 is more than"), std::string::npos) << log;  // the cap's notice
   EXPECT_EQ(log.find("retried"), std::string::npos) << log;  // no grader-error, not even once

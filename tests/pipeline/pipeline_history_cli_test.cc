@@ -11,17 +11,13 @@
 #include "pipeline/history.h"
 #include "../support/gradebox_command.h"
 #include "../support/history_snapshot.h"
+#include "../support/file_text.h"
 
 namespace gradebox::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kSource = fs::path(TESTS_DIR).parent_path();
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+const fs::path kSource = testing::kSourceRoot;
 
 class HistoryCliTest : public ::testing::Test {
  protected:
@@ -58,7 +54,7 @@ class HistoryCliTest : public ::testing::Test {
     fs::remove(dir_ / "log");
     return testing::run_gradebox(args, dir_);
   }
-  std::string log() { return slurp(dir_ / "log"); }
+  std::string log() { return testing::file_text(dir_ / "log"); }
   fs::path dir_;
 };
 
@@ -106,7 +102,7 @@ TEST_F(HistoryCliTest, TwoRunsStartedTogetherOnOneHistoryBothFinish) {
     int status = std::system(("sh -c '" + both + "'").c_str());
     ASSERT_TRUE(WIFEXITED(status));
     EXPECT_EQ(WEXITSTATUS(status), 0) << "exit codes (16 a + b) in trial " << trial << ": "
-                                      << slurp(dir_ / "log");
+                                      << testing::file_text(dir_ / "log");
   }
 }
 

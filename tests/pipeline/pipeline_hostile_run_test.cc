@@ -18,17 +18,13 @@
 
 #include "../support/gradebox_command.h"
 #include "pipeline/history.h"
+#include "../support/file_text.h"
 
 namespace gradebox::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kSource = fs::path(TESTS_DIR).parent_path();
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
+const fs::path kSource = testing::kSourceRoot;
 
 TEST(PipelineHostileRun, CompletesStoresNoLinkTargetAndRanksHonestly) {
   fs::path dir = fs::path(::testing::TempDir()) / ("hostile-run-" + std::to_string(::getpid()));
@@ -37,11 +33,11 @@ TEST(PipelineHostileRun, CompletesStoresNoLinkTargetAndRanksHonestly) {
   for (const char* model : {"good", "-zero", "deep", "twin", "linker", "big"})
     fs::create_directories(root / model);
   const fs::path selftest = kSource / "graders/flatten_py/selftest";
-  std::ofstream(root / "good/flatten_py.md") << slurp(kSource / "graders/flatten_py/reference.md");
+  std::ofstream(root / "good/flatten_py.md") << testing::file_text(kSource / "graders/flatten_py/reference.md");
   std::ofstream(root / "-zero/flatten_py.md")
       << "```python\ndef flatten(nested):\n    raise NotImplementedError\n```\n";
-  std::ofstream(root / "deep/flatten_py.md") << slurp(selftest / "hostile_deep_nesting.md");
-  std::ofstream(root / "twin/flatten_py.md") << slurp(selftest / "hostile_deep_nesting_twin.md");
+  std::ofstream(root / "deep/flatten_py.md") << testing::file_text(selftest / "hostile_deep_nesting.md");
+  std::ofstream(root / "twin/flatten_py.md") << testing::file_text(selftest / "hostile_deep_nesting_twin.md");
   std::ofstream(root / "big/flatten_py.md") << "```python\ndef flatten(x):\n    return x\n```\n"
                                             << std::string(2 << 20, '#');
   std::ofstream(dir / "secret.md") << "```python\ndef flatten(x):\n    return 'SECRET-TEXT'\n```\n";
@@ -51,7 +47,7 @@ TEST(PipelineHostileRun, CompletesStoresNoLinkTargetAndRanksHonestly) {
   int rc = testing::run_gradebox("run " + root.string() + " -q --no-cache --run-id night --db " +
                                      db + " --reports " + (dir / "reports").string(),
                                  dir);
-  EXPECT_EQ(rc, 0) << slurp(dir / "log");
+  EXPECT_EQ(rc, 0) << testing::file_text(dir / "log");
 
   auto history = History::open(dir / "h.sqlite");
   ASSERT_TRUE(history.ok()) << history.error().message;
@@ -65,7 +61,7 @@ TEST(PipelineHostileRun, CompletesStoresNoLinkTargetAndRanksHonestly) {
   EXPECT_LT(fs::file_size(dir / "reports/night/deep/flatten_py.json"), 1u << 20);
   EXPECT_EQ(run->results.count({"linker", "flatten_py"}), 0u);
   EXPECT_EQ(run->results.count({"big", "flatten_py"}), 0u);
-  EXPECT_EQ(slurp(dir / "h.sqlite").find("SECRET-TEXT"), std::string::npos)
+  EXPECT_EQ(testing::file_text(dir / "h.sqlite").find("SECRET-TEXT"), std::string::npos)
       << "the link's target was stored";
 
   // Starting the finished run again grades nothing and prints its board.
@@ -75,11 +71,11 @@ TEST(PipelineHostileRun, CompletesStoresNoLinkTargetAndRanksHonestly) {
                                         " -f " + format + " -o " + out.string(),
                                     dir),
               0)
-        << slurp(dir / "log");
-    return slurp(out);
+        << testing::file_text(dir / "log");
+    return testing::file_text(out);
   };
   auto board = nlohmann::json::parse(board_as("json"), nullptr, false);
-  ASSERT_TRUE(board.is_object()) << slurp(dir / "board.json");
+  ASSERT_TRUE(board.is_object()) << testing::file_text(dir / "board.json");
   std::vector<std::string> order;
   std::map<std::string, double> automated;
   for (const auto& row : board.at("rows")) {

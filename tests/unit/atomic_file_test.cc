@@ -2,6 +2,7 @@
 // the target is replaced (never followed), a failed write keeps the old file
 // and leaves no temporary, and no link below a report folder is followed.
 #include "util/atomic_file.h"
+#include "../support/file_text.h"
 
 #include <gtest/gtest.h>
 #include <sys/resource.h>
@@ -23,11 +24,6 @@ fs::path test_dir() {
   return dir;
 }
 
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 int files_in(const fs::path& dir) {
   return static_cast<int>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));
 }
@@ -36,7 +32,7 @@ TEST(AtomicFile, WritesANewFileAndReplacesAnOldOne) {
   fs::path dir = test_dir();
   ASSERT_TRUE(write_file_atomically(dir / "out.txt", "one").ok());
   ASSERT_TRUE(write_file_atomically(dir / "out.txt", "two").ok());
-  EXPECT_EQ(slurp(dir / "out.txt"), "two");
+  EXPECT_EQ(testing::file_text(dir / "out.txt"), "two");
   EXPECT_EQ(files_in(dir), 1);
 }
 
@@ -45,9 +41,9 @@ TEST(AtomicFile, ASymlinkAtTheTargetIsReplacedNeverFollowed) {
   std::ofstream(dir / "victim") << "VICTIM";
   fs::create_symlink(dir / "victim", dir / "out.txt");
   ASSERT_TRUE(write_file_atomically(dir / "out.txt", "report").ok());
-  EXPECT_EQ(slurp(dir / "victim"), "VICTIM");
+  EXPECT_EQ(testing::file_text(dir / "victim"), "VICTIM");
   EXPECT_FALSE(fs::is_symlink(dir / "out.txt"));
-  EXPECT_EQ(slurp(dir / "out.txt"), "report");
+  EXPECT_EQ(testing::file_text(dir / "out.txt"), "report");
 }
 
 // A file size limit makes the write fail the way a full disk does.
@@ -65,7 +61,7 @@ TEST(AtomicFile, AFailedWriteKeepsTheOldFileAndLeavesNoTemporary) {
   std::signal(SIGXFSZ, previous);
   ASSERT_FALSE(written.ok());
   EXPECT_NE(written.error().message.find("out.txt"), std::string::npos) << written.error().message;
-  EXPECT_EQ(slurp(dir / "out.txt"), "old");
+  EXPECT_EQ(testing::file_text(dir / "out.txt"), "old");
   EXPECT_EQ(files_in(dir), 1);
 }
 
@@ -83,7 +79,7 @@ TEST(AtomicFile, FoldersBelowTheRootAreNeverFollowed) {
   auto made = open_folders_below(dir / "reports", {"run2", "model"});
   ASSERT_TRUE(made.ok()) << made.error().message;
   ASSERT_TRUE(write_file_atomically_at(made->get(), "t.json", "{}", "t.json").ok());
-  EXPECT_EQ(slurp(dir / "reports/run2/model/t.json"), "{}");
+  EXPECT_EQ(testing::file_text(dir / "reports/run2/model/t.json"), "{}");
 }
 
 }  // namespace

@@ -81,7 +81,10 @@ esac
     ASSERT_TRUE(history.ok()) << history.error().message;
     history_ = std::move(*history);
   }
-  RunOutcome run(const RunInput& in) {
+  // `backstop`: how long a child may take before it counts as hung; short
+  // where a test hangs one on purpose, long where none should time out
+  // (a loaded machine must not turn a report into a hang).
+  RunOutcome run(const RunInput& in, std::chrono::seconds backstop = std::chrono::seconds(3)) {
     RunOptions options;
     options.batch.jobs = 2;
     std::vector<std::string> command{(dir_ / "fake-gradebox").string()};
@@ -89,7 +92,7 @@ esac
                              [&]() -> Result<std::shared_ptr<const Grader>> {
                                return std::shared_ptr<const Grader>(
                                    std::make_shared<ChildProcessGrader>(
-                                       command, std::chrono::seconds(1)));
+                                       command, backstop));
                              });
     EXPECT_TRUE(outcome.ok()) << outcome.error().message;
     return *outcome;
@@ -153,7 +156,7 @@ TEST_F(ChildGradingTest, AHostileRunFolderCompletesAndRanksHonestly) {
   fs::create_symlink(dir_ / "secret.md", root / "linker/echo_task.md");
   auto in = load_run_input(root, {"echo_task"});
   ASSERT_TRUE(in.ok()) << in.error().message;
-  RunOutcome o = run(*in);
+  RunOutcome o = run(*in, std::chrono::seconds(60));
   EXPECT_EQ(o.summary.graded, 5);
   EXPECT_EQ(o.summary.left, 0);
   const Report& deep = result(o, "deep");
