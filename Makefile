@@ -12,7 +12,7 @@ APT_PACKAGES := g++ make cmake pkg-config git \
   libgtest-dev libgmock-dev googletest pybind11-dev python3-dev python3-pytest \
   nodejs golang-go bubblewrap iproute2 chromium
 
-.PHONY: sample test deps build bench selftest clean
+.PHONY: sample test unit deps build bench selftest clean
 
 ## sample: grade the bundled sample benchmark run and print the leaderboard
 sample: build
@@ -22,6 +22,10 @@ sample: build
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
 	$(GRADEBOX) selftest
+
+## unit: the fast unit tests alone (seconds), while working on gradebox
+unit: build
+	cd $(BUILD) && ctest --output-on-failure -L unit -j$(JOBS)
 
 # What the box mounts is installed here, at paths that name no checkout or
 # build folder (a box can read its mount table): each runtime's view of
