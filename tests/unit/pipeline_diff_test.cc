@@ -19,7 +19,13 @@ Report report(const std::vector<std::string>& failing,
       std::string category = std::string(kind) + "-cat" + std::to_string(i / 3);
       std::string id = category + "-" + std::to_string(i);
       bool fails = std::count(failing.begin(), failing.end(), id) > 0;
-      r.tests.push_back({id, kind, category, fails ? TestStatus::kFail : TestStatus::kPass, 1, ""});
+      TestResult test;
+      test.id = id;
+      test.kind = kind;
+      test.category = category;
+      test.status = fails ? TestStatus::kFail : TestStatus::kPass;
+      test.time_ms = 1;
+      r.tests.push_back(test);
     }
   }
   r.environment = {{"gradebox_version", "0.1.0"}, {"toolchain", toolchain}};
