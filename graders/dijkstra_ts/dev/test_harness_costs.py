@@ -64,23 +64,32 @@ def run_tests(answer, ids):
     return {o["id"]: o for o in observations if o.get("event") == "test"}
 
 
+def assert_spin_stopped(case, spun):
+    """A spinning call ends as a timeout: at its CPU limit, or, on a machine
+    so loaded that both tries were starved (their wall guards fired before
+    the CPU limit was used), as a retried wall timeout short of the limit."""
+    case.assertEqual(spun["status"], "timeout", spun)
+    if spun.get("reason") == "cpu":
+        case.assertGreaterEqual(spun["cpu_ms"], LIMIT_MS, spun)
+    else:
+        case.assertTrue(spun.get("retried"), spun)
+        case.assertLess(spun["cpu_ms"], LIMIT_MS, spun)
+
+
 class CpuStop(unittest.TestCase):
     def test_a_spinning_call_stops_at_its_cpu_limit(self):
         events = run_tests(SPIN_ON_LARGE % "", {"random-graphs-01", "small-graph-1"})
         spun = events["random-graphs-01"]
-        self.assertEqual(spun["status"], "timeout")
-        self.assertEqual(spun.get("reason"), "cpu", spun)
-        self.assertGreaterEqual(spun["cpu_ms"], LIMIT_MS)
-        if not spun.get("retried"):  # a starved first try says nothing about the stop
+        assert_spin_stopped(self, spun)
+        if spun.get("reason") == "cpu" and not spun.get("retried"):
+            # a starved first try says nothing about how promptly the stop lands
             self.assertLess(spun["cpu_ms"], LIMIT_MS + STOP_SLACK_MS, spun)
         self.assertEqual(events["small-graph-1"]["status"], "ok")
 
     def test_an_answer_that_takes_sigint_is_killed_and_the_next_test_runs(self):
         grab = "process.on('SIGINT', () => {});"
         events = run_tests(SPIN_ON_LARGE % grab, {"random-graphs-01", "small-graph-1", "small-graph-2"})
-        spun = events["random-graphs-01"]
-        self.assertEqual(spun["status"], "timeout")
-        self.assertEqual(spun.get("reason"), "cpu", spun)
+        assert_spin_stopped(self, events["random-graphs-01"])
         self.assertEqual(events["small-graph-1"]["status"], "ok")
         self.assertEqual(events["small-graph-2"]["status"], "ok")
 

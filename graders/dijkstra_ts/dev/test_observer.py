@@ -191,8 +191,11 @@ class Observer(unittest.TestCase):
         tests, done, code, out = run_as_nobody(CORRECT % ("", FORGE_AND_SPIN), ids, self.guard)
         for tid in ("random-graphs-01", "random-graphs-02"):
             spun = tests[tid]
-            self.assertEqual((spun["status"], spun.get("reason")), ("timeout", "cpu"), spun)
-            self.assertGreaterEqual(spun["cpu_ms"], LIMIT_MS)
+            self.assertEqual(spun["status"], "timeout", spun)
+            if spun.get("reason") == "cpu":
+                self.assertGreaterEqual(spun["cpu_ms"], LIMIT_MS)
+            else:  # both tries starved by a loaded machine: a retried wall stop
+                self.assertTrue(spun.get("retried"), spun)
             self.assertNotIn("value", spun)
         self.assertEqual(tests["small-graph-1"]["status"], "ok")
         self.assertEqual((code, done), (0, True), out[-2000:])
