@@ -111,12 +111,21 @@ class Graph:
         self.n = inp["generate"]["n"] if "generate" in inp else inp["n"]
         self.source = inp["source"]
         self._weights = None
+        self._on_paths = None
+
+    def index_only(self, paths):
+        """Index only the edges out of these paths' nodes: on the large graph, indexing all
+        200,000 edges costs seconds, and a path-only answer's few routes touch a few hundred."""
+        self._on_paths = {x for p in paths if isinstance(p, list) for x in p if is_node(x, self.n)}
 
     def weights(self):
         if self._weights is None:
             n, edges, _ = graph_of(self.inp)
             self._weights = {}
+            nodes = self._on_paths
             for u, v, w in edges:
+                if nodes is not None and u not in nodes and v not in nodes:
+                    continue
                 for a, b in ([(u, v)] if self.directed else [(u, v), (v, u)]):
                     self._weights.setdefault((a, b), set()).add(w)
         return self._weights
@@ -154,7 +163,8 @@ def path_to(value, i, graph):
 
 
 def reported(value, end_mode, graph):
-    """{node: reported distance} with paths turned into lengths where only a path came back."""
+    """{node: reported distance} with paths turned into lengths where only a path came back: the
+    length along the test's real edges (cheapest parallel edge), never a number from the answer."""
     dist = value.get("dist")
     if not isinstance(dist, list):
         return None
@@ -162,11 +172,13 @@ def reported(value, end_mode, graph):
     if not isinstance(nodes, list) or len(nodes) != len(dist) or not all(is_node(x, graph.n) for x in nodes):
         return None
     out = {}
+    if end_mode and isinstance(value.get("paths"), list) and "generate" in graph.inp:
+        graph.index_only(value["paths"])
     for k, (node, d) in enumerate(zip(nodes, dist)):
         if d == "absent" and end_mode and isinstance(value.get("paths"), list):
             p = value["paths"][k] if k < len(value["paths"]) else None
             if p:
-                d = graph.path_length(p)
+                d = graph.path_length(p) if isinstance(p, list) and p[-1] == node else None
                 d = "not-a-path" if d is None else d
         out[node] = d
     return out
@@ -227,8 +239,10 @@ def judge_distances(test, value, shape, graph):
         if digest(normalized) == exp["sha256"]:
             return "pass", ""
     if "targets" in exp and end_mode:
-        want = dict(zip(exp["targets"], exp["targets_dist"]))
-        detail = compare(got, want, end_mode, only=exp["targets"])
+        # an answer that returns only a path is called on a larger sample (runner.js endTargets)
+        key = "path_targets" if shape.get("path_only") and "path_targets" in exp else "targets"
+        want = dict(zip(exp[key], exp[key + "_dist"]))
+        detail = compare(got, want, end_mode, only=exp[key])
         return ("fail", detail) if detail else ("pass", "")
     want = expected_dist(test, mode_key)
     if test["category"] == "source-zero":

@@ -15,6 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check  # noqa: E402  (the trusted reference)
 
 LARGE = {"n": 50000, "m": 200000, "seed": 20240601}
+PATH_SAMPLE = 3  # targets checked, one call each, for answers that return only a path (all within the limit)
 
 
 def expect(n, edges, source):
@@ -105,14 +106,18 @@ def edge_tests(rng):
 def large_test():
     n = LARGE["n"]
     edges, src = check.generate(n, LARGE["m"], LARGE["seed"])
-    inp = {"generate": dict(LARGE), "source": src, "time_limit_ms": 3000, "targets": {}}
+    inp = {"generate": dict(LARGE), "source": src, "time_limit_ms": 3000, "targets": {}, "path_targets": {}}
     exp = {}
+    sample = random.Random(LARGE["seed"]).sample(range(n), PATH_SAMPLE)
     for mode in ("directed", "undirected"):
         dist = check.dijkstra(n, edges, src, mode == "directed")
         far = max(range(n), key=lambda v: (dist[v] if dist[v] is not None else -1, v))
         targets = [far, (src + n // 2) % n]
         inp["targets"][mode] = targets
-        exp[mode] = {"sha256": check.digest(dist), "targets": targets, "targets_dist": [dist[t] for t in targets]}
+        path_targets = (targets + [v for v in sample if v not in targets])[:PATH_SAMPLE]
+        inp["path_targets"][mode] = path_targets
+        exp[mode] = {"sha256": check.digest(dist), "targets": targets, "targets_dist": [dist[t] for t in targets],
+                     "path_targets": path_targets, "path_targets_dist": [dist[t] for t in path_targets]}
     return {"id": "large-sparse-1", "category": "large-sparse", "time_limit_ms": 3000, "input": inp, "expect": exp}
 
 

@@ -4,7 +4,8 @@
 //   {dist: [number | tag], prev?: [index | null | -1], paths?: [[index] | null]}
 // indexed by node 0..n-1. Tags name non-numbers ("Infinity", "null",
 // "absent", "other:string", ...): the checker, not this file, decides what
-// is acceptable. Only own data properties are read, so no answer code
+// is acceptable. A predecessor value that is an array is a whole route and
+// goes to `paths`. Only own data properties are read, so no answer code
 // (getters, toString, Proxy traps) runs here.
 
 const { P, ABSENT, ownValue, encodeNumber } = require('./plain');
@@ -132,6 +133,7 @@ function interpretAll(raw, keys, withPaths = true) {
   };
   let prev = decode(loc.prev, (k) => encodeNode(k, idx));
   let paths = decode(loc.paths, (p) => encodePath(p, idx));
+  if (prev && prev.length) paths = routesOfPrev(perNode(loc.prev, idx, n), paths, idx);
   for (let i = 0; i < n; i++) {
     const v = loc.values[i];
     if (isObj(v) && !P.isArray(v)) {
@@ -140,7 +142,8 @@ function interpretAll(raw, keys, withPaths = true) {
       out.dist[i] = d ? encodeNumber(d.value) : 'other:object';
       const pv = firstField(v, PREV_FIELDS);
       const pa = firstField(v, PATH_FIELDS);
-      if (pv) (prev = prev || new Array(n).fill(null))[i] = encodeNode(pv.value, idx);
+      if (pv && isRoute(pv.value)) (paths = paths || new Array(n).fill(null))[i] = encodePath(pv.value, idx);
+      else if (pv) (prev = prev || new Array(n).fill(null))[i] = encodeNode(pv.value, idx);
       if (pa) (paths = paths || new Array(n).fill(null))[i] = encodePath(pa.value, idx);
     } else {
       out.dist[i] = encodeNumber(v);
@@ -148,6 +151,24 @@ function interpretAll(raw, keys, withPaths = true) {
   }
   if (prev) { out.prev = prev; out.shape += ' +prev'; }
   if (paths) { out.paths = paths; out.shape += ' +paths'; }
+  return out;
+}
+
+/** A predecessor value that is a whole route [source, ..., v] rather than a parent node. */
+const isRoute = (v) => isObj(v) && P.isArray(v);
+
+/**
+ * Predecessor fields hold parents (node -> parent, walked back by the
+ * checker) or whole routes (node -> [source, ..., node]); each value is read
+ * by what it is, and a route joins the paths (where no path field gave one).
+ */
+function routesOfPrev(values, paths, idx) {
+  let out = paths;
+  for (let i = 0; i < values.length; i++) {
+    if (!isRoute(values[i]) || (out && out[i])) continue;
+    out = out || new Array(values.length).fill(null);
+    out[i] = encodePath(values[i], idx);
+  }
   return out;
 }
 

@@ -127,6 +127,8 @@ async function tryAdapter(a, mapLine) {
     directed: reading === directed,
     fields: rec ? learnedFields(rec.read) : undefined,
     paths: !!(r.value.prev || r.value.paths),
+    // end mode's result is a path and no distance: its lengths are the distances
+    pathOnly: a.mode === 'end' && !!r.value.paths && !r.value.dist.some((d) => typeof d === 'number'),
     shape: r.value.shape,
     dist: r.value.dist,
   };
@@ -170,7 +172,7 @@ async function inferShape(adapters, source, mapLine) {
     if (!firstTimeout) return { chosen: null, log, tried };
     return { chosen: Object.assign(firstTimeout, { directed: true, paths: false, probeScore: 0, shape: 'hung on the probe graph' }), log, tried };
   }
-  const chosen = Object.assign(best.a, { fields: best.r.fields, directed: best.r.directed, paths: best.r.paths, probeScore: best.r.score, shape: best.r.shape });
+  const chosen = Object.assign(best.a, { fields: best.r.fields, directed: best.r.directed, paths: best.r.paths, pathOnly: best.r.pathOnly, probeScore: best.r.score, shape: best.r.shape });
   if (chosen.kind === 'builder') chosen.storageKeys = storageKeys(chosen, chosen.fields, mapLine);
   return { chosen, log, tried };
 }
