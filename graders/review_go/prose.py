@@ -69,9 +69,10 @@ FINDINGS = {
                 r"\bbound\s+(param|arg|variable|value)", r"`\?`", r"'\?'", r"\"\?\"", r"\$1\b",
                 r"\bbind(s|ing)?\s+(the|it|them|each|its|that)\b(?!\s+(port|address|server|listener))",
                 r"(?:(?<=\s)|(?<=[(,=]))\?(?=[\s,)'\"]|$)",
-                r"\b(pass|hand|give|supply|send)\w*\b.{0,50}\bas\s+(an?\s+)?(separate\s+)?(query\s+|sql\s+|bound\s+|bind\s+)?"
-                r"(argument|arg|parameter|param)s?\b",
-                r"\b(query|sql)\s+(arguments|args)\b", r"\b(use|using|with)\s+(sql\s+|query\s+)?(parameters|params|arguments|args)\b"],
+                # advice ("pass it as an argument"), not a description ("name is passed as a query parameter")
+                r"\b(pass|passing|hand|give|supply|send)\b.{0,50}\bas\s+(an?\s+)?(((sql|bound|bind|separate)\s+)?"
+                r"(argument|arg|parameter|param)|query\s+(argument|arg))s?\b",
+                r"\b(query|sql)\s+(arguments|args)\b", r"\b(use|using|switch\s+to)\s+(sql\s+|query\s+)?(parameters|params|arguments|args)\b"],
     },
     "n-plus-1": {
         "issue": [r"\bn\s*\+\s*1\b", r"\b1\s*\+\s*n\b",

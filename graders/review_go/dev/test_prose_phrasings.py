@@ -161,6 +161,8 @@ NEGATIVE = {
         "The `LIKE` query could be slow on large tables; add an index.",
         "The name is URL-decoded by `r.URL.Query()`.",
         "Bind the server to localhost and validate `name` to avoid injection.",
+        "An attacker can inject SQL through `name`, which is passed as a query parameter; strip the quotes from it.",
+        "The endpoint is called with query parameters like `?name=bob`; escape them to avoid injection.",
         "Make sure the input is escaped with `strings.ReplaceAll` before it reaches the injection-prone query.",
     ],
 }
