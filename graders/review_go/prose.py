@@ -79,7 +79,7 @@ FINDINGS = {
                   r"\b(a|one|an|separate|extra|additional|another|new)\s+(sql\s+|database\s+|db\s+)?(query|queries|round[\s-]?trip|select)\s+(for|per)\s+(each|every|every single)\s+(user|row|record|result)",
                   r"\b(query|queries|select)\s+(for|per|inside|within|in)\s+(each|every|the)\s+(user|row|record|loop|iteration)",
                   r"\b(query|queries)\s+(inside|within|in)\s+(a|the)\s+(loop|rows\.next)",
-                  r"\bnested\s+(query|queries|database calls)", r"\bper[\s-]user\s+(query|queries|select)",
+                  r"\bnested\s+(query|queries|database calls)", r"\bper[\s-]user\s+(\w+\s+)?(query|queries|select|lookups?|fetch\w*|round[\s-]?trips?)",
                   r"\b(n|one)\s+(additional\s+|extra\s+|separate\s+)?quer(y|ies)\s+for\s+n\s+users",
                   QUERY_WORD + r"\b.{0,40}?\b" + PER_USER + r"\b",
                   QUERY_WORD + r"\b.{0,60}?\b" + IN_LOOP,

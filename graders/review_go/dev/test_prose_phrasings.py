@@ -75,6 +75,7 @@ POSITIVE = {
         "Avoid the query-in-a-loop pattern: a `JOIN` returns users and orders together.",
         "- An extra round-trip to the database for every user: switch to a single `LEFT JOIN` query.",
         "There is an N+1 problem with the orders lookup; eager-load the orders in one query.",
+        "In the revised handler a single `LEFT JOIN` replaces the per-user order lookups.",
     ],
     "sql-injection": [
         "- **SQL injection**: `name` is concatenated into the query. Use a placeholder: `WHERE name LIKE ?`.",
