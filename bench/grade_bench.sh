@@ -8,7 +8,7 @@
 # With BASELINE=path/to/gradebox (and BASELINE_GRADERS=its graders folder),
 # each round runs the baseline and this build back to back, and the table
 # adds the baseline's median and the ratio: both measured in one run, as
-# perf-floors.md asks, because this machine's speed drifts.
+# README.md's Benchmarks section asks, because this machine's speed drifts.
 # Usage: bench/grade_bench.sh BUILD_DIR [RUNS]
 set -euo pipefail
 build=${1:-build}

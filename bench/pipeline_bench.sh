@@ -3,7 +3,7 @@
 # `gradebox run`, with an empty result cache (cold) and with nothing changed
 # (warm: the same run again; and a new run of the same answers, answered by
 # the content-hash cache), plus answers per second.
-# Targets on 2 cores (shared/perf-floors.md): cold <= 15 s, warm <= 1 s.
+# Targets on 2 cores (README.md, "Benchmarks"): cold <= 15 s, warm <= 1 s.
 # Toolchain caches (time-limit calibration, Go build cache) are warmed first,
 # as set-up builds them; only the result cache starts empty.
 # Usage: bench/pipeline_bench.sh [BUILD_DIR] [JOBS]
@@ -79,7 +79,7 @@ awk -v u="$user" -v k="$sys" -v own="$answers_own" -v lim="$at_limit" -v j="$job
   cpu = u + k
   printf "cold run CPU %.1f s (%.0f%% of %d cores busy); the answers'"'"' own code %.1f s of it (%.1f s at a\n", cpu, 100 * cpu / (j * w), j, own, lim
   printf "contract time limit), gradebox + toolchains + harnesses %.1f s = %.0f ms per answer\n", cpu - own, 1000 * (cpu - own) / 50
-  # perf-floors.md, "Per answer": what sandboxing, toolchains and harnesses
+  # The per-answer floors (README.md, "Benchmarks"): what sandboxing, toolchains and harnesses
   # cost at best for the five answers of a model (flatten 0.16, race 0.06, dijkstra
   # 0.61 less its large-sparse 0.29, review_go 0.68, Express 0.21 s).
   floor = (own + 10 * 1.43) / j

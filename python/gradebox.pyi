@@ -33,7 +33,7 @@ class TestResult(TypedDict):
     limit_ms: NotRequired[float]  # the CPU limit the times were held against
 
 class Report(TypedDict):
-    """One graded answer; the contract's fields (shared/tasks/README.md)."""
+    """One graded answer; the contract's fields (docs/README.md)."""
 
     task: str
     model: str

@@ -1,5 +1,5 @@
 // Errors that name the failed call, its argument and errno's name, e.g.
-// "mount(/usr, /newroot/usr): EPERM" (design.md, "Errors are values").
+// "mount(/usr, /newroot/usr): EPERM" (errors are values: include/gradebox/status.h).
 #pragma once
 
 #include <cerrno>

@@ -3,7 +3,7 @@
 Everything generic lives in graders/_python (gbharness.py says the trust
 boundary): this process is the observer that alone writes fd 3; the answer
 is loaded and run only in processes it forks. This file only says how to
-find the entry point, per shared/tasks/flatten_py.md. Test inputs are {"python": code}
+find the entry point, per docs/tasks/flatten_py.md. Test inputs are {"python": code}
 (see gb_child.build_call), so they can hold shared sublists and cycles.
 """
 

@@ -1,5 +1,5 @@
-// Markdown answer -> code candidates (shared/tasks/README.md, "Extraction
-// rules"). Pure functions over text: no processes, no files.
+// Markdown answer -> code candidates (docs/README.md, "Extraction: which
+// code was judged"). Pure functions over text: no processes, no files.
 #pragma once
 
 #include <optional>

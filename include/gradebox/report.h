@@ -1,4 +1,4 @@
-// The report of one graded answer (shared/tasks/README.md, "Report").
+// The report of one graded answer (docs/README.md, "The report at a glance").
 #pragma once
 
 #include <optional>

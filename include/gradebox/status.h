@@ -1,6 +1,6 @@
 // Errors as values: a gradebox fault is a Result holding an Error that names
 // the failed call and its argument. Exceptions become one line only at the
-// CLI's top (design.md, "Errors are values").
+// CLI's top.
 #pragma once
 
 #include <string>

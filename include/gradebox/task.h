@@ -13,7 +13,7 @@
 
 namespace gradebox {
 
-/// A test category from the contract (shared/tasks/<id>.md).
+/// A test category from the contract (docs/tasks/<id>.md).
 struct Category {
   std::string id;
   std::string kind;  // "core" or "edge"

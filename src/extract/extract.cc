@@ -1,5 +1,5 @@
 // extract(): blocks -> quotation marks -> entry flags -> the primary
-// candidate and a one-sentence reason (shared/tasks/README.md, rule 2).
+// candidate and a one-sentence reason (docs/README.md, "Extraction").
 #include "gradebox/extract.h"
 
 #include <string>

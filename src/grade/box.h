@@ -20,7 +20,7 @@ struct AnswerFile {
   std::string code;
 };
 
-/// A temporary directory that removes itself (RAII, design.md rule 7).
+/// A temporary directory that removes itself (RAII).
 /// Named after the owning pid so a later gradebox can remove the boxes of
 /// one that was killed (remove_stale_boxes).
 class Box {

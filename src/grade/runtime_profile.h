@@ -1,5 +1,5 @@
 // Runtime profiles (sandbox/profiles/<name>.json) turned into the base of a
-// SandboxSpec: per-language facts are data, not branches (design.md).
+// SandboxSpec: per-language facts are data, not branches (sandbox/profiles/README.md).
 #pragma once
 
 #include <filesystem>

@@ -1,4 +1,4 @@
-// Rubric components from test results (shared/tasks/README.md, "Scores").
+// Rubric components from test results (docs/README.md, "Scores").
 #include <cmath>
 
 #include "gradebox/report.h"

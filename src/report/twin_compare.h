@@ -1,7 +1,7 @@
 // A hostile known answer against its honest twin: the same logic without the
 // exploit. The hostile one must never score more, anywhere: an exploit that
-// gains a point is a hole in the trust boundary (shared/tasks/README.md,
-// "Trust"), whatever the rest of its score.
+// gains a point is a hole in the trust boundary (graders/README.md,
+// "Trust boundary"), whatever the rest of its score.
 #pragma once
 
 #include <string>

@@ -1,6 +1,6 @@
 // A Sandbox that runs nothing: a test scripts what "the harness" reports, so
-// grading, scoring and reports are tested without root (design.md, seams at
-// the OS edge). It also records each spec and the inputs.json it was given.
+// grading, scoring and reports are tested without root (seams at the OS
+// edge). It also records each spec and the inputs.json it was given.
 #pragma once
 
 #include <filesystem>
