@@ -25,6 +25,7 @@ from probe_checks import CHECKS, Stop  # noqa: E402
 from probe_edges import EDGE_CHECKS  # noqa: E402
 from probe_filters import find_filters  # noqa: E402
 from probe_http import Client, fetch_hints, wait_for_port  # noqa: E402
+from probe_truth import adopt_literal  # noqa: E402
 
 ALL_CHECKS = {**CHECKS, **EDGE_CHECKS}
 
@@ -47,18 +48,28 @@ def sandbox_gone():
     return True
 
 
-def discover_api(client, hints):
+def discover_api(client, hints, answer_texts=()):
     """Api, or (None, why) when no route serves a users array."""
-    route, path, first, tried = discover.find_route(client, hints)
-    if route is None:
-        return None, f"no route answered with a users array (tried {', '.join(tried)})"
+    route, path, first, tried, answered = discover.find_route(client, hints)
+    required = {}
+    if route is None:  # the cheap path failed: maybe page and size have no defaults
+        found = discover.find_required_params(client, answered)
+        if found is None:
+            also = answered[:discover.MAX_EXPLICIT_ROUTES]
+            also = f"; {', '.join(also)} also with page and size spelled out" if also else ""
+            return None, f"no route answered with a users array (tried {', '.join(tried)}{also})"
+        route, path, first, required = found
     api = discover.Api(route)
     api.array_path = path
+    api.required = required
+    if required:
+        api.notes.append(f"{route} lists no users without {', '.join(required)}")
     first_users = api.users_of(first)
     api.default_len = len(first_users)
     api.size_param = discover.find_size_param(client, api)
     discover.find_page_param(client, api, 2 if api.size_param else None)
     discover.learn_users(client, api, first_users)
+    adopt_literal(api, first.body, answer_texts)
     api.total_path = discover.choose_total(api, first.body)
     find_filters(client, api)
     return api, None
@@ -90,6 +101,14 @@ def ordered(tests):
            [t for t in tests if t["category"] == "server-survives"]
 
 
+def answer_texts(request):
+    """The answer's files as gradebox extracted them (trusted text)."""
+    files = request.get("answer_files")
+    if not isinstance(files, list):
+        return []
+    return [f["code"] for f in files if isinstance(f, dict) and isinstance(f.get("code"), str)]
+
+
 def main():
     request = json.load(sys.stdin)
     options = request.get("options") or {}
@@ -103,7 +122,7 @@ def main():
     hints = []
     if reachable:
         hints = fetch_hints(port + 1)
-        api, why = discover_api(client, hints)
+        api, why = discover_api(client, hints, answer_texts(request))
     started = time.monotonic()
     discovery_requests = client.requests
     results = []

@@ -8,6 +8,7 @@ data are the answer's own, so they are learned by fetching everything.
 import urllib.parse
 
 import probe_shape as shape
+import probe_truth
 
 ROUTES = ("/users", "/api/users", "/api/v1/users", "/v1/users", "/api/v2/users", "/api/user",
           "/user", "/users/list", "/api/users/list", "/api/users/search", "/users/search", "/")
@@ -22,6 +23,16 @@ FIELD_PRIORITY = ("role", "status", "department", "city", "country", "gender", "
                   "age", "company", "location", "state", "occupation", "title", "position", "team")
 NAME_FIELDS = ("name", "fullName", "full_name", "firstName", "first_name", "username", "lastName", "email")
 BIG_SIZES = (100, 50, 20, 10)
+# Page and size spelled out, for apps with no defaults; most common first.
+EXPLICIT_SIZE = 10
+EXPLICIT_FORMS = tuple(dict(form) for form in (
+    (("page", 1), ("limit", EXPLICIT_SIZE)), (("page", 1), ("pageSize", EXPLICIT_SIZE)),
+    (("page", 1), ("per_page", EXPLICIT_SIZE)), (("page", 1), ("size", EXPLICIT_SIZE)),
+    (("offset", 0), ("limit", EXPLICIT_SIZE)), (("skip", 0), ("limit", EXPLICIT_SIZE)),
+    (("skip", 0), ("take", EXPLICIT_SIZE)), (("page", 1), ("perPage", EXPLICIT_SIZE)),
+    (("page", 1), ("page_size", EXPLICIT_SIZE)), (("pageNumber", 1), ("pageSize", EXPLICIT_SIZE)),
+    (("start", 0), ("limit", EXPLICIT_SIZE))))
+MAX_EXPLICIT_ROUTES = 3
 MAX_FIELD_TRIES = 8
 
 
@@ -42,24 +53,44 @@ class Api:
         self.users = []
         self.order = []  # identities in the order of the largest-page walk
         self.filters = []
+        self.filter_params = []  # every parameter seen to filter, graded or not
+        self.required = {}  # parameters the app lists no users without (no defaults)
+        self.user_source = "pages"
         self.notes = []
 
     def paged(self):
         return bool(self.page_param or self.offset_param)
 
     def target(self, index=0, size=None, extra=None, raw=None):
-        """Path for the page `index` (0 = first) of `size` users."""
-        params = list((extra or {}).items())
+        """Path for the page `index` (0 = first) of `size` users. A parameter
+        the app requires (no default) is always sent; `extra` wins over it."""
+        params = dict(extra or {})
         if size is not None and self.size_param:
-            params.append((self.size_param, size))
-        if index and self.page_param:
-            params.append((self.page_param, self.page_base + index))
-        elif index and self.offset_param:
-            params.append((self.offset_param, index * (size or self.default_len)))
-        query = urllib.parse.urlencode(params)
+            params.setdefault(self.size_param, size)
+        if self.page_param and (index or self.page_param in self.required):
+            params.setdefault(self.page_param, self.page_base + index)
+        elif self.offset_param and (index or self.offset_param in self.required):
+            params.setdefault(self.offset_param, index * (size or self.default_len))
+        for name, value in self.required.items():
+            params.setdefault(name, value)
+        query = urllib.parse.urlencode(list(params.items()))
         if raw:
             query = raw if not query else raw + "&" + query
         return self.route + ("?" + query if query else "")
+
+    def required_params(self):
+        """What every request must carry, its page parameter at the first page."""
+        params = dict(self.required)
+        if self.page_param in params:
+            params[self.page_param] = self.page_base
+        if self.offset_param in params:
+            params[self.offset_param] = 0
+        return params
+
+    def plain_target(self):
+        """The plainest request that lists users: the route, plus the
+        parameters the app cannot do without."""
+        return self.target(0)
 
     def first_page_target(self, size=None, extra=None):
         """First page with the page parameter spelled out (page=base)."""
@@ -82,7 +113,8 @@ class Api:
             "page_param": self.page_param, "page_base": self.page_base if self.page_param else None,
             "offset_param": self.offset_param, "default_page_length": self.default_len,
             "total_field": ".".join(self.total_path) if self.total_path else None,
-            "id_field": self.id_key, "users_learned": len(self.users),
+            "required_params": self.required or None, "id_field": self.id_key,
+            "users_learned": len(self.users), "users_from": self.user_source,
             "filters": [f.describe() for f in self.filters], "notes": self.notes,
         }
 
@@ -93,6 +125,7 @@ class Filter:
     def __init__(self, param, field, value, mode, expected, allowed):
         self.param, self.field, self.value, self.mode = param, field, value, mode
         self.expected, self.allowed = expected, allowed  # sets of identities
+        self.consistent = True  # discovery's answer agreed with the users learned
 
     def describe(self):
         # Field names and values come from the answer's data: capped, so the
@@ -103,9 +136,12 @@ class Filter:
 
 
 def find_route(client, hints):
+    """(route, array path, first response, tried, answered): the first route
+    whose bare GET lists users; `answered` are the routes that answered
+    something other than Express's "Cannot GET" (worth a second look)."""
     ordered = sorted(hints, key=lambda r: ("user" not in r.lower(), ":" in r or "*" in r, len(r)))
     candidates = [r for r in ordered if ":" not in r and "*" not in r and "(" not in r]
-    tried = []
+    tried, answered = [], []
     for route in candidates + [r for r in ROUTES if r not in candidates]:
         if client.dead or client.out_of_time() or len(tried) >= 16:
             break
@@ -115,8 +151,43 @@ def find_route(client, hints):
         if resp.status == 200 and resp.is_json:
             path = shape.find_array(resp.body)
             if path is not None and shape.array_at(resp.body, path):
-                return route, path, resp, tried
-    return None, None, None, tried
+                return route, path, resp, tried, answered
+        if resp.is_json or resp.status not in (None, 404):
+            answered.append(route)
+    return None, None, None, tried, answered
+
+
+def find_required_params(client, routes):
+    """For an app with no defaults (a bare request slices with NaN, or is
+    refused): (route, path, response, required params) of the first route
+    that lists users once page and size are spelled out, else None. One
+    request carrying every common spelling, then the smallest form that
+    still works, so the report and later requests name only what is used."""
+    for route in routes[:MAX_EXPLICIT_ROUTES]:
+        if client.dead or client.out_of_time():
+            return None
+        everything = {}
+        for form in EXPLICIT_FORMS:
+            everything.update(form)
+        found = _lists_users(client, route, everything)
+        if found is None:
+            continue
+        for form in EXPLICIT_FORMS:
+            smaller = _lists_users(client, route, form)
+            if smaller is not None:
+                return (route,) + smaller + (dict(form),)
+        return (route,) + found + (everything,)
+    return None
+
+
+def _lists_users(client, route, params):
+    resp = client.reference(route + "?" + urllib.parse.urlencode(list(params.items())))
+    if resp.status != 200 or not resp.is_json:
+        return None
+    path = shape.find_array(resp.body)
+    if path is None or not shape.array_at(resp.body, path):
+        return None
+    return path, resp
 
 
 def find_size_param(client, api):
@@ -188,7 +259,9 @@ def walk(client, api, size=None, extra=None, max_pages=None, reference=False):
 
 def learn_users(client, api, first_users):
     """Everything the API will show: a walk with the largest accepted page
-    size, plus what the first response and page 0 showed."""
+    size, plus what the first response and page 0 showed, plus the users of
+    every other discovery answer (one wrong page cannot hide a user that
+    another answer showed)."""
     for big in (BIG_SIZES if api.size_param else (None,)):
         users = api.users_of(client.reference(api.target(0, big)))
         if users:
@@ -204,7 +277,10 @@ def learn_users(client, api, first_users):
         extra = api.users_of(client.reference(api.target(0, api.big_size, {api.page_param: 0})))
         seen += extra or []
     api.id_key = shape.choose_id_key(dedupe(seen, None))
-    api.users = dedupe(seen, api.id_key)
+    # Without an id the same user may look different across answers: the
+    # other answers are added only when users can be told apart.
+    elsewhere = probe_truth.seen_users(client, api) if api.id_key else []
+    api.users = dedupe(seen + elsewhere, api.id_key)
     api.order = api.ids(walked)
 
 

@@ -5,7 +5,7 @@ import math
 import urllib.parse
 
 import probe_shape as shape
-from probe_checks import (NO_MATCH_NUMBER, NO_MATCH_TEXT, Stop, filtered_walk, need_filter, need_paging,
+from probe_checks import (NO_MATCH_NUMBER, NO_MATCH_TEXT, Stop, filtered_count, need_filter, need_paging,
                           need_users)
 
 
@@ -14,7 +14,7 @@ def is_json_client_error(resp):
 
 
 def plain_request_ok(client, api):
-    resp = client.get(api.route)
+    resp = client.get(api.plain_target())
     return bool(api.users_of(resp)) or (resp.status == 200 and api.users_of(resp) is not None)
 
 
@@ -31,10 +31,8 @@ def check_page_out_of_range(client, api, test):
 
 
 def invalid_param_target(api, param, value, size=None):
-    params = [(param, value)]
-    if size is not None and api.size_param and api.size_param != param:
-        params.append((api.size_param, size))
-    return api.route + "?" + urllib.parse.urlencode(params)
+    """`param=value`, the page size, and whatever else the app requires."""
+    return api.target(0, size, {param: value})
 
 
 def check_invalid_page(client, api, test):
@@ -56,7 +54,7 @@ def check_invalid_page(client, api, test):
 def check_invalid_limit(client, api, test):
     value = test["input"]["value"]
     param = api.size_param or "limit"
-    default = need_users(api, client.reference(api.route), "default page")
+    default = need_users(api, client.reference(api.plain_target()), "default page")
     resp = client.get(invalid_param_target(api, param, value))
     if resp.failure == "timeout":
         raise Stop("timeout", f"{param}={value}: no answer")
@@ -94,27 +92,46 @@ def check_no_match(client, api, test):
     return "pass", f"{flt.param}={value}: 200, empty list"
 
 
-def malformed_query(api, template):
-    names = {
-        "filter": api.filters[0].param if api.filters else "name",
-        "page": api.page_param or api.offset_param or "page",
-        "size": api.size_param or "limit",
-    }
-    return template.format(**names)
+def malformed_filter_params(api):
+    """Every parameter seen to filter, and `name` when users have one (or
+    nothing filters): a crash on any of them is the answer's."""
+    params = [f.param for f in api.filters] + api.filter_params
+    if "name" not in params and (not params or any("name" in user for user in api.users)):
+        params.append("name")
+    return list(dict.fromkeys(params))
+
+
+def malformed_queries(api, template):
+    """The template for each filter parameter (once when it names none),
+    followed by what the app requires that the template does not set."""
+    names = {"page": api.page_param or api.offset_param or "page", "size": api.size_param or "limit"}
+    filters = malformed_filter_params(api) if "{filter}" in template else [None]
+    queries = []
+    for param in filters:
+        query = template.format(filter=param, **names)
+        named = {part.split("=")[0].split("[")[0] for part in query.split("&")}
+        rest = [(k, v) for k, v in api.required_params().items() if k not in named]
+        queries.append(query + ("&" + urllib.parse.urlencode(rest) if rest else ""))
+    return queries
 
 
 def check_malformed_query(client, api, test):
-    query = malformed_query(api, test["input"]["query"])
-    resp = client.get(f"{api.route}?{query}")
-    if resp.failure == "timeout":
-        raise Stop("timeout", f"?{query}: no answer")
-    if resp.failure:
-        return "fail", f"?{query}: {resp.describe()}"
-    if resp.status >= 500:
-        return "fail", f"?{query}: HTTP {resp.status}"
+    """Each form of the test, then one plain request: the server must never
+    answer 500 and must still serve afterwards."""
+    sent = []
+    for query in malformed_queries(api, test["input"]["query"]):
+        resp = client.get(f"{api.route}?{query}")
+        after = f" (after {sent[-1]})" if sent and resp.failure else ""
+        if resp.failure == "timeout":
+            raise Stop("timeout", f"?{query}: no answer{after}")
+        if resp.failure:
+            return "fail", f"?{query}: {resp.describe()}{after}"
+        if resp.status >= 500:
+            return "fail", f"?{query}: HTTP {resp.status}"
+        sent.append(f"?{query}: HTTP {resp.status}")
     if not plain_request_ok(client, api):
-        return "fail", f"?{query}: the server stopped serving {api.route} afterwards"
-    return "pass", f"?{query}: HTTP {resp.status}, server still up"
+        return "fail", f"{'; '.join(sent)[:300]}: the server stopped serving {api.route} afterwards"
+    return "pass", f"{'; '.join(sent)[:600]}, server still up"
 
 
 def check_total_count(client, api, test):
@@ -127,7 +144,7 @@ def check_total_count(client, api, test):
         total, want, what = shape.value_at(resp.body, api.total_path), len(api.users), "all users"
     else:
         flt = need_filter(api, test)
-        want = len(filtered_walk(client, api, flt, api.big_size, reference=True))
+        want = filtered_count(client, api, flt)
         resp = client.get(api.target(0, 2, {flt.param: flt.value}))
         need_users(api, resp, f"{flt.param}={flt.value}")
         total, what = shape.value_at(resp.body, api.total_path), f"users with {flt.param}={flt.value}"
@@ -137,7 +154,7 @@ def check_total_count(client, api, test):
 
 
 def check_server_survives(client, api, test):
-    users = need_users(api, client.get(api.route), f"final GET {api.route}")
+    users = need_users(api, client.get(api.plain_target()), f"final GET {api.plain_target()}")
     if not users:
         return "fail", "the final request returned an empty list"
     return "pass", f"still answering: {len(users)} users"

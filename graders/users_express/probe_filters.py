@@ -79,8 +79,21 @@ def try_filter(client, api, baseline_ids, param, field, value, mode, expected, a
     ids = api.ids(users)
     if ids == baseline_ids:
         return None
+    if not ids and expected:  # the largest page may be the wrong one, not the filter
+        ids = small_pages(client.reference, api, param, value)
     consistent = bool(ids) and set(ids) <= allowed and (bool(set(ids) & expected) or not expected)
-    return Filter(param, field, value, mode, expected, allowed), consistent
+    flt = Filter(param, field, value, mode, expected, allowed)
+    flt.consistent = consistent
+    return flt, consistent
+
+
+def small_pages(fetch, api, param, value):
+    """Identities on the filtered first page at the default size and at
+    size 2: what a filter returns when the largest page is wrongly empty."""
+    targets = [api.target(0, None, {param: value})]
+    if api.size_param:
+        targets.append(api.target(0, 2, {param: value}))
+    return [i for target in targets for i in api.ids(api.users_of(fetch(target)) or [])]
 
 
 def range_params(field):
@@ -118,21 +131,27 @@ def candidates(api):
 
 
 def find_filters(client, api):
-    """Up to two filters; consistent ones first, one search at most."""
+    """Up to two filters; consistent ones first, one search at most. Once
+    two are found, the remaining field and search candidates are still
+    tried, only to learn every parameter that filters (malformed-query
+    sends its forms to each of them)."""
     baseline = api.users_of(client.reference(api.target(0, api.big_size)))
     baseline_ids = api.ids(baseline or [])
     good, broken, search_found = [], [], False
     for param, field, value, mode, expected, allowed in candidates(api):
-        if client.dead or client.out_of_time() or len(good) >= MAX_FILTERS:
+        if client.dead or client.out_of_time():
             break
-        if mode == "search" and search_found:
+        listing_only = len(good) >= MAX_FILTERS
+        if (mode == "search" and search_found) or (listing_only and (mode == "min" or param in api.filter_params)):
             continue
         result = try_filter(client, api, baseline_ids, param, field, value, mode, expected, allowed)
         if result is None:
             continue
         flt, consistent = result
-        (good if consistent else broken).append(flt)
-        search_found = search_found or (mode == "search" and consistent)
+        api.filter_params.append(param)
+        search_found = search_found or (mode == "search" and (consistent or listing_only))
+        if not listing_only:
+            (good if consistent else broken).append(flt)
     # A parameter with other semantics (age=30 as a minimum) is not graded
     # as a broken filter when the answer has a working one.
     api.filters = good[:MAX_FILTERS] if good else broken[:1]

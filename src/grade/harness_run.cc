@@ -52,7 +52,12 @@ std::set<std::string> ids_of(const json& tests) {
 Result<json> probe(RunningSandbox& running, const HarnessRequest& req, std::string& limit_note) {
   ScriptCall call;
   call.script = req.task.dir / req.task.raw["probe"].get<std::string>();
-  call.stdin_data = json({{"tests", req.tests}, {"options", req.options}}).dump();
+  // The answer's files as extraction wrote them (trusted text, never what the
+  // answer's process reports): the prober may read literal data from them.
+  json files = json::array();
+  for (const auto& file : req.files) files.push_back({{"path", file.path}, {"code", file.code}});
+  call.stdin_data = json({{"tests", req.tests}, {"options", req.options}, {"answer_files", files}})
+                        .dump(-1, ' ', false, json::error_handler_t::replace);
   call.network_namespace = running.network_namespace_path();
   call.timeout = std::chrono::milliseconds(
       static_cast<long>(req.task.raw.value("probe_timeout_seconds", 60.0) * 1000));

@@ -119,7 +119,8 @@ def run(files, task, tests, answer_text=""):
     if pid is None:
         proc.kill()
         raise SystemExit(f"bwrap did not start: {proc.communicate()[1][-500:]}")
-    probe_in = json.dumps({"tests": tests, "options": task["options"]})
+    probe_in = json.dumps({"tests": tests, "options": task["options"],
+                           "answer_files": [{"path": name, "code": code} for name, code in files]})
     probe = subprocess.run(["nsenter", f"--net=/proc/{pid}/ns/net", "/usr/bin/python3", "-I",
                             os.path.join(PACK, "probe.py")], input=probe_in, capture_output=True, text=True)
     t_probe = time.monotonic()
