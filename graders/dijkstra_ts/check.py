@@ -287,9 +287,14 @@ def judge_test(test, obs, shape):
             return "pass", "returned" if status == "ok" else "threw: " + str(obs.get("message", ""))[:200]
         return FAILED_RUN.get(status, "fail"), str(obs.get("message", status))[:300]
     if cat == "no-mutation":
+        # A behaviour category: the call must return (any value, even one in a
+        # shape nobody reads) and leave its input alone; the values are judged
+        # elsewhere, and gradebox's behaviour rule (graders/README.md) gates it.
         mut = obs.get("mutation")
         if status in FAILED_RUN:
             return FAILED_RUN[status], str(obs.get("message", status))[:300]
+        if status not in ("ok", "unrecognized"):
+            return "fail", f"the call did not return ({status}): {str(obs.get('message', ''))[:200]}"
         if not isinstance(mut, dict) or mut.get("before") != mut.get("after"):
             return "fail", "input changed by the call: " + str((mut or {}).get("diff", "no snapshot"))[:400]
         value = obs.get("value") or {}

@@ -16,6 +16,9 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import gb_json  # noqa: E402 - the harness's own encoder and digest
 
 LARGE = "large-input"
+# Behaviour categories (task.json "judges"): judged by the behaviour alone, so
+# their tests keep no expected value; graders/README.md, "The behaviour rule".
+BEHAVIOUR = {"no-mutation"}
 
 
 def t(test_id, code, value=None, *, raises=False, after=None, limit_ms=None):
@@ -181,6 +184,8 @@ def main():
     for test in tests:
         if test["category"] == LARGE:
             as_digest(test)
+        if test["category"] in BEHAVIOUR:
+            del test["expect"]["value"]  # cross-checked above, judged in the value categories
     lines = [json.dumps(test, separators=(",", ":")) for test in tests]
     sys.stdout.write('{"tests": [\n' + ",\n".join(lines) + "\n]}\n")
 

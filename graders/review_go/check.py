@@ -8,7 +8,8 @@ The prose categories (finds-*) are judged from the raw answer; the code
 categories from what the trusted prober saw over HTTP and from the counts
 of the database server it ran (connections, statements, result sets seen
 on the database side, outside the answer's process). A count test also
-needs correct responses.
+needs well-formed responses (HTTP 200, a JSON array), whatever the users in
+them; gradebox applies the behaviour rule (graders/README.md).
 """
 import json
 import sys

@@ -154,9 +154,9 @@ def check_total_count(client, api, test):
 
 
 def check_server_survives(client, api, test):
+    # Behaviour only: a well-formed users answer, whatever the users in it
+    # (gradebox's behaviour rule gates it; graders/README.md).
     users = need_users(api, client.get(api.plain_target()), f"final GET {api.plain_target()}")
-    if not users:
-        return "fail", "the final request returned an empty list"
     return "pass", f"still answering: {len(users)} users"
 
 

@@ -18,6 +18,10 @@ struct Category {
   std::string id;
   std::string kind;  // "core" or "edge"
   std::string description;
+  // What the category judges: "value" (what the answer returned or served),
+  // "behaviour" (one behaviour alone; graders/README.md "The behaviour rule")
+  // or "prose" (the answer's text, e.g. review findings).
+  std::string judges;
 };
 
 /// Per-task limits. Time limits are scaled from the reference solution's

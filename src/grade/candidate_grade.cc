@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "check/behaviour_rule.h"
 #include "check/checker.h"
 #include "grade/harness_run.h"
 #include "grade/rerun_policy.h"
@@ -168,6 +169,8 @@ std::vector<TestResult> ordered_results(const Task& task, CheckResult& checked) 
     r.kind = task.category(r.category)->kind;
     tests.push_back(std::move(r));
   }
+  // After every rerun has settled: the rule reads the final statuses.
+  apply_behaviour_rule(task, tests);
   return tests;
 }
 

@@ -93,6 +93,14 @@ std::vector<SelftestCase> read_selftest(const json& j) {
   return cases;
 }
 
+// Kept as written so validate() can name a wrong value; a non-string is
+// reported as such rather than thrown as a bare JSON type error.
+std::string judges_of(const json& category) {
+  auto it = category.find("judges");
+  if (it == category.end()) return "";
+  return it->is_string() ? it->get<std::string>() : "(" + std::string(it->type_name()) + ")";
+}
+
 Result<Task> parse_task(const std::filesystem::path& dir, const json& j) {
   Task task;
   task.dir = dir;
@@ -106,7 +114,7 @@ Result<Task> parse_task(const std::filesystem::path& dir, const json& j) {
   task.entry = read_entry(j.at("entry_point"));
   for (const auto& c : j.at("categories")) {
     task.categories.push_back({c.at("id").get<std::string>(), c.at("kind").get<std::string>(),
-                               c.value("description", "")});
+                               c.value("description", ""), judges_of(c)});
   }
   task.limits = read_limits(j.value("limits", json::object()));
   task.answer_file = j.at("answer_file").get<std::string>();
@@ -124,6 +132,9 @@ Status validate(const Task& task, const std::string& folder_name) {
   for (const auto& c : task.categories) {
     if (c.kind != "core" && c.kind != "edge")
       return Error{"category " + c.id + ": kind must be core or edge"};
+    if (c.judges != "value" && c.judges != "behaviour" && c.judges != "prose")
+      return Error{"category " + c.id + ": \"judges\" must be value, behaviour or prose" +
+                   (c.judges.empty() ? " (missing)" : ", not '" + c.judges + "'")};
   }
   for (const auto& file : task.harness_files) {
     if (!std::filesystem::exists(task.dir / file)) return Error{"harness file missing: " + file};

@@ -59,6 +59,42 @@ TEST_F(TaskLoaderTest, MalformedJsonNamesTheFile) {
   EXPECT_NE(task.error().message.find("malformed"), std::string::npos);
 }
 
+TEST_F(TaskLoaderTest, ReadsWhatEachCategoryJudges) {
+  replace_in_task(R"("id": "empty", "kind": "edge", "judges": "value")",
+                  R"("id": "empty", "kind": "edge", "judges": "behaviour")");
+  auto task = load_task(root_ / "echo_task");
+  ASSERT_TRUE(task.ok()) << task.error().message;
+  EXPECT_EQ(task->category("basic")->judges, "value");
+  EXPECT_EQ(task->category("empty")->judges, "behaviour");
+}
+
+TEST_F(TaskLoaderTest, MissingJudgesNamesFileCategoryAndKey) {
+  replace_in_task(R"("kind": "edge", "judges": "value",)", R"("kind": "edge",)");
+  auto task = load_task(root_ / "echo_task");
+  ASSERT_FALSE(task.ok());
+  const std::string& m = task.error().message;
+  EXPECT_NE(m.find("task.json"), std::string::npos) << m;
+  EXPECT_NE(m.find("category empty"), std::string::npos) << m;
+  EXPECT_NE(m.find("\"judges\""), std::string::npos) << m;
+  EXPECT_NE(m.find("missing"), std::string::npos) << m;
+}
+
+TEST_F(TaskLoaderTest, UnknownJudgesValueIsNamed) {
+  replace_in_task(R"("kind": "core", "judges": "value")", R"("kind": "core", "judges": "values")");
+  auto task = load_task(root_ / "echo_task");
+  ASSERT_FALSE(task.ok());
+  EXPECT_NE(task.error().message.find("category basic: \"judges\" must be value, behaviour or prose, not 'values'"),
+            std::string::npos)
+      << task.error().message;
+}
+
+TEST_F(TaskLoaderTest, NonStringJudgesIsAnErrorNotAThrow) {
+  replace_in_task(R"("kind": "core", "judges": "value")", R"("kind": "core", "judges": 1)");
+  auto task = load_task(root_ / "echo_task");
+  ASSERT_FALSE(task.ok());
+  EXPECT_NE(task.error().message.find("category basic: \"judges\""), std::string::npos) << task.error().message;
+}
+
 TEST_F(TaskLoaderTest, UnknownCategoryInTestsIsAnError) {
   write("tests.json", R"({"tests": [{"id": "x-1", "category": "nope", "input": 1, "expect": {}}]})");
   auto task = load_task(root_ / "echo_task");

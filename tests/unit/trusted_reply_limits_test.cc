@@ -23,7 +23,7 @@ const char* kTaskJson = R"({
   "harness": {"files": ["harness.py"], "argv": ["/usr/bin/python3", "-I", "-S", "/box/harness.py"]},
   "tests": "tests.json", "checker": "check.py", "probe": "probe.py", "probe_timeout_seconds": 20,
   "limits": {"test_cpu_floor_ms": 100},
-  "categories": [{"id": "basic", "kind": "core", "description": "returns its argument"}]
+  "categories": [{"id": "basic", "kind": "core", "judges": "value", "description": "returns its argument"}]
 })";
 
 const char* kTestsJson = R"({"tests": [
