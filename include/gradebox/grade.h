@@ -17,6 +17,9 @@ struct GradeOptions {
   bool pick_best = false;       // --pick best: grade every candidate, keep the best
   bool retry_timeouts = true;   // noisy verdicts (a starved timeout, a CPU time near the
                                 // limit) are run again before they count; false: never
+  std::string reasoning{};      // the record's separate reasoning text (JSONL
+                                // reasoning_content, `grade --reasoning FILE`)
+  std::string finish_reason{};  // why the model stopped, e.g. "length" (cut at the limit)
 };
 
 /// Grades `answer` (the model's raw text) for `task`. Never throws for

@@ -21,8 +21,9 @@ bool stopped(const BatchOptions& options) { return options.stop && options.stop-
 void store(History& history, const std::string& run_id, const GradeJob& job,
            const BatchOptions& options, const Report& report, bool from_cache,
            BatchSummary& summary) {
-  auto status = history.record(run_id, job.answer, job.task->stamp, options_key(options.grade),
-                               report, from_cache);
+  auto status =
+      history.record(run_id, job.answer, job.task->stamp,
+                     options_key(answer_options(options.grade, job.answer)), report, from_cache);
   if (!status) summary.errors.push_back(status.error());
   (from_cache ? summary.cached : summary.graded)++;
   if (!from_cache && report.verdict == Verdict::kGraderError) summary.grader_errors++;
@@ -35,10 +36,9 @@ std::vector<const GradeJob*> answer_from_cache(History& history, const std::stri
                                                const std::vector<GradeJob>& jobs,
                                                const BatchOptions& options, BatchSummary& summary) {
   std::vector<const GradeJob*> misses;
-  std::string key = options_key(options.grade);
   for (const auto& job : jobs) {
-    auto hit =
-        options.use_cache ? history.cached(job.answer.text, job.task->stamp, key) : std::nullopt;
+    std::string key = options_key(answer_options(options.grade, job.answer));
+    auto hit = options.use_cache ? history.cached(job.answer, job.task->stamp, key) : std::nullopt;
     if (!hit) {
       misses.push_back(&job);
       continue;
@@ -60,9 +60,8 @@ std::vector<const GradeJob*> run_pool(History& history, const std::string& run_i
   auto work = [&] {
     for (const GradeJob* next; !stopped(options) && (next = queue.next());) {
       const GradeJob& job = *next;
-      GradeOptions grade_options = options.grade;
-      grade_options.model = job.answer.model;
-      Report report = grader.grade(*job.task, job.answer.text, grade_options);
+      Report report =
+          grader.grade(*job.task, job.answer.text, answer_options(options.grade, job.answer));
       queue.finished(job, report.grade_seconds);
       std::lock_guard lock(mutex);
       // After Ctrl-C the sandboxed children may have been signalled too: a
@@ -95,9 +94,20 @@ void retry_grader_errors(History& history, const std::string& run_id,
 
 }  // namespace
 
+GradeOptions answer_options(const GradeOptions& run, const AnswerRecord& answer) {
+  GradeOptions options = run;
+  options.model = answer.model;
+  options.reasoning = answer.reasoning;
+  options.finish_reason = answer.finish_reason;
+  return options;
+}
+
 std::string options_key(const GradeOptions& options) {
+  // Keys written before issue 17 end at retry=: they never match one of these.
   return std::string("pick=") + (options.pick_best ? "best" : "first") +
-         ";retry=" + (options.retry_timeouts ? "1" : "0");
+         ";retry=" + (options.retry_timeouts ? "1" : "0") +
+         ";finish=" + answer_hash(options.finish_reason) +
+         ";reasoning=" + answer_hash(options.reasoning);
 }
 
 Report grader_error_report(const AnswerRecord& answer, const std::string& why) {

@@ -42,7 +42,12 @@ struct BatchSummary {
 /// never builds a sandbox.
 using GraderFactory = std::function<Result<std::shared_ptr<const Grader>>()>;
 
-/// The cache key's options part: what changes a report besides text and grader.
+/// The options one answer is graded with: the run's, and the answer's
+/// model, reasoning and finish_reason.
+GradeOptions answer_options(const GradeOptions& run, const AnswerRecord& answer);
+
+/// The cache key's options part: what changes a report besides text and
+/// grader, the reasoning (as a hash) and finish_reason included.
 std::string options_key(const GradeOptions& options);
 
 BatchSummary grade_batch(History& history, const std::string& run_id,

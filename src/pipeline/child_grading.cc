@@ -1,28 +1,35 @@
 #include "pipeline/child_grading.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstring>
 
 #include "pipeline/batch.h"
 #include "pipeline/child_process.h"
 #include "pipeline/history_rows.h"
+#include "pipeline/private_temp_file.h"
 
 namespace gradebox::pipeline {
 namespace {
 
 constexpr int kGradedRuns = 6;  // four candidates, the join retry, a timeout's rerun
 
+// `reasoning_file`: where the answer's reasoning was written, or empty.
 std::vector<std::string> grade_argv(std::vector<std::string> argv, const Task& task,
-                                    const GradeOptions& options, std::size_t answer_bytes) {
+                                    const GradeOptions& options, std::size_t answer_bytes,
+                                    const std::string& reasoning_file) {
   // name=value: an id that starts with '-' is still a value, not an option.
   for (std::string arg : {"grade", "--format=json", options.pick_best ? "--pick=best" : "--pick=first"})
     argv.push_back(std::move(arg));
   argv.push_back("--task=" + task.id);
   argv.push_back("--model=" + options.model);
   if (!options.retry_timeouts) argv.push_back("--no-retry");
-  // The run admitted this answer under its own --max-answer-bytes: the
-  // child must not apply its default to it again.
-  argv.push_back("--max-answer-bytes=" + std::to_string(answer_bytes + 1));
+  if (!options.finish_reason.empty()) argv.push_back("--finish-reason=" + options.finish_reason);
+  if (!reasoning_file.empty()) argv.push_back("--reasoning=" + reasoning_file);
+  // The run admitted this answer and its reasoning under its own
+  // --max-answer-bytes: the child must not apply its default to them again.
+  std::size_t largest = std::max(answer_bytes, options.reasoning.size());
+  argv.push_back("--max-answer-bytes=" + std::to_string(largest + 1));
   argv.push_back("-");  // the answer comes on stdin
   return argv;
 }
@@ -63,7 +70,19 @@ Report ChildProcessGrader::grade(const Task& task, const std::string& answer,
                                  const GradeOptions& options) const {
   const std::chrono::seconds backstop = backstop_.value_or(hang_backstop(task));
   AnswerRecord record{options.model, task.id, answer, 0, 0, ""};
-  auto end = run_child(grade_argv(command_, task, options, answer.size()), answer, backstop);
+  // The answer takes stdin: the reasoning goes by a private file, removed
+  // when this call returns.
+  std::optional<PrivateTempFile> reasoning;
+  if (!options.reasoning.empty()) {
+    auto file = PrivateTempFile::write("reasoning", options.reasoning);
+    if (!file)
+      return grader_error_report(record, "cannot hand the reasoning to gradebox grade: " +
+                                             file.error().message);
+    reasoning.emplace(std::move(*file));
+  }
+  auto end = run_child(
+      grade_argv(command_, task, options, answer.size(), reasoning ? reasoning->path() : ""),
+      answer, backstop);
   if (!end) return grader_error_report(record, "cannot start gradebox grade: " + end.error().message);
   // Exit 0 (judged) and 3 (grader-error) both come with the report.
   if (end->exited && (end->exit_code == 0 || end->exit_code == 3)) {

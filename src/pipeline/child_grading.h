@@ -1,9 +1,11 @@
 // Grading each answer in a child gradebox (`gradebox grade --task T -
-// --format json`), so that a crash or a hang of gradebox's own code on one
-// answer costs that answer a grader-error and nothing else: the run goes
-// on with the next answer, and a resume meets it as a grader-error to
-// retry, contained again, never as a crash of the whole run. The price is
-// one gradebox start per answer (README, "The benchmark pipeline").
+// --format json`: the answer on stdin, its finish_reason as an option, its
+// reasoning in a private temporary file), so that a crash or a hang of
+// gradebox's own code on one answer costs that answer a grader-error and
+// nothing else: the run goes on with the next answer, and a resume meets
+// it as a grader-error to retry, contained again, never as a crash of the
+// whole run. The price is one gradebox start per answer (README, "The
+// benchmark pipeline").
 #pragma once
 
 #include <chrono>

@@ -62,8 +62,7 @@ void load_answers(SQLite::Database& db, RunView& view) {
   for (int row = 1; q.executeStep(); ++row) {
     std::string run_id;
     auto answer = sql::answer_row(q, run_id);
-    Status checked = answer ? check_ids(answer->record.model, answer->record.task)
-                            : Status(answer.error());
+    Status checked = answer ? check_answer_fields(answer->record) : Status(answer.error());
     if (!checked) {
       view.problems.push_back(bad_row(view.meta.id, "answers", row, checked.error().message));
       continue;
@@ -180,6 +179,7 @@ Result<std::unique_ptr<History>> History::open(const fs::path& path,
     // lock here (a deferred transaction would fail at once, "locked").
     SQLite::Transaction tx(db, SQLite::TransactionBehavior::IMMEDIATE);
     db.exec(sql::kSchema);
+    sql::migrate_schema(db);
     tx.commit();
     return history;
   } catch (const std::exception& e) {
@@ -225,16 +225,21 @@ std::set<AnswerKey> History::graded(const std::string& run_id) {
   return keys;
 }
 
-std::optional<Report> History::cached(const std::string& text, const std::string& stamp,
+std::optional<Report> History::cached(const AnswerRecord& answer, const std::string& stamp,
                                       const std::string& options) {
   std::lock_guard lock(mutex_);
   SQLite::Statement q(*db_,
-                      "SELECT text, report FROM cache WHERE answer_hash = ? AND grader_stamp = ? "
-                      "AND options = ?");
-  q.bind(1, answer_hash(text)), q.bind(2, stamp), q.bind(3, options);
-  if (!q.executeStep() || q.getColumn(0).getString() != text) return std::nullopt;
+                      "SELECT text, reasoning, finish_reason, report FROM cache WHERE "
+                      "answer_hash = ? AND grader_stamp = ? AND options = ?");
+  q.bind(1, answer_hash(answer.text)), q.bind(2, stamp), q.bind(3, options);
+  if (!q.executeStep()) return std::nullopt;
+  // The key holds only hashes: the entry must be for this very answer.
+  if (q.getColumn(0).getString() != answer.text ||
+      q.getColumn(1).getString() != answer.reasoning ||
+      q.getColumn(2).getString() != answer.finish_reason)
+    return std::nullopt;
   // An entry that does not read back as a consistent report is regraded, not trusted.
-  auto report = parse_stored_report(q.getColumn(1).getString());
+  auto report = parse_stored_report(q.getColumn(3).getString());
   if (!report || !check_scores_match_tests(*report)) return std::nullopt;
   return std::move(*report);
 }
@@ -256,9 +261,9 @@ Status History::record(const std::string& run_id, const AnswerRecord& answer,
     if (report.verdict != Verdict::kGraderError && !from_cache) {
       SQLite::Statement c(*db_,
                           "INSERT OR REPLACE INTO cache(answer_hash, grader_stamp, options, text, "
-                          "report) VALUES(?,?,?,?,?)");
-      c.bind(1, hash), c.bind(2, stamp), c.bind(3, options), c.bind(4, answer.text),
-          c.bind(5, json);
+                          "reasoning, finish_reason, report) VALUES(?,?,?,?,?,?,?)");
+      c.bind(1, hash), c.bind(2, stamp), c.bind(3, options), c.bind(4, answer.text);
+      c.bind(5, answer.reasoning), c.bind(6, answer.finish_reason), c.bind(7, json);
       c.exec();
     }
     tx.commit();

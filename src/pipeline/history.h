@@ -93,9 +93,11 @@ class History {
   /// (model, task) pairs of the run that already have a readable result
   /// (grader-errors excepted: those are graded again; so is a bad row).
   std::set<AnswerKey> graded(const std::string& run_id);
-  /// A cached report for this exact text under this grader stamp and options
-  /// (an entry that does not read back as a consistent report is a miss).
-  std::optional<Report> cached(const std::string& text, const std::string& stamp,
+  /// A cached report for this exact text, reasoning and finish_reason under
+  /// this grader stamp and options (options_key: it holds the reasoning's
+  /// hash and the finish_reason; an entry that does not read back as a
+  /// consistent report is a miss).
+  std::optional<Report> cached(const AnswerRecord& answer, const std::string& stamp,
                                const std::string& options);
   /// Stores one result (and caches it unless it is a grader-error).
   Status record(const std::string& run_id, const AnswerRecord& answer, const std::string& stamp,

@@ -62,20 +62,28 @@ class ShardMerge {
 
   Status check_tables() {
     for (const auto& t : sql::kTables) {
-      std::set<std::string> have;
+      std::set<std::string>& have = columns_[t.table];
       SQLite::Statement q(*in_, "SELECT name FROM pragma_table_info(?)");
       q.bind(1, t.table);
       while (q.executeStep()) have.insert(q.getColumn(0).getString());
       if (have.empty()) return bad(t.table, 0, "missing");
       std::istringstream columns(t.columns);
       for (std::string name; std::getline(columns >> std::ws, name, ',');)
-        if (!have.count(name)) return bad(t.table, 0, "no column " + name);
+        if (!have.count(name) && !sql::is_added_column(t.table, name))
+          return bad(t.table, 0, "no column " + name);
     }
     return ok_status();
   }
 
+  // A column added since the shard was made is read as NULL (empty).
   SQLite::Statement select(const char* table, const char* columns) {
-    return SQLite::Statement(*in_, std::string("SELECT ") + columns + " FROM " + table);
+    std::string list;
+    std::istringstream names(columns);
+    for (std::string name; std::getline(names >> std::ws, name, ',');) {
+      if (!list.empty()) list += ", ";
+      list += columns_[table].count(name) ? name : "NULL AS " + name;
+    }
+    return SQLite::Statement(*in_, "SELECT " + list + " FROM " + table);
   }
 
   Status merge_runs() {
@@ -107,7 +115,7 @@ class ShardMerge {
   Status check_answer(const StoredAnswer& a, const std::string& run_id) {
     const AnswerRecord& r = a.record;
     if (!state_.runs.count(run_id)) return Error{"run_id is not a run of the shard"};
-    if (auto s = check_ids(r.model, r.task); !s) return s;
+    if (auto s = check_answer_fields(r); !s) return s;
     if (a.hash != answer_hash(r.text)) return Error{"answer_hash does not match the text"};
     if (!std::isfinite(r.latency_s) || r.latency_s < 0 || r.tokens < 0)
       return Error{"latency or tokens out of range"};
@@ -115,10 +123,11 @@ class ShardMerge {
     if (!state_.runs[run_id]) return ok_status();
     // The run is already here: a shard cannot add or change its answers.
     SQLite::Statement q(out_,
-                        "SELECT answer_hash FROM answers WHERE run_id = ? AND model = ? AND "
-                        "task = ?");
+                        "SELECT answer_hash, reasoning, finish_reason FROM answers WHERE "
+                        "run_id = ? AND model = ? AND task = ?");
     q.bind(1, run_id), q.bind(2, r.model), q.bind(3, r.task);
-    if (!q.executeStep() || q.getColumn(0).getString() != a.hash)
+    if (!q.executeStep() || q.getColumn(0).getString() != a.hash ||
+        q.getColumn(1).getString() != r.reasoning || q.getColumn(2).getString() != r.finish_reason)
       return Error{r.model + "/" + r.task + " is not an answer of run " + run_id + " here"};
     return ok_status();
   }
@@ -220,6 +229,7 @@ class ShardMerge {
   std::unique_ptr<SQLite::Database> in_;
   ShardState state_;
   std::map<RunTask, std::string> stamps_;
+  std::map<std::string, std::set<std::string>> columns_;  // the shard's, per table
 };
 
 }  // namespace

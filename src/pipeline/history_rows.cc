@@ -72,6 +72,11 @@ Status check_ids(const std::string& model, const std::string& task) {
   return ok_status();
 }
 
+Status check_answer_fields(const AnswerRecord& answer) {
+  if (auto s = check_ids(answer.model, answer.task); !s) return s;
+  return check_text("finish_reason", answer.finish_reason, kMaxFinishReasonBytes);
+}
+
 Status check_text(const std::string& field, const std::string& value, std::size_t max_bytes) {
   if (!valid_utf8(value)) return Error{field + " is not valid UTF-8"};
   if (value.size() > max_bytes)

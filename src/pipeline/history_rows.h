@@ -30,6 +30,11 @@ inline constexpr const char* kBadHistoryRow = "bad-history-row";
 /// Both ids pass is_safe_id (which also makes them valid UTF-8).
 Status check_ids(const std::string& model, const std::string& task);
 
+/// An answer row's own fields: safe ids, a finish_reason of valid UTF-8
+/// within kMaxFinishReasonBytes. Its text and reasoning are the model's
+/// bytes, taken as they are (their SQL type is checked when read).
+Status check_answer_fields(const AnswerRecord& answer);
+
 /// Valid UTF-8 and at most `max_bytes` long; the error names `field`.
 Status check_text(const std::string& field, const std::string& value,
                   std::size_t max_bytes = 4096);

@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS runs(
   shard TEXT, gradebox_version TEXT);
 CREATE TABLE IF NOT EXISTS answers(
   run_id TEXT, model TEXT, task TEXT, answer_hash TEXT, text TEXT,
-  latency_s REAL, tokens INTEGER, source TEXT, PRIMARY KEY(run_id, model, task));
+  latency_s REAL, tokens INTEGER, source TEXT, reasoning TEXT, finish_reason TEXT,
+  PRIMARY KEY(run_id, model, task));
 CREATE TABLE IF NOT EXISTS results(
   run_id TEXT, model TEXT, task TEXT, answer_hash TEXT, grader_stamp TEXT,
   verdict TEXT, correctness REAL, edge REAL, from_cache INTEGER, report TEXT,
@@ -46,12 +47,12 @@ CREATE TABLE IF NOT EXISTS problems(
   PRIMARY KEY(run_id, kind, location, model, task));
 CREATE TABLE IF NOT EXISTS cache(
   answer_hash TEXT, grader_stamp TEXT, options TEXT, text TEXT, report TEXT,
-  PRIMARY KEY(answer_hash, grader_stamp, options));
+  reasoning TEXT, finish_reason TEXT, PRIMARY KEY(answer_hash, grader_stamp, options));
 )sql";
 
 const char* const kRunColumns = "id, created, input, fingerprint, shard, gradebox_version";
 const char* const kAnswerColumns =
-    "run_id, model, task, text, latency_s, tokens, source, answer_hash";
+    "run_id, model, task, text, latency_s, tokens, source, answer_hash, reasoning, finish_reason";
 const char* const kResultColumns =
     "run_id, model, task, answer_hash, grader_stamp, verdict, correctness, edge, from_cache, "
     "report";
@@ -61,6 +62,27 @@ const TableColumns kTables[4] = {{"runs", kRunColumns},
                                  {"answers", kAnswerColumns},
                                  {"results", kResultColumns},
                                  {"problems", kProblemColumns}};
+
+const AddedColumn kAddedColumns[4] = {{"answers", "reasoning"},
+                                      {"answers", "finish_reason"},
+                                      {"cache", "reasoning"},
+                                      {"cache", "finish_reason"}};
+
+bool is_added_column(const std::string& table, const std::string& column) {
+  for (const auto& added : kAddedColumns)
+    if (table == added.table && column == added.column) return true;
+  return false;
+}
+
+void migrate_schema(SQLite::Database& db) {
+  for (const auto& added : kAddedColumns) {
+    SQLite::Statement q(db, "SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?");
+    q.bind(1, added.table), q.bind(2, added.column);
+    q.executeStep();
+    if (q.getColumn(0).getInt() == 0)
+      db.exec(std::string("ALTER TABLE ") + added.table + " ADD COLUMN " + added.column + " TEXT");
+  }
+}
 
 Result<RunMeta> run_row(SQLite::Statement& q) {
   RunMeta m;
@@ -81,7 +103,8 @@ Result<StoredAnswer> answer_row(SQLite::Statement& q, std::string& run_id) {
   if (!tokens) return tokens.error();
   r.latency_s = *latency;
   r.tokens = q.getColumn(5).getInt64();
-  if (auto s = texts_at(q, 6, {&r.source, &a.hash}); !s) return s.error();
+  if (auto s = texts_at(q, 6, {&r.source, &a.hash, &r.reasoning, &r.finish_reason}); !s)
+    return s.error();
   return a;
 }
 
@@ -117,12 +140,12 @@ void insert_run(SQLite::Database& db, const RunMeta& meta) {
 void insert_answers(SQLite::Database& db, const std::string& run_id,
                     const std::vector<AnswerRecord>& answers) {
   SQLite::Statement q(db, std::string("INSERT OR IGNORE INTO answers(") + kAnswerColumns +
-                              ") VALUES(?,?,?,?,?,?,?,?)");
+                              ") VALUES(?,?,?,?,?,?,?,?,?,?)");
   for (const auto& a : answers) {
     q.reset();
     q.bind(1, run_id), q.bind(2, a.model), q.bind(3, a.task), q.bind(4, a.text);
     q.bind(5, a.latency_s), q.bind(6, static_cast<int64_t>(a.tokens)), q.bind(7, a.source);
-    q.bind(8, answer_hash(a.text));
+    q.bind(8, answer_hash(a.text)), q.bind(9, a.reasoning), q.bind(10, a.finish_reason);
     q.exec();
   }
 }

@@ -33,6 +33,21 @@ struct TableColumns {
 };
 extern const TableColumns kTables[4];
 
+/// Columns added to a table after histories existed (issue 17: an
+/// answer's reasoning and finish_reason, and the cache's copy of them). A
+/// history made before lacks them: open adds them (migrate_schema), and a
+/// shard read as it is reads each as NULL, i.e. empty.
+struct AddedColumn {
+  const char* table;
+  const char* column;
+};
+extern const AddedColumn kAddedColumns[4];
+bool is_added_column(const std::string& table, const std::string& column);
+
+/// Adds every added column the file's tables lack; their rows keep their
+/// values, the new columns read NULL. Run inside open's transaction.
+void migrate_schema(SQLite::Database& db);
+
 /// Readers of one row of a `SELECT <columns>`; an error names the column
 /// whose value has the wrong SQL type.
 Result<RunMeta> run_row(SQLite::Statement& q);

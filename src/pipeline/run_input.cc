@@ -105,6 +105,9 @@ std::optional<FieldProblem> check_fields(const json& record) {
       return FieldProblem{"malformed",
                           std::string("field '") + field.name + "' is not " + field.type};
   }
+  if (string_field(record, "finish_reason").size() > kMaxFinishReasonBytes)
+    return FieldProblem{"malformed", "field 'finish_reason' is over " +
+                                         std::to_string(kMaxFinishReasonBytes) + " bytes"};
   return std::nullopt;
 }
 
@@ -132,8 +135,11 @@ std::optional<Candidate> parse_line(const std::string& line, const std::string& 
     c.too_large = over_limit("answer text", limits.max_answer_bytes);
   else if (reasoning_bytes > limits.max_answer_bytes)
     c.too_large = over_limit("reasoning_content", limits.max_answer_bytes);
-  else
+  else {
     c.record.text = j.at("text").get<std::string>();
+    c.record.reasoning = string_field(j, "reasoning_content");
+  }
+  c.record.finish_reason = string_field(j, "finish_reason");
   if (auto it = j.find("latency_s"); it != j.end() && it->is_number())
     c.record.latency_s = it->get<double>();
   if (auto it = j.find("tokens"); it != j.end() && it->is_number_integer())
@@ -191,6 +197,58 @@ std::string shown_root(const fs::path& root) {
   return printable(p.filename().string());
 }
 
+// <task>.reasoning.md holds the reasoning of <task>.md (as JSONL's
+// reasoning_content): it is read with its answer, never graded alone.
+constexpr std::string_view kReasoningSuffix = ".reasoning.md";
+
+bool is_reasoning_file(const FolderEntry& file) {
+  return file.kind == EntryKind::kFile && file.name.size() > kReasoningSuffix.size() &&
+         file.name.ends_with(kReasoningSuffix);
+}
+
+// "flatten_py.reasoning.md" and "flatten_py.md" both name flatten_py.
+std::string task_of(const std::string& name) {
+  if (name.ends_with(kReasoningSuffix))
+    return name.substr(0, name.size() - kReasoningSuffix.size());
+  return fs::path(name).stem().string();
+}
+
+struct Reasoning {
+  CappedText file;
+  std::string at;  // where it was found
+};
+
+// The folder's reasoning files by task; an unreadable one is a problem.
+std::map<std::string, Reasoning> read_reasonings(int folder, const std::string& model,
+                                                 const std::vector<FolderEntry>& files,
+                                                 const std::string& where,
+                                                 const InputLimits& limits, RunInput& input) {
+  std::map<std::string, Reasoning> found;
+  for (const auto& file : files) {
+    if (!is_reasoning_file(file)) continue;
+    std::string at = where + "/" + printable(file.name), task = task_of(file.name);
+    auto text = read_file_at(folder, file.name, limits.max_answer_bytes);
+    if (text)
+      found[task] = {std::move(*text), at};
+    else
+      input.problems.push_back({"unreadable", at, safe_or_empty(model), safe_or_empty(task),
+                                printable(text.error().message)});
+  }
+  return found;
+}
+
+// Gives the answer its reasoning (taken out of `reasonings`); a reasoning
+// over the limit makes the answer too-large, as reasoning_content does.
+void attach_reasoning(Candidate& c, std::map<std::string, Reasoning>& reasonings,
+                      const InputLimits& limits) {
+  auto it = reasonings.find(c.record.task);
+  if (it == reasonings.end()) return;
+  if (it->second.file.too_large && c.too_large.empty())
+    c.too_large = over_limit("reasoning file", limits.max_answer_bytes);
+  c.record.reasoning = std::move(it->second.file.text);
+  reasonings.erase(it);
+}
+
 // One model's folder: every entry is an answer or a problem.
 void load_model_folder(int root, const std::string& model, const std::string& where,
                        const std::set<std::string>& known_tasks, const InputLimits& limits,
@@ -203,9 +261,11 @@ void load_model_folder(int root, const std::string& model, const std::string& wh
         {"unreadable", where, safe_or_empty(model), "", printable(files.error().message)});
     return;
   }
+  auto reasonings = read_reasonings(folder->get(), model, *files, where, limits, input);
   for (const auto& file : *files) {
+    if (is_reasoning_file(file)) continue;
     std::string at = where + "/" + printable(file.name);
-    std::string task = fs::path(file.name).stem().string();
+    std::string task = task_of(file.name);
     if (file.kind == EntryKind::kLink) {
       input.problems.push_back({"symlink", at, safe_or_empty(model), safe_or_empty(task),
                                 "a symbolic link: not followed, not graded"});
@@ -224,8 +284,13 @@ void load_model_folder(int root, const std::string& model, const std::string& wh
     }
     Candidate c{{model, task, std::move(text->text), 0, 0, at},
                 text->too_large ? over_limit("answer file", limits.max_answer_bytes) : ""};
+    attach_reasoning(c, reasonings, limits);
     admit(std::move(c), known_tasks, seen, input);
   }
+  for (const auto& [task, reasoning] : reasonings)
+    input.problems.push_back({"not-an-answer", reasoning.at, safe_or_empty(model), "",
+                              "a reasoning file without its answer " +
+                                  printable(task) + ".md; not graded"});
 }
 
 // <run>/<model>/<task>.md, read without following any link below <run>.
@@ -287,9 +352,12 @@ bool is_safe_id(const std::string& id) {
 
 void enforce_answer_limit(RunInput& input, const InputLimits& limits) {
   std::erase_if(input.answers, [&](const AnswerRecord& a) {
-    if (a.text.size() <= limits.max_answer_bytes) return false;
-    input.problems.push_back({"too-large", a.source, a.model, a.task,
-                              over_limit("answer text", limits.max_answer_bytes)});
+    const char* what = a.text.size() > limits.max_answer_bytes        ? "answer text"
+                       : a.reasoning.size() > limits.max_answer_bytes ? "its reasoning"
+                                                                      : nullptr;
+    if (!what) return false;
+    input.problems.push_back(
+        {"too-large", a.source, a.model, a.task, over_limit(what, limits.max_answer_bytes)});
     return true;
   });
 }

@@ -1,5 +1,6 @@
 // A benchmark run as input: answers from a run directory
-// (<run>/<model-id>/<task-id>.md) or from the harness's JSONL records. Every
+// (<run>/<model-id>/<task-id>.md, its reasoning optionally beside it in
+// <task-id>.reasoning.md) or from the harness's JSONL records. Every
 // answer that cannot be graded is a problem with its file or line, never
 // silently dropped.
 #pragma once
@@ -21,6 +22,8 @@ struct AnswerRecord {
   double latency_s = 0;
   long long tokens = 0;
   std::string source;  // "run.jsonl:12" or "run/glm-5/flatten_py.md"
+  std::string reasoning{};      // JSONL reasoning_content, or <task>.reasoning.md
+  std::string finish_reason{};  // JSONL finish_reason, e.g. "stop", "length"
 };
 
 /// Why an answer (or a line) was not graded. `kind` is one of unknown-task,
@@ -42,6 +45,10 @@ struct RunInput {
   std::vector<InputProblem> problems;
 };
 
+/// A finish_reason is one short word ("stop", "length", "max_tokens"):
+/// a longer one makes its record malformed.
+inline constexpr std::size_t kMaxFinishReasonBytes = 64;
+
 /// What one answer or record may weigh. Past them nothing more is read.
 struct InputLimits {
   std::size_t max_answer_bytes = 1 << 20;  // the text; a record's reasoning_content too
@@ -56,7 +63,7 @@ Result<RunInput> load_run_input(const std::filesystem::path& path,
                                 const std::set<std::string>& known_tasks,
                                 const InputLimits& limits = {});
 
-/// Answers over the size limit become too-large problems (for input that
+/// Answers whose text or reasoning is over the size limit become too-large problems (for input that
 /// did not come through load_run_input, e.g. a stored run regraded).
 void enforce_answer_limit(RunInput& input, const InputLimits& limits);
 

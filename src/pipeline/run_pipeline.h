@@ -31,8 +31,9 @@ struct RunOutcome {
   BatchSummary summary;
 };
 
-/// Identifies a run by what determines its results: the answers, the grader
-/// stamps of their tasks and the grading options. Same input + same graders
+/// Identifies a run by what determines its results: the answers (text,
+/// reasoning, finish_reason), the grader stamps of their tasks and the
+/// grading options. Same input + same graders
 /// = same run, so an interrupted start resumes it and shards agree on it.
 std::string run_fingerprint(const RunInput& input, const TaskRegistry& registry,
                             const GradeOptions& options);

@@ -11,7 +11,9 @@ namespace gradebox::testing {
 
 inline std::string run_essence(const pipeline::RunView& v) {
   std::string out = v.meta.id + "|" + v.meta.fingerprint + "\n";
-  for (const auto& a : v.answers) out += a.record.model + "/" + a.record.task + " " + a.hash + "\n";
+  for (const auto& a : v.answers)
+    out += a.record.model + "/" + a.record.task + " " + a.hash + " " +
+           pipeline::answer_hash(a.record.reasoning) + " " + a.record.finish_reason + "\n";
   for (const auto& [key, r] : v.results) {
     out += key.first + "/" + key.second + " " + to_string(r.report.verdict) + " " +
            std::to_string(r.report.correctness.score) + " " +

@@ -62,7 +62,9 @@ class ChildGradingTest : public ::testing::Test {
     // The stand-in for `gradebox grade ... -`: the answer on stdin; it names
     // the model it was given, as `gradebox grade --model=M` does.
     std::string script = R"(#!/bin/bash
-for a in "$@"; do case $a in --model=*) m=${a#--model=} ;; esac; done
+for a in "$@"; do case $a in --model=*) m=${a#--model=} ;; --reasoning=*) r=${a#--reasoning=} ;; esac; done
+printf '%s\n' "$@" > "DIR/argv-$m"
+if [ -n "$r" ]; then cp "$r" "DIR/reasoning-$m"; stat -c %a "$r" > "DIR/mode-$m"; echo "$r" > "DIR/path-$m"; fi
 report() { sed "s/\"model\":\"\"/\"model\":\"$m\"/" "DIR/$1.json"; }
 text=$(cat)
 case "$text" in
@@ -74,7 +76,8 @@ case "$text" in
   *) report graded ;;
 esac
 )";
-    script.replace(script.find("DIR"), 3, dir_.string());
+    for (std::size_t at; (at = script.find("DIR")) != std::string::npos;)
+      script.replace(at, 3, dir_.string());
     std::ofstream(dir_ / "fake-gradebox") << script;
     fs::permissions(dir_ / "fake-gradebox", fs::perms::owner_all);
     auto history = History::open(dir_ / "history.sqlite");
@@ -104,6 +107,10 @@ esac
   fs::path dir_;
   TaskRegistry registry_;
   std::unique_ptr<History> history_;
+  std::string read(const std::string& name) {
+    std::ifstream in(dir_ / name, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(in)), {});
+  }
   RunView view_;
 };
 
@@ -182,6 +189,34 @@ TEST_F(ChildGradingTest, AHostileRunFolderCompletesAndRanksHonestly) {
   std::string csv = leaderboard_csv(board);
   EXPECT_NE(csv.find("\n'-zero,"), std::string::npos) << csv;
   EXPECT_EQ(csv.find("\n-zero"), std::string::npos) << csv;
+}
+
+// Issue 17: the child `gradebox grade` gets the answer's finish_reason as an
+// option and its reasoning in a private file (the answer alone is on
+// stdin), removed once the child is done.
+TEST_F(ChildGradingTest, TheChildReceivesTheReasoningAndTheFinishReason) {
+  RunInput in;
+  in.path = dir_ / "night.jsonl";
+  AnswerRecord r1{"r1", "echo_task", "def echo(x): return x", 1, 1, "r1"};
+  r1.reasoning = "a draft\n```python\ndef echo(x): return None\n```\n$(touch PWNED) '\"";
+  r1.finish_reason = "length";
+  in.answers = {r1, {"plain", "echo_task", "def echo(x): return x", 1, 1, "plain"}};
+  RunOutcome o = run(in);
+  EXPECT_EQ(o.summary.graded, 2);
+  EXPECT_EQ(result(o, "r1").verdict, Verdict::kGraded);
+  std::string argv = read("argv-r1");
+  EXPECT_NE(argv.find("\n--finish-reason=length\n"), std::string::npos) << argv;
+  EXPECT_NE(argv.find("\n--reasoning="), std::string::npos) << argv;
+  EXPECT_EQ(read("reasoning-r1"), r1.reasoning);
+  EXPECT_EQ(read("mode-r1"), "600\n") << "the reasoning file is private";
+  std::string path = read("path-r1");
+  ASSERT_FALSE(path.empty());
+  path.pop_back();
+  EXPECT_FALSE(fs::exists(path)) << "the reasoning file was left behind: " << path;
+  std::string plain = read("argv-plain");
+  EXPECT_EQ(plain.find("--reasoning"), std::string::npos) << plain;
+  EXPECT_EQ(plain.find("--finish-reason"), std::string::npos) << plain;
+  EXPECT_FALSE(fs::exists(dir_ / "reasoning-plain"));
 }
 
 TEST_F(ChildGradingTest, AChildThatCannotStartIsAGraderError) {

@@ -11,6 +11,7 @@
 
 #include "pipeline/history.h"
 #include "pipeline/leaderboard.h"
+#include "../support/schema_before_reasoning.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -114,6 +115,100 @@ TEST_F(HistoryReadTest, AHistoryNamedLikeAnSqliteUriIsAPlainFile) {
   fs::current_path(cwd);
   ASSERT_TRUE(history.ok()) << history.error().message;
   EXPECT_TRUE(fs::exists(dir_ / "file:uri.sqlite?mode=memory"));
+}
+
+// Issue 17: an answer's reasoning and finish_reason are stored with it and
+// read back with it.
+TEST_F(HistoryReadTest, AnAnswerKeepsItsReasoningAndFinishReason) {
+  AnswerRecord r1{"r1", "echo_task", "final", 1, 1, "r1"};
+  r1.reasoning = "a draft first, then \xe2\x80\x94 the answer";
+  r1.finish_reason = "length";
+  AnswerRecord plain{"plain", "echo_task", "final", 1, 1, "plain"};
+  ASSERT_TRUE(history_->begin_run(meta_, {r1, plain}, {}).ok());
+  auto view = history_->load_run("night");
+  ASSERT_TRUE(view.ok()) << view.error().message;
+  ASSERT_EQ(view->answers.size(), 2u);
+  EXPECT_EQ(view->answers[1].record.model, "r1");
+  EXPECT_EQ(view->answers[1].record.reasoning, r1.reasoning);
+  EXPECT_EQ(view->answers[1].record.finish_reason, "length");
+  EXPECT_EQ(view->answers[0].record.reasoning, "");
+  EXPECT_EQ(view->answers[0].record.finish_reason, "");
+}
+
+// A finish_reason read back is checked like the other short text fields:
+// valid UTF-8, a few bytes; a reasoning must be text. A row that fails is
+// left out and named.
+TEST_F(HistoryReadTest, AnAnswerWithABadFinishReasonOrReasoningIsLeftOut) {
+  begin({"long", "binary", "blob", "ok"});
+  {
+    SQLite::Database db(path().string(), SQLite::OPEN_READWRITE);
+    db.exec("UPDATE answers SET finish_reason = '" + std::string(65, 'l') +
+            "' WHERE model = 'long'");
+    db.exec("UPDATE answers SET finish_reason = CAST(X'6cff' AS TEXT) WHERE model = 'binary'");
+    db.exec("UPDATE answers SET reasoning = X'00ff' WHERE model = 'blob'");
+  }
+  auto view = history_->load_run("night");
+  ASSERT_TRUE(view.ok()) << view.error().message;
+  ASSERT_EQ(view->answers.size(), 1u);
+  EXPECT_EQ(view->answers[0].record.model, "ok");
+  EXPECT_EQ(bad_rows(*view, "answers"), 3);
+}
+
+// A history made before issue 17 opens: its tables get the new columns,
+// its rows stay and read back (no reasoning, no finish_reason), and new
+// answers store both. Opening it again changes nothing.
+TEST(HistoryMigration, AHistoryMadeBeforeReasoningOpensAndKeepsItsRows) {
+  fs::path dir = fs::path(::testing::TempDir()) / "history-migration";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::path path = dir / "history.sqlite";
+  Report report;
+  report.model = "old", report.task = "echo_task", report.verdict = Verdict::kGraded;
+  TestResult& test = report.tests.emplace_back();
+  test.id = "basic-1", test.kind = "core", test.category = "basic";
+  test.status = TestStatus::kPass;
+  compute_scores(report);
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(testing::kSchemaBeforeReasoning);
+    db.exec("INSERT INTO runs VALUES('before', '2024-05-01T00:00:00.000Z', 'x.jsonl', 'fp', '', "
+            "'0.1.0')");
+    SQLite::Statement a(db, "INSERT INTO answers(run_id, model, task, answer_hash, text, "
+                            "latency_s, tokens, source) VALUES('before', 'old', 'echo_task', ?, "
+                            "'old text', 1, 1, 'x.jsonl:1')");
+    a.bind(1, answer_hash("old text"));
+    a.exec();
+    SQLite::Statement r(db, "INSERT INTO results VALUES('before', 'old', 'echo_task', ?, 'stamp', "
+                            "'graded', ?, ?, 0, ?)");
+    r.bind(1, answer_hash("old text")), r.bind(2, report.correctness.score);
+    r.bind(3, report.edge_cases.score), r.bind(4, to_json(report).dump());
+    r.exec();
+    db.exec("INSERT INTO problems VALUES('before', 'missing-answer', 'x.jsonl', 'old', "
+            "'other_task', 'no answer')");
+  }
+  for (int open = 0; open < 2; ++open) {
+    auto history = History::open(path);
+    ASSERT_TRUE(history.ok()) << history.error().message;
+    auto view = (*history)->load_run("before");
+    ASSERT_TRUE(view.ok()) << view.error().message;
+    ASSERT_EQ(view->answers.size(), 1u);
+    EXPECT_EQ(view->answers[0].record.text, "old text");
+    EXPECT_EQ(view->answers[0].record.reasoning, "");
+    EXPECT_EQ(view->answers[0].record.finish_reason, "");
+    EXPECT_EQ(view->results.size(), 1u);
+    ASSERT_EQ(view->problems.size(), 1u) << view->problems[0].message;
+    EXPECT_EQ(view->problems[0].kind, "missing-answer");
+  }
+  auto history = History::open(path);
+  AnswerRecord r1{"r1", "echo_task", "final", 1, 1, "r1"};
+  r1.reasoning = "draft", r1.finish_reason = "stop";
+  RunMeta after{"after", "2024-05-02T00:00:00.000Z", "y.jsonl", "fp2", "", "0.1.0"};
+  ASSERT_TRUE((*history)->begin_run(after, {r1}, {}).ok());
+  auto view = (*history)->load_run("after");
+  ASSERT_TRUE(view.ok()) << view.error().message;
+  ASSERT_EQ(view->answers.size(), 1u);
+  EXPECT_EQ(view->answers[0].record.reasoning, "draft");
+  EXPECT_EQ(view->answers[0].record.finish_reason, "stop");
 }
 
 // A second gradebox starting on a history that another process is writing

@@ -286,6 +286,78 @@ TEST(PipelineInput, AJsonlLineOverTheCapIsMalformed) {
   EXPECT_EQ(find(*input, "run.jsonl:1")->kind, "malformed");
 }
 
+// Issue 17: reasoning models' records carry the reasoning apart
+// (reasoning_content) and why the model stopped (finish_reason); both are
+// part of the answer as graded and stored.
+TEST(PipelineInput, AJsonlRecordKeepsItsReasoningAndFinishReason) {
+  fs::path dir = test_dir();
+  write(dir / "run.jsonl",
+        R"({"model": "r1", "task": "flatten_py", "text": "final", )"
+        R"("reasoning_content": "first a draft", "finish_reason": "length"})"
+        "\n" +
+            json_line("r1", "race_js", "plain") +
+            R"({"model": "r1", "task": "review_go", "text": "x", "reasoning_content": null, )"
+            R"("finish_reason": null})"
+            "\n");
+  auto input = load_run_input(dir / "run.jsonl", kTasks);
+  ASSERT_TRUE(input.ok());
+  ASSERT_EQ(input->answers.size(), 3u);
+  EXPECT_EQ(input->answers[0].task, "flatten_py");
+  EXPECT_EQ(input->answers[0].reasoning, "first a draft");
+  EXPECT_EQ(input->answers[0].finish_reason, "length");
+  for (std::size_t i : {1u, 2u}) {
+    EXPECT_EQ(input->answers[i].reasoning, "") << input->answers[i].task;
+    EXPECT_EQ(input->answers[i].finish_reason, "") << input->answers[i].task;
+  }
+}
+
+// A finish_reason is a short word ("stop", "length", "max_tokens"): a long
+// one is a malformed record, not 1 MB stored in every history row.
+TEST(PipelineInput, AFinishReasonOverSixtyFourBytesIsMalformed) {
+  fs::path dir = test_dir();
+  write(dir / "run.jsonl",
+        R"({"model": "r1", "task": "flatten_py", "text": "x", "finish_reason": ")" +
+            std::string(65, 'l') + "\"}\n" + json_line("r1", "race_js", "fine"));
+  auto input = load_run_input(dir / "run.jsonl", kTasks);
+  ASSERT_TRUE(input.ok());
+  ASSERT_EQ(input->answers.size(), 1u);
+  ASSERT_NE(find(*input, "run.jsonl:1"), nullptr);
+  EXPECT_EQ(find(*input, "run.jsonl:1")->kind, "malformed");
+  EXPECT_NE(find(*input, "run.jsonl:1")->message.find("finish_reason"), std::string::npos);
+}
+
+// In a run folder the reasoning sits beside the answer, as
+// <model>/<task>.reasoning.md: it belongs to <task>.md, it is no answer of
+// its own; one without its answer is named; one over the limit makes the
+// answer too-large, as reasoning_content does.
+TEST(PipelineInput, ARunFolderReadsTheReasoningBesideTheAnswer) {
+  fs::path dir = test_dir();
+  write(dir / "run/m1/flatten_py.md", "final");
+  write(dir / "run/m1/flatten_py.reasoning.md", "draft");
+  write(dir / "run/m1/race_js.md", "plain");
+  write(dir / "run/m1/review_go.reasoning.md", "alone");
+  write(dir / "run/m1/dijkstra_ts.md", "fine");
+  write(dir / "run/m1/dijkstra_ts.reasoning.md", std::string((1 << 20) + 1, 'x'));
+  auto input = load_run_input(dir / "run", kTasks);
+  ASSERT_TRUE(input.ok());
+  ASSERT_EQ(input->answers.size(), 2u);
+  EXPECT_EQ(input->answers[0].task, "flatten_py");
+  EXPECT_EQ(input->answers[0].text, "final");
+  EXPECT_EQ(input->answers[0].reasoning, "draft");
+  EXPECT_EQ(input->answers[1].task, "race_js");
+  EXPECT_EQ(input->answers[1].reasoning, "");
+  const InputProblem* alone = find(*input, "run/m1/review_go.reasoning.md");
+  ASSERT_NE(alone, nullptr);
+  EXPECT_EQ(alone->kind, "not-an-answer");
+  EXPECT_NE(alone->message.find("review_go.md"), std::string::npos) << alone->message;
+  const InputProblem* big = find(*input, "run/m1/dijkstra_ts.md");
+  ASSERT_NE(big, nullptr);
+  EXPECT_EQ(big->kind, "too-large");
+  EXPECT_NE(big->message.find("reasoning"), std::string::npos) << big->message;
+  for (const auto& p : input->problems)
+    EXPECT_EQ(p.location.find("flatten_py.reasoning"), std::string::npos) << p.message;
+}
+
 TEST(PipelineInput, SafeIdsAreOnlyPlainNames) {
   for (const char* bad : {"", ".", "..", "/abs", "a/b", "../x", "a\\b", "a b", "\xc3\xa9"})
     EXPECT_FALSE(is_safe_id(bad)) << bad;

@@ -52,10 +52,17 @@ class MergeTest : public ::testing::Test {
 
   void grade_into(const fs::path& db, const std::string& run_id,
                   const std::vector<std::pair<std::string, std::string>>& model_texts) {
+    std::vector<AnswerRecord> records;
+    for (const auto& [model, text] : model_texts)
+      records.push_back({model, "echo_task", text, 1, 1, model});
+    grade_records_into(db, run_id, records);
+  }
+
+  void grade_records_into(const fs::path& db, const std::string& run_id,
+                          const std::vector<AnswerRecord>& records) {
     RunInput input;
     input.path = "night.jsonl";
-    for (const auto& [model, text] : model_texts)
-      input.answers.push_back({model, "echo_task", text, 1, 1, model});
+    input.answers = records;
     auto history = History::open(db);
     ASSERT_TRUE(history.ok()) << history.error().message;
     RunOptions options;
@@ -215,6 +222,55 @@ TEST_F(MergeTest, ColumnsAreMatchedByNameNotByPosition) {
 TEST_F(MergeTest, AMissingColumnIsNamed) {
   tamper("ALTER TABLE results DROP COLUMN edge");
   expect_rejected("results", "no column edge");
+}
+
+// Issue 17: an answer's reasoning and finish_reason travel with it.
+TEST_F(MergeTest, AShardsReasoningAndFinishReasonAreMerged) {
+  AnswerRecord r1{"r1", "echo_task", answer("r1"), 1, 1, "r1"};
+  r1.reasoning = "a draft", r1.finish_reason = "length";
+  grade_records_into(dir_ / "reasoning.sqlite", "thinking", {r1});
+  auto merged = merge(dir_ / "reasoning.sqlite");
+  ASSERT_TRUE(merged.ok()) << merged.error().message;
+  auto history = History::open(out());
+  auto view = (*history)->load_run("thinking");
+  ASSERT_TRUE(view.ok()) << view.error().message;
+  ASSERT_EQ(view->answers.size(), 1u);
+  EXPECT_EQ(view->answers[0].record.reasoning, "a draft");
+  EXPECT_EQ(view->answers[0].record.finish_reason, "length");
+}
+
+// A shard made by a gradebox before issue 17 has no such columns: it merges,
+// its answers have neither.
+TEST_F(MergeTest, AShardWithoutTheReasoningColumnsMerges) {
+  tamper(
+      "ALTER TABLE answers DROP COLUMN reasoning; ALTER TABLE answers DROP COLUMN finish_reason;"
+      "ALTER TABLE cache DROP COLUMN reasoning; ALTER TABLE cache DROP COLUMN finish_reason;");
+  auto merged = merge(shard());
+  ASSERT_TRUE(merged.ok()) << merged.error().message;
+  auto source = History::open(dir_ / "pristine.sqlite");
+  auto history = History::open(out());
+  auto a = (*source)->load_run("night"), b = (*history)->load_run("night");
+  ASSERT_TRUE(a.ok() && b.ok()) << (b.ok() ? "" : b.error().message);
+  EXPECT_EQ(testing::run_essence(*a), testing::run_essence(*b));
+  for (const auto& answer : b->answers) EXPECT_EQ(answer.record.finish_reason, "");
+}
+
+TEST_F(MergeTest, AnOverlongFinishReasonIsRejected) {
+  tamper("UPDATE answers SET finish_reason = '" + std::string(65, 'l') + "' WHERE model = 'm1'");
+  expect_rejected("answers", "finish_reason");
+}
+
+TEST_F(MergeTest, AReasoningThatIsNotTextIsRejected) {
+  tamper("UPDATE answers SET reasoning = X'00ff' WHERE model = 'm1'");
+  expect_rejected("answers", "reasoning");
+}
+
+// A run already here: a shard cannot give its answers another reasoning.
+TEST_F(MergeTest, AShardCannotChangeTheReasoningOfAnAnswerAlreadyHere) {
+  ASSERT_TRUE(merge(shard()).ok());
+  before_ = testing::history_snapshot(out());
+  tamper("UPDATE answers SET reasoning = 'rewritten' WHERE model = 'm1'");
+  expect_rejected("answers", "is not an answer of run night here");
 }
 
 TEST_F(MergeTest, AShardNamedLikeAnSqliteUriIsAPlainFile) {

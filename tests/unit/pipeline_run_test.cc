@@ -3,11 +3,15 @@
 // repeated texts, a grader change regrades, grader-errors are retried.
 #include <gtest/gtest.h>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <atomic>
+#include <mutex>
 
 #include "fake_sandbox.h"
 #include "pipeline/leaderboard.h"
 #include "pipeline/run_pipeline.h"
+#include "../support/schema_before_reasoning.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -46,6 +50,19 @@ class PipelineRunTest : public ::testing::Test {
     in.path = dir_ / "night.jsonl";
     for (const auto& [model, text] : model_texts)
       in.answers.push_back({model, "echo_task", text, 1, 1, model});
+    return in;
+  }
+  // One answer to echo_task with its reasoning and finish_reason.
+  static AnswerRecord record(const std::string& model, const std::string& text,
+                             const std::string& reasoning, const std::string& finish_reason) {
+    AnswerRecord r{model, "echo_task", text, 1, 1, model};
+    r.reasoning = reasoning, r.finish_reason = finish_reason;
+    return r;
+  }
+  RunInput records_input(const std::vector<AnswerRecord>& records) {
+    RunInput in;
+    in.path = dir_ / "night.jsonl";
+    in.answers = records;
     return in;
   }
   RunOutcome run(const RunInput& in, RunOptions options = {}) {
@@ -157,8 +174,8 @@ TEST_F(PipelineRunTest, NoSandboxMeansGraderErrorsThatAreRetriedAndNeverCached) 
   EXPECT_EQ(o->summary.grader_errors, 1);
   auto view = history_->load_run(o->meta.id);
   EXPECT_EQ(view->results.at({"a", "echo_task"}).report.verdict, Verdict::kGraderError);
-  EXPECT_FALSE(
-      history_->cached(answer("a"), registry_.tasks.at("echo_task").stamp, "pick=first;retry=1"));
+  EXPECT_FALSE(history_->cached(in.answers[0], registry_.tasks.at("echo_task").stamp,
+                                options_key(GradeOptions{})));
   RunOutcome retried = run(in);  // the same run, now with a working sandbox
   EXPECT_EQ(retried.already_done, 0);
   EXPECT_EQ(retried.summary.graded, 1);
@@ -254,6 +271,88 @@ TEST_F(PipelineRunTest, ATooLargeAnswerIsPartOfTheRunsFingerprint) {
   RunInput with_big = plain;
   with_big.problems.push_back({"too-large", "night.jsonl:2", "b", "echo_task", "over the limit"});
   EXPECT_NE(run_fingerprint(plain, registry_, {}), run_fingerprint(with_big, registry_, {}));
+}
+
+// Issue 17: the grader reads an answer's reasoning (its code when the answer
+// has none) and its finish_reason (truncated): a result graded with another
+// reasoning or finish_reason is not this answer's, and is not served.
+TEST_F(PipelineRunTest, AnotherReasoningOrFinishReasonIsNotServedFromTheCache) {
+  run(records_input({record("a", answer("same"), "", "")}));
+  RunOutcome reasoning = run(records_input({record("b", answer("same"), "thinking", "")}));
+  EXPECT_EQ(reasoning.summary.cached, 0);
+  EXPECT_EQ(reasoning.summary.graded, 1);
+  RunOutcome finish = run(records_input({record("c", answer("same"), "", "length")}));
+  EXPECT_EQ(finish.summary.cached, 0);
+  EXPECT_EQ(finish.summary.graded, 1);
+  RunOutcome both = run(records_input({record("d", answer("same"), "thinking", "")}));
+  EXPECT_EQ(both.summary.cached, 1) << "the same text and reasoning is served";
+  RunOutcome plain = run(records_input({record("e", answer("same"), "", "")}));
+  EXPECT_EQ(plain.summary.cached, 1);
+}
+
+// Results cached before the key held the reasoning and finish_reason were
+// graded by a gradebox that never saw them: a history made then opens, but
+// its cache serves nothing.
+TEST_F(PipelineRunTest, AResultCachedBeforeReasoningWasKeyedIsNotServed) {
+  run(input({{"a", answer("old")}}));
+  fs::path old = dir_ / "before-reasoning.sqlite";
+  {
+    SQLite::Database db(old.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(testing::kSchemaBeforeReasoning);
+    db.exec("ATTACH DATABASE '" + (dir_ / "history.sqlite").string() + "' AS now");
+    SQLite::Statement copy(db, "INSERT INTO cache(answer_hash, grader_stamp, options, text, "
+                               "report) SELECT answer_hash, grader_stamp, ?, text, report FROM "
+                               "now.cache");
+    copy.bind(1, testing::kOptionsBeforeReasoning);
+    ASSERT_EQ(copy.exec(), 1);
+  }
+  auto history = History::open(old);
+  ASSERT_TRUE(history.ok()) << history.error().message;
+  history_ = std::move(*history);
+  RunOutcome o = run(input({{"b", answer("old")}}));
+  EXPECT_EQ(o.summary.cached, 0);
+  EXPECT_EQ(o.summary.graded, 1);
+}
+
+// The worker grades each answer with its own reasoning and finish_reason.
+TEST_F(PipelineRunTest, TheGraderReceivesEachAnswersReasoningAndFinishReason) {
+  struct Recording : Grader {
+    explicit Recording(std::shared_ptr<Sandbox> box) : inner(std::move(box)) {}
+    Report grade(const Task& task, const std::string& answer,
+                 const GradeOptions& options) const override {
+      std::lock_guard lock(mutex);
+      seen[options.model] = options;
+      return inner.grade(task, answer, options);
+    }
+    Grader inner;
+    mutable std::mutex mutex;
+    mutable std::map<std::string, GradeOptions> seen;
+  };
+  auto grader = std::make_shared<Recording>(sandbox_);
+  auto o = grade_run(*history_,
+                     records_input({record("r1", answer("1"), "the draft", "length"),
+                            record("plain", answer("2"), "", "")}),
+                     registry_, {}, [&]() -> Result<std::shared_ptr<const Grader>> {
+                       return std::shared_ptr<const Grader>(grader);
+                     });
+  ASSERT_TRUE(o.ok()) << o.error().message;
+  ASSERT_EQ(grader->seen.size(), 2u);
+  EXPECT_EQ(grader->seen["r1"].reasoning, "the draft");
+  EXPECT_EQ(grader->seen["r1"].finish_reason, "length");
+  EXPECT_EQ(grader->seen["plain"].reasoning, "");
+  EXPECT_EQ(grader->seen["plain"].finish_reason, "");
+}
+
+// Same texts with another reasoning or finish_reason are another run, never
+// a resume of it.
+TEST_F(PipelineRunTest, ReasoningAndFinishReasonArePartOfTheRunsFingerprint) {
+  auto fingerprint = [&](const std::string& reasoning, const std::string& finish) {
+    return run_fingerprint(records_input({record("a", answer("a"), reasoning, finish)}), registry_, {});
+  };
+  EXPECT_NE(fingerprint("", ""), fingerprint("thinking", ""));
+  EXPECT_NE(fingerprint("", ""), fingerprint("", "length"));
+  EXPECT_NE(fingerprint("thinking", ""), fingerprint("", "thinking"));
+  EXPECT_EQ(fingerprint("thinking", "stop"), fingerprint("thinking", "stop"));
 }
 
 // run --from-run and nightly --regrade take their answers from a stored run:

@@ -1,0 +1,31 @@
+// The history schema as gradebox wrote it before issue 17 gave answers a
+// reasoning and a finish_reason (and the cache keyed them): tests make a
+// file of it and check that today's gradebox opens it, migrates it and
+// keeps its rows, and never serves its cached results.
+#pragma once
+
+namespace gradebox::testing {
+
+inline constexpr const char* kSchemaBeforeReasoning = R"sql(
+CREATE TABLE runs(
+  id TEXT PRIMARY KEY, created TEXT NOT NULL, input TEXT, fingerprint TEXT,
+  shard TEXT, gradebox_version TEXT);
+CREATE TABLE answers(
+  run_id TEXT, model TEXT, task TEXT, answer_hash TEXT, text TEXT,
+  latency_s REAL, tokens INTEGER, source TEXT, PRIMARY KEY(run_id, model, task));
+CREATE TABLE results(
+  run_id TEXT, model TEXT, task TEXT, answer_hash TEXT, grader_stamp TEXT,
+  verdict TEXT, correctness REAL, edge REAL, from_cache INTEGER, report TEXT,
+  PRIMARY KEY(run_id, model, task));
+CREATE TABLE problems(
+  run_id TEXT, kind TEXT, location TEXT, model TEXT, task TEXT, message TEXT,
+  PRIMARY KEY(run_id, kind, location, model, task));
+CREATE TABLE cache(
+  answer_hash TEXT, grader_stamp TEXT, options TEXT, text TEXT, report TEXT,
+  PRIMARY KEY(answer_hash, grader_stamp, options));
+)sql";
+
+/// The cache key's options part as gradebox wrote it then (default options).
+inline constexpr const char* kOptionsBeforeReasoning = "pick=first;retry=1";
+
+}  // namespace gradebox::testing
