@@ -28,7 +28,7 @@ TEST(ExtractReasoning, ThinkDraftIsListedButTheFinalIsPrimary) {
   EXPECT_EQ(*ex.primary, 1);
   EXPECT_FALSE(ex.from_reasoning);
   EXPECT_NE(ex.reason.find("reasoning"), std::string::npos) << ex.reason;
-  EXPECT_EQ(ex.candidates[1].first_line, 9);
+  EXPECT_EQ(ex.candidates[1].first_line, 13);  // lines counted in the whole answer
 }
 
 TEST(ExtractReasoning, FenceRightAfterTheTagAndOtherTagNames) {
