@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "grade/job_limit.h"
+#include "gradebox/grade.h"
 #include "gradebox/report.h"
 #include "json_to_python.h"
 #include "parallel_grading.h"
@@ -34,6 +35,18 @@ GradeOptions grade_options(const std::string& model, const PythonGradeOptions& o
     throw py::value_error("pick must be 'first' or 'best', not '" + options.pick + "'");
   }
   return {model, options.pick == "best", options.retry_timeouts};
+}
+
+// reasoning / finish_reason: None or a str; a finish reason is one word.
+// `where` names the record ("records[3]"), empty for grade()'s arguments.
+void add_record_fields(GradeOptions& grade_opts, const py::handle& reasoning,
+                       const py::handle& finish_reason, const std::string& where) {
+  auto name = [&](const char* field) { return where.empty() ? field : where + "['" + field + "']"; };
+  if (!reasoning.is_none()) grade_opts.reasoning = require_str(reasoning, name("reasoning"));
+  if (finish_reason.is_none()) return;
+  grade_opts.finish_reason = require_str(finish_reason, name("finish_reason"));
+  std::string problem = finish_reason_problem(grade_opts.finish_reason);
+  if (!problem.empty()) throw py::value_error(name("finish_reason") + ": " + problem);
 }
 
 std::shared_ptr<const TaskRegistry> load_registry(const OptionalPath& graders) {
@@ -67,10 +80,12 @@ std::string grader_error_message(const Report& report) {
 }  // namespace
 
 py::dict grade(const py::object& task, const py::object& text, const py::object& model,
-               const PythonGradeOptions& options) {
+               const PythonGradeOptions& options, const py::object& reasoning,
+               const py::object& finish_reason) {
   std::string id = require_str(task, "task");
   std::string answer = require_str(text, "text");
   GradeOptions grade_opts = grade_options(require_str(model, "model"), options);
+  add_record_fields(grade_opts, reasoning, finish_reason, "");
   auto registry = load_registry(options.graders);
   const Task& found = find_task(*registry, id);
   Report report;
@@ -112,7 +127,13 @@ GradeRequest request_from(const py::handle& record, const std::string& where,
   std::string model_id = model.is_none() ? "" : require_str(model, where + "['model']");
   std::string unknown = unknown_task_message(registry, id);
   if (!unknown.empty()) throw py::value_error(where + ": " + unknown);
-  return {&registry.tasks.at(id), std::move(text), grade_options(model_id, options)};
+  GradeOptions grade_opts = grade_options(model_id, options);
+  // JSONL from OpenAI-compatible APIs names it reasoning_content.
+  py::object reasoning = record_field(record, "reasoning_content", where, false);
+  if (reasoning.is_none()) reasoning = record_field(record, "reasoning", where, false);
+  add_record_fields(grade_opts, reasoning, record_field(record, "finish_reason", where, false),
+                    where);
+  return {&registry.tasks.at(id), std::move(text), std::move(grade_opts)};
 }
 
 // Every record checked before anything is graded: a typo in record 90

@@ -21,7 +21,8 @@ struct PythonGradeOptions {
 };
 
 pybind11::dict grade(const pybind11::object& task, const pybind11::object& text,
-                     const pybind11::object& model, const PythonGradeOptions& options);
+                     const pybind11::object& model, const PythonGradeOptions& options,
+                     const pybind11::object& reasoning, const pybind11::object& finish_reason);
 pybind11::list grade_many(const pybind11::iterable& records, int jobs,
                           const PythonGradeOptions& options);
 pybind11::list tasks(const OptionalPath& graders);

@@ -47,6 +47,8 @@ class Report(TypedDict):
     environment: dict[str, Any]
     extra: dict[str, Any]
     grade_seconds: float
+    from_reasoning: bool  # the graded code is in the model's reasoning (the answer had none)
+    truncated: bool  # cut at the token limit: finish_reason "length", or an unclosed fence
 
 class AnswerRecord(TypedDict, total=False):
     """A benchmark JSONL line; only task and text are required."""
@@ -56,6 +58,9 @@ class AnswerRecord(TypedDict, total=False):
     text: str
     latency_s: float
     tokens: int
+    reasoning_content: str | None  # the API's separate reasoning ("reasoning" also read)
+    reasoning: str | None
+    finish_reason: str | None  # "length": the report says truncated
 
 class Category(TypedDict):
     id: str
@@ -92,11 +97,18 @@ def grade(
     pick: Pick = "first",
     graders: str | os.PathLike[str] | None = None,
     retry_timeouts: bool = True,
+    reasoning: str | None = None,
+    finish_reason: str | None = None,
 ) -> Report:
     """Grade one answer (the model's raw text) for `task`; returns the report.
 
-    Raises TypeError (non-str task/text/model), ValueError (unknown task,
-    bad pick) and GraderError (gradebox could not grade; see err.report).
+    `reasoning` (an API's reasoning_content) is graded only when the answer
+    has no code (the report then says from_reasoning); finish_reason
+    "length" marks the report truncated.
+
+    Raises TypeError (non-str task/text/model/reasoning/finish_reason),
+    ValueError (unknown task, bad pick, a finish_reason that is not one
+    word) and GraderError (gradebox could not grade; see err.report).
     The GIL is released while grading.
     """
 

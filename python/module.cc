@@ -29,7 +29,7 @@ starts the sandbox; later calls reuse it.
 // The signature lines are written out (pybind11's would say `object` for
 // task and text, which are checked by hand for clearer TypeErrors).
 constexpr const char* kGradeDoc =
-    R"(grade(task: str, text: str, *, model: str = '', pick: str = 'first', graders: str | os.PathLike | None = None, retry_timeouts: bool = True) -> dict
+    R"(grade(task: str, text: str, *, model: str = '', pick: str = 'first', graders: str | os.PathLike | None = None, retry_timeouts: bool = True, reasoning: str | None = None, finish_reason: str | None = None) -> dict
 
 Grade one answer (the model's raw text) for `task`; returns the report.
 
@@ -42,6 +42,11 @@ Args:
     graders: folder of task packs; default $GRADEBOX_GRADERS, else the
         source tree's graders/, as the CLI.
     retry_timeouts: run a timed-out test once more before it counts.
+    reasoning: the answer's separate reasoning text (an API's
+        reasoning_content); its code is graded only when the answer has
+        none, and the report then says from_reasoning.
+    finish_reason: the API's finish reason; "length" (or "max_tokens")
+        marks the report truncated.
 
 Returns:
     The report as a dict (task, model, verdict, correctness, edge_cases,
@@ -49,8 +54,9 @@ Returns:
     answer is a report, never an exception.
 
 Raises:
-    TypeError: task, text or model is not a str.
-    ValueError: unknown task (the message names the known ones), bad pick.
+    TypeError: task, text, model, reasoning or finish_reason has the wrong type.
+    ValueError: unknown task (the message names the known ones), bad pick,
+        a finish_reason that is not one short word.
     GraderError: gradebox could not grade (verdict "grader-error", e.g. the
         sandbox cannot start); the report is in err.report.
 )";
@@ -63,7 +69,9 @@ Grade many answers on `jobs` threads; returns the reports in input order.
 Args:
     records: mappings like the benchmark's JSONL lines, {"model", "task",
         "text", "latency_s", "tokens"}; "task" and "text" are required,
-        "model" is recorded, other keys are ignored.
+        "model" is recorded, "reasoning_content" (or "reasoning") and
+        "finish_reason" are used as grade()'s reasoning and finish_reason,
+        other keys are ignored.
     jobs: grading threads sharing one sandbox; 0 means one per core.
     pick, graders, retry_timeouts: as for grade().
 
@@ -101,11 +109,14 @@ PYBIND11_MODULE(gradebox, m) {
   m.def(
       "grade",
       [](const py::object& task, const py::object& text, const py::object& model,
-         const std::string& pick, const OptionalPath& graders, bool retry_timeouts) {
-        return gradebox::python::grade(task, text, model, {pick, graders, retry_timeouts});
+         const std::string& pick, const OptionalPath& graders, bool retry_timeouts,
+         const py::object& reasoning, const py::object& finish_reason) {
+        return gradebox::python::grade(task, text, model, {pick, graders, retry_timeouts},
+                                       reasoning, finish_reason);
       },
       kGradeDoc, py::arg("task"), py::arg("text"), py::kw_only(), py::arg("model") = "",
-      py::arg("pick") = "first", py::arg("graders") = py::none(), py::arg("retry_timeouts") = true);
+      py::arg("pick") = "first", py::arg("graders") = py::none(), py::arg("retry_timeouts") = true,
+      py::arg("reasoning") = py::none(), py::arg("finish_reason") = py::none());
 
   m.def(
       "grade_many",

@@ -17,10 +17,17 @@ struct GradeOptions {
   bool pick_best = false;       // --pick best: grade every candidate, keep the best
   bool retry_timeouts = true;   // noisy verdicts (a starved timeout, a CPU time near the
                                 // limit) are run again before they count; false: never
-  std::string reasoning{};      // the record's separate reasoning text (JSONL
-                                // reasoning_content, `grade --reasoning FILE`)
-  std::string finish_reason{};  // why the model stopped, e.g. "length" (cut at the limit)
+  std::string reasoning{};      // a record's separate reasoning text (JSONL reasoning_content,
+                                // --reasoning FILE): read only when the answer has no code
+  std::string finish_reason{};  // the API's finish reason; "length" marks the report truncated
 };
+
+/// Empty when `reason` is a valid finish reason (one short word), else the
+/// problem in one line, for the CLI and the Python module to report.
+std::string finish_reason_problem(const std::string& reason);
+
+/// True for the finish reasons that mean "cut at the token limit".
+bool finish_reason_cut_off(const std::string& reason);
 
 /// Grades `answer` (the model's raw text) for `task`. Never throws for
 /// anything the answer does; a fault of gradebox or of the environment is a

@@ -61,6 +61,8 @@ struct Report {
   std::string extraction_reason;
   bool extraction_sensitive = false;
   std::string language;
+  bool from_reasoning = false;      // the graded code came from the model's reasoning
+  bool truncated = false;           // cut at the token limit (finish reason, unclosed fence)
   // results
   Score correctness;
   Score edge_cases;

@@ -1,5 +1,8 @@
 // gradebox grade --task ID ANSWER: one answer, a text summary or JSON.
+#include <filesystem>
+
 #include "cli/common.h"
+#include "gradebox/grade.h"
 #include "gradebox/report.h"
 #include "pipeline/run_input.h"
 
@@ -14,8 +17,8 @@ struct GradeArgs {
   std::string pick = "first";
   std::string out;
   bool no_retry = false;
-  std::string reasoning;  // a file holding the answer's separate reasoning
-  std::string finish_reason;
+  std::string reasoning;      // file with the record's separate reasoning text
+  std::string finish_reason;  // the API's finish reason ("length": cut off)
   std::size_t max_answer_bytes = pipeline::InputLimits{}.max_answer_bytes;
 };
 
@@ -29,25 +32,26 @@ Report grader_error_report(const Task& task, const std::string& model, const std
   return report;
 }
 
-void print(const Report& report, const GradeArgs& args) {
-  write_output(args.out, args.format == "json" ? to_json(report).dump(2) + "\n" : to_text(report));
+// The separate reasoning, read like an answer (same size limit), from a file.
+std::string read_reasoning(const GradeArgs& args) {
+  if (args.reasoning.empty()) return {};
+  if (args.reasoning == "-" && args.answer == "-")
+    throw UsageError("--reasoning -: stdin already holds the answer");
+  std::error_code ec;
+  if (args.reasoning != "-" && !std::filesystem::is_regular_file(args.reasoning, ec))
+    throw UsageError("--reasoning: cannot read reasoning file " + args.reasoning);
+  return read_answer(args.reasoning, args.max_answer_bytes);
 }
 
-GradeOptions grade_options(const GradeArgs& args) {
-  GradeOptions options{args.model, args.pick == "best", !args.no_retry};
-  if (!args.reasoning.empty()) {
-    if (args.reasoning == "-" && args.answer == "-")
-      throw UsageError("--reasoning -: the answer already comes on stdin");
-    options.reasoning = read_answer(args.reasoning, args.max_answer_bytes);
-  }
-  options.finish_reason = args.finish_reason;
-  return options;
+void print(const Report& report, const GradeArgs& args) {
+  write_output(args.out, args.format == "json" ? to_json(report).dump(2) + "\n" : to_text(report));
 }
 
 int run_grade(const GradeArgs& args, const GlobalOptions& global) {
   const Task task = load_one_task(global, args.task);
   std::string answer = read_answer(args.answer, args.max_answer_bytes);
-  GradeOptions options = grade_options(args);
+  GradeOptions options{args.model, args.pick == "best", !args.no_retry, read_reasoning(args),
+                       args.finish_reason};
   std::string error;
   auto sandbox = make_sandbox(error);
   Report report = sandbox ? Grader(sandbox).grade(task, answer, options)
@@ -69,17 +73,14 @@ Runner add_grade_command(CLI::App& app, const GlobalOptions& global) {
   sub->add_option("--pick", args->pick,
                   "first: grade the primary block (default); best: keep the best candidate")
       ->check(CLI::IsMember({"first", "best"}));
+  sub->add_option("--reasoning", args->reasoning,
+                  "file with the answer's separate reasoning (e.g. reasoning_content); its code is "
+                  "graded only when the answer has none");
+  sub->add_option("--finish-reason", args->finish_reason,
+                  "the API's finish reason; length marks the report truncated")
+      ->check(CLI::Validator(finish_reason_problem, "REASON"));
   sub->add_option("--out,-o", args->out, "write the report to this file instead of stdout");
   sub->add_flag("--no-retry", args->no_retry, "run every test once: no retry of a starved timeout or a time near the limit");
-  sub->add_option("--reasoning", args->reasoning,
-                  "file holding the answer's separate reasoning (JSONL reasoning_content)");
-  sub->add_option("--finish-reason", args->finish_reason,
-                  "why the model stopped, e.g. stop or length (cut at the token limit)")
-      ->check([](const std::string& value) {
-        return value.size() <= pipeline::kMaxFinishReasonBytes
-                   ? std::string()
-                   : "at most " + std::to_string(pipeline::kMaxFinishReasonBytes) + " bytes";
-      });
   sub->add_option("--max-answer-bytes", args->max_answer_bytes,
                   "a larger answer is too-large: not graded (default 1 MiB)")
       ->check(CLI::PositiveNumber);

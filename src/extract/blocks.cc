@@ -13,6 +13,7 @@
 #include "filename.h"
 #include "gradebox/extract.h"
 #include "language_names.h"
+#include "reasoning.h"
 #include "text_util.h"
 
 namespace gradebox {
@@ -175,23 +176,58 @@ Candidate bare_candidate(const BareCode& bare) {
   return block;
 }
 
+// One segment's blocks (reasoning or answer proper), lines counted in the
+// whole answer.
+std::vector<Candidate> segment_blocks(const Segment& segment) {
+  std::string text(segment.text);
+  std::vector<Candidate> blocks = markdown_blocks(text, split_lines(text), 0);
+  for (Candidate& block : blocks) {
+    block.first_line += segment.first_line - 1;
+    block.reasoning = segment.reasoning;
+  }
+  return blocks;
+}
+
+// Without a fence, indented "blocks" may just be the bodies of bare code
+// (a blank line inside a Python function starts one), so bare code wins:
+// one candidate per segment that holds some.
+std::vector<Candidate> bare_blocks(const std::vector<Segment>& segments) {
+  std::vector<Candidate> blocks;
+  for (const Segment& segment : segments) {
+    auto bare = find_bare_code(split_lines(segment.text));
+    if (!bare) continue;
+    blocks.push_back(bare_candidate(*bare));
+    blocks.back().first_line += segment.first_line - 1;
+    blocks.back().reasoning = segment.reasoning;
+  }
+  return blocks;
+}
+
 }  // namespace
 
 std::vector<Candidate> extract_blocks(const std::string& answer) {
   std::string text = normalize_newlines(answer);
-  Lines lines = split_lines(text);
-  std::vector<Candidate> blocks = markdown_blocks(text, lines, 0);
-  for (size_t i = 0; i < blocks.size(); ++i)
-    blocks[i].index = static_cast<int>(i);
-  // Without a fence, indented "blocks" may just be the bodies of bare code
-  // (a blank line inside a Python function starts one), so bare code wins.
+  std::vector<Segment> segments = split_reasoning(text);
+  std::vector<Candidate> blocks;
+  for (const Segment& segment : segments) {
+    std::vector<Candidate> found = segment_blocks(segment);
+    blocks.insert(blocks.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+  }
   bool any_fenced =
       std::any_of(blocks.begin(), blocks.end(),
                   [](const Candidate& block) { return !block.indented; });
   if (!any_fenced) {
-    if (auto bare = find_bare_code(lines)) return {bare_candidate(*bare)};
+    std::vector<Candidate> bare = bare_blocks(segments);
+    if (!bare.empty()) blocks = std::move(bare);
   }
+  for (size_t i = 0; i < blocks.size(); ++i)
+    blocks[i].index = static_cast<int>(i);
   return blocks;
+}
+
+bool answer_cut_off(const std::string& answer) {
+  std::string text = normalize_newlines(answer);
+  return ends_cut_off(split_reasoning(text));
 }
 
 }  // namespace gradebox

@@ -1,6 +1,8 @@
 // defined_names: the top-level names a block binds, for the join retry (a
 // primary that fails on a name another block of the answer defines).
 #include <algorithm>
+#include <cctype>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -197,6 +199,30 @@ std::vector<std::string> go_names(const std::string& code) {
 }
 
 }  // namespace
+
+std::vector<std::string> used_names(const Candidate& candidate) {
+  extract_detail::ScanOptions options;
+  options.blank_strings = true;
+  options.hash_comments = candidate.language == "python";
+  std::set<std::string, std::less<>> names;  // a set: blocks may be large
+  for (const auto& line : extract_detail::scan_code(candidate.code, options)) {
+    std::string_view text = line.text;
+    size_t i = 0;
+    while (i < text.size()) {
+      if (!is_identifier_char(text[i])) {
+        ++i;
+        continue;
+      }
+      size_t end = i;
+      while (end < text.size() && is_identifier_char(text[end])) ++end;
+      bool property = i > 0 && text[i - 1] == '.';  // obj.name is not a free name
+      if (!property && !std::isdigit(static_cast<unsigned char>(text[i])))
+        names.emplace(text.substr(i, end - i));
+      i = end;
+    }
+  }
+  return {names.begin(), names.end()};
+}
 
 std::vector<std::string> defined_names(const Candidate& candidate) {
   if (candidate.language == "python") return python_names(candidate.code);

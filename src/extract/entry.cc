@@ -82,4 +82,11 @@ bool matches_entry(const std::string& code, const EntryPointRule& rule) {
   return false;
 }
 
+int entry_tier(const std::string& code, const EntryPointRule& rule) {
+  if (matches_entry(code, rule)) return 0;
+  if (rule.fallback_any_of.empty()) return -1;
+  EntryPointRule fallback{rule.all_of, rule.fallback_any_of, rule.choose_last, {}};
+  return matches_entry(code, fallback) ? 1 : -1;
+}
+
 }  // namespace gradebox

@@ -2,6 +2,7 @@
 // candidate and a one-sentence reason (docs/README.md, "Extraction").
 #include "gradebox/extract.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -71,29 +72,99 @@ std::string primary_reason(const Tally& t, int primary, bool choose_last,
   return reason;
 }
 
+// The entry tier of every candidate in `language` (-1: none, quotation or
+// another language).
+std::vector<int> entry_tiers(const std::vector<Candidate>& candidates, const std::string& language,
+                             const EntryPointRule& rule) {
+  std::vector<int> tiers;
+  for (const Candidate& c : candidates)
+    tiers.push_back(!c.quotation && c.language == language ? entry_tier(c.code, rule) : -1);
+  return tiers;
+}
+
+// has_entry: the strongest tier found on the candidate's side (reasoning or
+// answer proper), so a helper matching only the fallback never beats a
+// block that matches the rule proper.
+void mark_entries(std::vector<Candidate>& candidates, const std::vector<int>& tiers) {
+  int best[2] = {-1, -1};
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    int& side = best[candidates[i].reasoning];
+    if (tiers[i] >= 0 && (side < 0 || tiers[i] < side)) side = tiers[i];
+  }
+  for (size_t i = 0; i < candidates.size(); ++i)
+    candidates[i].has_entry = tiers[i] >= 0 && tiers[i] == best[candidates[i].reasoning];
+}
+
+void mark_blocks(std::vector<Candidate>& candidates, const std::string& language,
+                 const EntryPointRule& rule, const std::vector<std::string>& prompt_blocks) {
+  for (Candidate& c : candidates)
+    c.quotation = !prompt_blocks.empty() && is_quotation(c.code, prompt_blocks);
+  // Strict: a javascript block is not a typescript candidate here; the
+  // grader may call extract() again with another language.
+  mark_entries(candidates, entry_tiers(candidates, language, rule));
+}
+
+// The primary among the blocks on one side (reasoning or answer proper).
+std::optional<int> choose_primary(const std::vector<Candidate>& candidates, bool reasoning,
+                                  bool choose_last) {
+  std::optional<int> chosen;
+  for (const Candidate& c : candidates) {
+    if (c.reasoning != reasoning || !c.has_entry) continue;
+    if (!chosen || choose_last) chosen = c.index;
+  }
+  return chosen;
+}
+
+// A record's separate reasoning text, read only when the answer proper has
+// no primary: its blocks follow the answer's, marked as reasoning.
+void append_separate_reasoning(std::vector<Candidate>& candidates, const std::string& reasoning) {
+  for (Candidate& c : extract_blocks(reasoning)) {
+    c.reasoning = true;
+    c.index = static_cast<int>(candidates.size());
+    candidates.push_back(std::move(c));
+  }
+}
+
+std::vector<int> reasoning_indices(const std::vector<Candidate>& candidates) {
+  std::vector<int> indices;
+  for (const Candidate& c : candidates) {
+    if (c.reasoning) indices.push_back(c.index);
+  }
+  return indices;
+}
+
 }  // namespace
 
 Extraction extract(const std::string& answer, const std::string& language,
                    const EntryPointRule& rule,
-                   const std::vector<std::string>& prompt_blocks) {
+                   const std::vector<std::string>& prompt_blocks,
+                   const std::string& separate_reasoning) {
   Extraction result;
   result.candidates = extract_blocks(answer);
-  for (Candidate& c : result.candidates) {
-    c.quotation = !prompt_blocks.empty() && is_quotation(c.code, prompt_blocks);
-    // Strict: a javascript block is not a typescript candidate here; the
-    // grader may call extract() again with another language.
-    c.has_entry =
-        !c.quotation && c.language == language && matches_entry(c.code, rule);
+  result.truncated = answer_cut_off(answer);
+  mark_blocks(result.candidates, language, rule, prompt_blocks);
+  result.primary = choose_primary(result.candidates, false, rule.choose_last);
+  if (!result.primary) {
+    if (!separate_reasoning.empty()) {
+      append_separate_reasoning(result.candidates, separate_reasoning);
+      mark_blocks(result.candidates, language, rule, prompt_blocks);
+    }
+    result.primary = choose_primary(result.candidates, true, rule.choose_last);
+    result.from_reasoning = result.primary.has_value();
   }
   Tally t = tally(result.candidates, language);
-  if (t.with_entry.empty()) {
+  if (!result.primary) {
     result.reason = no_primary_reason(result, t, language);
     return result;
   }
-  result.primary =
-      rule.choose_last ? t.with_entry.back() : t.with_entry.front();
   result.reason =
       primary_reason(t, *result.primary, rule.choose_last, language);
+  std::vector<int> in_reasoning = reasoning_indices(result.candidates);
+  if (result.from_reasoning) {
+    result.reason += "; taken from the reasoning: the answer proper has no block defining the entry point";
+  } else if (!in_reasoning.empty()) {
+    result.reason += "; block " + join_indices(in_reasoning) + " in the reasoning, not the answer";
+  }
   return result;
 }
 

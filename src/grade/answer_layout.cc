@@ -6,10 +6,6 @@
 namespace gradebox {
 namespace {
 
-bool same_language_sibling(const Candidate& c, const Candidate& primary) {
-  return c.index != primary.index && !c.quotation && c.language == primary.language;
-}
-
 // Files of a multi-file answer: code in any of the task's languages, and
 // data (a users.json the app requires), as long as the block names a file.
 bool layout_sibling(const Task& task, const Candidate& c, const Candidate& primary) {
@@ -47,22 +43,6 @@ std::vector<AnswerFile> layout_joined(const Task& task, const Extraction& extrac
   std::string code;
   for (int i : ordered) code += extraction.candidates.at(i).code + "\n\n";
   return {{task.answer_file, code}};
-}
-
-std::vector<int> blocks_defining(const Extraction& extraction, int primary,
-                                 const std::set<std::string>& names) {
-  std::vector<int> found;
-  const Candidate& p = extraction.candidates.at(primary);
-  for (const auto& c : extraction.candidates) {
-    if (!same_language_sibling(c, p)) continue;
-    for (const auto& name : defined_names(c)) {
-      if (names.count(name)) {
-        found.push_back(c.index);
-        break;
-      }
-    }
-  }
-  return found;
 }
 
 }  // namespace gradebox

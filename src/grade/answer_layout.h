@@ -20,9 +20,4 @@ std::vector<AnswerFile> layout_candidate(const Task& task, const Extraction& ext
 std::vector<AnswerFile> layout_joined(const Task& task, const Extraction& extraction,
                                       const std::vector<int>& indices);
 
-/// Candidates that another block's missing names point at: same language,
-/// not a quotation, defining one of `names`.
-std::vector<int> blocks_defining(const Extraction& extraction, int primary,
-                                 const std::set<std::string>& names);
-
 }  // namespace gradebox

@@ -5,6 +5,7 @@
 #include "check/behaviour_rule.h"
 #include "check/checker.h"
 #include "grade/harness_run.h"
+#include "grade/join_blocks.h"
 #include "grade/rerun_policy.h"
 #include "util/utf8.h"
 
@@ -44,6 +45,16 @@ void collect_missing_names(const Observations& obs, std::set<std::string>& names
       if (err.is_object()) take(err);
     }
   }
+}
+
+// Harnesses that do not parse errors themselves still pass their messages
+// on (a probe's log, a test's detail): the join retry reads names there too.
+void add_names_from_messages(CandidateGrade& grade) {
+  auto take = [&](std::string_view text) {
+    for (auto& name : undefined_names_in(text)) grade.missing_names.insert(name);
+  };
+  take(grade.load.dump(-1, ' ', false, json::error_handler_t::replace));
+  for (const auto& t : grade.tests) take(t.detail);
 }
 
 json run_summary(const HarnessResult& r) {
@@ -232,6 +243,7 @@ CandidateGrade grade_files(const GradeContext& ctx, const std::vector<AnswerFile
     if (ctx.retry_timeouts) rerun_noisy_tests(ctx, files, obs, *checked);
   }
   grade.tests = ordered_results(ctx.task, *checked);
+  add_names_from_messages(grade);
   return grade;
 }
 

@@ -8,6 +8,7 @@
 #include "grade/box.h"
 #include "grade/candidate_grade.h"
 #include "grade/environment.h"
+#include "grade/join_blocks.h"
 #include "trusted/script_server.h"
 #include "grade/time_limits.h"
 
@@ -16,24 +17,30 @@ namespace {
 
 constexpr std::size_t kMaxCandidates = 4;  // bounds the cost of many-option answers
 
+// A primary from the answer proper beats one from the reasoning.
+bool better(const Extraction& candidate, const Extraction& current) {
+  return candidate.primary && (!current.primary || (current.from_reasoning && !candidate.from_reasoning));
+}
+
 // Extraction in the task's language, then in any language the task also
 // accepts (e.g. JavaScript blocks for a TypeScript task).
-Extraction extract_for(const Task& task, const std::string& answer, std::string& language) {
+Extraction extract_for(const Task& task, const std::string& answer, const std::string& reasoning,
+                       std::string& language) {
   language = task.language;
-  Extraction ex = extract(answer, task.language, task.entry, task.prompt_blocks);
+  Extraction ex = extract(answer, task.language, task.entry, task.prompt_blocks, reasoning);
   for (const auto& other : task.raw.value("also_languages", std::vector<std::string>{})) {
-    if (ex.primary) break;
-    Extraction alt = extract(answer, other, task.entry, task.prompt_blocks);
-    if (alt.primary) {
+    if (ex.primary && !ex.from_reasoning) break;
+    Extraction alt = extract(answer, other, task.entry, task.prompt_blocks, reasoning);
+    if (better(alt, ex)) {
       ex = std::move(alt);
       language = other;
     }
   }
-  if (!ex.primary) {
+  if (!ex.primary || ex.from_reasoning) {
     // Only the prompt's own code came back: grade it as it is (it fails what
     // the prompt asked to fix) rather than calling it no code at all.
-    Extraction as_is = extract(answer, task.language, task.entry, {});
-    if (as_is.primary) {
+    Extraction as_is = extract(answer, task.language, task.entry, {}, reasoning);
+    if (better(as_is, ex)) {
       as_is.reason = "only the prompt's own code was given; graded as it is (" + as_is.reason + ")";
       ex = std::move(as_is);
     }
@@ -41,12 +48,16 @@ Extraction extract_for(const Task& task, const std::string& answer, std::string&
   return ex;
 }
 
-// The primary first, then the other blocks that hold the entry point.
+// The primary first, then the other blocks that hold the entry point, from
+// the primary's side only: reasoning drafts are alternatives only when the
+// answer proper has no candidate.
 std::vector<int> candidates_to_grade(const Extraction& ex, const std::string& language) {
   std::vector<int> order{*ex.primary};
+  const bool reasoning = ex.candidates.at(*ex.primary).reasoning;
   for (const auto& c : ex.candidates) {
     if (order.size() >= kMaxCandidates) break;
-    if (c.index != *ex.primary && c.has_entry && !c.quotation && c.language == language)
+    if (c.index != *ex.primary && c.has_entry && !c.quotation && c.language == language &&
+        c.reasoning == reasoning)
       order.push_back(c.index);
   }
   return order;
@@ -56,9 +67,8 @@ std::vector<int> candidates_to_grade(const Extraction& ex, const std::string& la
 void try_join(const GradeContext& ctx, const Extraction& ex, int primary, CandidateGrade& grade,
               std::vector<int>& joined) {
   if (grade.missing_names.empty()) return;
-  std::vector<int> blocks = blocks_defining(ex, primary, grade.missing_names);
-  if (blocks.empty()) return;
-  blocks.insert(blocks.begin(), primary);
+  std::vector<int> blocks = blocks_to_join(ex, primary, grade.missing_names);
+  if (blocks.size() < 2) return;
   CandidateGrade retry = grade_files(ctx, layout_joined(ctx.task, ex, blocks));
   if (retry.weighted() > grade.weighted()) {
     grade = std::move(retry);
@@ -135,8 +145,10 @@ Report Grader::grade_or_throw(const Task& task, const std::string& answer,
   report.task = task.id;
   report.model = options.model;
   report.pick = options.pick_best ? "best" : "first";
-  Extraction ex = extract_for(task, answer, report.language);
+  Extraction ex = extract_for(task, answer, options.reasoning, report.language);
   report.candidates = ex.candidates;
+  report.from_reasoning = ex.from_reasoning;
+  report.truncated = ex.truncated || finish_reason_cut_off(options.finish_reason);
   report.extraction_reason = ex.reason;
   auto profile = load_runtime_profile(task.runtime, task.dir.parent_path());
   report.environment = environment_json(task, profile ? &*profile : nullptr);

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "check/bounded_json.h"
+#include "gradebox/grade.h"
 #include "util/no_follow.h"
 #include "util/utf8.h"
 
@@ -105,9 +106,10 @@ std::optional<FieldProblem> check_fields(const json& record) {
       return FieldProblem{"malformed",
                           std::string("field '") + field.name + "' is not " + field.type};
   }
-  if (string_field(record, "finish_reason").size() > kMaxFinishReasonBytes)
-    return FieldProblem{"malformed", "field 'finish_reason' is over " +
-                                         std::to_string(kMaxFinishReasonBytes) + " bytes"};
+  // The same rule as `gradebox grade --finish-reason`, which grades it.
+  const std::string finish_reason = string_field(record, "finish_reason");
+  if (!finish_reason.empty() && !finish_reason_problem(finish_reason).empty())
+    return FieldProblem{"malformed", "field 'finish_reason': " + finish_reason_problem(finish_reason)};
   return std::nullopt;
 }
 

@@ -25,7 +25,7 @@ constexpr Shrink kShrinkSteps[] = {{kReportCaps, 1000},
                                    {{96, 1 << 10, 8}, 10}};
 
 json candidate_json(const Candidate& c, const ValueCaps& caps) {
-  return {{"index", c.index},
+  json j = {{"index", c.index},
           {"language", bounded_string(c.language, caps.string_bytes)},
           {"language_from", c.language_from},
           {"filename", bounded_string(c.filename, caps.string_bytes)},
@@ -33,6 +33,8 @@ json candidate_json(const Candidate& c, const ValueCaps& caps) {
           {"lines", std::count(c.code.begin(), c.code.end(), '\n') + 1},
           {"quotation", c.quotation},
           {"has_entry", c.has_entry}};
+  if (c.reasoning) j["reasoning"] = true;  // in the model's reasoning (docs/extraction.md)
+  return j;
 }
 
 Candidate candidate_from(const json& j) {
@@ -44,6 +46,7 @@ Candidate candidate_from(const json& j) {
   c.first_line = j.value("first_line", 0);
   c.quotation = j.value("quotation", false);
   c.has_entry = j.value("has_entry", false);
+  c.reasoning = j.value("reasoning", false);
   return c;
 }
 
@@ -174,6 +177,8 @@ json report_json(const Report& r, const Shrink& step) {
           {"verdict", to_string(r.verdict)},
           {"verdict_detail", bounded_string(r.verdict_detail, step.caps.string_bytes)},
           {"extraction", extraction_json(r, step)},
+          {"from_reasoning", r.from_reasoning},
+          {"truncated", r.truncated},
           {"correctness", score_json(r.correctness)},
           {"edge_cases", score_json(r.edge_cases)},
           {"tests", tests},
@@ -219,6 +224,8 @@ Result<Report> report_from_json(const json& j) {
     r.extraction_reason = ex.value("reason", "");
     r.extraction_sensitive = ex.value("extraction_sensitive", false);
     r.language = ex.value("language", "");
+    r.from_reasoning = j.value("from_reasoning", false);
+    r.truncated = j.value("truncated", false);
     r.correctness = score_from(j.at("correctness"));
     r.edge_cases = score_from(j.at("edge_cases"));
     for (const auto& t : j.at("tests")) r.tests.push_back(test_from(t));

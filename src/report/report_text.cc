@@ -106,6 +106,8 @@ std::string to_text(const Report& r) {
   }
   if (!r.extraction_reason.empty()) out << " (" << one_line(r.extraction_reason, 200) << ")";
   if (r.extraction_sensitive) out << "\n             EXTRACTION-SENSITIVE: candidates get different results";
+  if (r.from_reasoning) out << "\n             FROM REASONING: the code graded is in the model's reasoning";
+  if (r.truncated) out << "\n             TRUNCATED: the answer was cut off (token limit or unclosed fence)";
   out << "\n";
   out << score_text("correctness", r.correctness) << score_text("edge cases", r.edge_cases);
   // The load event is the answer's data: any shape, any depth.

@@ -48,12 +48,13 @@ EntryPointRule read_entry(const json& j) {
   EntryPointRule rule;
   rule.all_of = string_list(j, "all_of");
   rule.any_of = string_list(j, "any_of");
+  rule.fallback_any_of = string_list(j, "fallback_any_of");
   rule.choose_last = j.value("choose", std::string("first")) == "last";
   return rule;
 }
 
 Status check_regexes(const EntryPointRule& rule) {
-  for (const auto* list : {&rule.all_of, &rule.any_of}) {
+  for (const auto* list : {&rule.all_of, &rule.any_of, &rule.fallback_any_of}) {
     for (const auto& pattern : *list) {
       try {
         std::regex compiled(pattern, std::regex::ECMAScript);

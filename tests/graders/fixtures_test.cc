@@ -85,11 +85,20 @@ TEST_P(FixtureTest, GetsItsExpectedResults) {
   ASSERT_EQ(setup_error_, nullptr) << *setup_error_;
   auto task = registry_->tasks.find(f.task);
   ASSERT_NE(task, registry_->tasks.end()) << "no task pack for fixtures/" << f.task;
-  Report r = Grader(*sandbox_).grade(task->second, read_file(kSource / "fixtures" / f.task / f.file),
-                                     {"fixture"});
+  const fs::path dir = kSource / "fixtures" / f.task;
+  GradeOptions options{"fixture"};
+  // A record's separate reasoning and finish reason, when the fixture has them.
+  if (f.expected.contains("reasoning_file"))
+    options.reasoning = read_file(dir / f.expected["reasoning_file"].get<std::string>());
+  options.finish_reason = f.expected.value("finish_reason", "");
+  Report r = Grader(*sandbox_).grade(task->second, read_file(dir / f.file), options);
   const std::string json_report = to_json(r).dump().substr(0, 3000);
   ASSERT_EQ(to_string(r.verdict), f.expected.value("verdict", "graded"))
       << r.verdict_detail << "\n" << json_report;
+  EXPECT_EQ(r.from_reasoning, f.expected.value("from_reasoning", false)) << r.extraction_reason;
+  EXPECT_EQ(r.truncated, f.expected.value("truncated", false));
+  if (f.expected.contains("joined"))
+    EXPECT_EQ(r.joined, f.expected["joined"].get<std::vector<int>>()) << r.extraction_reason;
   const json categories = f.expected.value("categories", json::object());
   for (const auto& [category, want] : categories.items()) {
     ASSERT_NE(task->second.category(category), nullptr) << "expected.json names unknown category " << category;
