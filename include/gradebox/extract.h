@@ -31,7 +31,7 @@ struct EntryPointRule {
   bool choose_last = false;         // "last complete block" (review_go) instead of first
   // Used only when no block matches all_of + any_of: e.g. flatten_py's "the
   // only one-argument function" when no function is named like flatten.
-  std::vector<std::string> fallback_any_of;
+  std::vector<std::string> fallback_any_of{};
 };
 
 /// What extraction decided for one answer.

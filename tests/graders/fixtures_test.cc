@@ -97,8 +97,9 @@ TEST_P(FixtureTest, GetsItsExpectedResults) {
       << r.verdict_detail << "\n" << json_report;
   EXPECT_EQ(r.from_reasoning, f.expected.value("from_reasoning", false)) << r.extraction_reason;
   EXPECT_EQ(r.truncated, f.expected.value("truncated", false));
-  if (f.expected.contains("joined"))
+  if (f.expected.contains("joined")) {
     EXPECT_EQ(r.joined, f.expected["joined"].get<std::vector<int>>()) << r.extraction_reason;
+  }
   const json categories = f.expected.value("categories", json::object());
   for (const auto& [category, want] : categories.items()) {
     ASSERT_NE(task->second.category(category), nullptr) << "expected.json names unknown category " << category;

@@ -32,7 +32,7 @@ TEST(ExtractReasoning, ThinkDraftIsListedButTheFinalIsPrimary) {
 }
 
 TEST(ExtractReasoning, FenceRightAfterTheTagAndOtherTagNames) {
-  for (const std::string& tag : {"think", "thinking", "reasoning", "THINK"}) {
+  for (const std::string tag : {"think", "thinking", "reasoning", "THINK"}) {
     Extraction ex = run("<" + tag + ">\n" + kDraft + "</" + tag + ">\n" + kFinal);
     ASSERT_EQ(ex.candidates.size(), 2u) << tag;
     EXPECT_TRUE(ex.candidates[0].reasoning) << tag;
