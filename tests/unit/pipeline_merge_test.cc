@@ -105,6 +105,18 @@ class MergeTest : public ::testing::Test {
     EXPECT_EQ(testing::history_snapshot(out()), before_) << "the output changed";
   }
 
+  // The shard merges, and the run it holds reads back as the untampered
+  // shard's run ("pristine.sqlite") does.
+  void expect_merged_shard_equals_pristine() {
+    auto merged = merge(shard());
+    ASSERT_TRUE(merged.ok()) << merged.error().message;
+    auto source = History::open(dir_ / "pristine.sqlite");
+    auto history = History::open(out());
+    auto a = (*source)->load_run("night"), b = (*history)->load_run("night");
+    ASSERT_TRUE(a.ok() && b.ok()) << (b.ok() ? "" : b.error().message);
+    EXPECT_EQ(testing::run_essence(*a), testing::run_essence(*b));
+  }
+
   fs::path dir_;
   TaskRegistry registry_;
   std::shared_ptr<testing::FakeSandbox> sandbox_;
@@ -210,13 +222,7 @@ TEST_F(MergeTest, ColumnsAreMatchedByNameNotByPosition) {
       "correctness, edge, from_cache, report) SELECT run_id, model, task, answer_hash, "
       "grader_stamp, verdict, correctness, edge, from_cache, report FROM results;"
       "DROP TABLE results; ALTER TABLE shuffled RENAME TO results;");
-  auto merged = merge(shard());
-  ASSERT_TRUE(merged.ok()) << merged.error().message;
-  auto source = History::open(dir_ / "pristine.sqlite");
-  auto history = History::open(out());
-  auto a = (*source)->load_run("night"), b = (*history)->load_run("night");
-  ASSERT_TRUE(a.ok() && b.ok()) << (b.ok() ? "" : b.error().message);
-  EXPECT_EQ(testing::run_essence(*a), testing::run_essence(*b));
+  expect_merged_shard_equals_pristine();
 }
 
 TEST_F(MergeTest, AMissingColumnIsNamed) {
@@ -245,14 +251,11 @@ TEST_F(MergeTest, AShardWithoutTheReasoningColumnsMerges) {
   tamper(
       "ALTER TABLE answers DROP COLUMN reasoning; ALTER TABLE answers DROP COLUMN finish_reason;"
       "ALTER TABLE cache DROP COLUMN reasoning; ALTER TABLE cache DROP COLUMN finish_reason;");
-  auto merged = merge(shard());
-  ASSERT_TRUE(merged.ok()) << merged.error().message;
-  auto source = History::open(dir_ / "pristine.sqlite");
+  expect_merged_shard_equals_pristine();
   auto history = History::open(out());
-  auto a = (*source)->load_run("night"), b = (*history)->load_run("night");
-  ASSERT_TRUE(a.ok() && b.ok()) << (b.ok() ? "" : b.error().message);
-  EXPECT_EQ(testing::run_essence(*a), testing::run_essence(*b));
-  for (const auto& answer : b->answers) EXPECT_EQ(answer.record.finish_reason, "");
+  auto view = (*history)->load_run("night");
+  ASSERT_TRUE(view.ok()) << view.error().message;
+  for (const auto& answer : view->answers) EXPECT_EQ(answer.record.finish_reason, "");
 }
 
 TEST_F(MergeTest, AnOverlongFinishReasonIsRejected) {
