@@ -22,6 +22,9 @@ TEST = {"id": "server-survives-1", "category": "server-survives", "input": {}}
 class Api:
     route = "/users"
 
+    def plain_target(self):
+        return self.route
+
     def users_of(self, resp):
         if resp.failure or resp.status != 200 or not resp.is_json:
             return None
