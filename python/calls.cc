@@ -213,6 +213,7 @@ py::dict task_dict(const Task& task) {
   py::list categories;
   for (const auto& c : task.categories) {
     categories.append(py::dict(py::arg("id") = c.id, py::arg("kind") = c.kind,
+                               py::arg("judges") = c.judges,
                                py::arg("description") = c.description));
   }
   std::size_t tests = task.tests.contains("tests") ? task.tests["tests"].size() : 0;

@@ -65,6 +65,7 @@ class AnswerRecord(TypedDict, total=False):
 class Category(TypedDict):
     id: str
     kind: Literal["core", "edge"]
+    judges: Literal["value", "behaviour", "prose"]  # docs/README.md: the behaviour rule
     description: str
 
 class TaskInfo(TypedDict):

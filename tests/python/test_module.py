@@ -17,6 +17,9 @@ def test_tasks_lists_every_task_pack_with_its_categories():
     flatten = found["flatten_py"]
     assert flatten["language"] == "python" and flatten["tests"] > 0
     assert {c["kind"] for c in flatten["categories"]} == {"core", "edge"}
+    judges = {c["id"]: c["judges"] for c in flatten["categories"]}
+    assert judges["no-mutation"] == "behaviour"
+    assert set(judges.values()) == {"value", "behaviour"}
     assert flatten["stamp"].startswith(flatten["version"])
     assert [t["id"] for t in gradebox.tasks()] == sorted(found)
 
