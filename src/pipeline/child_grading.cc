@@ -24,10 +24,8 @@ std::vector<std::string> grade_argv(std::vector<std::string> argv, const Task& t
   argv.push_back("--task=" + task.id);
   argv.push_back("--model=" + options.model);
   if (!options.retry_timeouts) argv.push_back("--no-retry");
-  // A stored reason the CLI would refuse (a history from elsewhere) is left
-  // out rather than made a grader-error: only a cut-off reason changes a report.
-  if (!options.finish_reason.empty() && finish_reason_problem(options.finish_reason).empty())
-    argv.push_back("--finish-reason=" + options.finish_reason);
+  // Checked on the way in (input and history), by the rule the CLI applies.
+  if (!options.finish_reason.empty()) argv.push_back("--finish-reason=" + options.finish_reason);
   if (!reasoning_file.empty()) argv.push_back("--reasoning=" + reasoning_file);
   // The run admitted this answer and its reasoning under its own
   // --max-answer-bytes: the child must not apply its default to them again.

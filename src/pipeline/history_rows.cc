@@ -6,6 +6,7 @@
 #include <regex>
 
 #include "check/bounded_json.h"
+#include "gradebox/grade.h"
 #include "util/utf8.h"
 
 namespace gradebox::pipeline {
@@ -74,7 +75,10 @@ Status check_ids(const std::string& model, const std::string& task) {
 
 Status check_answer_fields(const AnswerRecord& answer) {
   if (auto s = check_ids(answer.model, answer.task); !s) return s;
-  return check_text("finish_reason", answer.finish_reason, kMaxFinishReasonBytes);
+  if (answer.finish_reason.empty()) return ok_status();
+  std::string problem = finish_reason_problem(answer.finish_reason);
+  if (problem.empty()) return ok_status();
+  return Error{"finish_reason '" + printable(answer.finish_reason) + "': " + problem};
 }
 
 Status check_text(const std::string& field, const std::string& value, std::size_t max_bytes) {

@@ -30,9 +30,10 @@ inline constexpr const char* kBadHistoryRow = "bad-history-row";
 /// Both ids pass is_safe_id (which also makes them valid UTF-8).
 Status check_ids(const std::string& model, const std::string& task);
 
-/// An answer row's own fields: safe ids, a finish_reason of valid UTF-8
-/// within kMaxFinishReasonBytes. Its text and reasoning are the model's
-/// bytes, taken as they are (their SQL type is checked when read).
+/// An answer row's own fields: safe ids, a finish_reason that
+/// finish_reason_problem() accepts (what `gradebox grade` takes). Its text and
+/// reasoning are the model's bytes, taken as they are (their SQL type is
+/// checked when read).
 Status check_answer_fields(const AnswerRecord& answer);
 
 /// Valid UTF-8 and at most `max_bytes` long; the error names `field`.

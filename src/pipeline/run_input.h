@@ -45,10 +45,6 @@ struct RunInput {
   std::vector<InputProblem> problems;
 };
 
-/// A finish_reason is one short word ("stop", "length", "max_tokens"):
-/// a longer one makes its record malformed.
-inline constexpr std::size_t kMaxFinishReasonBytes = 64;
-
 /// What one answer or record may weigh. Past them nothing more is read.
 struct InputLimits {
   std::size_t max_answer_bytes = 1 << 20;  // the text; a record's reasoning_content too

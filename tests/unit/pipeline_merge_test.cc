@@ -263,6 +263,13 @@ TEST_F(MergeTest, AnOverlongFinishReasonIsRejected) {
   expect_rejected("answers", "finish_reason");
 }
 
+// The rule `gradebox grade --finish-reason` applies: a stored reason it would
+// refuse would make every later regrade of that answer a usage error.
+TEST_F(MergeTest, AFinishReasonTheGraderWouldRefuseIsRejected) {
+  tamper("UPDATE answers SET finish_reason = 'stop; rm' WHERE model = 'm1'");
+  expect_rejected("answers", "finish_reason");
+}
+
 TEST_F(MergeTest, AReasoningThatIsNotTextIsRejected) {
   tamper("UPDATE answers SET reasoning = X'00ff' WHERE model = 'm1'");
   expect_rejected("answers", "reasoning");
