@@ -515,7 +515,9 @@ class ObserverTest(unittest.TestCase):
             import signal
             def flatten(x):
                 if x == [3]:
-                    for pid in _ancestors():
+                    # All pids first: a killed parent may be reaped before
+                    # its own /proc/<pid>/stat is read.
+                    for pid in list(_ancestors()):
                         try:
                             os.kill(pid, signal.SIGKILL)
                         except OSError:
