@@ -41,7 +41,9 @@ GradeOptions grade_options(const std::string& model, const PythonGradeOptions& o
 // `where` names the record ("records[3]"), empty for grade()'s arguments.
 void add_record_fields(GradeOptions& grade_opts, const py::handle& reasoning,
                        const py::handle& finish_reason, const std::string& where) {
-  auto name = [&](const char* field) { return where.empty() ? field : where + "['" + field + "']"; };
+  auto name = [&](const char* field) {
+    return where.empty() ? field : where + "['" + field + "']";
+  };
   if (!reasoning.is_none()) grade_opts.reasoning = require_str(reasoning, name("reasoning"));
   if (finish_reason.is_none()) return;
   grade_opts.finish_reason = require_str(finish_reason, name("finish_reason"));

@@ -68,11 +68,14 @@ py::object to_python(const json& value) {
     auto item = top.next++;
     py::object converted = item->is_structured() ? empty_container(*item) : scalar_to_python(*item);
     if (top.source->is_array()) {
-      PyList_SET_ITEM(top.target.ptr(), top.index++, converted.inc_ref().ptr());  // steals the reference
-    } else if (PyDict_SetItem(top.target.ptr(), decode_utf8(item.key()).ptr(), converted.ptr()) != 0) {
+      PyList_SET_ITEM(top.target.ptr(), top.index++,
+                      converted.inc_ref().ptr());  // steals the reference
+    } else if (PyDict_SetItem(top.target.ptr(), decode_utf8(item.key()).ptr(), converted.ptr()) !=
+               0) {
       throw py::error_already_set();
     }
-    if (item->is_structured()) stack.push_back({&*item, item->cbegin(), converted});  // `top` not used after
+    if (item->is_structured())
+      stack.push_back({&*item, item->cbegin(), converted});  // `top` not used after
   }
   return root;
 }

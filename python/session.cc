@@ -78,9 +78,7 @@ auto* const registries = new std::map<std::string, std::shared_ptr<const TaskReg
 
 }  // namespace
 
-void install_fork_handlers() {
-  pthread_atfork(lock_before_fork, unlock_in_parent, reset_in_child);
-}
+void install_fork_handlers() { pthread_atfork(lock_before_fork, unlock_in_parent, reset_in_child); }
 
 std::shared_ptr<const TaskRegistry> registry_for(const std::filesystem::path& graders) {
   std::filesystem::path root = graders.empty() ? default_graders_dir() : graders;

@@ -18,8 +18,7 @@ namespace gradebox::sandbox {
 class Capture {
  public:
   Capture(boost::asio::io_context& io, int fd, std::uint64_t cap,
-          std::function<void()> on_overflow = {},
-          std::function<void()> on_end = {});
+          std::function<void()> on_overflow = {}, std::function<void()> on_end = {});
   void start();
   std::string& data() { return data_; }
   bool truncated() const { return truncated_; }

@@ -32,8 +32,7 @@ std::string read_text(const std::string& path) {
 Status write_text(const std::string& path, const std::string& text) {
   int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return sys_error("open", path);
-  bool complete =
-      write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  bool complete = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   int saved = errno;
   close(fd);
   errno = saved;
@@ -65,8 +64,7 @@ std::vector<Mount> cgroup_mounts() {
   std::istringstream lines(read_text("/proc/self/mountinfo"));
   for (std::string line; std::getline(lines, line);) {
     std::istringstream fields(line);
-    std::string id, parent, device, root, point, rest, dash, type, source,
-        options;
+    std::string id, parent, device, root, point, rest, dash, type, source, options;
     fields >> id >> parent >> device >> root >> point;
     while (fields >> dash && dash != "-") {
     }
@@ -84,9 +82,8 @@ std::string own_directory(const Mount& mount, const std::string& controller) {
   for (std::string line; std::getline(lines, line);) {
     size_t first = line.find(':'), second = line.find(':', first + 1);
     std::string names = "," + line.substr(first + 1, second - first - 1) + ",";
-    bool match = controller.empty()
-                     ? names == ",,"
-                     : names.find("," + controller + ",") != std::string::npos;
+    bool match = controller.empty() ? names == ",,"
+                                    : names.find("," + controller + ",") != std::string::npos;
     if (!match) continue;
     std::string path = line.substr(second + 1);
     if (mount.root != "/" && path.rfind(mount.root, 0) == 0) {
@@ -97,11 +94,9 @@ std::string own_directory(const Mount& mount, const std::string& controller) {
   return "";
 }
 
-std::string v1_parent(const std::vector<Mount>& mounts,
-                      const std::string& name) {
+std::string v1_parent(const std::vector<Mount>& mounts, const std::string& name) {
   for (const Mount& mount : mounts) {
-    if (mount.type == "cgroup" &&
-        mount.options.find("," + name + ",") != std::string::npos) {
+    if (mount.type == "cgroup" && mount.options.find("," + name + ",") != std::string::npos) {
       return own_directory(mount, name);
     }
   }
@@ -122,14 +117,12 @@ Result<CgroupLayout> detect_cgroups() {
   for (const Mount& mount : mounts) {
     if (mount.type != "cgroup2") continue;
     std::string own = own_directory(mount, "");
-    if (read_text(own + "/cgroup.controllers").find("memory") ==
-        std::string::npos) {
+    if (read_text(own + "/cgroup.controllers").find("memory") == std::string::npos) {
       continue;
     }
     // Children need the controllers enabled; fails with EBUSY when
     // gradebox shares a non-root cgroup with its own processes.
-    Status enabled =
-        write_text(own + "/cgroup.subtree_control", "+memory +pids +cpu");
+    Status enabled = write_text(own + "/cgroup.subtree_control", "+memory +pids +cpu");
     if (!enabled.ok()) return enabled.error();
     layout.v2 = true;
     layout.memory = own;
@@ -141,8 +134,7 @@ Result<CgroupLayout> detect_cgroups() {
 }
 
 Result<RunCgroup> RunCgroup::create(const CgroupLayout& layout) {
-  std::string name = "gradebox-" + std::to_string(getpid()) + "-" +
-                     std::to_string(run_counter++);
+  std::string name = "gradebox-" + std::to_string(getpid()) + "-" + std::to_string(run_counter++);
   std::string dirs[3];
   const std::string* parents[3] = {&layout.memory, &layout.pids, &layout.cpu};
   for (int i = 0; i < 3; ++i) {
@@ -157,16 +149,11 @@ Result<RunCgroup> RunCgroup::create(const CgroupLayout& layout) {
   return RunCgroup(layout.v2, dirs[0], dirs[1], dirs[2]);
 }
 
-RunCgroup::RunCgroup(bool v2, std::string memory, std::string pids,
-                     std::string cpu)
-    : v2_(v2),
-      memory_(std::move(memory)),
-      pids_(std::move(pids)),
-      cpu_(std::move(cpu)) {
+RunCgroup::RunCgroup(bool v2, std::string memory, std::string pids, std::string cpu)
+    : v2_(v2), memory_(std::move(memory)), pids_(std::move(pids)), cpu_(std::move(cpu)) {
   for (int file = 0; file < kStats; ++file) {
     std::string path = stat_path(static_cast<StatFile>(file));
-    if (!path.empty())
-      stat_fds_[file] = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (!path.empty()) stat_fds_[file] = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   }
 }
 
@@ -262,9 +249,7 @@ std::string RunCgroup::stat_path(StatFile file) const {
 // Empty when the file does not exist here: its number reads as 0.
 std::string RunCgroup::stat_text(StatFile file) const {
   char text[4096];
-  ssize_t length = stat_fds_[file] < 0
-                       ? -1
-                       : pread(stat_fds_[file], text, sizeof(text) - 1, 0);
+  ssize_t length = stat_fds_[file] < 0 ? -1 : pread(stat_fds_[file], text, sizeof(text) - 1, 0);
   return length > 0 ? std::string(text, length) : std::string();
 }
 

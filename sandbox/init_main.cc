@@ -58,8 +58,7 @@ void write_status(const std::string& line) {
 Status write_text(const std::string& path, const std::string& text) {
   int fd = open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) return sys_error("open", path);
-  bool complete =
-      write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  bool complete = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   close(fd);
   if (!complete) return sys_error("write", path + ", " + text);
   return ok_status();
@@ -69,18 +68,16 @@ Status write_text(const std::string& path, const std::string& text) {
 // then owns the other namespaces (so mounts and lo work without root).
 Status map_user_namespace(const LaunchConfig& c) {
   GB_RETURN_IF_ERROR(write_text("/proc/self/setgroups", "deny"));
-  GB_RETURN_IF_ERROR(write_text(
-      "/proc/self/uid_map", "65534 " + std::to_string(c.outside_uid) + " 1"));
-  return write_text("/proc/self/gid_map",
-                    "65534 " + std::to_string(c.outside_gid) + " 1");
+  GB_RETURN_IF_ERROR(
+      write_text("/proc/self/uid_map", "65534 " + std::to_string(c.outside_uid) + " 1"));
+  return write_text("/proc/self/gid_map", "65534 " + std::to_string(c.outside_gid) + " 1");
 }
 
 Status enter_namespaces(const LaunchConfig& c) {
   for (const std::string& procs : c.cgroup_procs) {
     GB_RETURN_IF_ERROR(write_text(procs, "0"));  // "0": the writer itself
   }
-  int flags =
-      CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
+  int flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS;
   if (c.user_namespace) flags |= CLONE_NEWUSER;
   if (unshare(flags) != 0) return sys_error("unshare", "NS|PID|NET|IPC|UTS");
   if (c.user_namespace) return map_user_namespace(c);
@@ -130,8 +127,7 @@ struct Standby {
   int exec_errors = -1;
 };
 
-Result<Standby> fork_standby(const LaunchConfig& pre,
-                             const std::vector<sock_filter>& policy) {
+Result<Standby> fork_standby(const LaunchConfig& pre, const std::vector<sock_filter>& policy) {
   int exec_pipe[2], sockets[2];
   if (pipe2(exec_pipe, O_CLOEXEC) != 0) return sys_error("pipe2", "O_CLOEXEC");
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sockets) != 0) {
@@ -159,8 +155,7 @@ void discard(Standby& standby) {
 // MSG_NOSIGNAL: a standby that already failed must not SIGPIPE the init.
 Status send_all(int socket, const std::string& bytes) {
   for (size_t sent = 0; sent < bytes.size();) {
-    ssize_t length =
-        send(socket, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+    ssize_t length = send(socket, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
     if (length < 0 && errno == EINTR) continue;
     if (length <= 0) return sys_error("send", "spec to the program");
     sent += static_cast<size_t>(length);
@@ -198,8 +193,7 @@ std::string read_spec() {
   return json;
 }
 
-Result<LaunchConfig> parse_spec(const LaunchConfig& pre,
-                                const std::string& json) {
+Result<LaunchConfig> parse_spec(const LaunchConfig& pre, const std::string& json) {
   auto config = launch_config_from_json(json);
   if (!config.ok()) return config.error();
   config->cgroup_procs = pre.cgroup_procs;  // already joined
@@ -220,8 +214,8 @@ void hand_spec(const Standby& standby, const std::string& spec) {
 }
 
 // A spec with its own seccomp allow-list needs a standby with that policy.
-Standby standby_for(const LaunchConfig& pre, const LaunchConfig& c,
-                    Standby standby, const std::string& spec) {
+Standby standby_for(const LaunchConfig& pre, const LaunchConfig& c, Standby standby,
+                    const std::string& spec) {
   if (c.seccomp_allow.empty()) return standby;
   discard(standby);
   auto policy = compile_seccomp_policy(c.seccomp_allow);

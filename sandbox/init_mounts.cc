@@ -36,8 +36,7 @@ Status make_dirs(const std::string& path) {
 Status write_file(const std::string& path, const std::string& text) {
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return sys_error("open", path);
-  bool complete =
-      write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  bool complete = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
   close(fd);
   if (!complete) return sys_error("write", path);
   return ok_status();
@@ -58,8 +57,7 @@ Status make_mount_point(const std::string& source, const std::string& target) {
 // Binds host `source` (a path under the old root) at `target`. A read-only
 // remount must keep the flags the kernel locked on the source (nodev,
 // nosuid...) or it fails with EPERM inside a user namespace.
-Status bind_host_path(const std::string& source, const std::string& target,
-                      bool writable) {
+Status bind_host_path(const std::string& source, const std::string& target, bool writable) {
   std::string host = std::string(kOldRoot) + source;
   GB_RETURN_IF_ERROR(make_mount_point(host, target));
   if (mount(host.c_str(), target.c_str(), nullptr, MS_BIND, nullptr) != 0) {
@@ -102,12 +100,10 @@ Status copy_host_file(const std::string& source, const std::string& target) {
   return copied;
 }
 
-Status mount_tmpfs(const std::string& target, std::uint64_t bytes,
-                   const char* mode) {
+Status mount_tmpfs(const std::string& target, std::uint64_t bytes, const char* mode) {
   GB_RETURN_IF_ERROR(make_dirs(target));
   std::string options = "size=" + std::to_string(bytes) + ",mode=" + mode;
-  if (mount("tmpfs", target.c_str(), "tmpfs", MS_NOSUID | MS_NODEV,
-            options.c_str()) != 0) {
+  if (mount("tmpfs", target.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, options.c_str()) != 0) {
     return sys_error("mount(tmpfs)", target + ", " + options);
   }
   return ok_status();
@@ -142,8 +138,7 @@ Status mount_system() {
         return sys_error("symlink", name);
       }
     } else if (access(host.c_str(), F_OK) == 0) {
-      GB_RETURN_IF_ERROR(bind_host_path(std::string("/") + name,
-                                        std::string("/") + name, false));
+      GB_RETURN_IF_ERROR(bind_host_path(std::string("/") + name, std::string("/") + name, false));
     }
   }
   return ok_status();
@@ -152,19 +147,15 @@ Status mount_system() {
 Status mount_etc() {
   GB_RETURN_IF_ERROR(make_dirs("/etc"));
   std::string user = kSandboxUser;
+  GB_RETURN_IF_ERROR(write_file("/etc/passwd", "root:x:0:0:root:/root:/usr/sbin/nologin\n" + user +
+                                                   ":x:65534:65534:" + user +
+                                                   ":/tmp:/usr/sbin/nologin\n"));
+  GB_RETURN_IF_ERROR(write_file("/etc/group", "root:x:0:\n" + user + ":x:65534:\n"));
+  GB_RETURN_IF_ERROR(write_file("/etc/hosts", "127.0.0.1 localhost gradebox\n::1 localhost\n"));
   GB_RETURN_IF_ERROR(
-      write_file("/etc/passwd", "root:x:0:0:root:/root:/usr/sbin/nologin\n" +
-                                    user + ":x:65534:65534:" + user +
-                                    ":/tmp:/usr/sbin/nologin\n"));
-  GB_RETURN_IF_ERROR(
-      write_file("/etc/group", "root:x:0:\n" + user + ":x:65534:\n"));
-  GB_RETURN_IF_ERROR(write_file(
-      "/etc/hosts", "127.0.0.1 localhost gradebox\n::1 localhost\n"));
-  GB_RETURN_IF_ERROR(write_file("/etc/nsswitch.conf",
-                                "passwd: files\ngroup: files\nhosts: files\n"));
+      write_file("/etc/nsswitch.conf", "passwd: files\ngroup: files\nhosts: files\n"));
   GB_RETURN_IF_ERROR(write_file("/etc/hostname", "gradebox\n"));
-  for (const char* name :
-       {"/etc/ld.so.cache", "/etc/ssl", "/etc/alternatives"}) {
+  for (const char* name : {"/etc/ld.so.cache", "/etc/ssl", "/etc/alternatives"}) {
     if (access((std::string(kOldRoot) + name).c_str(), F_OK) == 0) {
       GB_RETURN_IF_ERROR(bind_host_path(name, name, false));
     }
@@ -198,8 +189,7 @@ Status mount_dev() {
 
 Status mount_proc() {
   GB_RETURN_IF_ERROR(make_dirs("/proc"));
-  if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-            nullptr) != 0) {
+  if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0) {
     return sys_error("mount(proc)", "/proc");
   }
   return ok_status();
@@ -208,8 +198,7 @@ Status mount_proc() {
 Status leave_old_root() {
   if (umount2(kOldRoot, MNT_DETACH) != 0) return sys_error("umount2", kOldRoot);
   if (rmdir(kOldRoot) != 0) return sys_error("rmdir", kOldRoot);
-  if (mount(nullptr, "/", nullptr, MS_REMOUNT | MS_RDONLY | MS_NOSUID,
-            nullptr) != 0) {
+  if (mount(nullptr, "/", nullptr, MS_REMOUNT | MS_RDONLY | MS_NOSUID, nullptr) != 0) {
     return sys_error("mount(remount, MS_RDONLY)", "/");
   }
   return ok_status();
@@ -231,9 +220,8 @@ Status finish_filesystem(const LaunchConfig& config) {
     if (extra.target.empty() || extra.target[0] != '/') {
       return Error{"bind mount target is not absolute: " + extra.target};
     }
-    GB_RETURN_IF_ERROR(
-        extra.copy ? copy_host_file(extra.source, extra.target)
-                   : bind_host_path(extra.source, extra.target, extra.writable));
+    GB_RETURN_IF_ERROR(extra.copy ? copy_host_file(extra.source, extra.target)
+                                  : bind_host_path(extra.source, extra.target, extra.writable));
   }
   return leave_old_root();  // last: binds above read from the old root
 }

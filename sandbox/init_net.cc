@@ -22,8 +22,7 @@ Status set_loopback(bool up) {
   int saved = errno;
   close(fd);
   errno = saved;
-  if (result != 0)
-    return sys_error("ioctl(SIOCSIFFLAGS)", up ? "lo, up" : "lo, down");
+  if (result != 0) return sys_error("ioctl(SIOCSIFFLAGS)", up ? "lo, up" : "lo, down");
   return ok_status();
 }
 

@@ -33,8 +33,7 @@ Status reset_signal_mask() {
 Status set_limit(int resource, const char* name, rlim_t soft, rlim_t hard) {
   struct rlimit limit = {soft, hard};
   if (setrlimit(resource, &limit) != 0) {
-    return sys_error("setrlimit",
-                     std::string(name) + ", " + std::to_string(soft));
+    return sys_error("setrlimit", std::string(name) + ", " + std::to_string(soft));
   }
   return ok_status();
 }
@@ -48,10 +47,8 @@ Status set_limits(const LaunchConfig& c) {
   rlim_t cpu = static_cast<rlim_t>(std::ceil(c.cpu_seconds));
   GB_RETURN_IF_ERROR(set_limit(RLIMIT_CORE, "RLIMIT_CORE", 0, 0));
   GB_RETURN_IF_ERROR(set_limit(RLIMIT_CPU, "RLIMIT_CPU", cpu, cpu + 1));
-  GB_RETURN_IF_ERROR(set_limit(RLIMIT_FSIZE, "RLIMIT_FSIZE", c.file_size_bytes,
-                               c.file_size_bytes));
-  GB_RETURN_IF_ERROR(
-      set_limit(RLIMIT_NOFILE, "RLIMIT_NOFILE", c.open_files, c.open_files));
+  GB_RETURN_IF_ERROR(set_limit(RLIMIT_FSIZE, "RLIMIT_FSIZE", c.file_size_bytes, c.file_size_bytes));
+  GB_RETURN_IF_ERROR(set_limit(RLIMIT_NOFILE, "RLIMIT_NOFILE", c.open_files, c.open_files));
   return ok_status();
 }
 
@@ -89,8 +86,7 @@ Status send_fd(int socket, int fd) {
   header->cmsg_type = SCM_RIGHTS;
   header->cmsg_len = CMSG_LEN(sizeof(int));
   std::memcpy(CMSG_DATA(header), &fd, sizeof(int));
-  if (sendmsg(socket, &message, 0) != 1)
-    return sys_error("sendmsg", "SCM_RIGHTS");
+  if (sendmsg(socket, &message, 0) != 1) return sys_error("sendmsg", "SCM_RIGHTS");
   return ok_status();
 }
 
@@ -115,15 +111,13 @@ Status prepare_standby(const LaunchConfig& pre, int control,
 
 std::vector<char*> pointers(const std::vector<std::string>& strings) {
   std::vector<char*> result;
-  for (const std::string& s : strings)
-    result.push_back(const_cast<char*>(s.c_str()));
+  for (const std::string& s : strings) result.push_back(const_cast<char*>(s.c_str()));
   result.push_back(nullptr);
   return result;
 }
 
 [[noreturn]] void fail(int error_fd, const std::string& message) {
-  [[maybe_unused]] ssize_t ignored =
-      write(error_fd, message.data(), message.size());
+  [[maybe_unused]] ssize_t ignored = write(error_fd, message.data(), message.size());
   _exit(127);
 }
 
@@ -148,8 +142,7 @@ void run_standby_program(const LaunchConfig& pre, int control, int error_fd,
   std::vector<char*> env = pointers(c.env);
   char go = 0;
   if (read(control, &go, 1) != 1) _exit(0);
-  if (chdir(c.cwd.c_str()) != 0)
-    fail(error_fd, sys_error("chdir", c.cwd).message);
+  if (chdir(c.cwd.c_str()) != 0) fail(error_fd, sys_error("chdir", c.cwd).message);
   // Only stdio and the channel cross into the program.
   close_range(kChannelFd + 1, ~0U, CLOSE_RANGE_CLOEXEC);
   execve(argv[0], argv.data(), env.data());

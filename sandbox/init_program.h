@@ -27,8 +27,7 @@ inline constexpr unsigned kSandboxGid = 65534;
 /// mounts are done, changes to the spec's cwd and execs. A failure is written
 /// to `error_fd` (close-on-exec, so a successful exec leaves it empty) and
 /// exits 127; EOF on `control` (the init dropped it) exits 0.
-[[noreturn]] void run_standby_program(const LaunchConfig& pre, int control,
-                                      int error_fd,
+[[noreturn]] void run_standby_program(const LaunchConfig& pre, int control, int error_fd,
                                       const std::vector<sock_filter>& policy);
 
 /// Reads "<length>\n<bytes>" from `fd`, the length a byte at a time so

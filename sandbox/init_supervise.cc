@@ -37,9 +37,8 @@ class Supervisor {
 
   InitReport run() {
     while (!program_done_) {
-      struct pollfd fds[3] = {{w_.signal_fd, POLLIN, 0},
-                              {kStatusFd, 0, 0},
-                              {listener_fd_, POLLIN, 0}};
+      struct pollfd fds[3] = {
+          {w_.signal_fd, POLLIN, 0}, {kStatusFd, 0, 0}, {listener_fd_, POLLIN, 0}};
       int ready = poll(fds, 3, next_timeout_ms());
       if (ready > 0 && (fds[1].revents & (POLLERR | POLLHUP))) {
         kill(-1, SIGKILL);  // gradebox is gone: nobody to report to
@@ -47,8 +46,7 @@ class Supervisor {
       }
       if (ready > 0 && (fds[2].revents & POLLIN)) handle_violation();
       // POLLHUP: no process uses the filter any more; stop watching it.
-      if (ready > 0 && (fds[2].revents & (POLLHUP | POLLERR)))
-        listener_fd_ = -1;
+      if (ready > 0 && (fds[2].revents & (POLLHUP | POLLERR))) listener_fd_ = -1;
       if (ready > 0 && (fds[0].revents & POLLIN)) read_signals();
       check_limits();
       reap();
@@ -69,9 +67,7 @@ class Supervisor {
     return std::max(5, static_cast<int>(left * 1000) + 1);
   }
 
-  double cpu_seconds() const {
-    return read_cpu_seconds(w_.cpu_usage_fd, c_.cpu_usage_format);
-  }
+  double cpu_seconds() const { return read_cpu_seconds(w_.cpu_usage_fd, c_.cpu_usage_format); }
 
   void read_signals() {
     struct signalfd_siginfo info;
@@ -146,8 +142,7 @@ class Supervisor {
 double monotonic_seconds() {
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
-  return static_cast<double>(now.tv_sec) +
-         static_cast<double>(now.tv_nsec) / 1e9;
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
 }
 
 InitReport supervise(const LaunchConfig& config, const Supervised& watched) {

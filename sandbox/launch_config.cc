@@ -10,9 +10,8 @@ namespace {
 using nlohmann::json;
 
 LimitHit limit_from_name(const std::string& name) {
-  for (LimitHit limit :
-       {LimitHit::kCpu, LimitHit::kWall, LimitHit::kMemory,
-        LimitHit::kProcesses, LimitHit::kOutput, LimitHit::kFileSize}) {
+  for (LimitHit limit : {LimitHit::kCpu, LimitHit::kWall, LimitHit::kMemory, LimitHit::kProcesses,
+                         LimitHit::kOutput, LimitHit::kFileSize}) {
     if (name == to_string(limit)) return limit;
   }
   return LimitHit::kNone;
@@ -40,10 +39,8 @@ json mounts_to_json(const std::vector<BindMount>& mounts) {
 std::vector<BindMount> mounts_from_json(const json& list) {
   std::vector<BindMount> mounts;
   for (const json& item : list) {
-    mounts.push_back({item.at("source").get<std::string>(),
-                      item.at("target").get<std::string>(),
-                      item.at("writable").get<bool>(),
-                      item.at("copy").get<bool>()});
+    mounts.push_back({item.at("source").get<std::string>(), item.at("target").get<std::string>(),
+                      item.at("writable").get<bool>(), item.at("copy").get<bool>()});
   }
   return mounts;
 }
@@ -72,8 +69,7 @@ std::string to_json(const LaunchConfig& c) {
   return out.dump();
 }
 
-Result<LaunchConfig> launch_config_from_json(const std::string& text,
-                                             bool prelaunch) {
+Result<LaunchConfig> launch_config_from_json(const std::string& text, bool prelaunch) {
   try {
     json in = json::parse(text);
     LaunchConfig c;
@@ -91,8 +87,7 @@ Result<LaunchConfig> launch_config_from_json(const std::string& text,
     c.tmpfs_bytes = in.at("tmpfs_bytes").get<std::uint64_t>();
     c.cgroup_procs = in.at("cgroup_procs").get<std::vector<std::string>>();
     c.cpu_usage_path = in.at("cpu_usage_path").get<std::string>();
-    c.cpu_usage_format =
-        static_cast<CpuUsageFormat>(in.at("cpu_usage_format").get<int>());
+    c.cpu_usage_format = static_cast<CpuUsageFormat>(in.at("cpu_usage_format").get<int>());
     c.user_namespace = in.at("user_namespace").get<bool>();
     c.outside_uid = in.at("outside_uid").get<unsigned>();
     c.outside_gid = in.at("outside_gid").get<unsigned>();
@@ -119,8 +114,7 @@ Status parse_ready(const std::string& line) {
     if (in.contains("error")) return Error{in.at("error").get<std::string>()};
   } catch (const json::exception& e) {
   }
-  return Error{"gradebox-init: no ready line, got '" + line.substr(0, 200) +
-               "'"};
+  return Error{"gradebox-init: no ready line, got '" + line.substr(0, 200) + "'"};
 }
 
 std::string error_line(const std::string& message) {
@@ -142,8 +136,7 @@ Result<InitReport> parse_status(const std::string& text) {
     r.violation = in.at("violation").get<std::string>();
     return r;
   } catch (const json::exception& e) {
-    return Error{"gradebox-init status '" + text.substr(0, 200) +
-                 "': " + e.what()};
+    return Error{"gradebox-init status '" + text.substr(0, 200) + "': " + e.what()};
   }
 }
 

@@ -17,7 +17,7 @@ namespace gradebox::sandbox {
 
 /// File descriptors gradebox-init receives (0-2 are the program's stdio).
 inline constexpr int kChannelFd = 3;  // the program's result channel
-inline constexpr int kStatusFd = 4;  // init -> gradebox: setup error or outcome
+inline constexpr int kStatusFd = 4;   // init -> gradebox: setup error or outcome
 
 /// How the cgroup's CPU usage file is read.
 enum class CpuUsageFormat { kNone, kV1Nanoseconds, kV2CpuStat };
@@ -47,8 +47,7 @@ struct LaunchConfig {
 std::string to_json(const LaunchConfig& config);
 /// `prelaunch`: the part known before the spec (cgroups, user namespace);
 /// argv may then be empty.
-Result<LaunchConfig> launch_config_from_json(const std::string& text,
-                                             bool prelaunch = false);
+Result<LaunchConfig> launch_config_from_json(const std::string& text, bool prelaunch = false);
 
 /// What the init reports on kStatusFd when the program has ended.
 struct InitReport {

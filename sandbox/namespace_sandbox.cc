@@ -24,15 +24,12 @@ namespace {
 // Zero means "the default" (SandboxLimits).
 SandboxLimits resolve(SandboxLimits limits) {
   const SandboxLimits defaults;
-  auto pick = [](auto value, auto fallback) {
-    return value > 0 ? value : fallback;
-  };
+  auto pick = [](auto value, auto fallback) { return value > 0 ? value : fallback; };
   limits.cpu_seconds = pick(limits.cpu_seconds, defaults.cpu_seconds);
   limits.wall_seconds = pick(limits.wall_seconds, defaults.wall_seconds);
   limits.memory_bytes = pick(limits.memory_bytes, defaults.memory_bytes);
   limits.max_processes = pick(limits.max_processes, defaults.max_processes);
-  limits.file_size_bytes =
-      pick(limits.file_size_bytes, defaults.file_size_bytes);
+  limits.file_size_bytes = pick(limits.file_size_bytes, defaults.file_size_bytes);
   limits.open_files = pick(limits.open_files, defaults.open_files);
   limits.output_bytes = pick(limits.output_bytes, defaults.output_bytes);
   limits.channel_bytes = pick(limits.channel_bytes, defaults.channel_bytes);
@@ -42,8 +39,8 @@ SandboxLimits resolve(SandboxLimits limits) {
 
 // $env_var, else `name` next to the running binary (an installed gradebox),
 // else the build tree's `built`.
-std::string find_beside_binary(const char* env_var, const std::string& name,
-                               const char* built, int access_mode) {
+std::string find_beside_binary(const char* env_var, const std::string& name, const char* built,
+                               int access_mode) {
   if (const char* path = std::getenv(env_var); path && *path) return path;
   char self[PATH_MAX];
   ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
@@ -56,14 +53,12 @@ std::string find_beside_binary(const char* env_var, const std::string& name,
 }
 
 std::string find_init() {
-  return find_beside_binary("GRADEBOX_INIT", "gradebox-init",
-                            GRADEBOX_INIT_PATH, X_OK);
+  return find_beside_binary("GRADEBOX_INIT", "gradebox-init", GRADEBOX_INIT_PATH, X_OK);
 }
 
 std::string find_guard() {
-  return find_beside_binary("GRADEBOX_OBSERVER_GUARD",
-                            "gradebox-observer-guard.so", GRADEBOX_GUARD_PATH,
-                            R_OK);
+  return find_beside_binary("GRADEBOX_OBSERVER_GUARD", "gradebox-observer-guard.so",
+                            GRADEBOX_GUARD_PATH, R_OK);
 }
 
 constexpr const char* kGuardInBox = "/opt/gradebox/lib/observer_guard.so";
@@ -85,11 +80,9 @@ constexpr size_t kWarmInits = 4;
 class NamespaceSandbox : public Sandbox {
  public:
   explicit NamespaceSandbox(sandbox::InitSettings settings)
-      : pool_(std::move(settings), kWarmInits),
-        reaper_(std::make_shared<sandbox::RunReaper>()) {}
+      : pool_(std::move(settings), kWarmInits), reaper_(std::make_shared<sandbox::RunReaper>()) {}
 
-  Result<std::unique_ptr<RunningSandbox>> start(
-      const SandboxSpec& spec) override {
+  Result<std::unique_ptr<RunningSandbox>> start(const SandboxSpec& spec) override {
     if (spec.argv.empty() || spec.argv[0].empty() || spec.argv[0][0] != '/') {
       return Error{"sandbox spec: argv[0] must be an absolute path"};
     }
@@ -98,15 +91,14 @@ class NamespaceSandbox : public Sandbox {
     auto init = pool_.take(settings.limits);
     if (!init.ok()) return init.error();
     settings.config = config_for(spec, settings.limits, *(*init)->cgroup);
-    auto running = sandbox::NamespaceRunningSandbox::launch(
-        std::move(settings), std::move(*init), spec.stdin_data, reaper_);
+    auto running = sandbox::NamespaceRunningSandbox::launch(std::move(settings), std::move(*init),
+                                                            spec.stdin_data, reaper_);
     pool_.refill();
     return running;
   }
 
  private:
-  sandbox::LaunchConfig config_for(const SandboxSpec& spec,
-                                   const SandboxLimits& limits,
+  sandbox::LaunchConfig config_for(const SandboxSpec& spec, const SandboxLimits& limits,
                                    const sandbox::RunCgroup& cgroup) const {
     sandbox::LaunchConfig c;
     c.argv = spec.argv;
@@ -157,9 +149,10 @@ Result<std::unique_ptr<Sandbox>> make_namespace_sandbox() {
         init_path + "'"};
   }
   if (access(find_guard().c_str(), R_OK) != 0) {
-    return Error{"observer guard not found (set GRADEBOX_OBSERVER_GUARD or "
-                 "install it next to the gradebox binary): '" +
-                 find_guard() + "'"};
+    return Error{
+        "observer guard not found (set GRADEBOX_OBSERVER_GUARD or "
+        "install it next to the gradebox binary): '" +
+        find_guard() + "'"};
   }
   if (prctl(PR_GET_SECCOMP) < 0) {
     return Error{"prctl(PR_GET_SECCOMP): this kernel has no seccomp"};
@@ -174,8 +167,7 @@ Result<std::unique_ptr<Sandbox>> make_namespace_sandbox() {
                  " is not writable: memory "
                  "limits need root or a delegated cgroup"};
   }
-  sandbox::InitSettings settings{std::move(init_path), std::move(*layout),
-                                 geteuid() != 0};
+  sandbox::InitSettings settings{std::move(init_path), std::move(*layout), geteuid() != 0};
   return std::unique_ptr<Sandbox>(new NamespaceSandbox(std::move(settings)));
 }
 

@@ -24,7 +24,6 @@ enum { kChannelFd = 3, kGuardFailed = 125 };
 __attribute__((constructor)) static void guard_observer(void) {
   if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0) _exit(kGuardFailed);
   int flags = fcntl(kChannelFd, F_GETFD);
-  if (flags >= 0 && fcntl(kChannelFd, F_SETFD, flags | FD_CLOEXEC) != 0)
-    _exit(kGuardFailed);
+  if (flags >= 0 && fcntl(kChannelFd, F_SETFD, flags | FD_CLOEXEC) != 0) _exit(kGuardFailed);
   unsetenv("LD_PRELOAD");
 }

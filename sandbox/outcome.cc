@@ -15,8 +15,7 @@ LimitHit decide_limit(const InitReport& report, const CgroupStats& stats,
   if (report.limit != LimitHit::kNone) return report.limit;
   if (report.term_signal == SIGXCPU) return LimitHit::kCpu;
   // RLIMIT_CPU's hard limit ends a program that ignores SIGXCPU.
-  if (report.term_signal == SIGKILL &&
-      stats.cpu_seconds >= limits.cpu_seconds) {
+  if (report.term_signal == SIGKILL && stats.cpu_seconds >= limits.cpu_seconds) {
     return LimitHit::kCpu;
   }
   if (report.term_signal == SIGXFSZ) return LimitHit::kFileSize;
@@ -33,10 +32,8 @@ InitReport killed_report() {
   return report;
 }
 
-SandboxOutcome compose_outcome(const InitReport& report,
-                               const CgroupStats& stats,
-                               const SandboxLimits& limits,
-                               bool output_exceeded, Streams streams) {
+SandboxOutcome compose_outcome(const InitReport& report, const CgroupStats& stats,
+                               const SandboxLimits& limits, bool output_exceeded, Streams streams) {
   SandboxOutcome outcome;
   outcome.exited = report.exited;
   outcome.exit_code = report.exit_code;

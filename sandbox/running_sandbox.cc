@@ -20,9 +20,10 @@ constexpr int kReadyTimeoutMs = 10000;
 
 }  // namespace
 
-NamespaceRunningSandbox::NamespaceRunningSandbox(
-    LaunchSettings settings, std::unique_ptr<WarmInit> init,
-    std::string stdin_data, std::shared_ptr<RunReaper> reaper)
+NamespaceRunningSandbox::NamespaceRunningSandbox(LaunchSettings settings,
+                                                 std::unique_ptr<WarmInit> init,
+                                                 std::string stdin_data,
+                                                 std::shared_ptr<RunReaper> reaper)
     : settings_(std::move(settings)),
       init_(std::move(init)),
       outer_pid_(init_->pid),
@@ -38,11 +39,10 @@ NamespaceRunningSandbox::~NamespaceRunningSandbox() {
 }
 
 Result<std::unique_ptr<RunningSandbox>> NamespaceRunningSandbox::launch(
-    LaunchSettings settings, std::unique_ptr<WarmInit> init,
-    std::string stdin_data, std::shared_ptr<RunReaper> reaper) {
-  std::unique_ptr<NamespaceRunningSandbox> box(
-      new NamespaceRunningSandbox(std::move(settings), std::move(init),
-                                  std::move(stdin_data), std::move(reaper)));
+    LaunchSettings settings, std::unique_ptr<WarmInit> init, std::string stdin_data,
+    std::shared_ptr<RunReaper> reaper) {
+  std::unique_ptr<NamespaceRunningSandbox> box(new NamespaceRunningSandbox(
+      std::move(settings), std::move(init), std::move(stdin_data), std::move(reaper)));
   // Before the spec: once the program may run, it may also end the box.
   auto network = hold_box_network(box->outer_pid_, std::chrono::milliseconds(kReadyTimeoutMs));
   if (network.ok()) box->network_fd_ = *network;
@@ -79,8 +79,7 @@ void NamespaceRunningSandbox::abandon() {
 void NamespaceRunningSandbox::watch_status() {
   int fd = std::exchange(init_->fds[4], -1);
   boost::asio::post(io_, [this, fd] {
-    status_ = std::make_unique<Capture>(io_, fd, 1 << 20, nullptr,
-                                        [this] { backstop_->cancel(); });
+    status_ = std::make_unique<Capture>(io_, fd, 1 << 20, nullptr, [this] { backstop_->cancel(); });
     status_->start();
   });
 }
@@ -92,8 +91,7 @@ Status NamespaceRunningSandbox::send_spec() {
   std::string json = to_json(settings_.config);
   std::string message = std::to_string(json.size()) + "\n" + json;
   for (size_t sent = 0; sent < message.size();) {
-    ssize_t length =
-        write(init_->fds[0], message.data() + sent, message.size() - sent);
+    ssize_t length = write(init_->fds[0], message.data() + sent, message.size() - sent);
     if (length < 0 && errno == EINTR) continue;
     if (length <= 0) return sys_error("write", "gradebox-init spec");
     sent += static_cast<size_t>(length);
@@ -126,29 +124,23 @@ void NamespaceRunningSandbox::start_io() {
     output_exceeded_ = true;
     signal_outer(SIGTERM);
   };
-  stdout_ = std::make_unique<Capture>(io_, init_->fds[1], limits.output_bytes,
-                                      exceeded);
-  stderr_ = std::make_unique<Capture>(io_, init_->fds[2], limits.output_bytes,
-                                      exceeded);
-  channel_ =
-      std::make_unique<Capture>(io_, init_->fds[3], limits.channel_bytes);
+  stdout_ = std::make_unique<Capture>(io_, init_->fds[1], limits.output_bytes, exceeded);
+  stderr_ = std::make_unique<Capture>(io_, init_->fds[2], limits.output_bytes, exceeded);
+  channel_ = std::make_unique<Capture>(io_, init_->fds[3], limits.channel_bytes);
   backstop_ = std::make_unique<boost::asio::steady_timer>(
       io_, std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-               std::chrono::duration<double>(limits.wall_seconds +
-                                             kBackstopGraceSeconds)));
-  stdin_ = std::make_unique<boost::asio::posix::stream_descriptor>(
-      io_, init_->fds[0]);
+               std::chrono::duration<double>(limits.wall_seconds + kBackstopGraceSeconds)));
+  stdin_ = std::make_unique<boost::asio::posix::stream_descriptor>(io_, init_->fds[0]);
   for (int i = 0; i < 4; ++i) init_->fds[i] = -1;  // owned by asio now
   backstop_->async_wait([this](const boost::system::error_code& error) {
     if (error) return;
     backstop_fired_ = true;
     signal_outer(SIGKILL);
   });
-  boost::asio::async_write(
-      *stdin_, boost::asio::buffer(stdin_data_),
-      [this](const boost::system::error_code&, std::size_t) {
-        stdin_->close();  // EOF, or the reader is gone
-      });
+  boost::asio::async_write(*stdin_, boost::asio::buffer(stdin_data_),
+                           [this](const boost::system::error_code&, std::size_t) {
+                             stdin_->close();  // EOF, or the reader is gone
+                           });
   for (Capture* capture : {stdout_.get(), stderr_.get(), channel_.get()}) {
     capture->start();
   }
@@ -217,12 +209,10 @@ Result<SandboxOutcome> NamespaceRunningSandbox::finish() {
     return Error{"gradebox-init did not end the run within the wall limit"};
   }
   if (!report.ok() && !killed_ && !output_exceeded_) return report.error();
-  Streams streams{stdout_->data(),      stderr_->data(),
-                  channel_->data(),     stdout_->truncated(),
-                  stderr_->truncated(), channel_->truncated()};
-  return compose_outcome(report.ok() ? *report : killed_report(), stats,
-                         settings_.limits, output_exceeded_,
-                         std::move(streams));
+  Streams streams{stdout_->data(),      stderr_->data(),      channel_->data(),
+                  stdout_->truncated(), stderr_->truncated(), channel_->truncated()};
+  return compose_outcome(report.ok() ? *report : killed_report(), stats, settings_.limits,
+                         output_exceeded_, std::move(streams));
 }
 
 }  // namespace gradebox::sandbox

@@ -34,9 +34,10 @@ class NamespaceRunningSandbox : public RunningSandbox {
  public:
   /// Sends the spec to a waiting init and waits for its ready line: a setup
   /// failure is an Error here, never an outcome.
-  static Result<std::unique_ptr<RunningSandbox>> launch(
-      LaunchSettings settings, std::unique_ptr<WarmInit> init,
-      std::string stdin_data, std::shared_ptr<RunReaper> reaper);
+  static Result<std::unique_ptr<RunningSandbox>> launch(LaunchSettings settings,
+                                                        std::unique_ptr<WarmInit> init,
+                                                        std::string stdin_data,
+                                                        std::shared_ptr<RunReaper> reaper);
   ~NamespaceRunningSandbox() override;
 
   Status in_network(const std::function<void()>& fn) override;
@@ -45,10 +46,8 @@ class NamespaceRunningSandbox : public RunningSandbox {
   void kill() override;
 
  private:
-  NamespaceRunningSandbox(LaunchSettings settings,
-                          std::unique_ptr<WarmInit> init,
-                          std::string stdin_data,
-                          std::shared_ptr<RunReaper> reaper);
+  NamespaceRunningSandbox(LaunchSettings settings, std::unique_ptr<WarmInit> init,
+                          std::string stdin_data, std::shared_ptr<RunReaper> reaper);
   Status send_spec();
   Status wait_until_ready();
   void start_io();

@@ -24,35 +24,33 @@ namespace {
 constexpr const char* kViolations[] = {
     "ptrace", "process_vm_readv", "process_vm_writev",
     // mounts, old and new API
-    "mount", "umount2", "pivot_root", "chroot", "open_tree", "move_mount",
-    "fsopen", "fsconfig", "fsmount", "fspick", "mount_setattr",
+    "mount", "umount2", "pivot_root", "chroot", "open_tree", "move_mount", "fsopen", "fsconfig",
+    "fsmount", "fspick", "mount_setattr",
     // kernel modules, kexec, eBPF, perf, keyrings
-    "init_module", "finit_module", "delete_module", "kexec_load",
-    "kexec_file_load", "bpf", "perf_event_open", "add_key", "request_key",
-    "keyctl",
+    "init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load", "bpf",
+    "perf_event_open", "add_key", "request_key", "keyctl",
     // namespaces (clone's namespace flags are checked below)
     "unshare", "setns", "userfaultfd",
     // the host's clock, power, swap, accounting, logs, ports, ttys
-    "reboot", "swapon", "swapoff", "settimeofday", "clock_settime",
-    "clock_adjtime", "adjtimex", "name_to_handle_at", "open_by_handle_at",
-    "acct", "quotactl", "quotactl_fd", "syslog", "iopl", "ioperm", "vhangup",
-    "uselib", "lookup_dcookie"};
+    "reboot", "swapon", "swapoff", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
+    "name_to_handle_at", "open_by_handle_at", "acct", "quotactl", "quotactl_fd", "syslog", "iopl",
+    "ioperm", "vhangup", "uselib", "lookup_dcookie"};
 
 // ENOSYS: libuv probes io_uring, glibc tries clone3 first (whose flags live
 // in memory a filter cannot read) and falls back to clone.
-constexpr const char* kNotImplemented[] = {
-    "clone3", "io_uring_setup", "io_uring_enter", "io_uring_register"};
+constexpr const char* kNotImplemented[] = {"clone3", "io_uring_setup", "io_uring_enter",
+                                           "io_uring_register"};
 
-constexpr unsigned long kNamespaceFlags[] = {
-    CLONE_NEWNS,  CLONE_NEWUTS, CLONE_NEWIPC,   CLONE_NEWUSER,
-    CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP};
+constexpr unsigned long kNamespaceFlags[] = {CLONE_NEWNS,    CLONE_NEWUTS, CLONE_NEWIPC,
+                                             CLONE_NEWUSER,  CLONE_NEWPID, CLONE_NEWNET,
+                                             CLONE_NEWCGROUP};
 
 bool allowed(const std::vector<std::string>& allow, const char* name) {
   return std::find(allow.begin(), allow.end(), name) != allow.end();
 }
 
-int add(scmp_filter_ctx ctx, uint32_t action, const char* name,
-        unsigned count = 0, const scmp_arg_cmp* args = nullptr) {
+int add(scmp_filter_ctx ctx, uint32_t action, const char* name, unsigned count = 0,
+        const scmp_arg_cmp* args = nullptr) {
   int number = seccomp_syscall_resolve_name(name);
   if (number == __NR_SCMP_ERROR) return 0;  // not on this kernel/arch
   return seccomp_rule_add_array(ctx, action, number, count, args);
@@ -66,8 +64,7 @@ int add_socket_families(scmp_filter_ctx ctx, const char* name) {
   int rc = add(ctx, refuse, name, 1, &above);
   for (int family = 0; family < AF_INET6 && rc == 0; ++family) {
     if (family == AF_UNIX || family == AF_INET) continue;
-    scmp_arg_cmp equal =
-        SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family));
+    scmp_arg_cmp equal = SCMP_A0(SCMP_CMP_EQ, static_cast<scmp_datum_t>(family));
     rc = add(ctx, refuse, name, 1, &equal);
   }
   return rc;
@@ -79,8 +76,7 @@ int add_rules(scmp_filter_ctx ctx, const std::vector<std::string>& allow) {
     if (!allowed(allow, name)) rc = rc ? rc : add(ctx, SCMP_ACT_NOTIFY, name);
   }
   for (const char* name : kNotImplemented) {
-    if (!allowed(allow, name))
-      rc = rc ? rc : add(ctx, SCMP_ACT_ERRNO(ENOSYS), name);
+    if (!allowed(allow, name)) rc = rc ? rc : add(ctx, SCMP_ACT_ERRNO(ENOSYS), name);
   }
   for (unsigned long flag : kNamespaceFlags) {
     scmp_arg_cmp has_flag = SCMP_A0(SCMP_CMP_MASKED_EQ, flag, flag);
@@ -93,8 +89,7 @@ int add_rules(scmp_filter_ctx ctx, const std::vector<std::string>& allow) {
 
 }  // namespace
 
-Result<std::vector<sock_filter>> compile_seccomp_policy(
-    const std::vector<std::string>& allow) {
+Result<std::vector<sock_filter>> compile_seccomp_policy(const std::vector<std::string>& allow) {
   scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
   if (ctx == nullptr) return Error{"seccomp_init(SCMP_ACT_ALLOW): failed"};
   // Another ABI (i386 int 0x80, x32's nr | 0x40000000) would bypass the
@@ -131,8 +126,8 @@ int add_shield_rules(scmp_filter_ctx ctx, pid_t self) {
   constexpr uint64_t kPidfdThread = O_EXCL;  // PIDFD_THREAD (Linux 6.9)
   scmp_arg_cmp thread = SCMP_A1(SCMP_CMP_MASKED_EQ, kPidfdThread, kPidfdThread);
   rc = rc ? rc : add(ctx, refuse, "pidfd_open", 1, &thread);
-  for (const char* name : {"kill", "rt_sigqueueinfo", "tgkill",
-                           "rt_tgsigqueueinfo", "pidfd_open"}) {
+  for (const char* name :
+       {"kill", "rt_sigqueueinfo", "tgkill", "rt_tgsigqueueinfo", "pidfd_open"}) {
     scmp_arg_cmp target = pid_arg(self);
     rc = rc ? rc : add(ctx, refuse, name, 1, &target);
   }
@@ -164,9 +159,8 @@ Status install_signal_shield(pid_t self) {
 Result<int> install_seccomp_policy(const std::vector<sock_filter>& program) {
   struct sock_fprog filter = {static_cast<unsigned short>(program.size()),
                               const_cast<sock_filter*>(program.data())};
-  int listener =
-      static_cast<int>(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-                               SECCOMP_FILTER_FLAG_NEW_LISTENER, &filter));
+  int listener = static_cast<int>(
+      syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &filter));
   if (listener < 0) {
     return sys_error("seccomp", "SECCOMP_SET_MODE_FILTER, NEW_LISTENER");
   }
@@ -212,12 +206,10 @@ std::string syscall_name(int number, uint32_t arch) {
     return "x32 " + resolve(SCMP_ARCH_X32, number) + " (" + hex(number) + ")";
   }
   if (arch == SCMP_ARCH_X86) {
-    return "i386 " + resolve(SCMP_ARCH_X86, number) + " (" +
-           std::to_string(number) + ")";
+    return "i386 " + resolve(SCMP_ARCH_X86, number) + " (" + std::to_string(number) + ")";
   }
   if (arch == seccomp_arch_native()) return resolve(arch, number);
-  return "arch " + hex(static_cast<int>(arch)) + " syscall " +
-         std::to_string(number);
+  return "arch " + hex(static_cast<int>(arch)) + " syscall " + std::to_string(number);
 }
 
 }  // namespace gradebox::sandbox

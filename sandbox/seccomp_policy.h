@@ -26,8 +26,7 @@ namespace gradebox::sandbox {
 /// The policy compiled to BPF once (by the waiting init), so that each
 /// program only installs it. `allow` removes names from the deny list
 /// (SandboxSpec::seccomp_allow).
-Result<std::vector<sock_filter>> compile_seccomp_policy(
-    const std::vector<std::string>& allow);
+Result<std::vector<sock_filter>> compile_seccomp_policy(const std::vector<std::string>& allow);
 
 /// Installs `program` in the calling process (the program, after it dropped
 /// privileges and set no_new_privs) and returns the notification listener.

@@ -30,8 +30,7 @@ int move_high(int fd) {
 }
 
 // What the init needs before its spec: the cgroup and the namespaces.
-std::string prelaunch_json(const InitSettings& settings,
-                           const RunCgroup& cgroup) {
+std::string prelaunch_json(const InitSettings& settings, const RunCgroup& cgroup) {
   LaunchConfig pre;
   pre.cgroup_procs = cgroup.procs_files();
   pre.cpu_usage_path = cgroup.cpu_usage_path();
@@ -60,8 +59,7 @@ Status send_prelaunch(int stdin_fd, const std::string& prelaunch) {
 // posix_spawn, not fork: glibc's clone(CLONE_VM | CLONE_VFORK) copies no
 // page tables, so the spawn neither takes ~2 ms of the pool's thread nor
 // holds gradebox's mmap lock while a run's thread allocates.
-Status spawn_init(const InitSettings& settings, const int (&child_fds)[5],
-                  pid_t& pid) {
+Status spawn_init(const InitSettings& settings, const int (&child_fds)[5], pid_t& pid) {
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   for (int i = 0; i < 5; ++i) {
@@ -77,13 +75,12 @@ Status spawn_init(const InitSettings& settings, const int (&child_fds)[5],
   char name[] = "gradebox-init";
   char* argv[] = {name, nullptr};
   char* no_environment[] = {nullptr};
-  int error = posix_spawn(&pid, settings.init_path.c_str(), &actions,
-                          &attributes, argv, no_environment);
+  int error =
+      posix_spawn(&pid, settings.init_path.c_str(), &actions, &attributes, argv, no_environment);
   posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   if (error != 0) {
-    return Error{"posix_spawn(" + settings.init_path +
-                 "): " + errno_name(error)};
+    return Error{"posix_spawn(" + settings.init_path + "): " + errno_name(error)};
   }
   return ok_status();
 }
@@ -120,9 +117,8 @@ WarmInit::~WarmInit() {
 // A limit too small for the waiting init itself is left to the run.
 constexpr std::uint64_t kSmallestAheadMemory = 64ull << 20;
 
-Result<std::unique_ptr<WarmInit>> spawn_warm_init(
-    const InitSettings& settings,
-    const std::optional<SandboxLimits>& expected) {
+Result<std::unique_ptr<WarmInit>> spawn_warm_init(const InitSettings& settings,
+                                                  const std::optional<SandboxLimits>& expected) {
   auto init = std::make_unique<WarmInit>();
   auto cgroup = RunCgroup::create(settings.layout);
   if (!cgroup.ok()) return cgroup.error();

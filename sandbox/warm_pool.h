@@ -45,8 +45,7 @@ struct InitSettings {
 /// Starts one gradebox-init that waits for its spec, its cgroup limited
 /// ahead by `expected` if given (apply_limits then has nothing to write).
 Result<std::unique_ptr<WarmInit>> spawn_warm_init(
-    const InitSettings& settings,
-    const std::optional<SandboxLimits>& expected = std::nullopt);
+    const InitSettings& settings, const std::optional<SandboxLimits>& expected = std::nullopt);
 
 /// A few waiting inits; thread-safe. Replacements are started on the
 /// pool's own thread, so a run never waits for gradebox's fork of the next

@@ -22,14 +22,12 @@ namespace {
 double seconds_of(const std::function<bool()>& run) {
   auto start = std::chrono::steady_clock::now();
   if (!run()) std::fprintf(stderr, "a run failed\n");
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
-      .count();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
 bool spawn_and_wait(const std::vector<std::string>& argv) {
   std::vector<char*> args;
-  for (const std::string& a : argv)
-    args.push_back(const_cast<char*>(a.c_str()));
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -87,8 +85,7 @@ double median(std::vector<double> values) {
 
 // `usr`: the host folder the box sees as /usr (it has none otherwise).
 void compare(gradebox::Sandbox& sandbox, const std::string& label,
-             const std::vector<std::string>& command, const std::string& usr,
-             int rounds) {
+             const std::vector<std::string>& command, const std::string& usr, int rounds) {
   gradebox::SandboxSpec spec;
   spec.argv = command;
   spec.env = {"PATH=/usr/bin:/bin"};
@@ -100,11 +97,9 @@ void compare(gradebox::Sandbox& sandbox, const std::string& label,
       auto outcome = sandbox.run(spec);
       return outcome.ok() && outcome->exited && outcome->exit_code == 0;
     }));
-    bubble.push_back(
-        seconds_of([&] { return spawn_and_wait(bwrap(command)); }));
+    bubble.push_back(seconds_of([&] { return spawn_and_wait(bwrap(command)); }));
   }
-  double b = median(bare) * 1e3, g = median(boxed) * 1e3,
-         w = median(bubble) * 1e3;
+  double b = median(bare) * 1e3, g = median(boxed) * 1e3, w = median(bubble) * 1e3;
   std::printf(
       "%-34s bare %7.2f ms | gradebox %7.2f ms (+%5.2f ms, x%.2f) | "
       "bwrap %7.2f ms (+%5.2f ms, x%.2f)   [median of %d]\n",

@@ -11,9 +11,9 @@ namespace gradebox {
 
 /// One code block of an answer.
 struct Candidate {
-  int index = 0;              // position among all blocks, 0-based
-  std::string code;           // block text, "\n" line endings, no fences
-  std::string language;       // canonical: python, javascript, typescript, go, json, shell, text, ...
+  int index = 0;         // position among all blocks, 0-based
+  std::string code;      // block text, "\n" line endings, no fences
+  std::string language;  // canonical: python, javascript, typescript, go, json, shell, text, ...
   std::string language_from;  // "tag", "content", or "bare" (answer had no markdown)
   std::string info;           // the fence's whole info string
   std::string filename;       // from the info string or a filename line just before the block
@@ -37,10 +37,10 @@ struct EntryPointRule {
 /// What extraction decided for one answer.
 struct Extraction {
   std::vector<Candidate> candidates;
-  std::optional<int> primary;  // index into candidates
-  std::string reason;          // why the primary was chosen, or why there is none
-  bool from_reasoning = false; // the primary is a reasoning block (the answer proper had none)
-  bool truncated = false;      // the answer ends inside an unclosed fence or reasoning span
+  std::optional<int> primary;   // index into candidates
+  std::string reason;           // why the primary was chosen, or why there is none
+  bool from_reasoning = false;  // the primary is a reasoning block (the answer proper had none)
+  bool truncated = false;       // the answer ends inside an unclosed fence or reasoning span
 };
 
 /// Canonical language for a fence tag or alias ("py", "python3", "js",

@@ -43,7 +43,8 @@ class Grader {
   Grader() = default;  // a Grader that grades elsewhere (a child process)
 
  private:
-  Report grade_or_throw(const Task& task, const std::string& answer, const GradeOptions& options) const;
+  Report grade_or_throw(const Task& task, const std::string& answer,
+                        const GradeOptions& options) const;
   std::shared_ptr<Sandbox> sandbox_;
 };
 

@@ -13,7 +13,17 @@
 namespace gradebox {
 
 /// Per-test status, exactly the contract's words.
-enum class TestStatus { kPass, kFail, kError, kTimeout, kMemory, kCrash, kViolation, kOutputLimit, kNotApplicable };
+enum class TestStatus {
+  kPass,
+  kFail,
+  kError,
+  kTimeout,
+  kMemory,
+  kCrash,
+  kViolation,
+  kOutputLimit,
+  kNotApplicable
+};
 const char* to_string(TestStatus status);
 std::optional<TestStatus> test_status_from(const std::string& text);
 
@@ -31,12 +41,12 @@ struct TestRun {
 
 struct TestResult {
   std::string id;
-  std::string kind;      // core | edge
+  std::string kind;  // core | edge
   std::string category;
   TestStatus status = TestStatus::kFail;
   double time_ms = 0;
-  std::string detail;    // expected vs actual, the error message, the limit hit
-  bool retried = false;  // run again: a starved timeout, or a CPU time near the limit
+  std::string detail;         // expected vs actual, the error message, the limit hit
+  bool retried = false;       // run again: a starved timeout, or a CPU time near the limit
   std::vector<TestRun> runs;  // every run, in order, when it ran more than once
   double limit_ms = 0;        // the CPU limit those runs were held against
 };
@@ -54,22 +64,22 @@ struct Report {
   std::string verdict_detail;  // compiler message, missing entry, grader fault
   // extraction
   std::vector<Candidate> candidates;
-  std::vector<int> graded;          // candidate indices that were graded
-  std::optional<int> kept;          // the one whose results are reported
-  std::vector<int> joined;          // blocks joined for the join retry
-  std::string pick;                 // first | best
+  std::vector<int> graded;  // candidate indices that were graded
+  std::optional<int> kept;  // the one whose results are reported
+  std::vector<int> joined;  // blocks joined for the join retry
+  std::string pick;         // first | best
   std::string extraction_reason;
   bool extraction_sensitive = false;
   std::string language;
-  bool from_reasoning = false;      // the graded code came from the model's reasoning
-  bool truncated = false;           // cut at the token limit (finish reason, unclosed fence)
+  bool from_reasoning = false;  // the graded code came from the model's reasoning
+  bool truncated = false;       // cut at the token limit (finish reason, unclosed fence)
   // results
   Score correctness;
   Score edge_cases;
   std::vector<TestResult> tests;
-  nlohmann::json load;          // what the harness saw while loading (errors, output)
-  nlohmann::json environment;   // versions, stamps, limits
-  nlohmann::json extra;         // task-specific fields (probe logs, diagnostics)
+  nlohmann::json load;         // what the harness saw while loading (errors, output)
+  nlohmann::json environment;  // versions, stamps, limits
+  nlohmann::json extra;        // task-specific fields (probe logs, diagnostics)
   double grade_seconds = 0;
 };
 

@@ -34,15 +34,15 @@ struct BindMount {
 
 /// Resource limits of one run. Zero means "use the default".
 struct SandboxLimits {
-  double cpu_seconds = 10.0;          // RLIMIT_CPU-style, whole tree
-  double wall_seconds = 30.0;         // backstop against sleeping/blocked
-  std::uint64_t memory_bytes = 512ull << 20;  // cgroup memory limit
-  int max_processes = 64;             // cgroup pids limit (threads count)
+  double cpu_seconds = 10.0;                    // RLIMIT_CPU-style, whole tree
+  double wall_seconds = 30.0;                   // backstop against sleeping/blocked
+  std::uint64_t memory_bytes = 512ull << 20;    // cgroup memory limit
+  int max_processes = 64;                       // cgroup pids limit (threads count)
   std::uint64_t file_size_bytes = 16ull << 20;  // RLIMIT_FSIZE
-  int open_files = 256;               // RLIMIT_NOFILE
-  std::uint64_t output_bytes = 1ull << 20;   // stdout and stderr, each
-  std::uint64_t channel_bytes = 64ull << 20;  // the result channel (fd 3)
-  std::uint64_t tmpfs_bytes = 64ull << 20;   // size of the writable /tmp
+  int open_files = 256;                         // RLIMIT_NOFILE
+  std::uint64_t output_bytes = 1ull << 20;      // stdout and stderr, each
+  std::uint64_t channel_bytes = 64ull << 20;    // the result channel (fd 3)
+  std::uint64_t tmpfs_bytes = 64ull << 20;      // size of the writable /tmp
 };
 
 /// What to run and what it may see. argv[0] is an absolute path inside the
@@ -54,9 +54,9 @@ struct SandboxSpec {
   /// a runtime's view (kInstallRoot/runtimes/<name>/usr), never the host's.
   std::vector<BindMount> mounts;
   std::string cwd = "/tmp";
-  std::string stdin_data;         // empty: stdin reads EOF at once
+  std::string stdin_data;  // empty: stdin reads EOF at once
   SandboxLimits limits;
-  bool loopback = true;           // bring `lo` up in the private network namespace
+  bool loopback = true;  // bring `lo` up in the private network namespace
   /// The program supervises untrusted children of the same uid: start it
   /// non-dumpable (its memory and descriptors closed to them through /proc)
   /// with fd 3 close-on-exec, by LD_PRELOAD of the sandbox's observer guard.
@@ -76,14 +76,14 @@ const char* to_string(LimitHit limit);
 /// What happened to one run. A sandbox fault is never an Outcome: it is an
 /// Error from Sandbox::run (two error channels, as in isolate).
 struct SandboxOutcome {
-  bool exited = false;     // true: exit_code is valid; false: killed by term_signal
+  bool exited = false;  // true: exit_code is valid; false: killed by term_signal
   int exit_code = -1;
   int term_signal = 0;
   double cpu_seconds = 0;  // user + system of the program and its descendants
   double wall_seconds = 0;
   std::uint64_t peak_memory_bytes = 0;
   LimitHit limit = LimitHit::kNone;
-  std::string violation;   // name of the blocked syscall, e.g. "ptrace"; empty if none
+  std::string violation;  // name of the blocked syscall, e.g. "ptrace"; empty if none
   std::string stdout_data;
   std::string stderr_data;
   std::string channel_data;  // everything written to fd 3 (the result channel)

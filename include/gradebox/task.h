@@ -29,7 +29,7 @@ struct Category {
 struct TaskLimits {
   double test_cpu_floor_ms = 1000;
   double reference_multiple = 10;
-  double run_wall_seconds = 60;      // backstop for one sandboxed harness run
+  double run_wall_seconds = 60;  // backstop for one sandboxed harness run
   std::uint64_t memory_mb = 512;
   int max_processes = 64;
   std::uint64_t output_kb = 1024;
@@ -38,7 +38,7 @@ struct TaskLimits {
 
 /// A known-wrong answer (mutant or hack) that must fail `must_fail`.
 struct SelftestCase {
-  std::string answer;                 // path relative to the task folder
+  std::string answer;                  // path relative to the task folder
   std::vector<std::string> must_fail;  // categories that must not be all-pass
   std::string verdict;                 // expected verdict, if not "graded"
   std::string twin;  // a hostile answer's honest twin, which it may never out-score
@@ -48,23 +48,23 @@ struct SelftestCase {
 struct Task {
   std::filesystem::path dir;
   std::string id;
-  std::string version;        // the grader's own version string
-  std::string stamp;          // version + hash of all that decides a verdict (grader_stamp.h)
-  std::string language;       // canonical language of answers
-  std::string runtime;        // sandbox runtime profile (python, node, go)
+  std::string version;   // the grader's own version string
+  std::string stamp;     // version + hash of all that decides a verdict (grader_stamp.h)
+  std::string language;  // canonical language of answers
+  std::string runtime;   // sandbox runtime profile (python, node, go)
   std::string prompt;
   std::vector<std::string> prompt_blocks;  // code quoted in the prompt
   EntryPointRule entry;
   std::vector<Category> categories;
   TaskLimits limits;
-  std::string answer_file;    // name the answer gets in the box, e.g. answer.py
+  std::string answer_file;                 // name the answer gets in the box, e.g. answer.py
   std::vector<std::string> harness_files;  // copied into the box
   std::vector<std::string> harness_argv;   // run inside the sandbox
-  std::string checker;        // "values" (built in) or a trusted script path
-  std::string reference;      // reference answer, relative to dir
+  std::string checker;                     // "values" (built in) or a trusted script path
+  std::string reference;                   // reference answer, relative to dir
   std::vector<SelftestCase> selftest;
-  nlohmann::json tests;       // hidden tests, expectations included (never enter the sandbox)
-  nlohmann::json raw;         // the whole task.json, for task-specific fields
+  nlohmann::json tests;  // hidden tests, expectations included (never enter the sandbox)
+  nlohmann::json raw;    // the whole task.json, for task-specific fields
 
   const Category* category(const std::string& id) const;
 };

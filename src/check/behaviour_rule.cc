@@ -25,7 +25,8 @@ void apply_behaviour_rule(const Task& task, std::vector<TestResult>& tests) {
   for (auto& test : tests) {
     if (test.status != TestStatus::kPass || !judges(task, test, "behaviour")) continue;
     test.status = TestStatus::kFail;
-    test.detail = "the behaviour held, but behaviour counts only when a core value test passes; none did";
+    test.detail =
+        "the behaviour held, but behaviour counts only when a core value test passes; none did";
   }
 }
 

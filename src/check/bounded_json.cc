@@ -8,8 +8,10 @@ int nesting_depth(std::string_view text, int stop_after) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (c == '\\') ++i;  // the escaped character cannot end the string
-      else if (c == '"') in_string = false;
+      if (c == '\\')
+        ++i;  // the escaped character cannot end the string
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -23,7 +25,8 @@ int nesting_depth(std::string_view text, int stop_after) {
 
 Result<nlohmann::json> parse_bounded(std::string_view text, const JsonLimits& limits) {
   if (text.size() > limits.max_bytes)
-    return Error{"over the " + std::to_string(limits.max_bytes) + "-byte " + limits.unit + " limit"};
+    return Error{"over the " + std::to_string(limits.max_bytes) + "-byte " + limits.unit +
+                 " limit"};
   if (nesting_depth(text, limits.max_depth) > limits.max_depth)
     return Error{"nested deeper than the " + std::to_string(limits.max_depth) + "-level limit"};
   auto value = nlohmann::json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);

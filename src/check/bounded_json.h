@@ -19,8 +19,8 @@ namespace gradebox {
 /// inputs.json's "channel"): one line cap and one depth limit everywhere.
 struct JsonLimits {
   std::size_t max_bytes = 1 << 20;
-  int max_depth = 2000;        // flatten's deep-nesting test returns 300 levels
-  const char* unit = "line";   // what the size cap is of, in the error
+  int max_depth = 2000;       // flatten's deep-nesting test returns 300 levels
+  const char* unit = "line";  // what the size cap is of, in the error
 };
 inline constexpr JsonLimits kChannelLimits{};
 /// A trusted script's reply (check.py's results, the prober's output) embeds
@@ -38,7 +38,8 @@ bool over_a_limit(const Error& error);
 int nesting_depth(std::string_view text, int stop_after);
 
 /// The parsed value, or an Error naming the limit or the syntax problem.
-Result<nlohmann::json> parse_bounded(std::string_view text, const JsonLimits& limits = kChannelLimits);
+Result<nlohmann::json> parse_bounded(std::string_view text,
+                                     const JsonLimits& limits = kChannelLimits);
 
 /// inputs.json's "channel" object: the limits, for the harness libraries.
 nlohmann::json channel_limits_json(const JsonLimits& limits = kChannelLimits);

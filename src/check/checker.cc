@@ -22,8 +22,9 @@ TestResult from_outcome(const std::string& id, const SandboxOutcome& out) {
   switch (out.limit) {
     case LimitHit::kCpu:
     case LimitHit::kWall:
-      return make(id, TestStatus::kTimeout, std::string("run ended by the ") + to_string(out.limit) +
-                                                " limit before this test reported");
+      return make(id, TestStatus::kTimeout,
+                  std::string("run ended by the ") + to_string(out.limit) +
+                      " limit before this test reported");
     case LimitHit::kMemory:
       return make(id, TestStatus::kMemory, "run ended by the memory limit");
     case LimitHit::kOutput:
@@ -35,8 +36,9 @@ TestResult from_outcome(const std::string& id, const SandboxOutcome& out) {
     return make(id, TestStatus::kViolation, "blocked system call: " + out.violation);
   if (!out.exited)
     return make(id, TestStatus::kCrash, "run killed by signal " + std::to_string(out.term_signal));
-  return make(id, TestStatus::kFail,
-              "no result reported (the run ended with exit code " + std::to_string(out.exit_code) + ")");
+  return make(
+      id, TestStatus::kFail,
+      "no result reported (the run ended with exit code " + std::to_string(out.exit_code) + ")");
 }
 
 }  // namespace
@@ -62,18 +64,23 @@ std::optional<TestResult> status_without_value(const std::string& id, const Obse
   if (status == "ok") return std::nullopt;
   if (status == "error") {
     std::string type = text_field(e, "error_type");
-    return make(id, TestStatus::kError, (type.empty() ? "" : type + ": ") + text_field(e, "message"), ms);
+    return make(id, TestStatus::kError,
+                (type.empty() ? "" : type + ": ") + text_field(e, "message"), ms);
   }
   if (status == "unserializable")
-    return make(id, TestStatus::kFail, "returned a non-plain value of type " + text_field(e, "type"), ms);
+    return make(id, TestStatus::kFail,
+                "returned a non-plain value of type " + text_field(e, "type"), ms);
   if (auto parsed = test_status_from(status); parsed && *parsed != TestStatus::kPass) {
     // The sandbox kills a blocked call's process with SIGKILL and names the
     // call in the outcome; the harness only saw the SIGKILL.
-    if (*parsed == TestStatus::kCrash && number_field(e, "signal") == 9 && !outcome.violation.empty())
+    if (*parsed == TestStatus::kCrash && number_field(e, "signal") == 9 &&
+        !outcome.violation.empty())
       return make(id, TestStatus::kViolation, "blocked system call: " + outcome.violation, ms);
     std::string detail = text_field(e, "message");
-    if (*parsed == TestStatus::kViolation) detail = "blocked system call: " + text_field(e, "syscall");
-    if (*parsed == TestStatus::kCrash && e.contains("signal")) detail = "signal " + brief(e["signal"]);
+    if (*parsed == TestStatus::kViolation)
+      detail = "blocked system call: " + text_field(e, "syscall");
+    if (*parsed == TestStatus::kCrash && e.contains("signal"))
+      detail = "signal " + brief(e["signal"]);
     return make(id, *parsed, detail, ms);
   }
   return make(id, TestStatus::kFail, "unknown observation status '" + status + "'", ms);

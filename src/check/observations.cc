@@ -71,7 +71,8 @@ bool flag_field(const json& event, const char* key) {
   return it != event.end() && it->is_boolean() && it->get<bool>();
 }
 
-Observations parse_observations(const std::string& channel, const std::set<std::string>& known_ids) {
+Observations parse_observations(const std::string& channel,
+                                const std::set<std::string>& known_ids) {
   Observations obs;
   std::string_view rest(channel);  // lines are parsed in place, not copied
   int number = 0;

@@ -16,15 +16,15 @@
 namespace gradebox {
 
 struct Observations {
-  bool started = false;                     // the harness's "start" event
-  std::optional<nlohmann::json> load;       // first "load" event
+  bool started = false;                // the harness's "start" event
+  std::optional<nlohmann::json> load;  // first "load" event
   // Events are shared, not copied: a test's value can be a 200,000-element
   // list, and each deep copy of it cost as much as parsing it.
   std::map<std::string, std::shared_ptr<const nlohmann::json>> tests;  // "test" events by id
-  std::set<std::string> untrusted;          // ids reported more than once
+  std::set<std::string> untrusted;                            // ids reported more than once
   std::vector<std::shared_ptr<const nlohmann::json>> events;  // every well-formed event, in order
-  std::vector<std::string> problems;        // malformed lines, unknown ids, ...
-  bool done = false;                        // the "done" event arrived
+  std::vector<std::string> problems;                          // malformed lines, unknown ids, ...
+  bool done = false;                                          // the "done" event arrived
   // The first of the answer's data refused by a declared limit: a channel
   // line, or the trusted prober's output (grade/harness_run.cc).
   std::string limit_note;

@@ -34,7 +34,8 @@ bool strict_equal(const json& a, const json& b) {
 std::string digest_brief(const json& digest) {
   if (!digest.is_object() || !digest.contains("length") || !digest.contains("head"))
     return "a value";
-  return "a list of " + brief(digest["length"], 40) + " items starting " + brief(digest["head"], 80);
+  return "a list of " + brief(digest["length"], 40) + " items starting " +
+         brief(digest["head"], 80);
 }
 
 // A large expected value is held as its digest (gb_json.digest_plain): the

@@ -53,12 +53,12 @@ Runner add_merge_command(CLI::App& app, const GlobalOptions& global);
 
 /// `gradebox run`'s options; nightly grades its run with the same code.
 struct RunArgs {
-  std::string input;        // run directory or JSONL file
-  std::string from_run;     // instead: re-grade a stored run's answers
-  std::string db;           // empty: default_history_path()
-  std::string reports;      // empty: <db folder>/reports
+  std::string input;     // run directory or JSONL file
+  std::string from_run;  // instead: re-grade a stored run's answers
+  std::string db;        // empty: default_history_path()
+  std::string reports;   // empty: <db folder>/reports
   std::string prices, hand_scores;
-  int jobs = 0;             // 0: one per core
+  int jobs = 0;                            // 0: one per core
   std::size_t max_answer_bytes = 1 << 20;  // pipeline::InputLimits' default
   std::string shard, run_id, pick = "first";
   bool no_cache = false, no_retry = false, quiet = false, ascending = false;

@@ -80,7 +80,8 @@ Runner add_grade_command(CLI::App& app, const GlobalOptions& global) {
                   "the API's finish reason; length marks the report truncated")
       ->check(CLI::Validator(finish_reason_problem, "REASON"));
   sub->add_option("--out,-o", args->out, "write the report to this file instead of stdout");
-  sub->add_flag("--no-retry", args->no_retry, "run every test once: no retry of a starved timeout or a time near the limit");
+  sub->add_flag("--no-retry", args->no_retry,
+                "run every test once: no retry of a starved timeout or a time near the limit");
   sub->add_option("--max-answer-bytes", args->max_answer_bytes,
                   "a larger answer is too-large: not graded (default 1 MiB)")
       ->check(CLI::PositiveNumber);

@@ -14,8 +14,9 @@ int run(int argc, char** argv) {
   CLI::App app{"gradebox: grade model-written code by running it in a sandbox", "gradebox"};
   app.require_subcommand(1);
   gradebox::cli::GlobalOptions global;
-  app.add_option("--graders", global.graders_dir,
-                 "folder of task packs (default: $GRADEBOX_GRADERS, else the one next to the binary)");
+  app.add_option(
+      "--graders", global.graders_dir,
+      "folder of task packs (default: $GRADEBOX_GRADERS, else the one next to the binary)");
   app.set_version_flag("--version", GRADEBOX_VERSION);
   std::vector<std::pair<std::string, Runner>> runners{
       {"grade", gradebox::cli::add_grade_command(app, global)},

@@ -126,7 +126,8 @@ Runner add_nightly_command(CLI::App& app, const GlobalOptions& global) {
       "category that passed now fails, beyond a single flipped test), 2 usage error, 3 "
       "grader-error\n"
       "among the answers (also when a regression was found), 4 the selftest canary failed\n"
-      "(nothing graded), 5 the history stayed busy (another gradebox writing it), 130 interrupted.");
+      "(nothing graded), 5 the history stayed busy (another gradebox writing it), 130 "
+      "interrupted.");
   return [args, &global] { return run_nightly(*args, global); };
 }
 

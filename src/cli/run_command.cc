@@ -124,8 +124,8 @@ void show_leaderboard(const RunArgs& args, History& history, const std::string& 
   else if (args.format == "csv")
     write_output(args.out, leaderboard_csv(board));
   else if (args.format == "json")
-    write_output(args.out, leaderboard_json(board).dump(
-                               2, ' ', false, nlohmann::json::error_handler_t::replace) +
+    write_output(args.out, leaderboard_json(board).dump(2, ' ', false,
+                                                        nlohmann::json::error_handler_t::replace) +
                                "\n");
   else if (args.format == "html")
     write_output(args.out, leaderboard_html(board, *run));
@@ -160,9 +160,8 @@ int run_pipeline(const RunArgs& args, const GlobalOptions& global, std::string* 
   print_problems(input);
   const auto& stop = install_stop_handler();
   Progress progress(stderr, stderr_is_terminal(), 0);
-  auto outcome =
-      grade_run(*history, input, registry, run_options(args, &progress, &stop),
-                child_process_grader(global));
+  auto outcome = grade_run(*history, input, registry, run_options(args, &progress, &stop),
+                           child_process_grader(global));
   progress.finish();
   if (!outcome) throw_history_error(outcome.error());
   if (run_id) *run_id = outcome->meta.id;
@@ -191,7 +190,8 @@ void add_run_options(CLI::App* sub, RunArgs& args) {
   sub->add_option("--prices", args.prices, "prices per model (fixtures/prices.json)");
   sub->add_option("--hand-scores", args.hand_scores,
                   "hand scores for code quality and documentation (CSV or JSON)");
-  sub->add_option("-j,--jobs", args.jobs, "answers graded at once (default: one per core; at most 4 per core)")
+  sub->add_option("-j,--jobs", args.jobs,
+                  "answers graded at once (default: one per core; at most 4 per core)")
       ->check(CLI::Range(0, 512));
   sub->add_option("--shard", args.shard,
                   "grade only slice K of N (K/N); join with `gradebox merge`");
@@ -199,7 +199,8 @@ void add_run_options(CLI::App* sub, RunArgs& args) {
   sub->add_option("--pick", args.pick, "first (default) or best candidate")
       ->check(CLI::IsMember({"first", "best"}));
   sub->add_flag("--no-cache", args.no_cache, "regrade even what the result cache holds");
-  sub->add_flag("--no-retry", args.no_retry, "run every test once: no retry of a starved timeout or a time near the limit");
+  sub->add_flag("--no-retry", args.no_retry,
+                "run every test once: no retry of a starved timeout or a time near the limit");
   sub->add_option("--max-answer-bytes", args.max_answer_bytes,
                   "a larger answer (or reasoning_content) is too-large: not graded, scores 0 "
                   "(default 1 MiB)")

@@ -41,8 +41,9 @@ Check check_reference(const Report& r) {
   if (r.correctness.score < 10.0 || r.edge_cases.score < 10.0) {
     std::string failing;
     for (const auto& c : failing_categories(r)) failing += " " + c;
-    return {false, false, "scored " + std::to_string(r.correctness.score) + "/" +
-                              std::to_string(r.edge_cases.score) + ", failing:" + failing};
+    return {false, false,
+            "scored " + std::to_string(r.correctness.score) + "/" +
+                std::to_string(r.edge_cases.score) + ", failing:" + failing};
   }
   return {};
 }
@@ -60,7 +61,8 @@ Check check_case(const SelftestCase& c, const Report& r) {
 }
 
 Check check_twin(const Report& hostile, const Report& twin) {
-  if (twin.verdict == Verdict::kGraderError) return {false, true, "twin: grader-error: " + twin.verdict_detail};
+  if (twin.verdict == Verdict::kGraderError)
+    return {false, true, "twin: grader-error: " + twin.verdict_detail};
   std::string why;
   for (const auto& gain : gains_over_twin(hostile, twin)) why += (why.empty() ? "" : "; ") + gain;
   return {why.empty(), false, why};

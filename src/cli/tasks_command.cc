@@ -14,16 +14,22 @@ int run_tasks(bool as_json, const GlobalOptions& global) {
     int core = 0, edge = 0;
     for (const auto& c : task.categories) (c.kind == "core" ? core : edge)++;
     if (as_json) {
-      list.push_back({{"id", id}, {"language", task.language}, {"runtime", task.runtime},
-                      {"stamp", task.stamp}, {"core_categories", core}, {"edge_categories", edge},
-                      {"tests", task.tests["tests"].size()}, {"prompt", task.prompt}});
+      list.push_back({{"id", id},
+                      {"language", task.language},
+                      {"runtime", task.runtime},
+                      {"stamp", task.stamp},
+                      {"core_categories", core},
+                      {"edge_categories", edge},
+                      {"tests", task.tests["tests"].size()},
+                      {"prompt", task.prompt}});
       continue;
     }
     std::printf("%-14s %-11s %2d core + %2d edge categories, %3zu tests  %s\n", id.c_str(),
                 task.language.c_str(), core, edge, task.tests["tests"].size(), task.stamp.c_str());
   }
   if (as_json) std::cout << list.dump(2) << "\n";
-  if (registry.tasks.empty()) std::cerr << "gradebox: no tasks found in " << graders_dir(global) << "\n";
+  if (registry.tasks.empty())
+    std::cerr << "gradebox: no tasks found in " << graders_dir(global) << "\n";
   return registry.problems.empty() ? kJudged : kGraderError;
 }
 

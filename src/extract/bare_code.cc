@@ -21,25 +21,21 @@ constexpr size_t kMinProseWordsAroundCode = 8;
 
 bool starts_with_code_keyword(std::string_view t) {
   static constexpr std::array<std::string_view, 28> kKeywords = {
-      "def",    "class",  "for",     "if",    "elif",  "else",   "while",
-      "return", "import", "from",    "const", "let",   "var",    "function",
-      "try",    "except", "with",    "yield", "raise", "print",  "async",
-      "await",  "func",   "package", "type",  "defer", "export", "assert"};
-  return std::any_of(
-      kKeywords.begin(), kKeywords.end(),
-      [&](std::string_view word) { return starts_with_word(t, word); });
+      "def",   "class", "for",  "if",       "elif", "else",   "while",  "return", "import", "from",
+      "const", "let",   "var",  "function", "try",  "except", "with",   "yield",  "raise",  "print",
+      "async", "await", "func", "package",  "type", "defer",  "export", "assert"};
+  return std::any_of(kKeywords.begin(), kKeywords.end(),
+                     [&](std::string_view word) { return starts_with_word(t, word); });
 }
 
 bool is_comment(std::string_view t) {
-  return t.substr(0, 2) == "//" || t.front() == '#' || t.substr(0, 2) == "/*" ||
-         t.front() == '*' || t.substr(0, 2) == "--";
+  return t.substr(0, 2) == "//" || t.front() == '#' || t.substr(0, 2) == "/*" || t.front() == '*' ||
+         t.substr(0, 2) == "--";
 }
 
 bool has_code_punctuation(std::string_view t) {
-  if (t.back() == '{' || t.back() == ';' || t.back() == '(' || t.back() == '[')
-    return true;
-  for (std::string_view mark :
-       {" = ", "==", "=>", "{", "}", "&&", "||", "();"}) {
+  if (t.back() == '{' || t.back() == ';' || t.back() == '(' || t.back() == '[') return true;
+  for (std::string_view mark : {" = ", "==", "=>", "{", "}", "&&", "||", "();"}) {
     if (t.find(mark) != std::string_view::npos) return true;
   }
   // A call: an identifier directly before "(".
@@ -52,17 +48,15 @@ bool has_code_punctuation(std::string_view t) {
 // A word of a sentence: letters, with an apostrophe or hyphen inside and
 // punctuation or `backticks` around.
 bool is_plain_word(std::string_view word) {
-  while (!word.empty() && std::string_view("(\"'`*").find(word.front()) !=
-                              std::string_view::npos) {
+  while (!word.empty() && std::string_view("(\"'`*").find(word.front()) != std::string_view::npos) {
     word.remove_prefix(1);
   }
-  while (!word.empty() && std::string_view(",.:;!?)\"'`*").find(word.back()) !=
-                              std::string_view::npos) {
+  while (!word.empty() &&
+         std::string_view(",.:;!?)\"'`*").find(word.back()) != std::string_view::npos) {
     word.remove_suffix(1);
   }
   return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) || c == '\'' ||
-           c == '-' ||
+    return std::isalpha(static_cast<unsigned char>(c)) || c == '\'' || c == '-' ||
            static_cast<unsigned char>(c) >= 0x80;  // non-ASCII letters
   });
 }
@@ -71,8 +65,7 @@ bool is_plain_word(std::string_view word) {
 bool toggles_docstring(std::string_view t) {
   size_t count = 0;
   for (std::string_view quote : {"\"\"\"", "'''"}) {
-    for (size_t pos = t.find(quote); pos != std::string_view::npos;
-         pos = t.find(quote, pos + 3)) {
+    for (size_t pos = t.find(quote); pos != std::string_view::npos; pos = t.find(quote, pos + 3)) {
       ++count;
     }
   }
@@ -83,9 +76,7 @@ bool toggles_docstring(std::string_view t) {
 // Only meaningful outside comment blocks (" * Returns ..." in JSDoc).
 bool is_markdown_bullet(std::string_view t) {
   size_t digits = 0;
-  while (digits < t.size() &&
-         std::isdigit(static_cast<unsigned char>(t[digits])))
-    ++digits;
+  while (digits < t.size() && std::isdigit(static_cast<unsigned char>(t[digits]))) ++digits;
   std::string_view item;
   if (digits > 0 && t.substr(digits, 2) == ". ") {
     item = t.substr(digits + 2);
@@ -107,8 +98,7 @@ class CommentTracker {
     if (toggles_docstring(t)) in_docstring_ = !in_docstring_;
     size_t open = t.rfind("/*");
     size_t close = t.rfind("*/");
-    if (open != std::string_view::npos &&
-        (close == std::string_view::npos || close < open)) {
+    if (open != std::string_view::npos && (close == std::string_view::npos || close < open)) {
       in_block_comment_ = true;
     } else if (close != std::string_view::npos) {
       in_block_comment_ = false;
@@ -142,11 +132,9 @@ std::pair<size_t, size_t> count_words(std::string_view t) {
 bool looks_like_prose(std::string_view line) {
   std::string_view t = trim(line);
   if (is_markdown_bullet(t)) return true;
-  for (std::string_view marker : {"- ", "* ", "> ", "+ "})
-    t = strip_prefix(t, marker);
+  for (std::string_view marker : {"- ", "* ", "> ", "+ "}) t = strip_prefix(t, marker);
   if (t.empty() || is_comment(t) || starts_with_code_keyword(t) ||
-      t.find("\"\"\"") != std::string_view::npos ||
-      t.find("'''") != std::string_view::npos) {
+      t.find("\"\"\"") != std::string_view::npos || t.find("'''") != std::string_view::npos) {
     return false;
   }
   auto [words, plain] = count_words(t);
@@ -155,19 +143,13 @@ bool looks_like_prose(std::string_view line) {
   if (plain >= kMinProseWordsAroundCode && plain * 5 >= words * 3) return true;
   if (has_code_punctuation(t)) return false;
   // A short sentence counts when it ends like one: "Here is the code:".
-  bool sentence_end =
-      std::string_view(".:!?").find(t.back()) != std::string_view::npos;
-  if (words >= kMinShortSentenceWords && sentence_end && plain == words)
-    return true;
-  return words >= kMinProseWords &&
-         plain * 5 >= words * 4;  // >= 80% plain words
+  bool sentence_end = std::string_view(".:!?").find(t.back()) != std::string_view::npos;
+  if (words >= kMinShortSentenceWords && sentence_end && plain == words) return true;
+  return words >= kMinProseWords && plain * 5 >= words * 4;  // >= 80% plain words
 }
 
-std::optional<BareCode> find_bare_code(
-    const std::vector<std::string_view>& lines) {
-  auto is_edge = [](std::string_view line) {
-    return is_blank(line) || looks_like_prose(line);
-  };
+std::optional<BareCode> find_bare_code(const std::vector<std::string_view>& lines) {
+  auto is_edge = [](std::string_view line) { return is_blank(line) || looks_like_prose(line); };
   size_t first = 0;
   while (first < lines.size() && is_edge(lines[first])) ++first;
   size_t last = lines.size();

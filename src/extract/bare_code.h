@@ -20,7 +20,6 @@ struct BareCode {
   int first_line = 0;  // 1-based line of code's first line in the answer
 };
 
-std::optional<BareCode> find_bare_code(
-    const std::vector<std::string_view>& lines);
+std::optional<BareCode> find_bare_code(const std::vector<std::string_view>& lines);
 
 }  // namespace gradebox::extract_detail

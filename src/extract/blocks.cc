@@ -35,13 +35,10 @@ struct IterDeleter {
   void operator()(cmark_iter* iter) const { cmark_iter_free(iter); }
 };
 
-std::string_view first_line_of(std::string_view text) {
-  return text.substr(0, text.find('\n'));
-}
+std::string_view first_line_of(std::string_view text) { return text.substr(0, text.find('\n')); }
 
 std::string_view trim_right(std::string_view text) {
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
-    text.remove_suffix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
   return text;
 }
 
@@ -49,8 +46,7 @@ std::string_view trim_right(std::string_view text) {
 // for indented blocks and for untagged fences. So look at the source: a
 // fence starts where cmark says the block starts, and (unlike an indented
 // block whose text starts with ```) its code does not begin on that line.
-bool is_indented(cmark_node* node, const Lines& lines,
-                 std::string_view literal) {
+bool is_indented(cmark_node* node, const Lines& lines, std::string_view literal) {
   const char* info = cmark_node_get_fence_info(node);
   if (info != nullptr && info[0] != '\0') return false;
   size_t line_index = static_cast<size_t>(cmark_node_get_start_line(node) - 1);
@@ -66,8 +62,7 @@ bool is_indented(cmark_node* node, const Lines& lines,
 // A filename label on the line(s) just above a block's first source line.
 std::string filename_above(const Lines& lines, int block_start_line) {
   int index = block_start_line - 2;  // 0-based index of the line above
-  for (int blanks = 0; index >= 0 && is_blank(lines[index]) &&
-                       blanks < kMaxBlankLinesBeforeBlock;
+  for (int blanks = 0; index >= 0 && is_blank(lines[index]) && blanks < kMaxBlankLinesBeforeBlock;
        ++blanks) {
     --index;
   }
@@ -81,8 +76,7 @@ void resolve_language(Candidate& block) {
   InfoString info = parse_info_string(block.info);
   block.filename = info.filename;
   std::string tagged = canonical_language(info.language_word);
-  if (tagged.empty() && !info.filename.empty())
-    tagged = language_from_filename(info.filename);
+  if (tagged.empty() && !info.filename.empty()) tagged = language_from_filename(info.filename);
   if (!tagged.empty()) {
     block.language = tagged;
     block.language_from = "tag";
@@ -95,11 +89,10 @@ void resolve_language(Candidate& block) {
 // A label or first comment names the block's file unless its extension
 // contradicts the block ("Save as `flatten.py`, then run:" above a shell
 // block).
-void resolve_filename(Candidate& block, const Lines& lines,
-                      int block_start_line) {
+void resolve_filename(Candidate& block, const Lines& lines, int block_start_line) {
   if (!block.filename.empty()) return;
-  for (const std::string& name : {filename_above(lines, block_start_line),
-                                  filename_from_first_comment(block.code)}) {
+  for (const std::string& name :
+       {filename_above(lines, block_start_line), filename_from_first_comment(block.code)}) {
     if (name.empty()) continue;
     std::string named = language_from_filename(name);
     if (named.empty() || compatible_languages(named, block.language)) {
@@ -128,16 +121,13 @@ Candidate make_candidate(cmark_node* node, const Lines& lines) {
   return block;
 }
 
-std::vector<Candidate> markdown_blocks(const std::string& text,
-                                       const Lines& lines, int depth);
+std::vector<Candidate> markdown_blocks(const std::string& text, const Lines& lines, int depth);
 
 // Some models wrap their whole answer in a ```markdown fence; its inner
 // fences are then the answer's code, so they replace the wrapper.
 void append_block(std::vector<Candidate>& blocks, Candidate block, int depth) {
-  if (block.language == "markdown" && block.language_from == "tag" &&
-      depth < kMaxMarkdownNesting) {
-    std::vector<Candidate> inner =
-        markdown_blocks(block.code, split_lines(block.code), depth + 1);
+  if (block.language == "markdown" && block.language_from == "tag" && depth < kMaxMarkdownNesting) {
+    std::vector<Candidate> inner = markdown_blocks(block.code, split_lines(block.code), depth + 1);
     for (Candidate& nested : inner) nested.first_line += block.first_line - 1;
     if (!inner.empty()) {
       blocks.insert(blocks.end(), inner.begin(), inner.end());
@@ -147,8 +137,7 @@ void append_block(std::vector<Candidate>& blocks, Candidate block, int depth) {
   blocks.push_back(std::move(block));
 }
 
-std::vector<Candidate> markdown_blocks(const std::string& text,
-                                       const Lines& lines, int depth) {
+std::vector<Candidate> markdown_blocks(const std::string& text, const Lines& lines, int depth) {
   std::unique_ptr<cmark_node, DocumentDeleter> document(
       cmark_parse_document(text.data(), text.size(), CMARK_OPT_DEFAULT));
   std::unique_ptr<cmark_iter, IterDeleter> iter(cmark_iter_new(document.get()));
@@ -156,9 +145,7 @@ std::vector<Candidate> markdown_blocks(const std::string& text,
   cmark_event_type event;
   while ((event = cmark_iter_next(iter.get())) != CMARK_EVENT_DONE) {
     cmark_node* node = cmark_iter_get_node(iter.get());
-    if (event != CMARK_EVENT_ENTER ||
-        cmark_node_get_type(node) != CMARK_NODE_CODE_BLOCK)
-      continue;
+    if (event != CMARK_EVENT_ENTER || cmark_node_get_type(node) != CMARK_NODE_CODE_BLOCK) continue;
     const char* literal = cmark_node_get_literal(node);
     if (literal == nullptr || is_blank(literal)) continue;  // nothing to grade
     append_block(blocks, make_candidate(node, lines), depth);
@@ -211,17 +198,16 @@ std::vector<Candidate> extract_blocks(const std::string& answer) {
   std::vector<Candidate> blocks;
   for (const Segment& segment : segments) {
     std::vector<Candidate> found = segment_blocks(segment);
-    blocks.insert(blocks.end(), std::make_move_iterator(found.begin()), std::make_move_iterator(found.end()));
+    blocks.insert(blocks.end(), std::make_move_iterator(found.begin()),
+                  std::make_move_iterator(found.end()));
   }
-  bool any_fenced =
-      std::any_of(blocks.begin(), blocks.end(),
-                  [](const Candidate& block) { return !block.indented; });
+  bool any_fenced = std::any_of(blocks.begin(), blocks.end(),
+                                [](const Candidate& block) { return !block.indented; });
   if (!any_fenced) {
     std::vector<Candidate> bare = bare_blocks(segments);
     if (!bare.empty()) blocks = std::move(bare);
   }
-  for (size_t i = 0; i < blocks.size(); ++i)
-    blocks[i].index = static_cast<int>(i);
+  for (size_t i = 0; i < blocks.size(); ++i) blocks[i].index = static_cast<int>(i);
   return blocks;
 }
 

@@ -21,16 +21,13 @@ using extract_detail::strip_prefix;
 using extract_detail::trim;
 
 void add(std::vector<std::string>& names, std::string_view name) {
-  if (name.empty() ||
-      std::find(names.begin(), names.end(), name) != names.end())
-    return;
+  if (name.empty() || std::find(names.begin(), names.end(), name) != names.end()) return;
   names.emplace_back(name);
 }
 
 // Identifiers of a comma list, each possibly followed by " as x", ": x"
 // (a rename) or "= default": "a, b as c, d: e" -> a, c, e.
-void add_list(std::vector<std::string>& names, std::string_view list,
-              bool rename_after_colon) {
+void add_list(std::vector<std::string>& names, std::string_view list, bool rename_after_colon) {
   size_t start = 0;
   while (start <= list.size()) {
     size_t end = std::min(list.find(',', start), list.size());
@@ -64,9 +61,7 @@ void python_imports(std::vector<std::string>& names, std::string_view line) {
     size_t end = std::min(list.find(',', start), list.size());
     std::string_view item = trim(list.substr(start, end - start));
     size_t as = item.find(" as ");
-    add(names, leading_identifier(as == std::string_view::npos
-                                      ? item
-                                      : trim(item.substr(as + 4))));
+    add(names, leading_identifier(as == std::string_view::npos ? item : trim(item.substr(as + 4))));
     start = end + 1;
   }
 }
@@ -76,9 +71,7 @@ void python_assignment(std::vector<std::string>& names, std::string_view line) {
   size_t equals = line.find('=');
   if (equals == std::string_view::npos || equals == 0) return;
   if (equals + 1 < line.size() && line[equals + 1] == '=') return;
-  if (std::string_view("+-*/%&|^<>!:@").find(line[equals - 1]) !=
-      std::string_view::npos)
-    return;
+  if (std::string_view("+-*/%&|^<>!:@").find(line[equals - 1]) != std::string_view::npos) return;
   std::string_view target = line.substr(0, equals);
   target = target.substr(0, target.find(':'));  // annotation
   if (target.find_first_of("([.") != std::string_view::npos) return;
@@ -95,8 +88,7 @@ std::vector<std::string> python_names(const std::string& code) {
       ++quotes;
     bool was_in_docstring = in_docstring;
     if (quotes % 2 == 1) in_docstring = !in_docstring;
-    if (was_in_docstring || line.empty() || !is_identifier_char(line[0]))
-      continue;
+    if (was_in_docstring || line.empty() || !is_identifier_char(line[0])) continue;
     std::string_view t = strip_prefix(line, "async ");
     if (starts_with_word(t, "def") || starts_with_word(t, "class")) {
       add(names, leading_identifier(trim(t.substr(t.find(' ') + 1))));
@@ -114,8 +106,7 @@ std::string_view strip_js_modifiers(std::string_view t) {
   std::string_view previous;
   while (previous != t) {
     previous = t;
-    for (std::string_view word :
-         {"export", "default", "declare", "async", "abstract"}) {
+    for (std::string_view word : {"export", "default", "declare", "async", "abstract"}) {
       if (starts_with_word(t, word)) t = trim(t.substr(word.size()));
     }
   }
@@ -124,8 +115,7 @@ std::string_view strip_js_modifiers(std::string_view t) {
 
 void js_declaration(std::vector<std::string>& names, std::string_view t) {
   t = strip_js_modifiers(t);
-  for (std::string_view keyword :
-       {"function", "class", "interface", "type", "enum", "namespace"}) {
+  for (std::string_view keyword : {"function", "class", "interface", "type", "enum", "namespace"}) {
     if (!starts_with_word(t, keyword)) continue;
     std::string_view rest = trim(t.substr(keyword.size()));
     add(names, leading_identifier(trim(strip_prefix(rest, "*"))));
@@ -134,11 +124,9 @@ void js_declaration(std::vector<std::string>& names, std::string_view t) {
   for (std::string_view keyword : {"const", "let", "var"}) {
     if (!starts_with_word(t, keyword)) continue;
     std::string_view rest = trim(t.substr(keyword.size()));
-    if (!rest.empty() &&
-        (rest.front() == '{' || rest.front() == '[')) {  // destructuring
+    if (!rest.empty() && (rest.front() == '{' || rest.front() == '[')) {  // destructuring
       size_t close = rest.find(rest.front() == '{' ? '}' : ']');
-      if (close != std::string_view::npos)
-        add_list(names, rest.substr(1, close - 1), true);
+      if (close != std::string_view::npos) add_list(names, rest.substr(1, close - 1), true);
       return;
     }
     add(names, leading_identifier(rest));
@@ -158,8 +146,7 @@ std::vector<std::string> js_names(const std::string& code) {
 
 // Go: func, type, var, const at top level, and the names of grouped
 // "var ( ... )" declarations. Methods ("func (r T) M") bind no package name.
-void go_declaration(std::vector<std::string>& names, std::string_view t,
-                    bool& in_group) {
+void go_declaration(std::vector<std::string>& names, std::string_view t, bool& in_group) {
   if (in_group) {
     if (!t.empty() && t.front() == ')') {
       in_group = false;
@@ -171,8 +158,7 @@ void go_declaration(std::vector<std::string>& names, std::string_view t,
   }
   if (starts_with_word(t, "func")) {
     std::string_view rest = trim(t.substr(4));
-    if (!rest.empty() && rest.front() != '(')
-      add(names, leading_identifier(rest));
+    if (!rest.empty() && rest.front() != '(') add(names, leading_identifier(rest));
     return;
   }
   for (std::string_view keyword : {"type", "var", "const"}) {
@@ -226,8 +212,7 @@ std::vector<std::string> used_names(const Candidate& candidate) {
 
 std::vector<std::string> defined_names(const Candidate& candidate) {
   if (candidate.language == "python") return python_names(candidate.code);
-  if (candidate.language == "javascript" ||
-      candidate.language == "typescript") {
+  if (candidate.language == "javascript" || candidate.language == "typescript") {
     return js_names(candidate.code);
   }
   if (candidate.language == "go") return go_names(candidate.code);

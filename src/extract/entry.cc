@@ -27,8 +27,7 @@ struct CompiledRegex {
   bool polynomial = false;
 };
 
-std::unique_ptr<std::regex> compile(const std::string& pattern,
-                                    std::regex::flag_type flags) {
+std::unique_ptr<std::regex> compile(const std::string& pattern, std::regex::flag_type flags) {
   try {
     return std::make_unique<std::regex>(pattern, flags);
   } catch (const std::regex_error&) {
@@ -39,12 +38,10 @@ std::unique_ptr<std::regex> compile(const std::string& pattern,
 CompiledRegex compile_guarded(const std::string& pattern) {
   CompiledRegex compiled;
 #if defined(__GLIBCXX__)
-  compiled.regex = compile(
-      pattern, std::regex::ECMAScript | std::regex_constants::__polynomial);
+  compiled.regex = compile(pattern, std::regex::ECMAScript | std::regex_constants::__polynomial);
   compiled.polynomial = compiled.regex != nullptr;
 #endif
-  if (!compiled.regex)
-    compiled.regex = compile(pattern, std::regex::ECMAScript);
+  if (!compiled.regex) compiled.regex = compile(pattern, std::regex::ECMAScript);
   return compiled;
 }
 

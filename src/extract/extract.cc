@@ -29,8 +29,7 @@ struct Tally {
   std::vector<int> with_entry;
 };
 
-Tally tally(const std::vector<Candidate>& candidates,
-            const std::string& language) {
+Tally tally(const std::vector<Candidate>& candidates, const std::string& language) {
   Tally t;
   for (const Candidate& c : candidates) {
     if (c.language != language) continue;
@@ -45,18 +44,15 @@ std::string no_primary_reason(const Extraction& result, const Tally& t,
                               const std::string& language) {
   if (result.candidates.empty()) return "no code in the answer";
   if (t.in_language.empty()) {
-    return "no " + language + " block among " +
-           plural(result.candidates.size(), "block");
+    return "no " + language + " block among " + plural(result.candidates.size(), "block");
   }
   if (t.quotations.size() == t.in_language.size()) {
-    return "every " + language + " block quotes the prompt (block " +
-           join_indices(t.quotations) + ")";
+    return "every " + language + " block quotes the prompt (block " + join_indices(t.quotations) +
+           ")";
   }
-  return plural(t.in_language.size(), language + " block") +
-         ", none defines the entry point" +
+  return plural(t.in_language.size(), language + " block") + ", none defines the entry point" +
          (t.quotations.empty() ? ""
-                               : " (block " + join_indices(t.quotations) +
-                                     " quotes the prompt)");
+                               : " (block " + join_indices(t.quotations) + " quotes the prompt)");
 }
 
 std::string primary_reason(const Tally& t, int primary, bool choose_last,
@@ -136,8 +132,7 @@ std::vector<int> reasoning_indices(const std::vector<Candidate>& candidates) {
 }  // namespace
 
 Extraction extract(const std::string& answer, const std::string& language,
-                   const EntryPointRule& rule,
-                   const std::vector<std::string>& prompt_blocks,
+                   const EntryPointRule& rule, const std::vector<std::string>& prompt_blocks,
                    const std::string& separate_reasoning) {
   Extraction result;
   result.candidates = extract_blocks(answer);
@@ -157,11 +152,11 @@ Extraction extract(const std::string& answer, const std::string& language,
     result.reason = no_primary_reason(result, t, language);
     return result;
   }
-  result.reason =
-      primary_reason(t, *result.primary, rule.choose_last, language);
+  result.reason = primary_reason(t, *result.primary, rule.choose_last, language);
   std::vector<int> in_reasoning = reasoning_indices(result.candidates);
   if (result.from_reasoning) {
-    result.reason += "; taken from the reasoning: the answer proper has no block defining the entry point";
+    result.reason +=
+        "; taken from the reasoning: the answer proper has no block defining the entry point";
   } else if (!in_reasoning.empty()) {
     result.reason += "; block " + join_indices(in_reasoning) + " in the reasoning, not the answer";
   }

@@ -15,8 +15,8 @@ namespace {
 constexpr size_t kMaxLabelLength = 120;
 
 bool is_filename_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' ||
-         c == '.' || c == '/' || c == '@';
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.' ||
+         c == '/' || c == '@';
 }
 
 // Framework names that look like file names but never are one.
@@ -35,19 +35,14 @@ std::string_view strip_decoration(std::string_view text) {
   while (previous != text) {
     previous = text;
     text = trim(text);
-    while (!text.empty() && (text.front() == '#' || text.front() == '>'))
-      text.remove_prefix(1);
+    while (!text.empty() && (text.front() == '#' || text.front() == '>')) text.remove_prefix(1);
     text = trim(text);
-    if (text.size() >= 2 &&
-        (text.substr(0, 2) == "- " || text.substr(0, 2) == "+ ")) {
+    if (text.size() >= 2 && (text.substr(0, 2) == "- " || text.substr(0, 2) == "+ ")) {
       text.remove_prefix(2);
     }
     size_t digits = 0;  // "1. app.js", "2) app.js"
-    while (digits < text.size() &&
-           std::isdigit(static_cast<unsigned char>(text[digits])))
-      ++digits;
-    if (digits > 0 && digits + 1 < text.size() &&
-        (text[digits] == '.' || text[digits] == ')') &&
+    while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+    if (digits > 0 && digits + 1 < text.size() && (text[digits] == '.' || text[digits] == ')') &&
         text[digits + 1] == ' ') {
       text.remove_prefix(digits + 2);
     }
@@ -55,8 +50,7 @@ std::string_view strip_decoration(std::string_view text) {
     while (!text.empty() && kWrap.find(text.front()) != std::string_view::npos)
       text.remove_prefix(1);
     while (!text.empty() &&
-           (kWrap.find(text.back()) != std::string_view::npos ||
-            text.back() == ':')) {
+           (kWrap.find(text.back()) != std::string_view::npos || text.back() == ':')) {
       text.remove_suffix(1);
     }
   }
@@ -65,17 +59,15 @@ std::string_view strip_decoration(std::string_view text) {
 
 // "File: x", "Filename - x", "file name: x", "path: x" -> "x".
 std::string_view strip_label(std::string_view text) {
-  static constexpr std::array<std::string_view, 5> kLabels = {
-      "file name", "filename", "file", "path", "name"};
+  static constexpr std::array<std::string_view, 5> kLabels = {"file name", "filename", "file",
+                                                              "path", "name"};
   std::string lower = to_lower(text.substr(0, 12));
   for (std::string_view label : kLabels) {
     if (lower.rfind(label, 0) != 0) continue;
     std::string_view rest = trim(text.substr(label.size()));
-    if (rest.empty() ||
-        (rest.front() != ':' && rest.front() != '-' && rest.front() != '*'))
+    if (rest.empty() || (rest.front() != ':' && rest.front() != '-' && rest.front() != '*'))
       continue;
-    while (!rest.empty() && (rest.front() == ':' || rest.front() == '-' ||
-                             rest.front() == '*')) {
+    while (!rest.empty() && (rest.front() == ':' || rest.front() == '-' || rest.front() == '*')) {
       rest.remove_prefix(1);
     }
     return rest;
@@ -109,16 +101,14 @@ std::string without_dot_slash(std::string_view token) {
 }  // namespace
 
 bool is_filename_token(std::string_view token) {
-  if (token.empty() || token.size() > 200 || is_product_name(token))
-    return false;
+  if (token.empty() || token.size() > 200 || is_product_name(token)) return false;
   if (!std::all_of(token.begin(), token.end(), is_filename_char)) return false;
-  std::string_view base = token.substr(
-      token.rfind('/') == std::string_view::npos ? 0 : token.rfind('/') + 1);
+  std::string_view base =
+      token.substr(token.rfind('/') == std::string_view::npos ? 0 : token.rfind('/') + 1);
   std::string lower_base = to_lower(base);
   if (lower_base == "dockerfile" || lower_base == "makefile") return true;
   size_t dot = base.rfind('.');
-  if (dot == std::string_view::npos || dot == 0 || dot + 1 >= base.size())
-    return false;
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 >= base.size()) return false;
   return std::isalpha(static_cast<unsigned char>(base[dot + 1])) &&
          is_known_extension(base.substr(dot + 1));
 }
@@ -128,15 +118,12 @@ InfoString parse_info_string(std::string_view info) {
   info = trim(info);
   size_t space = info.find_first_of(" \t");
   std::string_view first = info.substr(0, space);
-  std::string_view rest =
-      space == std::string_view::npos ? "" : info.substr(space + 1);
+  std::string_view rest = space == std::string_view::npos ? "" : info.substr(space + 1);
   // "javascript:routes/users.js" and "ts{1,3}".
   size_t brace = first.find('{');
-  if (brace != std::string_view::npos && brace > 0)
-    first = first.substr(0, brace);
+  if (brace != std::string_view::npos && brace > 0) first = first.substr(0, brace);
   size_t colon = first.find(':');
-  if (colon != std::string_view::npos &&
-      is_filename_token(first.substr(colon + 1))) {
+  if (colon != std::string_view::npos && is_filename_token(first.substr(colon + 1))) {
     parsed.filename = without_dot_slash(first.substr(colon + 1));
     first = first.substr(0, colon);
   }
@@ -164,8 +151,7 @@ InfoString parse_info_string(std::string_view info) {
 std::string filename_from_line(std::string_view line) {
   line = trim(line);
   if (line.empty() || line.size() > kMaxLabelLength) return {};
-  std::string_view label =
-      strip_decoration(strip_label(strip_decoration(line)));
+  std::string_view label = strip_decoration(strip_label(strip_decoration(line)));
   label = strip_decoration(label);
   if (is_filename_token(label)) return without_dot_slash(label);
   return filename_from_sentence(line);
@@ -180,21 +166,16 @@ std::string filename_from_first_comment(std::string_view code) {
     start = end + 1;
     if (line.empty()) continue;
     if (line.size() > kMaxLabelLength) return {};
-    static constexpr std::array<std::string_view, 5> kOpeners = {
-        "//", "#", "/*", "--", "<!--"};
+    static constexpr std::array<std::string_view, 5> kOpeners = {"//", "#", "/*", "--", "<!--"};
     for (std::string_view opener : kOpeners) {
-      if (line.substr(0, opener.size()) != opener || line.substr(0, 2) == "#!")
-        continue;
+      if (line.substr(0, opener.size()) != opener || line.substr(0, 2) == "#!") continue;
       std::string_view body = line.substr(opener.size());
-      for (std::string_view closer :
-           {std::string_view("*/"), std::string_view("-->")}) {
-        if (body.size() >= closer.size() &&
-            body.substr(body.size() - closer.size()) == closer) {
+      for (std::string_view closer : {std::string_view("*/"), std::string_view("-->")}) {
+        if (body.size() >= closer.size() && body.substr(body.size() - closer.size()) == closer) {
           body.remove_suffix(closer.size());
         }
       }
-      std::string_view label =
-          strip_decoration(strip_label(strip_decoration(body)));
+      std::string_view label = strip_decoration(strip_label(strip_decoration(body)));
       if (is_filename_token(label)) return without_dot_slash(label);
       return {};
     }

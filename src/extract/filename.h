@@ -12,9 +12,8 @@ namespace gradebox::extract_detail {
 
 /// A fence info string split into its language word and file name.
 struct InfoString {
-  std::string
-      language_word;  // "js" of "js app.js"; "" when the info names only a file
-  std::string filename;  // "" when none
+  std::string language_word;  // "js" of "js app.js"; "" when the info names only a file
+  std::string filename;       // "" when none
 };
 
 InfoString parse_info_string(std::string_view info);

@@ -13,8 +13,7 @@ class JsonValidator {
 
   bool document() {
     skip_space();
-    if (pos_ >= text_.size() || (text_[pos_] != '{' && text_[pos_] != '['))
-      return false;
+    if (pos_ >= text_.size() || (text_[pos_] != '{' && text_[pos_] != '[')) return false;
     if (!value(0)) return false;
     skip_space();
     return pos_ == text_.size();
@@ -77,9 +76,7 @@ class JsonValidator {
       if (c == '\\') {
         if (pos_ >= text_.size()) return false;
         char escaped = text_[pos_++];
-        if (std::string_view("\"\\/bfnrtu").find(escaped) ==
-            std::string_view::npos)
-          return false;
+        if (std::string_view("\"\\/bfnrtu").find(escaped) == std::string_view::npos) return false;
       }
     }
     return false;
@@ -109,17 +106,15 @@ class JsonValidator {
 
   bool digits() {
     size_t start = pos_;
-    while (pos_ < text_.size() &&
-           std::isdigit(static_cast<unsigned char>(text_[pos_])))
-      ++pos_;
+    while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) ++pos_;
     return pos_ > start;
   }
 
   char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
 
   void skip_space() {
-    while (pos_ < text_.size() && std::string_view(" \t\n\r").find(
-                                      text_[pos_]) != std::string_view::npos) {
+    while (pos_ < text_.size() &&
+           std::string_view(" \t\n\r").find(text_[pos_]) != std::string_view::npos) {
       ++pos_;
     }
   }
@@ -130,8 +125,6 @@ class JsonValidator {
 
 }  // namespace
 
-bool is_json_document(std::string_view text) {
-  return JsonValidator(text).document();
-}
+bool is_json_document(std::string_view text) { return JsonValidator(text).document(); }
 
 }  // namespace gradebox::extract_detail

@@ -117,8 +117,7 @@ namespace extract_detail {
 std::string language_from_filename(std::string_view filename) {
   std::string lower = to_lower(filename);
   size_t slash = lower.rfind('/');
-  std::string base =
-      slash == std::string::npos ? lower : lower.substr(slash + 1);
+  std::string base = slash == std::string::npos ? lower : lower.substr(slash + 1);
   if (base == "dockerfile" || base == "makefile") return base;
   size_t dot = base.rfind('.');
   if (dot == std::string::npos || dot + 1 >= base.size()) return {};
@@ -127,9 +126,8 @@ std::string language_from_filename(std::string_view filename) {
 
 bool is_known_extension(std::string_view extension) {
   std::string lower = to_lower(extension);
-  static const char* const kExtra[] = {"env", "mod",       "sum", "lock",
-                                       "cfg", "csv",       "db",  "conf",
-                                       "log", "properties"};
+  static const char* const kExtra[] = {"env", "mod", "sum",  "lock", "cfg",
+                                       "csv", "db",  "conf", "log",  "properties"};
   for (const char* extra : kExtra) {
     if (lower == extra) return true;
   }
@@ -137,9 +135,7 @@ bool is_known_extension(std::string_view extension) {
 }
 
 bool compatible_languages(std::string_view a, std::string_view b) {
-  auto is_js_family = [](std::string_view x) {
-    return x == "javascript" || x == "typescript";
-  };
+  auto is_js_family = [](std::string_view x) { return x == "javascript" || x == "typescript"; };
   return a == b || (is_js_family(a) && is_js_family(b));
 }
 

@@ -29,8 +29,7 @@ namespace gradebox {
 namespace {
 
 bool is_elision(std::string_view line) {
-  return line == "..." || line == "\u2026" || line == "//..." ||
-         line == "/*...*/";
+  return line == "..." || line == "\u2026" || line == "//..." || line == "/*...*/";
 }
 
 // "  console.log(data); // Always logs null" -> "console.log(data)".
@@ -41,8 +40,7 @@ std::vector<std::string> normalized_lines(const std::string& code) {
   for (const auto& scanned : extract_detail::scan_code(code, options)) {
     std::string line;
     for (char c : scanned.text) {
-      if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v')
-        line.push_back(c);
+      if (c != ' ' && c != '\t' && c != '\r' && c != '\f' && c != '\v') line.push_back(c);
     }
     while (!line.empty() && line.back() == ';') line.pop_back();
     if (!line.empty() && !is_elision(line)) lines.push_back(std::move(line));
@@ -50,8 +48,7 @@ std::vector<std::string> normalized_lines(const std::string& code) {
   return lines;
 }
 
-bool contained_in(const std::vector<std::string>& block,
-                  const std::vector<std::string>& prompt) {
+bool contained_in(const std::vector<std::string>& block, const std::vector<std::string>& prompt) {
   std::unordered_map<std::string_view, int> available;
   for (const std::string& line : prompt) ++available[line];
   for (const std::string& line : block) {
@@ -64,8 +61,7 @@ bool contained_in(const std::vector<std::string>& block,
 
 }  // namespace
 
-bool is_quotation(const std::string& block,
-                  const std::vector<std::string>& prompt_blocks) {
+bool is_quotation(const std::string& block, const std::vector<std::string>& prompt_blocks) {
   std::vector<std::string> block_lines = normalized_lines(block);
   if (block_lines.empty()) return false;  // only comments: repeats nothing
   for (const std::string& prompt : prompt_blocks) {

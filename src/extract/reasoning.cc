@@ -15,8 +15,9 @@ constexpr std::array<std::string_view, 3> kTagNames = {"thinking", "think", "rea
 
 // Case-insensitive find of `needle` (lower case) in `hay` from `from`.
 size_t find_lower(std::string_view hay, std::string_view needle, size_t from = 0) {
-  auto it = std::search(hay.begin() + std::min(from, hay.size()), hay.end(), needle.begin(), needle.end(),
-                        [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  auto it =
+      std::search(hay.begin() + std::min(from, hay.size()), hay.end(), needle.begin(), needle.end(),
+                  [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
   return it == hay.end() ? std::string_view::npos : static_cast<size_t>(it - hay.begin());
 }
 
@@ -32,7 +33,8 @@ std::optional<Tag> opening_tag(std::string_view line) {
   for (std::string_view name : kTagNames) {
     std::string open = "<" + std::string(name) + ">";
     size_t at = find_lower(line, open);
-    if (at != std::string_view::npos && (!first || at < first->at)) first = Tag{at, at + open.size(), name};
+    if (at != std::string_view::npos && (!first || at < first->at))
+      first = Tag{at, at + open.size(), name};
   }
   return first;
 }
@@ -89,7 +91,8 @@ class Splitter {
  private:
   void add(size_t begin, size_t end, bool reasoning, bool unclosed = false) {
     if (end > begin || unclosed)
-      segments_.push_back({text_.substr(begin, end - begin), line_of(text_, begin), reasoning, unclosed});
+      segments_.push_back(
+          {text_.substr(begin, end - begin), line_of(text_, begin), reasoning, unclosed});
   }
 
   // An API that strips the opening tag leaves a </think> with no <think>

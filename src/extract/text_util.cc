@@ -32,17 +32,14 @@ std::vector<std::string_view> split_lines(std::string_view text) {
 std::string_view trim(std::string_view text) {
   size_t begin = 0;
   size_t end = text.size();
-  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin])))
-    ++begin;
-  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1])))
-    --end;
+  while (begin < end && std::isspace(static_cast<unsigned char>(text[begin]))) ++begin;
+  while (end > begin && std::isspace(static_cast<unsigned char>(text[end - 1]))) --end;
   return text.substr(begin, end - begin);
 }
 
 std::string to_lower(std::string_view text) {
   std::string out(text);
-  for (char& c : out)
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
 
@@ -65,8 +62,7 @@ std::string_view leading_identifier(std::string_view text) {
 }
 
 std::string_view strip_prefix(std::string_view text, std::string_view prefix) {
-  if (text.substr(0, prefix.size()) == prefix)
-    return text.substr(prefix.size());
+  if (text.substr(0, prefix.size()) == prefix) return text.substr(prefix.size());
   return text;
 }
 

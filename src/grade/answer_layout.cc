@@ -10,7 +10,8 @@ namespace {
 // data (a users.json the app requires), as long as the block names a file.
 bool layout_sibling(const Task& task, const Candidate& c, const Candidate& primary) {
   if (c.index == primary.index || c.quotation) return false;
-  if (c.language == primary.language || c.language == task.language || c.language == "json") return true;
+  if (c.language == primary.language || c.language == task.language || c.language == "json")
+    return true;
   for (const auto& other : task.raw.value("also_languages", std::vector<std::string>{})) {
     if (c.language == other) return true;
   }
@@ -19,7 +20,8 @@ bool layout_sibling(const Task& task, const Candidate& c, const Candidate& prima
 
 }  // namespace
 
-std::vector<AnswerFile> layout_candidate(const Task& task, const Extraction& extraction, int index) {
+std::vector<AnswerFile> layout_candidate(const Task& task, const Extraction& extraction,
+                                         int index) {
   const Candidate& primary = extraction.candidates.at(index);
   std::string name = safe_relative_path(primary.filename);
   // Multi-file answers keep their own names so local requires resolve;

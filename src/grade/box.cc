@@ -78,7 +78,8 @@ Result<Box> Box::create() {
   ::chmod(kBoxRoot.c_str(), 0711);
   auto path = kBoxRoot / (std::to_string(::getpid()) + "-" + std::to_string(counter++));
   fs::remove_all(path, ec);
-  if (!fs::create_directory(path, ec)) return Error{"mkdir(" + path.string() + "): " + ec.message()};
+  if (!fs::create_directory(path, ec))
+    return Error{"mkdir(" + path.string() + "): " + ec.message()};
   return Box(path);
 }
 

@@ -24,8 +24,10 @@ CandidateGrade fault(std::string message) {
 // The load event decides whether there is anything to test at all. It is
 // untrusted data: only well-typed, non-empty fields count.
 std::optional<std::pair<Verdict, std::string>> load_verdict(const json& load) {
-  if (auto why = text_field(load, "compile_error"); !why.empty()) return std::pair{Verdict::kCompileError, why};
-  if (auto why = text_field(load, "unsupported"); !why.empty()) return std::pair{Verdict::kUnsupported, why};
+  if (auto why = text_field(load, "compile_error"); !why.empty())
+    return std::pair{Verdict::kCompileError, why};
+  if (auto why = text_field(load, "unsupported"); !why.empty())
+    return std::pair{Verdict::kUnsupported, why};
   if (flag_field(load, "no_entry"))
     return std::pair{Verdict::kNoCode, std::string("the code defines no entry point")};
   return std::nullopt;
@@ -87,12 +89,14 @@ json tests_with_ids(const json& tests, const std::set<std::string>& ids) {
 
 Result<CheckResult> run_and_check(const GradeContext& ctx, const std::vector<AnswerFile>& files,
                                   const json& tests, HarnessResult& run_out) {
-  HarnessRequest request{ctx.task, ctx.profile, files, tests, ctx.time_limits_ms,
-                         ctx.task.raw.value("options", json::object())};
+  HarnessRequest request{
+      ctx.task, ctx.profile,        files,
+      tests,    ctx.time_limits_ms, ctx.task.raw.value("options", json::object())};
   auto run = run_harness(ctx.sandbox, request);
   if (!run) return run.error();
   run_out = std::move(*run);
-  CheckInput input{ctx.task, tests, run_out.observations, run_out.outcome, ctx.answer, run_out.probe};
+  CheckInput input{ctx.task,        tests,      run_out.observations,
+                   run_out.outcome, ctx.answer, run_out.probe};
   return check(input);
 }
 
@@ -129,8 +133,9 @@ using RunsById = std::map<std::string, std::vector<Measurement>>;
 // everywhere, not noise: running it all again would only double the cost of
 // the slowest answers.
 bool every_test_timed_out(const RunsById& runs) {
-  return std::all_of(runs.begin(), runs.end(),
-                     [](const auto& r) { return r.second.front().result.status == TestStatus::kTimeout; });
+  return std::all_of(runs.begin(), runs.end(), [](const auto& r) {
+    return r.second.front().result.status == TestStatus::kTimeout;
+  });
 }
 
 double limit_of(const GradeContext& ctx, const std::string& id) {
@@ -153,7 +158,8 @@ void rerun_noisy_tests(const GradeContext& ctx, const std::vector<AnswerFile>& f
     }
     if (again.empty()) break;
     HarnessResult rerun;
-    auto rechecked = run_and_check(ctx, files, tests_with_ids(ctx.task.tests["tests"], again), rerun);
+    auto rechecked =
+        run_and_check(ctx, files, tests_with_ids(ctx.task.tests["tests"], again), rerun);
     if (!rechecked) break;  // the runs so far decide
     for (const auto& [id, r] : rechecked->results) {
       if (again.count(id)) runs[id].push_back(measured(r, rerun.observations, id));

@@ -26,8 +26,8 @@ struct CandidateGrade {
   nlohmann::json load = nlohmann::json::object();
   nlohmann::json extra = nlohmann::json::object();
   nlohmann::json run = nlohmann::json::object();  // limits, cpu, wall, exit of the main run
-  std::set<std::string> missing_names;  // NameError/ReferenceError names (join retry)
-  double weighted() const;              // 0.4 x core + 0.2 x edge pass rates, for --pick best
+  std::set<std::string> missing_names;            // NameError/ReferenceError names (join retry)
+  double weighted() const;  // 0.4 x core + 0.2 x edge pass rates, for --pick best
 };
 
 struct GradeContext {
@@ -35,7 +35,7 @@ struct GradeContext {
   Sandbox& sandbox;
   const RuntimeProfile& profile;
   const std::map<std::string, double>& time_limits_ms;
-  const std::string& answer;  // raw text, for prose-judging checkers
+  const std::string& answer;   // raw text, for prose-judging checkers
   bool retry_timeouts = true;  // rerun noisy verdicts (false: every test runs once)
 };
 

@@ -19,7 +19,8 @@ constexpr std::size_t kMaxCandidates = 4;  // bounds the cost of many-option ans
 
 // A primary from the answer proper beats one from the reasoning.
 bool better(const Extraction& candidate, const Extraction& current) {
-  return candidate.primary && (!current.primary || (current.from_reasoning && !candidate.from_reasoning));
+  return candidate.primary &&
+         (!current.primary || (current.from_reasoning && !candidate.from_reasoning));
 }
 
 // Extraction in the task's language, then in any language the task also
@@ -105,7 +106,6 @@ void grade_candidates(const GradeContext& ctx, const Extraction& ex, const Grade
   fill_from(report, grades[kept]);
 }
 
-
 // The task's checker and probe start while the answer runs, not after it.
 void prestart_trusted_scripts(const Task& task) {
   if (task.checker != "values") prestart_script(task.dir / task.checker);
@@ -128,7 +128,8 @@ Report internal_error(const Task& task, const GradeOptions& options, const std::
 
 Grader::Grader(std::shared_ptr<Sandbox> sandbox) : sandbox_(std::move(sandbox)) {}
 
-Report Grader::grade(const Task& task, const std::string& answer, const GradeOptions& options) const {
+Report Grader::grade(const Task& task, const std::string& answer,
+                     const GradeOptions& options) const {
   try {
     return grade_or_throw(task, answer, options);
   } catch (const std::exception& e) {

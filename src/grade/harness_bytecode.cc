@@ -34,7 +34,8 @@ std::string interpreter_identity(const std::string& python) {
   fs::path binary = fs::canonical(python, ec);
   if (ec) return python;
   auto modified = fs::last_write_time(binary, ec).time_since_epoch().count();
-  return binary.string() + ":" + std::to_string(modified) + ":" + std::to_string(fs::file_size(binary, ec));
+  return binary.string() + ":" + std::to_string(modified) + ":" +
+         std::to_string(fs::file_size(binary, ec));
 }
 
 std::vector<BoxExtraFile> compile(const Task& task) {
@@ -51,7 +52,8 @@ std::vector<BoxExtraFile> compile(const Task& task) {
     std::string name = source.filename().string();
     fs::path pyc = dir / (hash_text(text) + "-" + source.stem().string() + ".pyc");
     modules.emplace_back(pyc, source.stem().string());
-    if (tag.empty() || !fs::exists(pyc)) argv.insert(argv.end(), {source.string(), pyc.string(), name});
+    if (tag.empty() || !fs::exists(pyc))
+      argv.insert(argv.end(), {source.string(), pyc.string(), name});
   }
   if (argv.size() > 5 || tag.empty()) {
     std::error_code ec;
@@ -65,7 +67,8 @@ std::vector<BoxExtraFile> compile(const Task& task) {
     write_cached(tag_file, tag);
   }
   std::vector<BoxExtraFile> files;
-  for (const auto& [pyc, stem] : modules) files.push_back({pyc, "__pycache__/" + stem + "." + tag + ".pyc"});
+  for (const auto& [pyc, stem] : modules)
+    files.push_back({pyc, "__pycache__/" + stem + "." + tag + ".pyc"});
   return files;
 }
 

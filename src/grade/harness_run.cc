@@ -19,7 +19,8 @@ json inputs_json(const HarnessRequest& req) {
       test["time_limit_ms"] = it->second;
   }
   json files = json::array();
-  for (std::size_t i = 1; i < req.files.size(); ++i) files.push_back("/box/answer/" + req.files[i].path);
+  for (std::size_t i = 1; i < req.files.size(); ++i)
+    files.push_back("/box/answer/" + req.files[i].path);
   return {{"answer", "/box/answer/" + req.files.at(0).path},
           {"files", files},
           {"tests", tests},
@@ -64,7 +65,8 @@ Result<json> probe(RunningSandbox& running, const HarnessRequest& req, std::stri
   auto out = run_script(call);
   if (!out) return out.error();
   if (out->exit_code != 0)
-    return Error{"probe exited " + std::to_string(out->exit_code) + ": " + utf8_clean(out->stderr_data, 400)};
+    return Error{"probe exited " + std::to_string(out->exit_code) + ": " +
+                 utf8_clean(out->stderr_data, 400)};
   auto output = parse_bounded(out->stdout_data, kTrustedReplyLimits);
   if (output) return std::move(*output);
   if (!over_a_limit(output.error())) return Error{"probe: bad output: " + output.error().message};

@@ -20,8 +20,8 @@ namespace gradebox {
 struct HarnessRequest {
   const Task& task;
   const RuntimeProfile& profile;
-  std::vector<AnswerFile> files;        // files[0] is the primary
-  nlohmann::json tests;                 // with expectations (stripped here)
+  std::vector<AnswerFile> files;  // files[0] is the primary
+  nlohmann::json tests;           // with expectations (stripped here)
   std::map<std::string, double> time_limits_ms;
   nlohmann::json options = nlohmann::json::object();
 };

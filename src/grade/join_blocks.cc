@@ -38,13 +38,14 @@ std::string_view identifier_at(std::string_view text, std::size_t begin) {
 }
 
 void each_match(std::string_view text, std::string_view needle, auto&& take) {
-  for (std::size_t at = text.find(needle); at != std::string_view::npos; at = text.find(needle, at + 1))
+  for (std::size_t at = text.find(needle); at != std::string_view::npos;
+       at = text.find(needle, at + 1))
     take(at);
 }
 
 bool same_side(const Candidate& c, const Candidate& primary) {
-  return c.index != primary.index && !c.quotation && !c.has_entry && c.language == primary.language &&
-         c.reasoning == primary.reasoning;
+  return c.index != primary.index && !c.quotation && !c.has_entry &&
+         c.language == primary.language && c.reasoning == primary.reasoning;
 }
 
 }  // namespace
@@ -55,13 +56,16 @@ std::set<std::string> undefined_names_in(std::string_view text) {
     std::string_view before = text.substr(0, at);
     if (before.ends_with('\'')) {  // Python: name 'x' is not defined
       std::size_t open = before.rfind('\'', before.size() - 2);
-      if (open != std::string_view::npos) add_name(names, before.substr(open + 1, before.size() - open - 2));
+      if (open != std::string_view::npos)
+        add_name(names, before.substr(open + 1, before.size() - open - 2));
     } else {
       add_name(names, identifier_before(text, at));
     }
   });
-  each_match(text, "undefined: ", [&](std::size_t at) { add_name(names, identifier_at(text, at + 11)); });
-  each_match(text, "Cannot find name '", [&](std::size_t at) { add_name(names, identifier_at(text, at + 18)); });
+  each_match(text,
+             "undefined: ", [&](std::size_t at) { add_name(names, identifier_at(text, at + 11)); });
+  each_match(text, "Cannot find name '",
+             [&](std::size_t at) { add_name(names, identifier_at(text, at + 18)); });
   return names;
 }
 
@@ -83,7 +87,8 @@ std::vector<int> blocks_to_join(const Extraction& extraction, int primary,
     std::string name = std::move(wanted.back());
     wanted.pop_back();
     auto found = definer.find(name);
-    if (found == definer.end() || defined.count(name) || !joined.insert(found->second).second) continue;
+    if (found == definer.end() || defined.count(name) || !joined.insert(found->second).second)
+      continue;
     seeded = true;
     const Candidate& block = extraction.candidates.at(found->second);
     for (const auto& n : defined_names(block)) defined.insert(n);

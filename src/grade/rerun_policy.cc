@@ -16,7 +16,8 @@ bool passed(const Measurement* run) { return run->result.status == TestStatus::k
 // machine's load rather than the answer.
 std::vector<const Measurement*> votes_of(const std::vector<Measurement>& runs) {
   std::vector<const Measurement*> votes;
-  for (std::size_t i = runs.front().starved ? 1 : 0; i < runs.size(); ++i) votes.push_back(&runs[i]);
+  for (std::size_t i = runs.front().starved ? 1 : 0; i < runs.size(); ++i)
+    votes.push_back(&runs[i]);
   return votes;
 }
 
@@ -49,8 +50,9 @@ TestResult settle(const std::vector<Measurement>& runs, double limit_ms) {
     const std::size_t pass = passes(votes);
     const std::size_t other = votes.size() - pass;
     const bool pass_wins = pass > other || (pass == other && passed(votes.front()));
-    result = (*std::find_if(votes.begin(), votes.end(),
-                            [&](const Measurement* v) { return passed(v) == pass_wins; }))->result;
+    result = (*std::find_if(votes.begin(), votes.end(), [&](const Measurement* v) {
+               return passed(v) == pass_wins;
+             }))->result;
   }
   if (runs.size() < 2) return result;
   result.retried = true;

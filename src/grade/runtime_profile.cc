@@ -29,7 +29,8 @@ std::filesystem::path usr_view(const std::string& name) {
 // The view holds hard links to the host's files as `make deps` found them:
 // after an upgrade of the runtime the host's binary is another file.
 bool same_file(const std::string& a, const std::string& b) {
-  struct stat one {}, two {};
+  struct stat one {
+  }, two{};
   if (::stat(a.c_str(), &one) != 0 || ::stat(b.c_str(), &two) != 0) return false;
   if (one.st_dev == two.st_dev && one.st_ino == two.st_ino) return true;
   return one.st_size == two.st_size && one.st_mtim.tv_sec == two.st_mtim.tv_sec &&

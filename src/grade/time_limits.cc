@@ -33,7 +33,8 @@ Result<std::map<std::string, double>> measure_reference(const Task& task, Sandbo
   GradeContext ctx{task, sandbox, profile, limits, text, /*retry_timeouts=*/false};
   CandidateGrade grade = grade_files(ctx, layout_candidate(task, ex, *ex.primary));
   if (grade.verdict != Verdict::kGraded)
-    return Error{std::string("reference verdict ") + to_string(grade.verdict) + ": " + grade.verdict_detail};
+    return Error{std::string("reference verdict ") + to_string(grade.verdict) + ": " +
+                 grade.verdict_detail};
   std::map<std::string, double> times;
   for (const auto& t : grade.tests) times[t.id] = t.time_ms;
   return times;

@@ -19,7 +19,8 @@ std::vector<std::string> grade_argv(std::vector<std::string> argv, const Task& t
                                     const GradeOptions& options, std::size_t answer_bytes,
                                     const std::string& reasoning_file) {
   // name=value: an id that starts with '-' is still a value, not an option.
-  for (std::string arg : {"grade", "--format=json", options.pick_best ? "--pick=best" : "--pick=first"})
+  for (std::string arg :
+       {"grade", "--format=json", options.pick_best ? "--pick=best" : "--pick=first"})
     argv.push_back(std::move(arg));
   argv.push_back("--task=" + task.id);
   argv.push_back("--model=" + options.model);
@@ -51,8 +52,8 @@ std::string why_no_report(const ChildEnd& end, std::chrono::seconds backstop) {
   if (!end.exited)
     return "gradebox crashed grading this answer (signal " + std::to_string(end.term_signal) +
            ", " + strsignal(end.term_signal) + "); the run went on";
-  return "gradebox grade exited " + std::to_string(end.exit_code) + " without a report: " +
-         last_line(end.stderr_data);
+  return "gradebox grade exited " + std::to_string(end.exit_code) +
+         " without a report: " + last_line(end.stderr_data);
 }
 
 }  // namespace
@@ -77,22 +78,23 @@ Report ChildProcessGrader::grade(const Task& task, const std::string& answer,
   if (!options.reasoning.empty()) {
     auto file = PrivateTempFile::write("reasoning", options.reasoning);
     if (!file)
-      return grader_error_report(record, "cannot hand the reasoning to gradebox grade: " +
-                                             file.error().message);
+      return grader_error_report(
+          record, "cannot hand the reasoning to gradebox grade: " + file.error().message);
     reasoning.emplace(std::move(*file));
   }
   auto end = run_child(
       grade_argv(command_, task, options, answer.size(), reasoning ? reasoning->path() : ""),
       answer, backstop);
-  if (!end) return grader_error_report(record, "cannot start gradebox grade: " + end.error().message);
+  if (!end)
+    return grader_error_report(record, "cannot start gradebox grade: " + end.error().message);
   // Exit 0 (judged) and 3 (grader-error) both come with the report.
   if (end->exited && (end->exit_code == 0 || end->exit_code == 3)) {
     // Read like a stored report: under size and depth limits, and only for
     // the answer asked about, so a child gone wrong cannot file another's.
     auto report = parse_stored_report(end->stdout_data);
     if (!report)
-      return grader_error_report(record, "gradebox grade wrote no readable report: " +
-                                             report.error().message);
+      return grader_error_report(
+          record, "gradebox grade wrote no readable report: " + report.error().message);
     if (report->task != task.id || report->model != options.model)
       return grader_error_report(record, "gradebox grade reported on another answer (" +
                                              report->model + "/" + report->task + ")");

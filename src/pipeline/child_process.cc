@@ -87,7 +87,8 @@ bool pump(Pipes& pipes, const std::string& input, ChildEnd& end, Clock::time_poi
   while (pipes.out[0] >= 0 || pipes.err[0] >= 0) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
     if (left.count() <= 0) return false;
-    pollfd fds[3] = {{pipes.in[1], POLLOUT, 0}, {pipes.out[0], POLLIN, 0}, {pipes.err[0], POLLIN, 0}};
+    pollfd fds[3] = {
+        {pipes.in[1], POLLOUT, 0}, {pipes.out[0], POLLIN, 0}, {pipes.err[0], POLLIN, 0}};
     if (::poll(fds, 3, static_cast<int>(left.count())) < 0 && errno != EINTR) return false;
     if (pipes.in[1] >= 0 && fds[0].revents) {
       ssize_t n = ::write(pipes.in[1], input.data() + written, input.size() - written);
@@ -95,8 +96,8 @@ bool pump(Pipes& pipes, const std::string& input, ChildEnd& end, Clock::time_poi
       if ((n < 0 && errno != EAGAIN && errno != EINTR) || written == input.size())
         ::close(std::exchange(pipes.in[1], -1));  // EOF, or the child stopped reading
     }
-    for (auto [fd, text] : {std::pair{&pipes.out[0], &end.stdout_data},
-                            std::pair{&pipes.err[0], &end.stderr_data}}) {
+    for (auto [fd, text] :
+         {std::pair{&pipes.out[0], &end.stdout_data}, std::pair{&pipes.err[0], &end.stderr_data}}) {
       if (*fd < 0) continue;
       char buffer[65536];
       ssize_t n = ::read(*fd, buffer, sizeof buffer);

@@ -40,9 +40,8 @@ void switch_to_wal(SQLite::Database& db, std::chrono::milliseconds timeout) {
 }
 
 // Names a row that reading a run left out.
-InputProblem bad_row(const std::string& run_id, const char* table, int row,
-                     const std::string& why, const std::string& model = "",
-                     const std::string& task = "") {
+InputProblem bad_row(const std::string& run_id, const char* table, int row, const std::string& why,
+                     const std::string& model = "", const std::string& task = "") {
   return {kBadHistoryRow,
           "history run " + run_id + ", table " + table + ", row " + std::to_string(row),
           is_safe_id(model) ? model : "", is_safe_id(task) ? task : "", why + " (left out)"};
@@ -166,11 +165,11 @@ Result<std::unique_ptr<History>> History::open(const fs::path& path,
   std::unique_ptr<History> history;
   try {
     if (path.has_parent_path()) fs::create_directories(path.parent_path());
-    history.reset(new History(
-        std::make_unique<SQLite::Database>(sqlite_file_name(path),
-                                           SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
-                                           static_cast<int>(busy_timeout.count())),
-        path, busy_timeout));
+    history.reset(
+        new History(std::make_unique<SQLite::Database>(sqlite_file_name(path),
+                                                       SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE,
+                                                       static_cast<int>(busy_timeout.count())),
+                    path, busy_timeout));
     SQLite::Database& db = *history->db_;
     // WAL + NORMAL: every committed result survives the process being killed.
     switch_to_wal(db, busy_timeout);
@@ -234,8 +233,7 @@ std::optional<Report> History::cached(const AnswerRecord& answer, const std::str
   q.bind(1, answer_hash(answer.text)), q.bind(2, stamp), q.bind(3, options);
   if (!q.executeStep()) return std::nullopt;
   // The key holds only hashes: the entry must be for this very answer.
-  if (q.getColumn(0).getString() != answer.text ||
-      q.getColumn(1).getString() != answer.reasoning ||
+  if (q.getColumn(0).getString() != answer.text || q.getColumn(1).getString() != answer.reasoning ||
       q.getColumn(2).getString() != answer.finish_reason)
     return std::nullopt;
   // An entry that does not read back as a consistent report is regraded, not trusted.

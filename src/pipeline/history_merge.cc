@@ -30,9 +30,9 @@ using RunTask = std::pair<std::string, std::string>;  // (run, task)
 
 // What the merge of one shard has learned so far.
 struct ShardState {
-  std::map<std::string, bool> runs;                  // run id -> was in the output before
+  std::map<std::string, bool> runs;  // run id -> was in the output before
   std::map<std::tuple<std::string, std::string, std::string>, std::string> answers;  // -> hash
-  std::map<std::string, int> answer_counts;          // per run
+  std::map<std::string, int> answer_counts;                                          // per run
 };
 
 // Checks of one row run in order; the first failure rejects the shard.
@@ -56,8 +56,7 @@ class ShardMerge {
  private:
   Error bad(const char* table, int row, const std::string& why) const {
     return Error{"merge: shard " + printable(path_.string()) + ", table " + table +
-                 (row ? ", row " + std::to_string(row) : "") + ": " + why +
-                 "; nothing merged"};
+                 (row ? ", row " + std::to_string(row) : "") + ": " + why + "; nothing merged"};
   }
 
   Status check_tables() {

@@ -40,8 +40,8 @@ std::optional<std::time_t> parse_utc(const std::string& text) {
   std::tm tm{};
   tm.tm_year = std::stoi(m[1]) - 1900, tm.tm_mon = std::stoi(m[2]) - 1,
   tm.tm_mday = std::stoi(m[3]);
-  if (m[4].matched) tm.tm_hour = std::stoi(m[4]), tm.tm_min = std::stoi(m[5]),
-                    tm.tm_sec = std::stoi(m[6]);
+  if (m[4].matched)
+    tm.tm_hour = std::stoi(m[4]), tm.tm_min = std::stoi(m[5]), tm.tm_sec = std::stoi(m[6]);
   if (tm.tm_mon > 11 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
       tm.tm_sec > 60)
     return std::nullopt;
@@ -94,8 +94,7 @@ Status check_run(const RunMeta& meta, std::chrono::system_clock::time_point now)
   auto created = parse_utc(meta.created);
   if (!created) return Error{"created '" + printable(meta.created) + "' is not an ISO 8601 date"};
   auto latest = std::chrono::system_clock::to_time_t(now + kClockSkew);
-  if (*created > latest)
-    return Error{"created " + meta.created + " lies in the future"};
+  if (*created > latest) return Error{"created " + meta.created + " lies in the future"};
   for (const auto& [field, value] :
        {std::pair<const char*, const std::string&>{"input", meta.input},
         {"fingerprint", meta.fingerprint},

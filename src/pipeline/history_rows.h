@@ -37,8 +37,7 @@ Status check_ids(const std::string& model, const std::string& task);
 Status check_answer_fields(const AnswerRecord& answer);
 
 /// Valid UTF-8 and at most `max_bytes` long; the error names `field`.
-Status check_text(const std::string& field, const std::string& value,
-                  std::size_t max_bytes = 4096);
+Status check_text(const std::string& field, const std::string& value, std::size_t max_bytes = 4096);
 
 /// A run row: a safe id, an ISO 8601 UTC date not after `now` (plus a
 /// little clock skew between machines), text fields valid UTF-8.

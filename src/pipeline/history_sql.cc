@@ -86,9 +86,8 @@ void migrate_schema(SQLite::Database& db) {
 
 Result<RunMeta> run_row(SQLite::Statement& q) {
   RunMeta m;
-  if (auto s = texts_at(q, 0,
-                        {&m.id, &m.created, &m.input, &m.fingerprint, &m.shard,
-                         &m.gradebox_version});
+  if (auto s = texts_at(
+          q, 0, {&m.id, &m.created, &m.input, &m.fingerprint, &m.shard, &m.gradebox_version});
       !s)
     return s.error();
   return m;
@@ -110,9 +109,8 @@ Result<StoredAnswer> answer_row(SQLite::Statement& q, std::string& run_id) {
 
 Result<ResultRow> result_row(SQLite::Statement& q) {
   ResultRow r;
-  if (auto s = texts_at(q, 0,
-                        {&r.run_id, &r.model, &r.task, &r.answer_hash, &r.grader_stamp,
-                         &r.verdict});
+  if (auto s = texts_at(
+          q, 0, {&r.run_id, &r.model, &r.task, &r.answer_hash, &r.grader_stamp, &r.verdict});
       !s)
     return s.error();
   auto correctness = number_at(q, 6), edge = number_at(q, 7), from_cache = number_at(q, 8);
@@ -163,8 +161,8 @@ void insert_problems(SQLite::Database& db, const std::string& run_id,
 }
 
 void insert_result(SQLite::Database& db, const char* verb, const ResultRow& row) {
-  SQLite::Statement q(db, std::string(verb) + " INTO results(" + kResultColumns +
-                              ") VALUES(?,?,?,?,?,?,?,?,?,?)");
+  SQLite::Statement q(
+      db, std::string(verb) + " INTO results(" + kResultColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?)");
   q.bind(1, row.run_id), q.bind(2, row.model), q.bind(3, row.task), q.bind(4, row.answer_hash);
   q.bind(5, row.grader_stamp), q.bind(6, row.verdict), q.bind(7, row.correctness);
   q.bind(8, row.edge), q.bind(9, row.from_cache ? 1 : 0), q.bind(10, row.report);

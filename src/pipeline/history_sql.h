@@ -22,9 +22,9 @@ extern const char* const kSchema;
 
 /// Column lists, in the order the readers below expect them.
 extern const char* const kRunColumns;
-extern const char* const kAnswerColumns;  // run_id first
-extern const char* const kResultColumns;  // run_id first
-extern const char* const kProblemColumns; // run_id first
+extern const char* const kAnswerColumns;   // run_id first
+extern const char* const kResultColumns;   // run_id first
+extern const char* const kProblemColumns;  // run_id first
 
 /// Each table's columns, for checking a foreign file has them all.
 struct TableColumns {

@@ -93,8 +93,8 @@ void summarise(LeaderboardRow& row, bool hand_scored) {
     row.quality = round2(q / with_hand), row.documentation = round2(d / with_hand);
     row.overall = round2(o / with_hand);
   }
-  row.complete =
-      row.scored == static_cast<int>(row.tasks.size()) && (!hand_scored || with_hand == row.counted);
+  row.complete = row.scored == static_cast<int>(row.tasks.size()) &&
+                 (!hand_scored || with_hand == row.counted);
 }
 
 std::set<std::string> models_of(const RunView& run, const std::set<AnswerKey>& too_large) {

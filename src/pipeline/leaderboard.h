@@ -37,7 +37,7 @@ struct LeaderboardRow {
   std::string model;
   std::optional<ModelInfo> info;  // from the prices file
   std::map<std::string, TaskCell> tasks;
-  int scored = 0;   // tasks graded
+  int scored = 0;  // tasks graded
   // Tasks in the means: graded ones, grader-errors as 0 until regraded and
   // too-large answers as 0, so neither can ever improve a rank.
   int counted = 0;

@@ -109,7 +109,8 @@ std::optional<FieldProblem> check_fields(const json& record) {
   // The same rule as `gradebox grade --finish-reason`, which grades it.
   const std::string finish_reason = string_field(record, "finish_reason");
   if (!finish_reason.empty() && !finish_reason_problem(finish_reason).empty())
-    return FieldProblem{"malformed", "field 'finish_reason': " + finish_reason_problem(finish_reason)};
+    return FieldProblem{"malformed",
+                        "field 'finish_reason': " + finish_reason_problem(finish_reason)};
   return std::nullopt;
 }
 
@@ -290,9 +291,9 @@ void load_model_folder(int root, const std::string& model, const std::string& wh
     admit(std::move(c), known_tasks, seen, input);
   }
   for (const auto& [task, reasoning] : reasonings)
-    input.problems.push_back({"not-an-answer", reasoning.at, safe_or_empty(model), "",
-                              "a reasoning file without its answer " +
-                                  printable(task) + ".md; not graded"});
+    input.problems.push_back(
+        {"not-an-answer", reasoning.at, safe_or_empty(model), "",
+         "a reasoning file without its answer " + printable(task) + ".md; not graded"});
 }
 
 // <run>/<model>/<task>.md, read without following any link below <run>.

@@ -21,7 +21,7 @@ struct AnswerRecord {
   std::string text;
   double latency_s = 0;
   long long tokens = 0;
-  std::string source;  // "run.jsonl:12" or "run/glm-5/flatten_py.md"
+  std::string source;           // "run.jsonl:12" or "run/glm-5/flatten_py.md"
   std::string reasoning{};      // JSONL reasoning_content, or <task>.reasoning.md
   std::string finish_reason{};  // JSONL finish_reason, e.g. "stop", "length"
 };

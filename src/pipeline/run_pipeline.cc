@@ -49,8 +49,8 @@ std::string run_fingerprint(const RunInput& input, const TaskRegistry& registry,
   std::string text = options_key(options) + "\n";
   std::set<std::string> tasks;
   for (const auto& a : input.answers) {
-    text += a.model + "\t" + a.task + "\t" + answer_hash(a.text) + "\t" +
-            answer_hash(a.reasoning) + "\t" + answer_hash(a.finish_reason) + "\n";
+    text += a.model + "\t" + a.task + "\t" + answer_hash(a.text) + "\t" + answer_hash(a.reasoning) +
+            "\t" + answer_hash(a.finish_reason) + "\n";
     tasks.insert(a.task);
   }
   // A too-large answer scores 0: a run with one differs from a run without.

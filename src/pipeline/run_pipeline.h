@@ -24,9 +24,9 @@ struct RunOptions {
 
 struct RunOutcome {
   RunMeta meta;
-  int answers = 0;       // in the whole input
-  int in_slice = 0;      // answers of this shard (all, without --shard)
-  int already_done = 0;  // had a result before this start (resume)
+  int answers = 0;              // in the whole input
+  int in_slice = 0;             // answers of this shard (all, without --shard)
+  int already_done = 0;         // had a result before this start (resume)
   int reports_not_written = 0;  // report files that failed (the error is in summary.errors)
   BatchSummary summary;
 };

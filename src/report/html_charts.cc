@@ -142,7 +142,7 @@ std::string heat_map_svg(const Leaderboard& board) {
       const TaskCell& cell = row.tasks.at(board.tasks[t]);
       auto s = headline(board, cell);
       std::string fill = s ? score_colour(*s, max) : "#ccc";
-      std::string text = s ? fmt::format("{:.1f}", *s)
+      std::string text = s                                             ? fmt::format("{:.1f}", *s)
                          : cell.state == TaskCell::State::kGraderError ? "ERR"
                          : cell.state == TaskCell::State::kTooLarge    ? "too-large"
                                                                        : "—";

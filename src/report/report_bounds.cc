@@ -45,7 +45,8 @@ void attach(Frame& parent, std::string key, json value, std::size_t bytes) {
 }
 
 json bounded_leaf(const json& value, const ValueCaps& caps) {
-  if (value.is_string()) return bounded_string(value.get_ref<const std::string&>(), caps.string_bytes);
+  if (value.is_string())
+    return bounded_string(value.get_ref<const std::string&>(), caps.string_bytes);
   return value;  // a number, a boolean, null, or a marker (small, kept as is)
 }
 
@@ -68,7 +69,8 @@ json truncation_marker(const json& value) {
   write_compact(value, [&](std::string_view piece) {
     hash.add(piece);
     bytes += piece.size();
-    if (head.size() < kExcerptBytes + 4) head.append(piece.substr(0, kExcerptBytes + 4 - head.size()));
+    if (head.size() < kExcerptBytes + 4)
+      head.append(piece.substr(0, kExcerptBytes + 4 - head.size()));
     return true;
   });
   return {{"truncated", true},
@@ -84,8 +86,8 @@ bool is_truncation_marker(const json& value) {
     return it != value.end() && it->is_string() && it->get_ref<const std::string&>().size() <= max;
   };
   auto truncated = value.find("truncated"), bytes = value.find("bytes");
-  return truncated != value.end() && *truncated == true && bytes != value.end() && bytes->is_number() &&
-         text_of("sha256", kDigestHex) && text_of("excerpt", kExcerptBytes);
+  return truncated != value.end() && *truncated == true && bytes != value.end() &&
+         bytes->is_number() && text_of("sha256", kDigestHex) && text_of("excerpt", kExcerptBytes);
 }
 
 json bounded_value(const json& value, const ValueCaps& caps) {
@@ -107,7 +109,8 @@ json bounded_value(const json& value, const ValueCaps& caps) {
       continue;
     }
     auto item = top.next++;
-    std::string key = top.original->is_object() ? bounded_string(item.key(), caps.string_bytes) : "";
+    std::string key =
+        top.original->is_object() ? bounded_string(item.key(), caps.string_bytes) : "";
     const json& child = *item;
     if (!child.is_structured() || is_truncation_marker(child)) {
       json leaf = bounded_leaf(child, caps);

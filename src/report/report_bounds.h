@@ -15,9 +15,9 @@
 namespace gradebox {
 
 struct ValueCaps {
-  std::size_t string_bytes = 4096;        // a string's text, marker included
-  std::size_t container_bytes = 64 << 10; // an array's or object's compact text
-  int depth = 64;                         // nesting below the value's root
+  std::size_t string_bytes = 4096;         // a string's text, marker included
+  std::size_t container_bytes = 64 << 10;  // an array's or object's compact text
+  int depth = 64;                          // nesting below the value's root
 };
 inline constexpr ValueCaps kReportCaps{};
 inline constexpr std::size_t kMaxReportBytes = 1 << 20;

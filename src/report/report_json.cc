@@ -26,13 +26,13 @@ constexpr Shrink kShrinkSteps[] = {{kReportCaps, 1000},
 
 json candidate_json(const Candidate& c, const ValueCaps& caps) {
   json j = {{"index", c.index},
-          {"language", bounded_string(c.language, caps.string_bytes)},
-          {"language_from", c.language_from},
-          {"filename", bounded_string(c.filename, caps.string_bytes)},
-          {"first_line", c.first_line},
-          {"lines", std::count(c.code.begin(), c.code.end(), '\n') + 1},
-          {"quotation", c.quotation},
-          {"has_entry", c.has_entry}};
+            {"language", bounded_string(c.language, caps.string_bytes)},
+            {"language_from", c.language_from},
+            {"filename", bounded_string(c.filename, caps.string_bytes)},
+            {"first_line", c.first_line},
+            {"lines", std::count(c.code.begin(), c.code.end(), '\n') + 1},
+            {"quotation", c.quotation},
+            {"has_entry", c.has_entry}};
   if (c.reasoning) j["reasoning"] = true;  // in the model's reasoning (docs/extraction.md)
   return j;
 }
@@ -135,16 +135,18 @@ json first_items(const std::vector<T>& items, std::size_t max, const char* name,
 json extraction_json(const Report& r, const Shrink& step) {
   json omitted = json::object();
   auto as_is = [](int index) { return json(index); };
-  json j = {{"candidates", static_cast<int>(r.candidates.size())},
-            {"graded", first_items(r.graded, step.list_items, "graded", omitted, as_is)},
-            {"language", r.language},
-            {"pick", r.pick},
-            {"reason", bounded_string(r.extraction_reason, step.caps.string_bytes)},
-            {"extraction_sensitive", r.extraction_sensitive},
-            {"blocks", first_items(r.candidates, step.list_items, "blocks", omitted,
-                                   [&](const Candidate& c) { return candidate_json(c, step.caps); })}};
+  json j = {
+      {"candidates", static_cast<int>(r.candidates.size())},
+      {"graded", first_items(r.graded, step.list_items, "graded", omitted, as_is)},
+      {"language", r.language},
+      {"pick", r.pick},
+      {"reason", bounded_string(r.extraction_reason, step.caps.string_bytes)},
+      {"extraction_sensitive", r.extraction_sensitive},
+      {"blocks", first_items(r.candidates, step.list_items, "blocks", omitted,
+                             [&](const Candidate& c) { return candidate_json(c, step.caps); })}};
   j["kept"] = r.kept ? json(*r.kept) : json(nullptr);
-  if (!r.joined.empty()) j["joined"] = first_items(r.joined, step.list_items, "joined", omitted, as_is);
+  if (!r.joined.empty())
+    j["joined"] = first_items(r.joined, step.list_items, "joined", omitted, as_is);
   if (!omitted.empty()) j["omitted"] = omitted;
   return j;
 }

@@ -84,7 +84,8 @@ void write_reruns(std::ostringstream& out, const Report& r) {
   for (const auto& t : r.tests) {
     if (t.runs.size() < 2) continue;
     char head[96];
-    std::snprintf(head, sizeof head, " ran %zu times (CPU limit %.0f ms):", t.runs.size(), t.limit_ms);
+    std::snprintf(head, sizeof head, " ran %zu times (CPU limit %.0f ms):", t.runs.size(),
+                  t.limit_ms);
     out << "rerun        " << t.id << head;
     for (std::size_t i = 0; i < t.runs.size(); ++i) out << (i ? ", " : " ") << run_text(t.runs[i]);
     out << " -> " << to_string(t.status) << "\n";
@@ -105,16 +106,20 @@ std::string to_text(const Report& r) {
     out << "nothing graded";
   }
   if (!r.extraction_reason.empty()) out << " (" << one_line(r.extraction_reason, 200) << ")";
-  if (r.extraction_sensitive) out << "\n             EXTRACTION-SENSITIVE: candidates get different results";
-  if (r.from_reasoning) out << "\n             FROM REASONING: the code graded is in the model's reasoning";
-  if (r.truncated) out << "\n             TRUNCATED: the answer was cut off (token limit or unclosed fence)";
+  if (r.extraction_sensitive)
+    out << "\n             EXTRACTION-SENSITIVE: candidates get different results";
+  if (r.from_reasoning)
+    out << "\n             FROM REASONING: the code graded is in the model's reasoning";
+  if (r.truncated)
+    out << "\n             TRUNCATED: the answer was cut off (token limit or unclosed fence)";
   out << "\n";
   out << score_text("correctness", r.correctness) << score_text("edge cases", r.edge_cases);
   // The load event is the answer's data: any shape, any depth.
   auto errors = r.load.find("errors");  // end() unless an object holds it
   if (errors != r.load.end() && errors->is_array() && !errors->empty()) {
-    out << "load         " << errors->size() << " module-level error(s), first: "
-        << one_line(compact_text((*errors)[0], 400), 200) << "\n";
+    out << "load         " << errors->size()
+        << " module-level error(s), first: " << one_line(compact_text((*errors)[0], 400), 200)
+        << "\n";
   }
   write_categories(out, r);
   write_reruns(out, r);

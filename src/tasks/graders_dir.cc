@@ -1,4 +1,5 @@
-// Finding graders/ (and the runtime profiles beside it) at run time, so a task is a folder, not a rebuild.
+// Finding graders/ (and the runtime profiles beside it) at run time, so a task is a folder, not a
+// rebuild.
 #include <unistd.h>
 
 #include <cstdlib>

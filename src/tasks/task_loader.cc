@@ -75,7 +75,8 @@ Status check_tests(const Task& task) {
     std::string category = test.value("category", "");
     if (id.empty()) return Error{"a test has no id"};
     if (!seen.insert(id).second) return Error{"duplicate test id " + id};
-    if (!task.category(category)) return Error{"test " + id + ": unknown category '" + category + "'"};
+    if (!task.category(category))
+      return Error{"test " + id + ": unknown category '" + category + "'"};
   }
   return ok_status();
 }

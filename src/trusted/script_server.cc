@@ -56,9 +56,11 @@ std::unique_ptr<ScriptServer> ScriptServer::start(const std::filesystem::path& s
     bp::environment env;
     env["PATH"] = "/usr/bin:/bin";
     env["LANG"] = "C.UTF-8";
-    bp::child child("/usr/bin/python3", bp::args({"-I", "-S", server_program(script).string(), script.string()}),
+    bp::child child("/usr/bin/python3",
+                    bp::args({"-I", "-S", server_program(script).string(), script.string()}),
                     bp::env(env), bp::start_dir(script.parent_path().string()),
-                    bp::posix::fd.bind(0, fds[1]), bp::posix::fd.bind(1, fds[1]), bp::std_err > bp::null);
+                    bp::posix::fd.bind(0, fds[1]), bp::posix::fd.bind(1, fds[1]),
+                    bp::std_err > bp::null);
     ::close(fds[1]);
     return std::unique_ptr<ScriptServer>(new ScriptServer(std::move(child), fds[0]));
   } catch (const std::exception&) {
@@ -114,10 +116,12 @@ bool ScriptServer::send_all(const std::string& data) {
   return true;
 }
 
-bool ScriptServer::receive(char* data, std::size_t size, Clock::time_point deadline, bool& timed_out) {
+bool ScriptServer::receive(char* data, std::size_t size, Clock::time_point deadline,
+                           bool& timed_out) {
   std::size_t got = 0;
   while (got < size) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
     if (left <= 0) return !(timed_out = true);
     pollfd p{socket_, POLLIN, 0};
     int ready = ::poll(&p, 1, static_cast<int>(left));
@@ -148,7 +152,8 @@ std::optional<Result<TrustedOutput>> ScriptServer::ask(const ScriptCall& call,
   if (!call.network_namespace.empty()) {
     network = ::open(call.network_namespace.c_str(), O_RDONLY | O_CLOEXEC);
     if (network < 0)
-      return Result<TrustedOutput>(Error{"open(" + call.network_namespace + "): " + std::strerror(errno)});
+      return Result<TrustedOutput>(
+          Error{"open(" + call.network_namespace + "): " + std::strerror(errno)});
   }
   std::string header = std::to_string(call.stdin_data.size()) + (network >= 0 ? " fd\n" : " -\n");
   bool sent = send_with_fd(header, network) && send_all(call.stdin_data);
@@ -159,7 +164,8 @@ std::optional<Result<TrustedOutput>> ScriptServer::ask(const ScriptCall& call,
   TrustedOutput output;
   std::size_t out_size = 0, err_size = 0;
   if (receive_line(reply_header, deadline, timed_out) &&
-      std::sscanf(reply_header.c_str(), "%d %zu %zu", &output.exit_code, &out_size, &err_size) == 3) {
+      std::sscanf(reply_header.c_str(), "%d %zu %zu", &output.exit_code, &out_size, &err_size) ==
+          3) {
     output.stdout_data.resize(out_size);
     output.stderr_data.resize(err_size);
     if (receive(output.stdout_data.data(), out_size, deadline, timed_out) &&
@@ -168,7 +174,8 @@ std::optional<Result<TrustedOutput>> ScriptServer::ask(const ScriptCall& call,
   }
   if (timed_out) {
     return Result<TrustedOutput>(Error{"/usr/bin/python3 -I -S " + call.script.string() +
-                                       ": no answer within " + std::to_string(call.timeout.count()) + " ms"});
+                                       ": no answer within " +
+                                       std::to_string(call.timeout.count()) + " ms"});
   }
   return std::nullopt;
 }
@@ -261,7 +268,7 @@ Result<TrustedOutput> run_script(const ScriptCall& call) {
   if (!lease.server) return run_one_shot(call);
   auto reply = lease.server->ask(call, deadline);
   if (!reply) return run_one_shot(call);  // the server broke; the script gets a fresh interpreter
-  if (!*reply) return reply->error();  // timed out (the server goes), or no namespace
+  if (!*reply) return reply->error();     // timed out (the server goes), or no namespace
   pool().give_back(call.script, std::move(lease));
   return std::move(*reply);
 }

@@ -41,8 +41,7 @@ Result<TrustedOutput> run_trusted(const TrustedRun& run) {
   JoinNetwork join;
   if (!run.network_namespace.empty()) {
     join.fd = ::open(run.network_namespace.c_str(), O_RDONLY | O_CLOEXEC);
-    if (join.fd < 0)
-      return Error{"open(" + run.network_namespace + "): " + std::strerror(errno)};
+    if (join.fd < 0) return Error{"open(" + run.network_namespace + "): " + std::strerror(errno)};
   }
   TrustedOutput output;
   try {
@@ -54,7 +53,7 @@ Result<TrustedOutput> run_trusted(const TrustedRun& run) {
     std::vector<std::string> args(run.argv.begin() + 1, run.argv.end());
     bp::child child(run.argv[0], bp::args(args), bp::env(env),
                     bp::start_dir(run.cwd.empty() ? std::string("/") : run.cwd),
-                    bp::std_in < boost::asio::buffer(run.stdin_data), bp::std_out > out,
+                    bp::std_in<boost::asio::buffer(run.stdin_data), bp::std_out> out,
                     bp::std_err > err, ios, join);
     // run_for returns once the pipes are drained; the exit may come a
     // moment later, so wait for it within what is left of the timeout.
@@ -70,8 +69,8 @@ Result<TrustedOutput> run_trusted(const TrustedRun& run) {
     if (child.running(ec)) {
       child.terminate();
       if (join.fd >= 0) ::close(join.fd);
-      return Error{joined(run.argv) + ": no answer within " +
-                   std::to_string(run.timeout.count()) + " ms"};
+      return Error{joined(run.argv) + ": no answer within " + std::to_string(run.timeout.count()) +
+                   " ms"};
     }
     child.wait();
     output.exit_code = child.exit_code();

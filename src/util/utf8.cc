@@ -12,7 +12,8 @@ std::size_t sequence_length(std::string_view s, std::size_t at) {
   std::size_t length;
   unsigned int low = 0x80, high = 0xBF;  // allowed range of the second byte
   if (lead < 0x80) return 1;
-  if (lead >= 0xC2 && lead <= 0xDF) length = 2;
+  if (lead >= 0xC2 && lead <= 0xDF)
+    length = 2;
   else if (lead >= 0xE0 && lead <= 0xEF) {
     length = 3;
     if (lead == 0xE0) low = 0xA0;

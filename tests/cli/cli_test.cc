@@ -29,15 +29,19 @@ CliRun gradebox(const std::string& args) {
   std::string base = ::testing::TempDir() + "/cli-" + std::to_string(::getpid());
   std::string command = kGradebox + " " + args + " >" + base + ".out 2>" + base + ".err </dev/null";
   int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, file_text(base + ".out"), file_text(base + ".err")};
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, file_text(base + ".out"),
+          file_text(base + ".err")};
 }
 
-int lines(const std::string& text) { return static_cast<int>(std::count(text.begin(), text.end(), '\n')); }
+int lines(const std::string& text) {
+  return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
 
 TEST(Cli, HelpListsTheSubcommands) {
   CliRun r = gradebox("--help");
   EXPECT_EQ(r.exit_code, 0);
-  for (const char* sub : {"grade", "tasks", "selftest"}) EXPECT_NE(r.out.find(sub), std::string::npos) << sub;
+  for (const char* sub : {"grade", "tasks", "selftest"})
+    EXPECT_NE(r.out.find(sub), std::string::npos) << sub;
   CliRun grade_help = gradebox("grade --help");
   EXPECT_EQ(grade_help.exit_code, 0);
   EXPECT_NE(grade_help.out.find("--pick"), std::string::npos);
@@ -66,7 +70,9 @@ TEST(Cli, MissingRequiredOptionIsAUsageError) {
 
 TEST(Cli, MalformedTaskPackIsReportedByName) {
   std::string dir = ::testing::TempDir() + "/graders-" + std::to_string(::getpid());
-  std::system(("rm -rf " + dir + " && mkdir -p " + dir + "/bad && echo '{oops' > " + dir + "/bad/task.json").c_str());
+  std::system(
+      ("rm -rf " + dir + " && mkdir -p " + dir + "/bad && echo '{oops' > " + dir + "/bad/task.json")
+          .c_str());
   CliRun r = gradebox("--graders " + dir + " tasks");
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("bad/task.json"), std::string::npos) << r.err;
@@ -81,19 +87,22 @@ TEST(Cli, TasksListsFlattenPy) {
 // the trusted scripts start in other working directories.
 TEST(Cli, RelativeGradersFolderGradesAScriptCheckedTask) {
   std::string base = ::testing::TempDir() + "/cli-relative-" + std::to_string(::getpid());
-  std::string command = "cd " + kSource + " && " + kGradebox +
-                        " --graders graders grade --task dijkstra_ts graders/dijkstra_ts/reference.md >" +
-                        base + ".out 2>" + base + ".err </dev/null";
+  std::string command =
+      "cd " + kSource + " && " + kGradebox +
+      " --graders graders grade --task dijkstra_ts graders/dijkstra_ts/reference.md >" + base +
+      ".out 2>" + base + ".err </dev/null";
   int status = std::system(command.c_str());
   ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
   EXPECT_EQ(WEXITSTATUS(status), 0) << file_text(base + ".err");
-  EXPECT_NE(file_text(base + ".out").find("dijkstra_ts: graded"), std::string::npos) << file_text(base + ".out");
+  EXPECT_NE(file_text(base + ".out").find("dijkstra_ts: graded"), std::string::npos)
+      << file_text(base + ".out");
 }
 
 TEST(Cli, GradeJsonHasTheContractFields) {
   std::string answer = ::testing::TempDir() + "/answer-" + std::to_string(::getpid()) + ".md";
-  std::ofstream(answer) << "```python\ndef flatten(xs):\n    out = []\n    for x in xs:\n"
-                           "        out.extend(flatten(x) if isinstance(x, list) else [x])\n    return out\n```\n";
+  std::ofstream(answer)
+      << "```python\ndef flatten(xs):\n    out = []\n    for x in xs:\n"
+         "        out.extend(flatten(x) if isinstance(x, list) else [x])\n    return out\n```\n";
   CliRun r = gradebox("grade --task flatten_py --model m1 --format json " + answer);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   auto report = nlohmann::json::parse(r.out);
@@ -157,7 +166,8 @@ TEST(CliOutputs, GradeOutputReplacesASymlinkNeverItsTarget) {
 TEST(CliOutputs, RunDiffAndNightlyOutputsReplaceSymlinks) {
   std::string dir = test_dir(), history = " --db " + dir + "/history.sqlite ",
               db = history + "--reports " + dir + "/reports ";
-  std::ofstream(dir + "/night.jsonl") << R"({"model": "m1", "task": "fizzbuzz_rs", "text": "x"})" << "\n";
+  std::ofstream(dir + "/night.jsonl") << R"({"model": "m1", "task": "fizzbuzz_rs", "text": "x"})"
+                                      << "\n";
   for (const char* name : {"board.json", "board.html", "diff.xml", "nightly.xml"})
     plant_link(dir + "/victim-" + name, dir + "/" + name);
   CliRun run = gradebox("run " + dir + "/night.jsonl" + db + "--run-id r1 -f json -o " + dir +
@@ -190,7 +200,8 @@ TEST(CliOutputs, AnOutputThatIsADeviceStaysTheDevice) {
 // Report files: a link planted below --reports is never followed; the
 // summary counts the report files that could not be written.
 TEST(CliOutputs, NothingBelowReportsIsFollowed) {
-  std::string dir = test_dir(), db = " --db " + dir + "/history.sqlite --reports " + dir + "/reports ";
+  std::string dir = test_dir(),
+              db = " --db " + dir + "/history.sqlite --reports " + dir + "/reports ";
   std::ofstream(dir + "/night.jsonl")
       << nlohmann::json{{"model", "m1"}, {"task", "flatten_py"}, {"text", kProse}}.dump() << "\n";
   std::filesystem::create_directories(dir + "/reports/r2/m1");
@@ -215,14 +226,15 @@ TEST(CliOutputs, AFullDiskLeavesNoTemporaryAndIsCounted) {
   std::filesystem::create_directories(reports);
   std::ofstream night(dir + "/night.jsonl");
   for (const char* model : {"m1", "m2", "m3"})
-    night << nlohmann::json{{"model", model}, {"task", "flatten_py"}, {"text", kProse}}.dump() << "\n";
+    night << nlohmann::json{{"model", model}, {"task", "flatten_py"}, {"text", kProse}}.dump()
+          << "\n";
   night.close();
-  std::string script =
-      "mount -t tmpfs -o size=64k tmpfs " + reports + " && " +
-      "(dd if=/dev/zero of=" + reports + "/filler bs=4k count=64 2>/dev/null; true) && " + kGradebox +
-      " run " + dir + "/night.jsonl --db " + dir + "/history.sqlite --reports " + reports +
-      " --run-id full -q >" + dir + "/out 2>" + dir + "/err; echo $? >" + dir + "/rc; " +
-      "find " + reports + " -type f ! -name filler >" + dir + "/left";
+  std::string script = "mount -t tmpfs -o size=64k tmpfs " + reports + " && " +
+                       "(dd if=/dev/zero of=" + reports +
+                       "/filler bs=4k count=64 2>/dev/null; true) && " + kGradebox + " run " + dir +
+                       "/night.jsonl --db " + dir + "/history.sqlite --reports " + reports +
+                       " --run-id full -q >" + dir + "/out 2>" + dir + "/err; echo $? >" + dir +
+                       "/rc; " + "find " + reports + " -type f ! -name filler >" + dir + "/left";
   int status = std::system(("unshare -m --propagation private sh -c '" + script + "'").c_str());
   ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "unshare/mount failed";
   std::string err = file_text(dir + "/err");
@@ -240,7 +252,8 @@ TEST(CliInputs, AnAnswerOverMaxAnswerBytesIsTooLargeNotGraded) {
   EXPECT_EQ(lines(grade.err), 1) << grade.err;
   EXPECT_NE(grade.err.find("too-large"), std::string::npos) << grade.err;
   std::ofstream(dir + "/night.jsonl")
-      << nlohmann::json{{"model", "m1"}, {"task", "flatten_py"}, {"text", std::string(200, 'x')}}.dump()
+      << nlohmann::json{{"model", "m1"}, {"task", "flatten_py"}, {"text", std::string(200, 'x')}}
+             .dump()
       << "\n";
   CliRun run = gradebox("run " + dir + "/night.jsonl --db " + dir + "/h.sqlite --reports " + dir +
                         "/reports --max-answer-bytes 100 -f json");

@@ -68,8 +68,10 @@ class FixtureTest : public ::testing::TestWithParam<Fixture> {
  protected:
   static void SetUpTestSuite() {
     auto sandbox = make_namespace_sandbox();
-    if (!sandbox.ok()) setup_error_ = new std::string(sandbox.error().message);
-    else sandbox_ = new std::shared_ptr<Sandbox>(std::move(*sandbox));
+    if (!sandbox.ok())
+      setup_error_ = new std::string(sandbox.error().message);
+    else
+      sandbox_ = new std::shared_ptr<Sandbox>(std::move(*sandbox));
     registry_ = new TaskRegistry(load_tasks(kSource / "graders"));
   }
   static std::shared_ptr<Sandbox>* sandbox_;
@@ -93,8 +95,8 @@ TEST_P(FixtureTest, GetsItsExpectedResults) {
   options.finish_reason = f.expected.value("finish_reason", "");
   Report r = Grader(*sandbox_).grade(task->second, read_file(dir / f.file), options);
   const std::string json_report = to_json(r).dump().substr(0, 3000);
-  ASSERT_EQ(to_string(r.verdict), f.expected.value("verdict", "graded"))
-      << r.verdict_detail << "\n" << json_report;
+  ASSERT_EQ(to_string(r.verdict), f.expected.value("verdict", "graded")) << r.verdict_detail << "\n"
+                                                                         << json_report;
   EXPECT_EQ(r.from_reasoning, f.expected.value("from_reasoning", false)) << r.extraction_reason;
   EXPECT_EQ(r.truncated, f.expected.value("truncated", false));
   if (f.expected.contains("joined")) {
@@ -102,7 +104,8 @@ TEST_P(FixtureTest, GetsItsExpectedResults) {
   }
   const json categories = f.expected.value("categories", json::object());
   for (const auto& [category, want] : categories.items()) {
-    ASSERT_NE(task->second.category(category), nullptr) << "expected.json names unknown category " << category;
+    ASSERT_NE(task->second.category(category), nullptr)
+        << "expected.json names unknown category " << category;
     EXPECT_EQ(category_result(r, category), want.get<std::string>())
         << f.file << " category " << category << failures(r, category);
   }

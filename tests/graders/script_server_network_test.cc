@@ -38,7 +38,9 @@ class ScriptServerNetworkTest : public ::testing::Test {
     return run_script(c);
   }
 
-  static std::string namespace_of(const std::string& path) { return fs::read_symlink(path).string(); }
+  static std::string namespace_of(const std::string& path) {
+    return fs::read_symlink(path).string();
+  }
 
   testing::ScriptFolder folder_{"gb_script_netns"};
   pid_t holder_ = -1;
@@ -46,7 +48,8 @@ class ScriptServerNetworkTest : public ::testing::Test {
 
 TEST_F(ScriptServerNetworkTest, EachCallRunsInTheNamespaceItNames) {
   const std::string sandbox_ns = "/proc/" + std::to_string(holder_) + "/ns/net";
-  for (int tries = 0; namespace_of(sandbox_ns) == namespace_of("/proc/self/ns/net") && tries < 500; ++tries)
+  for (int tries = 0; namespace_of(sandbox_ns) == namespace_of("/proc/self/ns/net") && tries < 500;
+       ++tries)
     ::usleep(2000);  // until the holder has unshared
   ASSERT_NE(namespace_of(sandbox_ns), namespace_of("/proc/self/ns/net"));
 

@@ -24,11 +24,13 @@ TEST(PipelineExitAtLoad, AnAppThatExitsAtLoadFailsInEveryOneOf32ParallelGradings
   fs::path dir = fs::path(::testing::TempDir()) / ("exit-at-load-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
-  const std::string text = testing::file_text(kSource / "fixtures/users_express/hostile_exit_at_load.md");
+  const std::string text =
+      testing::file_text(kSource / "fixtures/users_express/hostile_exit_at_load.md");
   {
     std::ofstream out(dir / "night.jsonl");
     for (int i = 0; i < 32; ++i)
-      out << nlohmann::json{{"model", "m" + std::to_string(i)}, {"task", "users_express"},
+      out << nlohmann::json{{"model", "m" + std::to_string(i)},
+                            {"task", "users_express"},
                             {"text", text}}
                  .dump()
           << "\n";

@@ -23,8 +23,8 @@ class HistoryCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = fs::path(::testing::TempDir()) /
-           ("history-cli-" + std::string(
-                                 ::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("history-cli-" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -80,8 +80,7 @@ TEST_F(HistoryCliTest, AHistoryHoldingABadReportStillMergesAndDiffs) {
   make_run(out, "r2", "2024-05-02T00:00:00.000Z");
   sql(out, "UPDATE results SET report = 'not json {' WHERE run_id = 'r2' AND model = 'a'");
   make_run(dir_ / "shard.sqlite", "r0", "2024-04-30T00:00:00.000Z");
-  EXPECT_EQ(gradebox("merge " + out.string() + " " + (dir_ / "shard.sqlite").string()), 0)
-      << log();
+  EXPECT_EQ(gradebox("merge " + out.string() + " " + (dir_ / "shard.sqlite").string()), 0) << log();
   int rc = gradebox("diff previous latest --db " + out.string());
   EXPECT_EQ(rc, 0) << log();
   EXPECT_NE(log().find("history run r2, table results, row 1"), std::string::npos) << log();
@@ -101,8 +100,8 @@ TEST_F(HistoryCliTest, TwoRunsStartedTogetherOnOneHistoryBothFinish) {
                        " & b=$!; wait $a; ra=$?; wait $b; exit $((ra * 16 + $?))";
     int status = std::system(("sh -c '" + both + "'").c_str());
     ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0) << "exit codes (16 a + b) in trial " << trial << ": "
-                                      << testing::file_text(dir_ / "log");
+    EXPECT_EQ(WEXITSTATUS(status), 0)
+        << "exit codes (16 a + b) in trial " << trial << ": " << testing::file_text(dir_ / "log");
   }
 }
 

@@ -33,11 +33,14 @@ TEST(PipelineHostileRun, CompletesStoresNoLinkTargetAndRanksHonestly) {
   for (const char* model : {"good", "-zero", "deep", "twin", "linker", "big"})
     fs::create_directories(root / model);
   const fs::path selftest = kSource / "graders/flatten_py/selftest";
-  std::ofstream(root / "good/flatten_py.md") << testing::file_text(kSource / "graders/flatten_py/reference.md");
+  std::ofstream(root / "good/flatten_py.md")
+      << testing::file_text(kSource / "graders/flatten_py/reference.md");
   std::ofstream(root / "-zero/flatten_py.md")
       << "```python\ndef flatten(nested):\n    raise NotImplementedError\n```\n";
-  std::ofstream(root / "deep/flatten_py.md") << testing::file_text(selftest / "hostile_deep_nesting.md");
-  std::ofstream(root / "twin/flatten_py.md") << testing::file_text(selftest / "hostile_deep_nesting_twin.md");
+  std::ofstream(root / "deep/flatten_py.md")
+      << testing::file_text(selftest / "hostile_deep_nesting.md");
+  std::ofstream(root / "twin/flatten_py.md")
+      << testing::file_text(selftest / "hostile_deep_nesting_twin.md");
   std::ofstream(root / "big/flatten_py.md") << "```python\ndef flatten(x):\n    return x\n```\n"
                                             << std::string(2 << 20, '#');
   std::ofstream(dir / "secret.md") << "```python\ndef flatten(x):\n    return 'SECRET-TEXT'\n```\n";
@@ -80,7 +83,8 @@ TEST(PipelineHostileRun, CompletesStoresNoLinkTargetAndRanksHonestly) {
   std::map<std::string, double> automated;
   for (const auto& row : board.at("rows")) {
     order.push_back(row.at("model").get<std::string>());
-    automated[order.back()] = row.at("automated").is_number() ? row.at("automated").get<double>() : -1;
+    automated[order.back()] =
+        row.at("automated").is_number() ? row.at("automated").get<double>() : -1;
   }
   ASSERT_GE(order.size(), 5u) << board.dump(1);
   EXPECT_EQ(order.front(), "good");

@@ -28,8 +28,7 @@ const std::vector<std::pair<std::string, std::string>> kNearLimit = {
     {"deepseek-v4-flash", "dijkstra_ts"},  // passes large-sparse in ~1 s of 3
     {"ga-standard", "flatten_py"},         // quadratic: 2 s timeout, then ~0.7 s of 2
     {"qwen3-coder-30b", "flatten_py"},     // an alternative hangs on cyclic input
-    {"qwen3-coder-30b", "users_express"},
-    {"deepseek-v4-pro", "review_go"},
+    {"qwen3-coder-30b", "users_express"}, {"deepseek-v4-pro", "review_go"},
     {"ga-standard", "race_js"},
 };
 

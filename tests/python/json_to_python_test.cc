@@ -27,7 +27,8 @@ class JsonToPython : public ::testing::Test {
 };
 
 TEST_F(JsonToPython, PlainValuesConvertAsJsonLoadsMakesThem) {
-  const char* text = R"({"a": [1, -2, 3.5, true, null, "\u00e9"], "b": {"c": []}, "n": 18446744073709551615})";
+  const char* text =
+      R"({"a": [1, -2, 3.5, true, null, "\u00e9"], "b": {"c": []}, "n": 18446744073709551615})";
   py::object expected = py::module_::import("json").attr("loads")(text);
   EXPECT_TRUE(to_python(json::parse(text)).equal(expected));
 }

@@ -20,8 +20,7 @@ using namespace std::chrono_literals;
 
 std::string unique_marker(const std::string& name) {
   return "gradebox-test-" + name + "-" + std::to_string(getpid()) + "-" +
-         std::to_string(
-             std::chrono::steady_clock::now().time_since_epoch().count());
+         std::to_string(std::chrono::steady_clock::now().time_since_epoch().count());
 }
 
 SandboxSpec with_marker(SandboxSpec spec, const std::string& marker) {
@@ -32,9 +31,8 @@ SandboxSpec with_marker(SandboxSpec spec, const std::string& marker) {
 std::vector<std::string> run_cgroups_of(int owner) {
   std::string prefix = "gradebox-" + std::to_string(owner) + "-";
   std::vector<std::string> found;
-  for (std::string dir :
-       {own_memory_cgroup(), std::string("/sys/fs/cgroup/pids"),
-        std::string("/sys/fs/cgroup/cpuacct")}) {
+  for (std::string dir : {own_memory_cgroup(), std::string("/sys/fs/cgroup/pids"),
+                          std::string("/sys/fs/cgroup/cpuacct")}) {
     for (const std::string& name : entries_with_prefix(dir, prefix)) {
       found.push_back(dir + "/" + name);
     }
@@ -61,8 +59,8 @@ class SandboxCleanupTest : public ::testing::Test {
 
 TEST_F(SandboxCleanupTest, DoubleForkedDaemonDiesWithTheRun) {
   std::string marker = unique_marker("daemon");
-  SandboxOutcome outcome = run_ok(
-      *sandbox_, with_marker(python_file_spec("double_fork.py"), marker));
+  SandboxOutcome outcome =
+      run_ok(*sandbox_, with_marker(python_file_spec("double_fork.py"), marker));
   EXPECT_EQ(outcome.stdout_data, "parent done\n") << outcome.stderr_data;
   EXPECT_LT(outcome.wall_seconds, 5.0);
   EXPECT_EQ(host_processes_with(marker), std::vector<int>{});
@@ -71,23 +69,20 @@ TEST_F(SandboxCleanupTest, DoubleForkedDaemonDiesWithTheRun) {
 
 TEST_F(SandboxCleanupTest, NothingIsLeftBehindAfterARun) {
   std::string marker = unique_marker("plain");
-  SandboxSpec spec =
-      with_marker(python_spec("import sys; print(sys.argv[1])"), marker);
+  SandboxSpec spec = with_marker(python_spec("import sys; print(sys.argv[1])"), marker);
   std::vector<std::string> tmp_before = entries_with_prefix("/tmp", "");
   SandboxOutcome outcome = run_ok(*sandbox_, spec);
   EXPECT_EQ(outcome.stdout_data, marker + "\n");
   // Only the waiting inits' cgroups remain while the Sandbox lives
   // (kWarmInits = 4 of them, one cgroup per hierarchy: memory, pids, cpuacct);
   // the finished run's are removed soon after it returns (run_reaper.h).
-  EXPECT_TRUE(
-      eventually([&] { return run_cgroups_of(getpid()).size() <= 4u * 3u; }));
+  EXPECT_TRUE(eventually([&] { return run_cgroups_of(getpid()).size() <= 4u * 3u; }));
   sandbox_.reset();
   EXPECT_EQ(run_cgroups_of(getpid()), std::vector<std::string>{});
   EXPECT_EQ(own_children(), std::vector<int>{});
   EXPECT_EQ(host_processes_with(marker), std::vector<int>{});
   for (const std::string& name : entries_with_prefix("/tmp", "")) {
-    bool existed = std::find(tmp_before.begin(), tmp_before.end(), name) !=
-                   tmp_before.end();
+    bool existed = std::find(tmp_before.begin(), tmp_before.end(), name) != tmp_before.end();
     EXPECT_TRUE(existed || name.find("gradebox") == std::string::npos) << name;
   }
 }
@@ -102,8 +97,7 @@ TEST_F(SandboxCleanupTest, KilledGraderLeavesNothingAfterStaleCleanup) {
     close(ready[0]);
     auto sandbox = make_namespace_sandbox();
     if (!sandbox.ok()) _exit(1);
-    SandboxSpec spec =
-        with_marker(python_spec("import time; time.sleep(60)"), marker);
+    SandboxSpec spec = with_marker(python_spec("import time; time.sleep(60)"), marker);
     spec.limits.wall_seconds = 60;
     auto running = (*sandbox)->start(spec);
     if (!running.ok()) _exit(2);
@@ -128,8 +122,7 @@ TEST_F(SandboxCleanupTest, KilledGraderLeavesNothingAfterStaleCleanup) {
 
 TEST_F(SandboxCleanupTest, KillEndsARunningSandbox) {
   std::string marker = unique_marker("killed");
-  auto running = sandbox_->start(
-      with_marker(python_spec("import time; time.sleep(60)"), marker));
+  auto running = sandbox_->start(with_marker(python_spec("import time; time.sleep(60)"), marker));
   ASSERT_TRUE(running.ok()) << running.error().message;
   (*running)->kill();
   auto outcome = (*running)->wait();
@@ -148,8 +141,7 @@ std::string fetch_hello(int port) {
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   std::string reply;
-  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) ==
-      0) {
+  if (connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0) {
     char buffer[100];
     ssize_t length = read(fd, buffer, sizeof(buffer));
     if (length > 0) reply.assign(buffer, length);
@@ -165,9 +157,7 @@ TEST_F(SandboxCleanupTest, InNetworkReachesTheSandboxLoopback) {
   // and with it the namespace.
   char own[64] = {}, theirs[64] = {};
   ASSERT_GT(readlink("/proc/self/ns/net", own, sizeof(own) - 1), 0);
-  ASSERT_GT(readlink((*running)->network_namespace_path().c_str(), theirs,
-                     sizeof(theirs) - 1),
-            0);
+  ASSERT_GT(readlink((*running)->network_namespace_path().c_str(), theirs, sizeof(theirs) - 1), 0);
   EXPECT_STRNE(own, theirs);
   std::string reply;
   Status status = (*running)->in_network([&] {
@@ -194,9 +184,7 @@ TEST_F(SandboxCleanupTest, TheBoxNetworkOutlivesAProgramThatExitedAtOnce) {
   EXPECT_EQ(outcome->exit_code, 1);
   char own[64] = {}, theirs[64] = {};
   ASSERT_GT(readlink("/proc/self/ns/net", own, sizeof(own) - 1), 0);
-  ASSERT_GT(readlink((*running)->network_namespace_path().c_str(), theirs,
-                     sizeof(theirs) - 1),
-            0)
+  ASSERT_GT(readlink((*running)->network_namespace_path().c_str(), theirs, sizeof(theirs) - 1), 0)
       << (*running)->network_namespace_path();
   EXPECT_STRNE(own, theirs);
   std::string reply = "not tried";

@@ -49,11 +49,10 @@ struct HostListener {
 TEST_F(SandboxIsolationTest, HostLoopbackPortIsNotReachable) {
   HostListener host;
   ASSERT_GT(host.port, 0);
-  std::string out = run_stdout(
-      "import socket\ntry:\n socket.create_connection(('127.0.0.1', " +
-      std::to_string(host.port) +
-      "), timeout=2)\n print('connected')\nexcept OSError as e:\n "
-      "print(type(e).__name__)");
+  std::string out = run_stdout("import socket\ntry:\n socket.create_connection(('127.0.0.1', " +
+                               std::to_string(host.port) +
+                               "), timeout=2)\n print('connected')\nexcept OSError as e:\n "
+                               "print(type(e).__name__)");
   EXPECT_EQ(out, "ConnectionRefusedError\n");
   expect_next_run_works(*sandbox_);
 }
@@ -67,8 +66,7 @@ TEST_F(SandboxIsolationTest, OutsideAddressIsUnreachable) {
 }
 
 TEST_F(SandboxIsolationTest, LoopbackWorksInside) {
-  SandboxOutcome outcome =
-      run_ok(*sandbox_, python_file_spec("loopback_pair.py"));
+  SandboxOutcome outcome = run_ok(*sandbox_, python_file_spec("loopback_pair.py"));
   EXPECT_EQ(outcome.stdout_data, "PING\n") << outcome.stderr_data;
   expect_next_run_works(*sandbox_);
 }
@@ -89,8 +87,8 @@ TEST_F(SandboxIsolationTest, GraderFilesAndHomesAreNotVisible) {
     ASSERT_EQ(access(path.c_str(), F_OK), 0) << path << " missing on the host";
     list += "'" + path + "',";
   }
-  std::string out = run_stdout("import os\nprint([p for p in [" + list +
-                               "] if os.path.exists(p)])");
+  std::string out =
+      run_stdout("import os\nprint([p for p in [" + list + "] if os.path.exists(p)])");
   EXPECT_EQ(out, "[]\n");
   expect_next_run_works(*sandbox_);
 }
@@ -130,10 +128,9 @@ TEST_F(SandboxIsolationTest, MountTableShowsNoCheckoutOrBuildPath) {
 // The box sees the runtime's own part of /usr (python_spec: the python
 // profile's view), not the host's compilers, headers or /usr/local.
 TEST_F(SandboxIsolationTest, OnlyTheRuntimesPartOfUsrIsVisible) {
-  std::string hidden[] = {"/usr/local",          "/usr/include",
-                          "/usr/bin/gcc",        "/usr/bin/node",
-                          "/usr/lib/go-1.19",    "/usr/lib/gcc",
-                          "/usr/share/doc",      "/usr/lib/python3/dist-packages"};
+  std::string hidden[] = {
+      "/usr/local",       "/usr/include", "/usr/bin/gcc",   "/usr/bin/node",
+      "/usr/lib/go-1.19", "/usr/lib/gcc", "/usr/share/doc", "/usr/lib/python3/dist-packages"};
   std::string list;
   for (const std::string& path : hidden) {
     ASSERT_EQ(access(path.c_str(), F_OK), 0) << path << " missing on the host";
@@ -141,7 +138,9 @@ TEST_F(SandboxIsolationTest, OnlyTheRuntimesPartOfUsrIsVisible) {
   }
   std::string out = run_stdout(
       "import os, json\n"
-      "print([p for p in [" + list + "] if os.path.exists(p)])\n"
+      "print([p for p in [" +
+      list +
+      "] if os.path.exists(p)])\n"
       "print(len(os.listdir('/usr/lib/x86_64-linux-gnu')) < 100)");
   EXPECT_EQ(out, "[]\nTrue\n");
   expect_next_run_works(*sandbox_);
@@ -169,16 +168,15 @@ TEST_F(SandboxIsolationTest, SystemIsReadOnlyAndTmpIsWritable) {
 }
 
 TEST_F(SandboxIsolationTest, KillingTheParentIsRefused) {
-  SandboxOutcome outcome =
-      run_ok(*sandbox_, python_file_spec("kill_parent.py"));
+  SandboxOutcome outcome = run_ok(*sandbox_, python_file_spec("kill_parent.py"));
   EXPECT_EQ(outcome.stdout_data, "refused 1 1\nrefused 1 1\nsurvived 1\n");
   EXPECT_EQ(outcome.exit_code, 0);
   expect_next_run_works(*sandbox_);
 }
 
 TEST_F(SandboxIsolationTest, StdinDataIsDeliveredThenEof) {
-  SandboxSpec spec = python_spec(
-      "import sys, os\ndata = sys.stdin.read()\nos.write(3, data.encode())");
+  SandboxSpec spec =
+      python_spec("import sys, os\ndata = sys.stdin.read()\nos.write(3, data.encode())");
   spec.stdin_data = std::string(200000, 's') + "end";  // beyond a pipe buffer
   SandboxOutcome outcome = run_ok(*sandbox_, spec);
   EXPECT_EQ(outcome.channel_data, spec.stdin_data);
@@ -190,9 +188,7 @@ TEST_F(SandboxIsolationTest, StdinDataIsDeliveredThenEof) {
 
 TEST_F(SandboxIsolationTest, ChannelIsSeparateFromStdout) {
   SandboxOutcome outcome = run_ok(
-      *sandbox_,
-      python_spec(
-          "import os\nprint('out')\nos.write(3, b'{\"event\": \"done\"}\\n')"));
+      *sandbox_, python_spec("import os\nprint('out')\nos.write(3, b'{\"event\": \"done\"}\\n')"));
   EXPECT_EQ(outcome.stdout_data, "out\n");
   EXPECT_EQ(outcome.channel_data, "{\"event\": \"done\"}\n");
 }
@@ -268,9 +264,8 @@ TEST_F(SandboxIsolationTest, MissingProgramIsASandboxError) {
   spec.argv = {"/usr/bin/no-such-program"};
   auto outcome = sandbox_->run(spec);
   ASSERT_FALSE(outcome.ok());
-  EXPECT_NE(
-      outcome.error().message.find("execve(/usr/bin/no-such-program): ENOENT"),
-      std::string::npos)
+  EXPECT_NE(outcome.error().message.find("execve(/usr/bin/no-such-program): ENOENT"),
+            std::string::npos)
       << outcome.error().message;
   expect_next_run_works(*sandbox_);
 }

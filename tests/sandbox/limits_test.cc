@@ -75,8 +75,7 @@ TEST_F(SandboxLimitsTest, SleepingPastTheWallLimitIsKilled) {
 }
 
 TEST_F(SandboxLimitsTest, OutputFloodIsTruncatedAndEndsTheRun) {
-  SandboxSpec spec =
-      python_spec("import sys\nwhile True: sys.stdout.write('x' * 4096)");
+  SandboxSpec spec = python_spec("import sys\nwhile True: sys.stdout.write('x' * 4096)");
   spec.limits.output_bytes = 64 << 10;
   SandboxOutcome outcome = run_ok(*sandbox_, spec);
   EXPECT_EQ(outcome.limit, LimitHit::kOutput) << to_string(outcome.limit);
@@ -88,8 +87,7 @@ TEST_F(SandboxLimitsTest, OutputFloodIsTruncatedAndEndsTheRun) {
 }
 
 TEST_F(SandboxLimitsTest, StderrFloodIsTruncatedToo) {
-  SandboxSpec spec =
-      python_spec("import sys\nwhile True: sys.stderr.write('e' * 4096)");
+  SandboxSpec spec = python_spec("import sys\nwhile True: sys.stderr.write('e' * 4096)");
   spec.limits.output_bytes = 10000;
   SandboxOutcome outcome = run_ok(*sandbox_, spec);
   EXPECT_EQ(outcome.limit, LimitHit::kOutput);

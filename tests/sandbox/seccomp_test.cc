@@ -15,12 +15,10 @@ class SandboxSeccompTest : public ::testing::Test {
     ASSERT_NE(sandbox_, nullptr);
   }
   SandboxOutcome run_ctypes(const std::string& call) {
-    return run_ok(*sandbox_,
-                  python_spec("import ctypes\nlibc = ctypes.CDLL(None)\n" +
-                              call + "\nprint('not blocked')"));
+    return run_ok(*sandbox_, python_spec("import ctypes\nlibc = ctypes.CDLL(None)\n" + call +
+                                         "\nprint('not blocked')"));
   }
-  void expect_violation(const SandboxOutcome& outcome,
-                        const std::string& name) {
+  void expect_violation(const SandboxOutcome& outcome, const std::string& name) {
     EXPECT_EQ(outcome.violation, name);
     EXPECT_FALSE(outcome.exited);
     EXPECT_EQ(outcome.term_signal, SIGSYS);
@@ -35,8 +33,7 @@ TEST_F(SandboxSeccompTest, PtraceIsAViolation) {
 }
 
 TEST_F(SandboxSeccompTest, MountIsAViolation) {
-  expect_violation(
-      run_ctypes("libc.mount(b'none', b'/tmp', b'tmpfs', 0, None)"), "mount");
+  expect_violation(run_ctypes("libc.mount(b'none', b'/tmp', b'tmpfs', 0, None)"), "mount");
 }
 
 TEST_F(SandboxSeccompTest, UnshareIsAViolation) {
@@ -46,8 +43,7 @@ TEST_F(SandboxSeccompTest, UnshareIsAViolation) {
 
 TEST_F(SandboxSeccompTest, CloneWithNamespaceFlagsIsAViolation) {
   // syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0)
-  expect_violation(run_ctypes("libc.syscall(56, 0x10000000 | 17, 0, 0, 0, 0)"),
-                   "clone");
+  expect_violation(run_ctypes("libc.syscall(56, 0x10000000 | 17, 0, 0, 0, 0)"), "clone");
 }
 
 TEST_F(SandboxSeccompTest, NewMountApiIsAViolation) {
@@ -57,8 +53,7 @@ TEST_F(SandboxSeccompTest, NewMountApiIsAViolation) {
 // Another ABI's numbering (x32: nr | 0x40000000) would slip past rules
 // written for the native one: refused, and named like any violation.
 TEST_F(SandboxSeccompTest, X32CallIsANamedViolation) {
-  expect_violation(run_ctypes("libc.syscall(0x40000027)"),
-                   "x32 getpid (0x40000027)");
+  expect_violation(run_ctypes("libc.syscall(0x40000027)"), "x32 getpid (0x40000027)");
 }
 
 // A guarded program (a task's harness, whose children are answers) stacks
@@ -72,9 +67,8 @@ TEST_F(SandboxSeccompTest, X32CallUnderTheSignalShieldIsANamedViolation) {
 }
 
 TEST_F(SandboxSeccompTest, RaisingSigsysItselfIsACrashNotAViolation) {
-  SandboxOutcome outcome = run_ok(
-      *sandbox_,
-      python_spec("import os, signal\nos.kill(os.getpid(), signal.SIGSYS)"));
+  SandboxOutcome outcome =
+      run_ok(*sandbox_, python_spec("import os, signal\nos.kill(os.getpid(), signal.SIGSYS)"));
   EXPECT_EQ(outcome.violation, "");
   EXPECT_FALSE(outcome.exited);
   EXPECT_EQ(outcome.term_signal, SIGSYS);
@@ -83,10 +77,9 @@ TEST_F(SandboxSeccompTest, RaisingSigsysItselfIsACrashNotAViolation) {
 
 TEST_F(SandboxSeccompTest, ViolationInAChildIsReportedAndTheParentGoesOn) {
   SandboxOutcome outcome =
-      run_ok(*sandbox_,
-             python_spec("import os, ctypes\npid = os.fork()\nif pid == 0:\n"
-                         " ctypes.CDLL(None).ptrace(0, 0, 0, 0)\n os._exit(0)\n"
-                         "print(os.waitpid(pid, 0)[1])"));
+      run_ok(*sandbox_, python_spec("import os, ctypes\npid = os.fork()\nif pid == 0:\n"
+                                    " ctypes.CDLL(None).ptrace(0, 0, 0, 0)\n os._exit(0)\n"
+                                    "print(os.waitpid(pid, 0)[1])"));
   EXPECT_EQ(outcome.violation, "ptrace");
   EXPECT_EQ(outcome.stdout_data, "9\n");  // the child was killed
   EXPECT_EQ(outcome.exit_code, 0);
@@ -94,15 +87,13 @@ TEST_F(SandboxSeccompTest, ViolationInAChildIsReportedAndTheParentGoesOn) {
 }
 
 TEST_F(SandboxSeccompTest, RuntimeProbesFailSoftly) {
-  SandboxOutcome outcome =
-      run_ok(*sandbox_, python_file_spec("io_uring_probe.py"));
+  SandboxOutcome outcome = run_ok(*sandbox_, python_file_spec("io_uring_probe.py"));
   EXPECT_EQ(outcome.stdout_data, "[38, 38, 97, 7]\n") << outcome.stderr_data;
   EXPECT_EQ(outcome.violation, "");
 }
 
 TEST_F(SandboxSeccompTest, AllowListLiftsADenial) {
-  SandboxSpec spec =
-      python_spec("import ctypes\nprint(ctypes.CDLL(None).ptrace(0, 0, 0, 0))");
+  SandboxSpec spec = python_spec("import ctypes\nprint(ctypes.CDLL(None).ptrace(0, 0, 0, 0))");
   spec.seccomp_allow = {"ptrace"};
   SandboxOutcome outcome = run_ok(*sandbox_, spec);
   EXPECT_EQ(outcome.violation, "");

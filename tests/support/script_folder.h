@@ -16,13 +16,15 @@ class ScriptFolder {
       : root_(std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()))) {
     std::filesystem::create_directories(root_ / "_python");
     std::filesystem::create_directories(root_ / "task");
-    std::filesystem::copy_file(std::filesystem::path(TESTS_DIR) / "../graders/_python/gb_script_server.py",
-                               root_ / "_python/gb_script_server.py",
-                               std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(
+        std::filesystem::path(TESTS_DIR) / "../graders/_python/gb_script_server.py",
+        root_ / "_python/gb_script_server.py", std::filesystem::copy_options::overwrite_existing);
   }
   ~ScriptFolder() { std::filesystem::remove_all(root_); }
 
-  void write(const std::string& name, const std::string& text) const { std::ofstream(root_ / name) << text; }
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream(root_ / name) << text;
+  }
   std::filesystem::path path(const std::string& name) const { return root_ / name; }
 
  private:

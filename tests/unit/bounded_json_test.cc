@@ -36,9 +36,11 @@ TEST(BoundedJson, ALineOverTheCapIsRefused) {
 }
 
 TEST(BoundedJson, AnOverLimitChannelLineFailsItsTestNamingTheLimit) {
-  std::string channel = "{\"event\": \"start\"}\n{\"event\": \"test\", \"id\": \"a\", \"status\": \"ok\", "
-                        "\"value\": " + std::string(100000, '[') + std::string(100000, ']') + "}\n" +
-                        "{\"event\": \"test\", \"id\": \"b\", \"status\": \"ok\", \"value\": 1}\n";
+  std::string channel =
+      "{\"event\": \"start\"}\n{\"event\": \"test\", \"id\": \"a\", \"status\": \"ok\", "
+      "\"value\": " +
+      std::string(100000, '[') + std::string(100000, ']') + "}\n" +
+      "{\"event\": \"test\", \"id\": \"b\", \"status\": \"ok\", \"value\": 1}\n";
   Observations obs = parse_observations(channel, {"a", "b"});
   EXPECT_TRUE(obs.started);
   EXPECT_EQ(obs.tests.count("a"), 0u);
@@ -71,7 +73,8 @@ TEST(BoundedJson, BriefWritesOnlyTheHeadOfADeepValue) {
 }
 
 TEST(BoundedJson, InputsCarryTheSameLimitsForTheHarnesses) {
-  EXPECT_EQ(channel_limits_json(), nlohmann::json({{"max_line_bytes", 1048576}, {"max_depth", 2000}}));
+  EXPECT_EQ(channel_limits_json(),
+            nlohmann::json({{"max_line_bytes", 1048576}, {"max_depth", 2000}}));
 }
 
 }  // namespace

@@ -17,7 +17,8 @@ TEST(SafeRelativePath, KeepsRelativeNamesAndDropsEscapes) {
 }
 
 TEST(StripExpectations, RemovesEveryExpectAndKeepsInputs) {
-  nlohmann::json tests = {{{"id", "a"}, {"input", 1}, {"expect", {{"value", 1}}}}, {{"id", "b"}, {"input", 2}}};
+  nlohmann::json tests = {{{"id", "a"}, {"input", 1}, {"expect", {{"value", 1}}}},
+                          {{"id", "b"}, {"input", 2}}};
   auto stripped = strip_expectations(tests);
   EXPECT_EQ(stripped.dump().find("expect"), std::string::npos);
   EXPECT_EQ(stripped[1]["input"], 2);
@@ -39,11 +40,14 @@ TEST(DeriveLimits, ScalesTheReferenceWithAFloorAndKeepsContractLimits) {
   task.limits.test_cpu_floor_ms = 100;
   task.limits.reference_multiple = 10;
   task.tests = {{"tests",
-                 {{{"id", "fast"}}, {{"id", "slow"}}, {{"id", "fixed"}, {"time_limit_ms", 2000}}, {{"id", "unmeasured"}}}}};
+                 {{{"id", "fast"}},
+                  {{"id", "slow"}},
+                  {{"id", "fixed"}, {"time_limit_ms", 2000}},
+                  {{"id", "unmeasured"}}}}};
   auto limits = derive_limits(task, {{"fast", 1.0}, {"slow", 50.0}, {"fixed", 900.0}});
-  EXPECT_DOUBLE_EQ(limits["fast"], 100);   // the floor
-  EXPECT_DOUBLE_EQ(limits["slow"], 500);   // 10 x 50 ms
-  EXPECT_DOUBLE_EQ(limits["fixed"], 2000); // the contract's own
+  EXPECT_DOUBLE_EQ(limits["fast"], 100);    // the floor
+  EXPECT_DOUBLE_EQ(limits["slow"], 500);    // 10 x 50 ms
+  EXPECT_DOUBLE_EQ(limits["fixed"], 2000);  // the contract's own
   EXPECT_DOUBLE_EQ(limits["unmeasured"], 100);
 }
 

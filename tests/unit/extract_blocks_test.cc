@@ -218,8 +218,7 @@ TEST(ExtractBlocks, UnclosedFenceRunsToTheEnd) {
       "out\n\nThat's it.\n";
   auto blocks = extract_blocks(answer);
   ASSERT_EQ(blocks.size(), 1u);
-  EXPECT_EQ(blocks[0].code,
-            "def flatten(lst):\n    out = []\n    return out\n\nThat's it.\n");
+  EXPECT_EQ(blocks[0].code, "def flatten(lst):\n    out = []\n    return out\n\nThat's it.\n");
 }
 
 TEST(ExtractBlocks, BlocksInListItemsAndBlockquotesAreDeindented) {
@@ -322,8 +321,7 @@ TEST(ExtractBlocks, BareCodeWithIntroAndOutroSentences) {
   ASSERT_EQ(blocks.size(), 1u);
   EXPECT_EQ(blocks[0].language, "javascript");
   EXPECT_EQ(blocks[0].first_line, 3);
-  EXPECT_EQ(blocks[0].code.substr(0, 35),
-            "const express = require('express');");
+  EXPECT_EQ(blocks[0].code.substr(0, 35), "const express = require('express');");
   EXPECT_EQ(blocks[0].code.find("This starts"), std::string::npos);
 }
 
@@ -367,8 +365,7 @@ Also, `rows` is never closed, which leaks connections, and errors from `Scan` ar
 )";
   EXPECT_TRUE(extract_blocks(answer).empty());
   EXPECT_TRUE(extract_blocks("").empty());
-  EXPECT_TRUE(
-      extract_blocks("I cannot help with that request, sorry.").empty());
+  EXPECT_TRUE(extract_blocks("I cannot help with that request, sorry.").empty());
 }
 
 TEST(ExtractBlocks, ProseWithInlineCodeIsNotBareCode) {
@@ -396,8 +393,7 @@ TEST(ExtractBlocks, LongStringMessagesStayCode) {
 }
 
 TEST(ExtractBlocks, EmptyFencesAreSkipped) {
-  auto blocks = extract_blocks(
-      "```python\n```\n\n```js\n\n\n```\n\n```go\nfunc main() {}\n```\n");
+  auto blocks = extract_blocks("```python\n```\n\n```js\n\n\n```\n\n```go\nfunc main() {}\n```\n");
   ASSERT_EQ(blocks.size(), 1u);
   EXPECT_EQ(blocks[0].index, 0);
   EXPECT_EQ(blocks[0].language, "go");
@@ -405,10 +401,8 @@ TEST(ExtractBlocks, EmptyFencesAreSkipped) {
 
 TEST(ExtractBlocks, MegabyteAnswerTerminates) {
   std::string answer = "Intro.\n\n```python\n";
-  while (answer.size() < 1'000'000)
-    answer += "x = [1, 2, 3]  # a line of filler code here\n";
-  answer += "```\n\n" + std::string(200'000, ' ') + "\n```\n" +
-            std::string(100'000, '`') + "\n";
+  while (answer.size() < 1'000'000) answer += "x = [1, 2, 3]  # a line of filler code here\n";
+  answer += "```\n\n" + std::string(200'000, ' ') + "\n```\n" + std::string(100'000, '`') + "\n";
   auto blocks = extract_blocks(answer);
   ASSERT_GE(blocks.size(), 1u);
   EXPECT_EQ(blocks[0].language, "python");

@@ -46,10 +46,9 @@ class Flattener(Base):
 if __name__ == "__main__":
     result = flatten([1])
 )";
-  EXPECT_EQ(
-      defined_names(block("python", code)),
-      (Names{"itertools", "Queue", "OrderedDict", "Any", "List", "os", "np",
-             "MAX_DEPTH", "a", "b", "flatten", "fetch_all", "Flattener"}));
+  EXPECT_EQ(defined_names(block("python", code)),
+            (Names{"itertools", "Queue", "OrderedDict", "Any", "List", "os", "np", "MAX_DEPTH", "a",
+                   "b", "flatten", "fetch_all", "Flattener"}));
 }
 
 TEST(DefinedNames, JavaScriptTopLevelDeclarations) {
@@ -76,9 +75,8 @@ export default function handler() {}
 export const PAGE_SIZE = 10;
 )";
   EXPECT_EQ(defined_names(block("javascript", code)),
-            (Names{"express", "users", "lookup", "first", "rest", "count",
-                   "legacy", "paginate", "main", "ids", "UserStore", "text",
-                   "handler", "PAGE_SIZE"}));
+            (Names{"express", "users", "lookup", "first", "rest", "count", "legacy", "paginate",
+                   "main", "ids", "UserStore", "text", "handler", "PAGE_SIZE"}));
 }
 
 TEST(DefinedNames, TypeScriptDeclarations) {
@@ -133,9 +131,8 @@ func main() {
 	x := 1
 }
 )";
-  EXPECT_EQ(
-      defined_names(block("go", code)),
-      (Names{"db", "mu", "hits", "misses", "A", "B", "Order", "User", "main"}));
+  EXPECT_EQ(defined_names(block("go", code)),
+            (Names{"db", "mu", "hits", "misses", "A", "B", "Order", "User", "main"}));
 }
 
 TEST(DefinedNames, OtherLanguagesDefineNothing) {

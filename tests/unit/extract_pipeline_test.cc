@@ -29,10 +29,7 @@ const EntryPointRule kGo{{R"((^|\n)package\s+main)", R"((^|\n)import\s)"},
                          {R"(func\s+(\([^)]*\)\s*)?\w*[Hh]andler)"},
                          true};
 const EntryPointRule kExpress{
-    {R"(require\(\s*['"]express['"]\s*\)|from\s+['"]express['"])",
-     R"(\.get\s*\()"},
-    {},
-    false};
+    {R"(require\(\s*['"]express['"]\s*\)|from\s+['"]express['"])", R"(\.get\s*\()"}, {}, false};
 const EntryPointRule kDijkstra{{}, {R"([Dd]ijkstra|[Ss]hortest)"}, false};
 
 const std::string kRacePrompt =
@@ -92,8 +89,7 @@ TEST(Extract, FlattenAnswerWithAlternativesPicksTheFirst) {
   EXPECT_FALSE(result.candidates[2].has_entry);  // usage demo
   EXPECT_EQ(result.candidates[3].language, "shell");
   EXPECT_FALSE(result.candidates[3].has_entry);
-  EXPECT_EQ(result.reason,
-            "block 0: first python block defining the entry point");
+  EXPECT_EQ(result.reason, "block 0: first python block defining the entry point");
 }
 
 TEST(Extract, ChooseLastPicksTheLastBlockWithTheEntry) {
@@ -102,8 +98,7 @@ TEST(Extract, ChooseLastPicksTheLastBlockWithTheEntry) {
   Extraction result = extract(kFlattenAnswer, "python", last, {});
   ASSERT_TRUE(result.primary.has_value());
   EXPECT_EQ(*result.primary, 1);
-  EXPECT_EQ(result.reason,
-            "block 1: last python block defining the entry point");
+  EXPECT_EQ(result.reason, "block 1: last python block defining the entry point");
 }
 
 TEST(Extract, RaceAnswerQuotingThePromptBeforeTheFix) {
@@ -148,8 +143,7 @@ TEST(Extract, RaceAnswerQuotingThePromptBeforeTheFix) {
 
 TEST(Extract, ReviewGoPicksTheLastCompleteProgramNotTheQuote) {
   const std::string prompt = read_data("review_go_prompt.go");
-  Extraction result =
-      extract(read_data("review_go_answer.md"), "go", kGo, {prompt});
+  Extraction result = extract(read_data("review_go_answer.md"), "go", kGo, {prompt});
   ASSERT_EQ(result.candidates.size(), 4u);
   EXPECT_TRUE(result.candidates[0].quotation);
   EXPECT_EQ(result.candidates[1].filename, "main.go");
@@ -158,10 +152,8 @@ TEST(Extract, ReviewGoPicksTheLastCompleteProgramNotTheQuote) {
   EXPECT_EQ(result.candidates[3].language, "json");
   ASSERT_TRUE(result.primary.has_value());
   EXPECT_EQ(*result.primary, 1);
-  EXPECT_NE(result.reason.find("last go block"), std::string::npos)
-      << result.reason;
-  EXPECT_NE(result.reason.find("block 0 is a quotation"), std::string::npos)
-      << result.reason;
+  EXPECT_NE(result.reason.find("last go block"), std::string::npos) << result.reason;
+  EXPECT_NE(result.reason.find("block 0 is a quotation"), std::string::npos) << result.reason;
 }
 
 TEST(Extract, ReviewGoProseOnlyHasNoPrimary) {
@@ -170,8 +162,7 @@ TEST(Extract, ReviewGoProseOnlyHasNoPrimary) {
       "concatenated into the query.\n\n"
       "It also runs one query per user (N+1) and opens the database on every "
       "request.\n";
-  Extraction result =
-      extract(answer, "go", kGo, {read_data("review_go_prompt.go")});
+  Extraction result = extract(answer, "go", kGo, {read_data("review_go_prompt.go")});
   EXPECT_TRUE(result.candidates.empty());
   EXPECT_FALSE(result.primary.has_value());
   EXPECT_EQ(result.reason, "no code in the answer");
@@ -179,12 +170,10 @@ TEST(Extract, ReviewGoProseOnlyHasNoPrimary) {
 
 TEST(Extract, OnlyTheQuoteInTheLanguage) {
   const std::string answer =
-      "```js\n" + kRacePrompt +
-      "```\n\nJust wait longer:\n\n```bash\nsleep 2\n```\n";
+      "```js\n" + kRacePrompt + "```\n\nJust wait longer:\n\n```bash\nsleep 2\n```\n";
   Extraction result = extract(answer, "javascript", kRace, {kRacePrompt});
   EXPECT_FALSE(result.primary.has_value());
-  EXPECT_EQ(result.reason,
-            "every javascript block quotes the prompt (block 0)");
+  EXPECT_EQ(result.reason, "every javascript block quotes the prompt (block 0)");
 }
 
 TEST(Extract, ExpressAppSplitOverFiles) {
@@ -216,8 +205,7 @@ app.listen(3000, () => console.log('listening'));
   EXPECT_EQ(result.candidates[1].filename, "app.js");
   ASSERT_TRUE(result.primary.has_value());
   EXPECT_EQ(*result.primary, 1);
-  EXPECT_EQ(defined_names(result.candidates[0]),
-            std::vector<std::string>{"users"});
+  EXPECT_EQ(defined_names(result.candidates[0]), std::vector<std::string>{"users"});
 }
 
 TEST(Extract, FastifyAppHasNoEntryPoint) {
@@ -271,29 +259,22 @@ TEST(Extract, BareCodeAnswer) {
 TEST(Extract, TypicalAnswerIsFastAndAHugeOneTerminates) {
   std::string typical = kFlattenAnswer;
   while (typical.size() < 5000)
-    typical +=
-        "\nMore explanation of the approach, its cost, and edge cases.\n" +
-        kFlattenAnswer;
+    typical += "\nMore explanation of the approach, its cost, and edge cases.\n" + kFlattenAnswer;
   const int runs = 200;
   auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < runs; ++i)
     ASSERT_TRUE(extract(typical, "python", kFlatten, {}).primary.has_value());
-  double ms = std::chrono::duration<double, std::milli>(
-                  std::chrono::steady_clock::now() - start)
-                  .count();
-  std::cout << "extract() of a " << typical.size()
-            << "-byte answer: " << ms / runs << " ms\n";
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "extract() of a " << typical.size() << "-byte answer: " << ms / runs << " ms\n";
 
   std::string huge = "```python\n";
   while (huge.size() < 1'000'000) huge += "value = [1, [2, 3]]  # filler\n";
   huge += "def flatten(x):\n    return x\n```\n";
   start = std::chrono::steady_clock::now();
   Extraction result = extract(huge, "python", kFlatten, {kRacePrompt});
-  ms = std::chrono::duration<double, std::milli>(
-           std::chrono::steady_clock::now() - start)
-           .count();
-  std::cout << "extract() of a " << huge.size() << "-byte answer: " << ms
-            << " ms\n";
+  ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  std::cout << "extract() of a " << huge.size() << "-byte answer: " << ms << " ms\n";
   EXPECT_TRUE(result.primary.has_value());
 }
 

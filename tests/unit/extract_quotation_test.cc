@@ -66,9 +66,8 @@ TEST(IsQuotation, RaceSnippetQuotedWithOtherCommentsAndSpacing) {
 }
 
 TEST(IsQuotation, AnExcerptOfThePromptIsAQuotation) {
-  EXPECT_TRUE(is_quotation(
-      "fetch('/api/data').then(r => r.json()).then(d => data = d);\n",
-      {kRacePrompt}));
+  EXPECT_TRUE(
+      is_quotation("fetch('/api/data').then(r => r.json()).then(d => data = d);\n", {kRacePrompt}));
 }
 
 TEST(IsQuotation, RaceFixesAreNotQuotations) {
@@ -94,8 +93,7 @@ TEST(IsQuotation, RaceFixesAreNotQuotations) {
       "let data = null;\n"
       "fetch('/api/data').then(r => r.json()).then(d => data = d);\n"
       "setTimeout(() => console.log(data), 1000);\n"};
-  for (const std::string& fix : fixes)
-    EXPECT_FALSE(is_quotation(fix, {kRacePrompt})) << fix;
+  for (const std::string& fix : fixes) EXPECT_FALSE(is_quotation(fix, {kRacePrompt})) << fix;
 }
 
 TEST(IsQuotation, ReviewGoQuotedVerbatimAndAsModelsQuoteIt) {

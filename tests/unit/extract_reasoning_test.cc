@@ -9,8 +9,8 @@
 namespace gradebox {
 namespace {
 
-const EntryPointRule kFlatten{{}, {R"((^|\n)def\s+\w*flatten\w*\s*\()"}, false,
-                              {R"((^|\n)def\s+\w+\s*\(\s*\w+\s*\))"}};
+const EntryPointRule kFlatten{
+    {}, {R"((^|\n)def\s+\w*flatten\w*\s*\()"}, false, {R"((^|\n)def\s+\w+\s*\(\s*\w+\s*\))"}};
 
 const std::string kDraft = "```python\ndef flatten(x):\n    return x  # draft\n```\n";
 const std::string kFinal = "```python\ndef flatten(nested):\n    return list(nested)\n```\n";
@@ -90,7 +90,8 @@ TEST(ExtractReasoning, TruncatedWhenTheAnswerEndsInsideAFenceOrTheReasoning) {
 }
 
 TEST(ExtractReasoning, FallbackEntryCountsOnlyWhenNoBlockHasTheEntryProper) {
-  Extraction ex = run("```python\ndef is_nested(x):\n    return isinstance(x, list)\n```\n" + kFinal);
+  Extraction ex =
+      run("```python\ndef is_nested(x):\n    return isinstance(x, list)\n```\n" + kFinal);
   ASSERT_TRUE(ex.primary);
   EXPECT_EQ(*ex.primary, 1);
   EXPECT_FALSE(ex.candidates[0].has_entry);

@@ -46,7 +46,8 @@ class GraderStampTest : public ::testing::Test {
   void add_selftest_list() {
     write("graders/echo_task/selftest/wrong.md", "def echo(x):\n    return None\n");
     std::string text = task_json();
-    text.insert(text.rfind('}'), R"(, "selftest": [{"answer": "selftest/wrong.md", "must_fail": ["basic"]}])");
+    text.insert(text.rfind('}'),
+                R"(, "selftest": [{"answer": "selftest/wrong.md", "must_fail": ["basic"]}])");
     write("graders/echo_task/task.json", text);
   }
   fs::path root_;

@@ -73,7 +73,8 @@ TEST_F(GraderTest, WrongLanguageIsNoCode) {
 TEST_F(GraderTest, CompileErrorFromTheLoadEvent) {
   auto script = [](const FakeRun&) {
     return testing::exited(testing::channel(
-        {{{"event", "start"}}, {{"event", "load"}, {"ok", false}, {"compile_error", "line 2: invalid syntax"}}}));
+        {{{"event", "start"}},
+         {{"event", "load"}, {"ok", false}, {"compile_error", "line 2: invalid syntax"}}}));
   };
   Report r = grade(script, "```python\ndef echo(x):\n  return (\n```\n");
   EXPECT_EQ(r.verdict, Verdict::kCompileError);
@@ -94,7 +95,9 @@ TEST_F(GraderTest, NoStartEventIsGraderErrorNotTheAnswersFault) {
 }
 
 TEST_F(GraderTest, AnswerThatExitsAtImportFailsEveryTest) {
-  auto script = [](const FakeRun&) { return testing::exited(testing::channel({{{"event", "start"}}})); };
+  auto script = [](const FakeRun&) {
+    return testing::exited(testing::channel({{{"event", "start"}}}));
+  };
   Report r = grade(script, kCorrect);
   EXPECT_EQ(r.verdict, Verdict::kGraded);
   EXPECT_EQ(r.correctness.passed, 0);
@@ -138,9 +141,11 @@ TEST_F(GraderTest, ATestThatUsedItsWholeCpuBudgetIsNotRetried) {
     std::vector<json> events{{{"event", "start"}}};
     for (const auto& t : run.inputs["tests"]) {
       if (t["id"] == "basic-2")
-        events.push_back({{"event", "test"}, {"id", "basic-2"}, {"status", "timeout"}, {"reason", "cpu"}});
+        events.push_back(
+            {{"event", "test"}, {"id", "basic-2"}, {"status", "timeout"}, {"reason", "cpu"}});
       else
-        events.push_back({{"event", "test"}, {"id", t["id"]}, {"status", "ok"}, {"value", t["input"]}});
+        events.push_back(
+            {{"event", "test"}, {"id", t["id"]}, {"status", "ok"}, {"value", t["input"]}});
     }
     return testing::exited(testing::channel(events));
   };
@@ -153,7 +158,8 @@ TEST_F(GraderTest, ATestThatUsedItsWholeCpuBudgetIsNotRetried) {
 TEST_F(GraderTest, NoRetryCountsTheTimeout) {
   auto script = [](const FakeRun& run) {
     std::vector<json> events{{{"event", "start"}}};
-    for (const auto& t : run.inputs["tests"]) events.push_back({{"event", "test"}, {"id", t["id"]}, {"status", "timeout"}});
+    for (const auto& t : run.inputs["tests"])
+      events.push_back({{"event", "test"}, {"id", t["id"]}, {"status", "timeout"}});
     return testing::exited(testing::channel(events));
   };
   Report r = grade(script, kCorrect, {"m", false, false});
@@ -213,8 +219,9 @@ std::vector<std::string> run_statuses(const TestResult& t) {
 
 TEST_F(GraderTest, NearLimitPassThatTimesOutInTwoOfThreeRunsIsATimeout) {
   std::map<std::string, int> runs_of;
-  Report r = grade(timed_harness(runs_of, basic_2_runs({{"ok", 0.95}, {"timeout", 1.02}, {"timeout", 1.01}})),
-                   kTimedAnswer);
+  Report r = grade(
+      timed_harness(runs_of, basic_2_runs({{"ok", 0.95}, {"timeout", 1.02}, {"timeout", 1.01}})),
+      kTimedAnswer);
   const TestResult& t = test_named(r, "basic-2");
   EXPECT_EQ(t.status, TestStatus::kTimeout);
   EXPECT_EQ(runs_of["basic-2"], 3);
@@ -229,8 +236,9 @@ TEST_F(GraderTest, NearLimitPassThatTimesOutInTwoOfThreeRunsIsATimeout) {
 
 TEST_F(GraderTest, NearLimitTimeoutThatPassesInTwoOfThreeRunsPasses) {
   std::map<std::string, int> runs_of;
-  Report r = grade(timed_harness(runs_of, basic_2_runs({{"timeout", 1.03}, {"ok", 0.96}, {"ok", 0.97}})),
-                   kTimedAnswer);
+  Report r =
+      grade(timed_harness(runs_of, basic_2_runs({{"timeout", 1.03}, {"ok", 0.96}, {"ok", 0.97}})),
+            kTimedAnswer);
   const TestResult& t = test_named(r, "basic-2");
   EXPECT_EQ(t.status, TestStatus::kPass);
   EXPECT_EQ(run_statuses(t), (std::vector<std::string>{"timeout", "pass", "pass"}));
@@ -239,8 +247,9 @@ TEST_F(GraderTest, NearLimitTimeoutThatPassesInTwoOfThreeRunsPasses) {
 
 TEST_F(GraderTest, TwoAgreeingRunsNearTheLimitNeedNoThird) {
   std::map<std::string, int> runs_of;
-  Report r = grade(timed_harness(runs_of, basic_2_runs({{"ok", 0.95}, {"ok", 0.93}, {"timeout", 1.0}})),
-                   kTimedAnswer);
+  Report r =
+      grade(timed_harness(runs_of, basic_2_runs({{"ok", 0.95}, {"ok", 0.93}, {"timeout", 1.0}})),
+            kTimedAnswer);
   EXPECT_EQ(test_named(r, "basic-2").status, TestStatus::kPass);
   EXPECT_EQ(runs_of["basic-2"], 2);
 }
@@ -286,7 +295,10 @@ TEST_F(GraderTest, AnAnswerThatTimesOutEverywhereIsNotRerun) {
   // Every test stopped at its limit: the answer hangs, no noise does that,
   // and rerunning it all would double the cost of the slowest answers.
   std::map<std::string, int> runs_of;
-  Report r = grade(timed_harness(runs_of, [](const std::string&, int) { return Step{"timeout", 1.01}; }),
+  Report r = grade(timed_harness(runs_of,
+                                 [](const std::string&, int) {
+                                   return Step{"timeout", 1.01};
+                                 }),
                    kTimedAnswer);
   for (const auto& [id, n] : runs_of) EXPECT_EQ(n, 1) << id;
   for (const auto& t : r.tests) EXPECT_EQ(t.status, TestStatus::kTimeout) << t.id;
@@ -294,8 +306,8 @@ TEST_F(GraderTest, AnAnswerThatTimesOutEverywhereIsNotRerun) {
 
 TEST_F(GraderTest, NoRetryMeansNoRerunNearTheLimit) {
   std::map<std::string, int> runs_of;
-  Report r = grade(timed_harness(runs_of, basic_2_runs({{"ok", 0.95}, {"timeout", 1.02}})), kTimedAnswer,
-                   {"m", false, false});
+  Report r = grade(timed_harness(runs_of, basic_2_runs({{"ok", 0.95}, {"timeout", 1.02}})),
+                   kTimedAnswer, {"m", false, false});
   EXPECT_EQ(runs_of["basic-2"], 1);
   EXPECT_EQ(test_named(r, "basic-2").status, TestStatus::kPass);
   EXPECT_TRUE(test_named(r, "basic-2").runs.empty());
@@ -309,7 +321,8 @@ const std::string kTwoOptions =
 SandboxOutcome none_for_first_option(const FakeRun& run) {
   if (run.answer_code.find("return None") == std::string::npos) return echo_all(run);
   std::vector<json> events{{{"event", "start"}}};
-  for (const auto& t : run.inputs["tests"]) events.push_back({{"event", "test"}, {"id", t["id"]}, {"status", "ok"}, {"value", nullptr}});
+  for (const auto& t : run.inputs["tests"])
+    events.push_back({{"event", "test"}, {"id", t["id"]}, {"status", "ok"}, {"value", nullptr}});
   return testing::exited(testing::channel(events));
 }
 
@@ -335,7 +348,10 @@ TEST_F(GraderTest, JoinRetryUsesTheBlockThatDefinesTheMissingName) {
     if (run.answer_code.find("def helper") != std::string::npos) return echo_all(run);
     std::vector<json> events{{{"event", "start"}}};
     for (const auto& t : run.inputs["tests"])
-      events.push_back({{"event", "test"}, {"id", t["id"]}, {"status", "error"}, {"error_type", "NameError"},
+      events.push_back({{"event", "test"},
+                        {"id", t["id"]},
+                        {"status", "error"},
+                        {"error_type", "NameError"},
                         {"missing_name", "helper"}});
     return testing::exited(testing::channel(events));
   };
@@ -347,11 +363,19 @@ TEST_F(GraderTest, JoinRetryUsesTheBlockThatDefinesTheMissingName) {
 TEST_F(GraderTest, IllTypedEventsFromTheAnswerNeverBreakTheGrader) {
   auto script = [](const FakeRun& run) {
     std::vector<json> events{{{"event", "start"}},
-                             {{"event", "load"}, {"ok", "yes"}, {"compile_error", nullptr}, {"unsupported", 7},
-                              {"no_entry", "true"}, {"errors", "many"}}};
+                             {{"event", "load"},
+                              {"ok", "yes"},
+                              {"compile_error", nullptr},
+                              {"unsupported", 7},
+                              {"no_entry", "true"},
+                              {"errors", "many"}}};
     for (const auto& t : run.inputs["tests"])
-      events.push_back({{"event", "test"}, {"id", t["id"]}, {"status", "crash"}, {"signal", "nine"},
-                        {"time_ms", "fast"}, {"missing_name", 12}});
+      events.push_back({{"event", "test"},
+                        {"id", t["id"]},
+                        {"status", "crash"},
+                        {"signal", "nine"},
+                        {"time_ms", "fast"},
+                        {"missing_name", 12}});
     return testing::exited(testing::channel(events));
   };
   Report r = grade(script, kCorrect);

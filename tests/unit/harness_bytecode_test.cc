@@ -18,8 +18,9 @@ class HarnessBytecode : public ::testing::Test {
  protected:
   void SetUp() override {
     // A folder per test: harness_bytecode remembers what it compiled per task folder.
-    root_ = fs::temp_directory_path() / ("harness_bytecode_" + std::to_string(::getpid()) + "_" +
-                                         ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    root_ = fs::temp_directory_path() /
+            ("harness_bytecode_" + std::to_string(::getpid()) + "_" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(root_ / "task");
     fs::create_directories(root_ / "box/__pycache__");
     ::setenv("XDG_CACHE_HOME", (root_ / "cache").c_str(), 1);  // not the user's cache
@@ -32,15 +33,22 @@ class HarnessBytecode : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(root_); }
 
-  void write(const std::string& name, const std::string& text) { std::ofstream(root_ / name) << text; }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(root_ / name) << text;
+  }
 
   // Imports helper from the box with `python3 -v`, which names the file
   // each module's code came from.
   TrustedOutput import_helper() {
     TrustedRun run;
     std::string box = (root_ / "box").string();
-    run.argv = {"/usr/bin/python3", "-v", "-I", "-S", "-c",
-                "import sys; sys.path.insert(0, '" + box + "'); import helper; print(helper.VALUE)"};
+    run.argv = {
+        "/usr/bin/python3",
+        "-v",
+        "-I",
+        "-S",
+        "-c",
+        "import sys; sys.path.insert(0, '" + box + "'); import helper; print(helper.VALUE)"};
     auto out = run_trusted(run);
     EXPECT_TRUE(out.ok());
     return out.ok() ? *out : TrustedOutput{};

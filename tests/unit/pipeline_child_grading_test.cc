@@ -44,7 +44,8 @@ class ChildGradingTest : public ::testing::Test {
   void SetUp() override {
     // One folder per test: ctest runs this suite's tests in parallel.
     dir_ = fs::path(::testing::TempDir()) /
-           ("child-grading-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+           ("child-grading-" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     registry_ = load_tasks(fs::path(TESTS_DIR) / "unit/data");
@@ -55,8 +56,8 @@ class ChildGradingTest : public ::testing::Test {
     // nests 10^6 deep. The run refuses it under the report's limits.
     std::string deep = to_json(canned(Verdict::kGraded, 1, "")).dump();
     deep.pop_back();
-    std::ofstream(dir_ / "deep.json") << deep << ",\"extra\":" << std::string(1000000, '[')
-                                      << std::string(1000000, ']') << "}";
+    std::ofstream(dir_ / "deep.json")
+        << deep << ",\"extra\":" << std::string(1000000, '[') << std::string(1000000, ']') << "}";
     std::ofstream(dir_ / "error.json")
         << to_json(canned(Verdict::kGraderError, 0, "harness never sent start")).dump();
     // The stand-in for `gradebox grade ... -`: the answer on stdin; it names
@@ -94,8 +95,7 @@ esac
     auto outcome = grade_run(*history_, in, registry_, options,
                              [&]() -> Result<std::shared_ptr<const Grader>> {
                                return std::shared_ptr<const Grader>(
-                                   std::make_shared<ChildProcessGrader>(
-                                       command, backstop));
+                                   std::make_shared<ChildProcessGrader>(command, backstop));
                              });
     EXPECT_TRUE(outcome.ok()) << outcome.error().message;
     return *outcome;
@@ -152,7 +152,9 @@ TEST_F(ChildGradingTest, AHostileRunFolderCompletesAndRanksHonestly) {
   fs::path root = dir_ / "night";
   for (const char* model : {"good", "-zero", "crash", "gerr", "deep", "linker", "big"})
     fs::create_directories(root / model);
-  auto answer = [](const std::string& tag) { return "```python\ndef echo(x): return x  # " + tag + "\n```\n"; };
+  auto answer = [](const std::string& tag) {
+    return "```python\ndef echo(x): return x  # " + tag + "\n```\n";
+  };
   std::ofstream(root / "good/echo_task.md") << answer("fine");
   std::ofstream(root / "-zero/echo_task.md") << answer("ZERO");
   std::ofstream(root / "crash/echo_task.md") << answer("CRASH");

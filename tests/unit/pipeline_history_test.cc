@@ -21,9 +21,9 @@ namespace fs = std::filesystem;
 class HistoryReadTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("history-" + std::string(
-                             ::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    dir_ =
+        fs::path(::testing::TempDir()) /
+        ("history-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     auto history = History::open(path());
@@ -46,8 +46,9 @@ class HistoryReadTest : public ::testing::Test {
     test.status = TestStatus::kPass;
     compute_scores(r);
     r.correctness.score = score;
-    ASSERT_TRUE(history_->record(meta_.id, {model, "echo_task", "text of " + model, 1, 1, model},
-                                 "stamp", "pick=first;retry=1", r, false)
+    ASSERT_TRUE(history_
+                    ->record(meta_.id, {model, "echo_task", "text of " + model, 1, 1, model},
+                             "stamp", "pick=first;retry=1", r, false)
                     .ok());
   }
   int bad_rows(const RunView& view, const std::string& table) {
@@ -171,20 +172,24 @@ TEST(HistoryMigration, AHistoryMadeBeforeReasoningOpensAndKeepsItsRows) {
   {
     SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db.exec(testing::kSchemaBeforeReasoning);
-    db.exec("INSERT INTO runs VALUES('before', '2024-05-01T00:00:00.000Z', 'x.jsonl', 'fp', '', "
-            "'0.1.0')");
-    SQLite::Statement a(db, "INSERT INTO answers(run_id, model, task, answer_hash, text, "
-                            "latency_s, tokens, source) VALUES('before', 'old', 'echo_task', ?, "
-                            "'old text', 1, 1, 'x.jsonl:1')");
+    db.exec(
+        "INSERT INTO runs VALUES('before', '2024-05-01T00:00:00.000Z', 'x.jsonl', 'fp', '', "
+        "'0.1.0')");
+    SQLite::Statement a(db,
+                        "INSERT INTO answers(run_id, model, task, answer_hash, text, "
+                        "latency_s, tokens, source) VALUES('before', 'old', 'echo_task', ?, "
+                        "'old text', 1, 1, 'x.jsonl:1')");
     a.bind(1, answer_hash("old text"));
     a.exec();
-    SQLite::Statement r(db, "INSERT INTO results VALUES('before', 'old', 'echo_task', ?, 'stamp', "
-                            "'graded', ?, ?, 0, ?)");
+    SQLite::Statement r(db,
+                        "INSERT INTO results VALUES('before', 'old', 'echo_task', ?, 'stamp', "
+                        "'graded', ?, ?, 0, ?)");
     r.bind(1, answer_hash("old text")), r.bind(2, report.correctness.score);
     r.bind(3, report.edge_cases.score), r.bind(4, to_json(report).dump());
     r.exec();
-    db.exec("INSERT INTO problems VALUES('before', 'missing-answer', 'x.jsonl', 'old', "
-            "'other_task', 'no answer')");
+    db.exec(
+        "INSERT INTO problems VALUES('before', 'missing-answer', 'x.jsonl', 'old', "
+        "'other_task', 'no answer')");
   }
   for (int open = 0; open < 2; ++open) {
     auto history = History::open(path);
@@ -258,8 +263,7 @@ TEST(HistoryConcurrency, AHistoryHeldPastTheWaitIsBusy) {
   auto second = History::open(path, std::chrono::milliseconds(200));
   ASSERT_FALSE(second.ok());
   EXPECT_TRUE(History::is_busy(second.error())) << second.error().message;
-  EXPECT_NE(second.error().message.find("history " + path.string() + " is busy"),
-            std::string::npos)
+  EXPECT_NE(second.error().message.find("history " + path.string() + " is busy"), std::string::npos)
       << second.error().message;
   first.exec("COMMIT");
 }

@@ -31,7 +31,8 @@ fs::path write(const fs::path& path, const std::string& text) {
 
 std::string json_line(const std::string& model, const std::string& task, const std::string& text,
                       const std::string& reasoning = "") {
-  std::string line = R"({"model": ")" + model + R"(", "task": ")" + task + R"(", "text": ")" + text + "\"";
+  std::string line =
+      R"({"model": ")" + model + R"(", "task": ")" + task + R"(", "text": ")" + text + "\"";
   if (!reasoning.empty()) line += R"(, "reasoning_content": ")" + reasoning + "\"";
   return line + "}\n";
 }
@@ -134,19 +135,20 @@ bool has_control(const std::string& text) {
 // Issue 16: a number as model threw a JSON type error that ended the whole
 // run ("internal error", exit 3, nothing graded).
 TEST(PipelineInput, ARecordOfTheWrongTypesIsOneProblemAndTheRestIsGraded) {
-  fs::path file = write(test_dir() / "typed.jsonl",
-                        R"({"model": 5, "task": "flatten_py"})"
-                        "\n"
-                        R"({"model": "m", "task": ["flatten_py"], "text": "x"})"
-                        "\n"
-                        R"({"model": "m", "task": "race_js", "text": "x", "tokens": "many"})"
-                        "\n"
-                        R"({"model": "m", "task": "dijkstra_ts", "text": "x", "latency_s": "2s"})"
-                        "\n"
-                        R"({"model": "m", "task": "review_go", "text": "x", "reasoning_content": 7})"
-                        "\n"
-                        R"({"model": "m", "task": "flatten_py", "text": "x", "tokens": 3, "latency_s": null})"
-                        "\n");
+  fs::path file =
+      write(test_dir() / "typed.jsonl",
+            R"({"model": 5, "task": "flatten_py"})"
+            "\n"
+            R"({"model": "m", "task": ["flatten_py"], "text": "x"})"
+            "\n"
+            R"({"model": "m", "task": "race_js", "text": "x", "tokens": "many"})"
+            "\n"
+            R"({"model": "m", "task": "dijkstra_ts", "text": "x", "latency_s": "2s"})"
+            "\n"
+            R"({"model": "m", "task": "review_go", "text": "x", "reasoning_content": 7})"
+            "\n"
+            R"({"model": "m", "task": "flatten_py", "text": "x", "tokens": 3, "latency_s": null})"
+            "\n");
   auto input = load_run_input(file, kTasks);
   ASSERT_TRUE(input.ok()) << input.error().message;
   ASSERT_EQ(input->answers.size(), 1u);
@@ -169,15 +171,14 @@ TEST(PipelineInput, ARecordOfTheWrongTypesIsOneProblemAndTheRestIsGraded) {
 // whatever else is wrong with its record or file.
 TEST(PipelineInput, UnsafeIdsNeverReachAProblemRaw) {
   fs::path dir = test_dir();
-  write(dir / "hostile.jsonl",
-        R"({"model": "evil\nrow", "task": "flatten_py"})"
-        "\n"
-        R"({"model": "esc\u001b[31m", "task": "flatten_py", "text": 5})"
-        "\n"
-        R"({"model": "esc\u001b[2J", "task": "flatten_py", "text": "x"})"
-        "\n"
-        R"({"model": "ok", "task": "fizz\nbuzz", "text": "x"})"
-        "\n");
+  write(dir / "hostile.jsonl", R"({"model": "evil\nrow", "task": "flatten_py"})"
+                               "\n"
+                               R"({"model": "esc\u001b[31m", "task": "flatten_py", "text": 5})"
+                               "\n"
+                               R"({"model": "esc\u001b[2J", "task": "flatten_py", "text": "x"})"
+                               "\n"
+                               R"({"model": "ok", "task": "fizz\nbuzz", "text": "x"})"
+                               "\n");
   write(dir / "run/m\x1b[2J/flatten_py.md", "x");
   write(dir / "run/two\nlines/notes.txt", "x");
   write(dir / "run/ok/fl\x1b]0;x\x07.md", "x");
@@ -199,7 +200,8 @@ TEST(PipelineInput, UnsafeIdsNeverReachAProblemRaw) {
 // one, without their file: every location was "".
 TEST(PipelineInput, ABareRelativeRunFolderNamesEveryFile) {
   fs::path dir = test_dir();
-  for (const char* name : {"a b", "c;d", "e$f"}) write(dir / "run/m1" / (std::string(name) + ".md"), "x");
+  for (const char* name : {"a b", "c;d", "e$f"})
+    write(dir / "run/m1" / (std::string(name) + ".md"), "x");
   fs::path cwd = fs::current_path();
   fs::current_path(dir);
   auto bare = load_run_input("run", kTasks);
@@ -212,7 +214,8 @@ TEST(PipelineInput, ABareRelativeRunFolderNamesEveryFile) {
       EXPECT_EQ(p.kind, "bad-id");
       locations.insert(p.location);
     }
-    EXPECT_EQ(locations, (std::set<std::string>{"run/m1/a b.md", "run/m1/c;d.md", "run/m1/e$f.md"}));
+    EXPECT_EQ(locations,
+              (std::set<std::string>{"run/m1/a b.md", "run/m1/c;d.md", "run/m1/e$f.md"}));
   }
 }
 
@@ -275,9 +278,8 @@ TEST(PipelineInput, AnAnswerOverTheLimitIsTooLarge) {
 // read as usual.
 TEST(PipelineInput, AJsonlLineOverTheCapIsMalformed) {
   fs::path dir = test_dir();
-  write(dir / "run.jsonl",
-        json_line("m1", "flatten_py", std::string(4 << 20, 'x')) +
-            json_line("m1", "race_js", "fine"));
+  write(dir / "run.jsonl", json_line("m1", "flatten_py", std::string(4 << 20, 'x')) +
+                               json_line("m1", "race_js", "fine"));
   auto input = load_run_input(dir / "run.jsonl", kTasks);
   ASSERT_TRUE(input.ok());
   ASSERT_EQ(input->answers.size(), 1u);
@@ -362,7 +364,8 @@ TEST(PipelineInput, SafeIdsAreOnlyPlainNames) {
   for (const char* bad : {"", ".", "..", "/abs", "a/b", "../x", "a\\b", "a b", "\xc3\xa9"})
     EXPECT_FALSE(is_safe_id(bad)) << bad;
   EXPECT_FALSE(is_safe_id(std::string(129, 'a')));
-  for (const char* good : {"kimi-k2.5", "glm_5", "...x", "A.b-C_9"}) EXPECT_TRUE(is_safe_id(good)) << good;
+  for (const char* good : {"kimi-k2.5", "glm_5", "...x", "A.b-C_9"})
+    EXPECT_TRUE(is_safe_id(good)) << good;
 }
 
 TEST(PipelineInput, MissingPathIsAnError) {

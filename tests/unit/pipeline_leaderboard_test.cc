@@ -170,9 +170,9 @@ Leaderboard board_of(RunView& run, const std::vector<Report>& reports) {
 // rank above an honest zero.
 TEST(LeaderboardRanking, AForcedGraderErrorNeverOutranksAnHonestZero) {
   RunView run;
-  Leaderboard b = board_of(run, {report("forcer", "t1", 10, 10),
-                                 report("forcer", "t2", 10, 10, Verdict::kGraderError),
-                                 report("honest", "t1", 10, 10), report("honest", "t2", 0, 0)});
+  Leaderboard b = board_of(
+      run, {report("forcer", "t1", 10, 10), report("forcer", "t2", 10, 10, Verdict::kGraderError),
+            report("honest", "t1", 10, 10), report("honest", "t2", 0, 0)});
   ASSERT_EQ(b.rows.size(), 2u);
   EXPECT_DOUBLE_EQ(b.rows[0].automated, b.rows[1].automated);
   EXPECT_EQ(b.rows[0].model, "honest");  // a tie, and a gap never wins one
@@ -206,8 +206,8 @@ TEST(LeaderboardRanking, ATooLargeAnswerCountsAsZero) {
 // never hand a spreadsheet a formula (issue 16).
 TEST(LeaderboardCsv, HostileIdsAreQuotedAndInert) {
   RunView run;
-  std::string csv = leaderboard_csv(board_of(
-      run, {report("=cmd|' /C calc'!A0", "t1", 10, 10), report("two\nlines,\"quoted\"", "t1", 0, 0)}));
+  std::string csv = leaderboard_csv(board_of(run, {report("=cmd|' /C calc'!A0", "t1", 10, 10),
+                                                   report("two\nlines,\"quoted\"", "t1", 0, 0)}));
   EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4) << csv;  // header, 2 rows, 1 embedded
   EXPECT_NE(csv.find("\n'=cmd|' /C calc'!A0,"), std::string::npos) << csv;
   EXPECT_NE(csv.find("\n\"two\nlines,\"\"quoted\"\"\","), std::string::npos) << csv;

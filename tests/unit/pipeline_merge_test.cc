@@ -31,9 +31,9 @@ std::string answer(const std::string& tag) {
 class MergeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("merge-" + std::string(
-                           ::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    dir_ =
+        fs::path(::testing::TempDir()) /
+        ("merge-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     ::setenv("XDG_CACHE_HOME", dir_.c_str(), 1);
@@ -67,11 +67,10 @@ class MergeTest : public ::testing::Test {
     ASSERT_TRUE(history.ok()) << history.error().message;
     RunOptions options;
     options.run_id = run_id;
-    auto outcome = grade_run(**history, input, registry_, options,
-                             [this]() -> Result<std::shared_ptr<const Grader>> {
-                               return std::shared_ptr<const Grader>(
-                                   std::make_shared<Grader>(sandbox_));
-                             });
+    auto outcome = grade_run(
+        **history, input, registry_, options, [this]() -> Result<std::shared_ptr<const Grader>> {
+          return std::shared_ptr<const Grader>(std::make_shared<Grader>(sandbox_));
+        });
     ASSERT_TRUE(outcome.ok()) << outcome.error().message;
   }
 
@@ -186,8 +185,7 @@ TEST_F(MergeTest, ScoresOutsideZeroToTenAreRejected) {
   for (const char* score : {"1000", "-5", "1e308"}) {
     SCOPED_TRACE(score);
     tamper(std::string("UPDATE results SET correctness = ") + score +
-           ", report = json_set(report, '$.correctness.score', " + score +
-           ") WHERE model = 'm0'");
+           ", report = json_set(report, '$.correctness.score', " + score + ") WHERE model = 'm0'");
     expect_rejected("results", "outside 0-10");
   }
 }

@@ -300,9 +300,10 @@ TEST_F(PipelineRunTest, AResultCachedBeforeReasoningWasKeyedIsNotServed) {
     SQLite::Database db(old.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     db.exec(testing::kSchemaBeforeReasoning);
     db.exec("ATTACH DATABASE '" + (dir_ / "history.sqlite").string() + "' AS now");
-    SQLite::Statement copy(db, "INSERT INTO cache(answer_hash, grader_stamp, options, text, "
-                               "report) SELECT answer_hash, grader_stamp, ?, text, report FROM "
-                               "now.cache");
+    SQLite::Statement copy(db,
+                           "INSERT INTO cache(answer_hash, grader_stamp, options, text, "
+                           "report) SELECT answer_hash, grader_stamp, ?, text, report FROM "
+                           "now.cache");
     copy.bind(1, testing::kOptionsBeforeReasoning);
     ASSERT_EQ(copy.exec(), 1);
   }
@@ -331,7 +332,7 @@ TEST_F(PipelineRunTest, TheGraderReceivesEachAnswersReasoningAndFinishReason) {
   auto grader = std::make_shared<Recording>(sandbox_);
   auto o = grade_run(*history_,
                      records_input({record("r1", answer("1"), "the draft", "length"),
-                            record("plain", answer("2"), "", "")}),
+                                    record("plain", answer("2"), "", "")}),
                      registry_, {}, [&]() -> Result<std::shared_ptr<const Grader>> {
                        return std::shared_ptr<const Grader>(grader);
                      });
@@ -347,7 +348,8 @@ TEST_F(PipelineRunTest, TheGraderReceivesEachAnswersReasoningAndFinishReason) {
 // a resume of it.
 TEST_F(PipelineRunTest, ReasoningAndFinishReasonArePartOfTheRunsFingerprint) {
   auto fingerprint = [&](const std::string& reasoning, const std::string& finish) {
-    return run_fingerprint(records_input({record("a", answer("a"), reasoning, finish)}), registry_, {});
+    return run_fingerprint(records_input({record("a", answer("a"), reasoning, finish)}), registry_,
+                           {});
   };
   EXPECT_NE(fingerprint("", ""), fingerprint("thinking", ""));
   EXPECT_NE(fingerprint("", ""), fingerprint("", "length"));
@@ -364,10 +366,10 @@ TEST_F(PipelineRunTest, IdsReadBackFromAHistoryNeverBecomePathsNorAbort) {
   std::vector<AnswerRecord> stored;
   for (const std::string& model : std::vector<std::string>{"../..", absolute, "m\xff", "ok"})
     stored.push_back({model, "echo_task", answer(model), 1, 1, "x"});
-  ASSERT_TRUE(history_
-                  ->begin_run({"stored", "2024-05-01T00:00:00.000Z", "x", "fp", "", "0.1.0"},
-                              stored, {})
-                  .ok());
+  ASSERT_TRUE(
+      history_
+          ->begin_run({"stored", "2024-05-01T00:00:00.000Z", "x", "fp", "", "0.1.0"}, stored, {})
+          .ok());
   auto view = history_->load_run("stored");
   ASSERT_TRUE(view.ok()) << view.error().message;
   RunInput again = input_from_run(*view);

@@ -41,14 +41,18 @@ TEST(JsonText, WritesWhatNlohmannsCompactDumpWrites) {
                                "b": {}, "c": [[], {"d": []}]})");
   value["bad"] = std::string("\xff\xfe ok");
   EXPECT_EQ(compact_text(value), value.dump(-1, ' ', false, json::error_handler_t::replace));
-  EXPECT_EQ(compact_text(value, 7), value.dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 7));
+  EXPECT_EQ(compact_text(value, 7),
+            value.dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 7));
 }
 
 TEST(JsonText, AMillionLevelsAreWrittenWithoutRecursion) {
   json deep = nested(1000000);
   EXPECT_EQ(compact_text(deep, 5), "[[[[[");
   std::size_t bytes = 0;
-  write_compact(deep, [&](std::string_view piece) { bytes += piece.size(); return true; });
+  write_compact(deep, [&](std::string_view piece) {
+    bytes += piece.size();
+    return true;
+  });
   EXPECT_EQ(bytes, 2000000u);
 }
 
@@ -59,7 +63,8 @@ TEST(BoundedString, ShortTextIsKeptLongTextKeepsItsHeadSizeAndDigest) {
   EXPECT_LE(kept.size(), 4096u);
   EXPECT_EQ(kept.substr(0, 100), big.substr(0, 100));
   EXPECT_NE(kept.find("[truncated: 1048576 bytes, sha256 " + sha256_hex(big).substr(0, 16) + "]"),
-            std::string::npos) << kept.substr(kept.size() - 80);
+            std::string::npos)
+      << kept.substr(kept.size() - 80);
   EXPECT_EQ(bounded_string(kept, 4096), kept);  // bounding twice changes nothing
 }
 
@@ -92,7 +97,8 @@ TEST(BoundedValue, LargeContainersAndStringsShrinkSmallOnesStay) {
   EXPECT_TRUE(is_truncation_marker(bounded["list"])) << compact_text(bounded["list"], 300);
   EXPECT_EQ(bounded["list"]["bytes"], value["list"].dump().size());
   EXPECT_LE(bounded["text"].get<std::string>().size(), 1024u);
-  EXPECT_EQ(bounded_value(bounded, {1024, 16 << 10, 8}), bounded);  // bounding twice changes nothing
+  EXPECT_EQ(bounded_value(bounded, {1024, 16 << 10, 8}),
+            bounded);  // bounding twice changes nothing
 }
 
 TEST(BoundedValue, KeysAreBoundedAndInvalidTextReplaced) {

@@ -33,7 +33,8 @@ Report hostile_report(int depth) {
   r.task = "flatten_py";
   r.model = "m";
   r.verdict = Verdict::kGraded;
-  for (int i = 0; i < 50; ++i) r.tests.push_back(result(i, i < 3 ? TestStatus::kPass : TestStatus::kFail));
+  for (int i = 0; i < 50; ++i)
+    r.tests.push_back(result(i, i < 3 ? TestStatus::kPass : TestStatus::kFail));
   compute_scores(r);
   r.verdict_detail = std::string(kMegabyte, 'v');
   r.candidates.resize(20000);
@@ -121,7 +122,8 @@ TEST(ReportLimits, AnOrdinaryReportIsShownWhole) {
   Report r;
   r.task = "flatten_py";
   r.verdict = Verdict::kGraded;
-  r.load = json::parse(R"({"event": "load", "ok": true, "errors": [{"type": "EOFError", "line": 3}]})");
+  r.load =
+      json::parse(R"({"event": "load", "ok": true, "errors": [{"type": "EOFError", "line": 3}]})");
   r.extra = json::parse(
       R"({"run": {"stdout": "hi", "problems": []}, "discovery": {"routes": [[1, [2, [3]]]]}})");
   r.tests.push_back(result(0, TestStatus::kFail));

@@ -23,10 +23,12 @@ Report sample() {
   r.task = "flatten_py";
   r.model = "m";
   r.verdict = Verdict::kGraded;
-  r.tests = {result("a-1", "core", "a", TestStatus::kPass), result("a-2", "core", "a", TestStatus::kPass),
+  r.tests = {result("a-1", "core", "a", TestStatus::kPass),
+             result("a-2", "core", "a", TestStatus::kPass),
              result("b-1", "core", "b", TestStatus::kFail, "expected [1], got [2]"),
              result("c-1", "edge", "c", TestStatus::kNotApplicable),
-             result("d-1", "edge", "d", TestStatus::kTimeout), result("d-2", "edge", "d", TestStatus::kPass)};
+             result("d-1", "edge", "d", TestStatus::kTimeout),
+             result("d-2", "edge", "d", TestStatus::kPass)};
   compute_scores(r);
   return r;
 }
@@ -65,7 +67,8 @@ TEST(ReportJson, HasTheContractFieldsAndRoundTrips) {
   r.graded = {0, 1};
   r.kept = 0;
   auto j = to_json(r);
-  for (const char* key : {"task", "model", "verdict", "extraction", "correctness", "edge_cases", "tests"})
+  for (const char* key :
+       {"task", "model", "verdict", "extraction", "correctness", "edge_cases", "tests"})
     EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_EQ(j["extraction"]["candidates"], 2);
   EXPECT_EQ(j["extraction"]["graded"], nlohmann::json({0, 1}));
@@ -102,7 +105,9 @@ TEST(Statuses, NamesAreTheContractsWords) {
 TEST(Utf8Clean, ReplacesInvalidBytesAndNeverSplitsACharacter) {
   EXPECT_EQ(utf8_clean("plain"), "plain");
   const std::string bad = "\xEF\xBF\xBD";  // U+FFFD
-  EXPECT_EQ(utf8_clean("a\xed\xa0\x80" "b"), "a" + bad + bad + bad + "b");  // a UTF-16 surrogate
+  EXPECT_EQ(utf8_clean("a\xed\xa0\x80"
+                       "b"),
+            "a" + bad + bad + bad + "b");                    // a UTF-16 surrogate
   EXPECT_EQ(utf8_clean("\xc3\xa9\xc3\xa9", 3), "\xc3\xa9");  // cut before the second é
   EXPECT_EQ(utf8_clean("x\xff"), "x" + bad);
 }

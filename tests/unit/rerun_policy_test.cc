@@ -51,12 +51,15 @@ TEST(RerunPolicy, NearTheLimitUntilTwoOfThreeAgree) {
   EXPECT_FALSE(needs_another_run({run(kPass, 1867), run(kPass, 1850)}, kLimit));
   EXPECT_FALSE(needs_another_run({run(kTimeout, 2001), run(kTimeout, 2003)}, kLimit));
   EXPECT_TRUE(needs_another_run({run(kPass, 1867), run(kTimeout, 2002)}, kLimit));
-  EXPECT_FALSE(needs_another_run({run(kPass, 1867), run(kTimeout, 2002), run(kPass, 1990)}, kLimit));
+  EXPECT_FALSE(
+      needs_another_run({run(kPass, 1867), run(kTimeout, 2002), run(kPass, 1990)}, kLimit));
 }
 
 TEST(RerunPolicy, TheMajorityDecides) {
-  EXPECT_EQ(settle({run(kPass, 1867), run(kTimeout, 2002), run(kTimeout, 2001)}, kLimit).status, kTimeout);
-  EXPECT_EQ(settle({run(kTimeout, 2002), run(kPass, 1867), run(kPass, 1990)}, kLimit).status, kPass);
+  EXPECT_EQ(settle({run(kPass, 1867), run(kTimeout, 2002), run(kTimeout, 2001)}, kLimit).status,
+            kTimeout);
+  EXPECT_EQ(settle({run(kTimeout, 2002), run(kPass, 1867), run(kPass, 1990)}, kLimit).status,
+            kPass);
   EXPECT_EQ(settle({run(kPass, 1867), run(kPass, 1850)}, kLimit).status, kPass);
 }
 
@@ -75,7 +78,8 @@ TEST(RerunPolicy, ATieLeftByAFailedRerunGoesToTheFirstVote) {
 }
 
 TEST(RerunPolicy, EveryRunIsRecorded) {
-  TestResult r = settle({run(kPass, 1867), run(kTimeout, 2002), run(kTimeout, std::nullopt)}, kLimit);
+  TestResult r =
+      settle({run(kPass, 1867), run(kTimeout, 2002), run(kTimeout, std::nullopt)}, kLimit);
   EXPECT_TRUE(r.retried);
   EXPECT_EQ(r.limit_ms, kLimit);
   ASSERT_EQ(r.runs.size(), 3u);
@@ -93,10 +97,13 @@ TEST(RerunPolicy, AStarvedRunIsRunOnceMoreAndDoesNotVote) {
   EXPECT_EQ(settle({run(kTimeout, 300, true), run(kPass, 500)}, kLimit).status, kPass);
   // The rerun is near the limit: it is the first of up to three votes.
   EXPECT_TRUE(needs_another_run({run(kTimeout, 300, true), run(kPass, 1900)}, kLimit));
-  EXPECT_TRUE(needs_another_run({run(kTimeout, 300, true), run(kPass, 1900), run(kTimeout, 2001)}, kLimit));
-  EXPECT_EQ(settle({run(kTimeout, 300, true), run(kPass, 1900), run(kTimeout, 2001), run(kPass, 1950)}, kLimit)
-                .status,
-            kPass);
+  EXPECT_TRUE(
+      needs_another_run({run(kTimeout, 300, true), run(kPass, 1900), run(kTimeout, 2001)}, kLimit));
+  EXPECT_EQ(
+      settle({run(kTimeout, 300, true), run(kPass, 1900), run(kTimeout, 2001), run(kPass, 1950)},
+             kLimit)
+          .status,
+      kPass);
   // Starved and never rerun (--no-retry, a failed rerun): it stands.
   EXPECT_EQ(settle({run(kTimeout, 300, true)}, kLimit).status, kTimeout);
 }

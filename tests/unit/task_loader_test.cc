@@ -13,14 +13,18 @@ namespace fs = std::filesystem;
 class TaskLoaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::path(::testing::TempDir()) / ("tasks-" + std::to_string(::getpid()) + "-" +
-                                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    root_ = fs::path(::testing::TempDir()) /
+            ("tasks-" + std::to_string(::getpid()) + "-" +
+             ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
     fs::create_directories(root_);
-    fs::copy(fs::path(TESTS_DIR) / "unit/data/echo_task", root_ / "echo_task", fs::copy_options::recursive);
+    fs::copy(fs::path(TESTS_DIR) / "unit/data/echo_task", root_ / "echo_task",
+             fs::copy_options::recursive);
   }
   void TearDown() override { fs::remove_all(root_); }
-  void write(const std::string& file, const std::string& text) { std::ofstream(root_ / "echo_task" / file) << text; }
+  void write(const std::string& file, const std::string& text) {
+    std::ofstream(root_ / "echo_task" / file) << text;
+  }
   std::string task_json() {
     std::ifstream in(root_ / "echo_task/task.json");
     return std::string(std::istreambuf_iterator<char>(in), {});
@@ -45,7 +49,9 @@ TEST_F(TaskLoaderTest, LoadsAValidPack) {
 
 TEST_F(TaskLoaderTest, StampChangesWhenATestChanges) {
   auto before = load_task(root_ / "echo_task");
-  write("tests.json", R"({"tests": [{"id": "basic-1", "category": "basic", "input": [9], "expect": {"value": [9]}}]})");
+  write(
+      "tests.json",
+      R"({"tests": [{"id": "basic-1", "category": "basic", "input": [9], "expect": {"value": [9]}}]})");
   auto after = load_task(root_ / "echo_task");
   ASSERT_TRUE(before.ok() && after.ok());
   EXPECT_NE(before->stamp, after->stamp);
@@ -83,7 +89,8 @@ TEST_F(TaskLoaderTest, UnknownJudgesValueIsNamed) {
   replace_in_task(R"("kind": "core", "judges": "value")", R"("kind": "core", "judges": "values")");
   auto task = load_task(root_ / "echo_task");
   ASSERT_FALSE(task.ok());
-  EXPECT_NE(task.error().message.find("category basic: \"judges\" must be value, behaviour or prose, not 'values'"),
+  EXPECT_NE(task.error().message.find(
+                "category basic: \"judges\" must be value, behaviour or prose, not 'values'"),
             std::string::npos)
       << task.error().message;
 }
@@ -92,11 +99,13 @@ TEST_F(TaskLoaderTest, NonStringJudgesIsAnErrorNotAThrow) {
   replace_in_task(R"("kind": "core", "judges": "value")", R"("kind": "core", "judges": 1)");
   auto task = load_task(root_ / "echo_task");
   ASSERT_FALSE(task.ok());
-  EXPECT_NE(task.error().message.find("category basic: \"judges\""), std::string::npos) << task.error().message;
+  EXPECT_NE(task.error().message.find("category basic: \"judges\""), std::string::npos)
+      << task.error().message;
 }
 
 TEST_F(TaskLoaderTest, UnknownCategoryInTestsIsAnError) {
-  write("tests.json", R"({"tests": [{"id": "x-1", "category": "nope", "input": 1, "expect": {}}]})");
+  write("tests.json",
+        R"({"tests": [{"id": "x-1", "category": "nope", "input": 1, "expect": {}}]})");
   auto task = load_task(root_ / "echo_task");
   ASSERT_FALSE(task.ok());
   EXPECT_NE(task.error().message.find("unknown category 'nope'"), std::string::npos);

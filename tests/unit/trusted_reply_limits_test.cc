@@ -87,9 +87,11 @@ class TrustedReplyLimits : public ::testing::Test {
   Report grade(const std::string& mode) {
     folder_.write("task/mode", mode);
     auto sandbox = std::make_shared<testing::FakeSandbox>([mode](const FakeRun&) {
-      std::string channel = testing::channel({{{"event", "start"}}, {{"event", "load"}, {"ok", true}}});
+      std::string channel =
+          testing::channel({{{"event", "start"}}, {{"event", "load"}, {"ok", true}}});
       if (mode == "channel-deep")
-        channel += "{\"event\": \"note\", \"x\": " + std::string(3000, '[') + std::string(3000, ']') + "}\n";
+        channel += "{\"event\": \"note\", \"x\": " + std::string(3000, '[') +
+                   std::string(3000, ']') + "}\n";
       return testing::exited(channel);
     });
     return Grader(sandbox).grade(*task_, kAnswer, {});
@@ -116,8 +118,9 @@ TEST_F(TrustedReplyLimits, AnHonestRunPasses) {
 }
 
 TEST_F(TrustedReplyLimits, AChannelLineOverTheLimitIsNamedInWhatTheCheckerFailed) {
-  expect_refused(grade("channel-deep"),
-                 "the prober gave no result; a channel line was nested deeper than the 2000-level limit");
+  expect_refused(
+      grade("channel-deep"),
+      "the prober gave no result; a channel line was nested deeper than the 2000-level limit");
 }
 
 TEST_F(TrustedReplyLimits, ACheckerReplyNestedAMillionDeepFailsNamingTheLimit) {

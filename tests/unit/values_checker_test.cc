@@ -12,7 +12,8 @@ using nlohmann::json;
 
 class ValuesCheckerTest : public ::testing::Test {
  protected:
-  TestResult judge(const json& expect, const std::string& channel, SandboxOutcome outcome = exited()) {
+  TestResult judge(const json& expect, const std::string& channel,
+                   SandboxOutcome outcome = exited()) {
     task_.id = "t";
     tests_ = json::array({{{"id", "x"}, {"category", "c"}, {"expect", expect}}});
     obs_ = parse_observations(channel, {"x"});
@@ -42,13 +43,16 @@ std::string test_line(const json& fields) {
 }
 
 TEST_F(ValuesCheckerTest, EqualValuePasses) {
-  auto r = judge({{"value", {1, 2.5, "a", nullptr}}}, test_line({{"status", "ok"}, {"value", {1, 2.5, "a", nullptr}}}));
+  auto r = judge({{"value", {1, 2.5, "a", nullptr}}},
+                 test_line({{"status", "ok"}, {"value", {1, 2.5, "a", nullptr}}}));
   EXPECT_EQ(r.status, TestStatus::kPass);
 }
 
 TEST_F(ValuesCheckerTest, IntIsNotFloatAndBoolIsNotInt) {
-  EXPECT_EQ(judge({{"value", {1}}}, test_line({{"status", "ok"}, {"value", {1.0}}})).status, TestStatus::kFail);
-  EXPECT_EQ(judge({{"value", {0}}}, test_line({{"status", "ok"}, {"value", {false}}})).status, TestStatus::kFail);
+  EXPECT_EQ(judge({{"value", {1}}}, test_line({{"status", "ok"}, {"value", {1.0}}})).status,
+            TestStatus::kFail);
+  EXPECT_EQ(judge({{"value", {0}}}, test_line({{"status", "ok"}, {"value", {false}}})).status,
+            TestStatus::kFail);
 }
 
 TEST_F(ValuesCheckerTest, FailureDetailShowsExpectedAndActual) {
@@ -59,7 +63,8 @@ TEST_F(ValuesCheckerTest, FailureDetailShowsExpectedAndActual) {
 }
 
 TEST_F(ValuesCheckerTest, RaisingPassesOnlyWhenExpected) {
-  std::string raised = test_line({{"status", "error"}, {"error_type", "RecursionError"}, {"message", "deep"}});
+  std::string raised =
+      test_line({{"status", "error"}, {"error_type", "RecursionError"}, {"message", "deep"}});
   EXPECT_EQ(judge({{"raises", true}}, raised).status, TestStatus::kPass);
   auto r = judge({{"value", {1}}}, raised);
   EXPECT_EQ(r.status, TestStatus::kError);
@@ -67,19 +72,24 @@ TEST_F(ValuesCheckerTest, RaisingPassesOnlyWhenExpected) {
 }
 
 TEST_F(ValuesCheckerTest, TimeoutOrMemoryIsNotRaising) {
-  EXPECT_EQ(judge({{"raises", true}}, test_line({{"status", "timeout"}})).status, TestStatus::kTimeout);
-  EXPECT_EQ(judge({{"raises", true}}, test_line({{"status", "memory"}})).status, TestStatus::kMemory);
-  EXPECT_EQ(judge({{"raises", true}}, test_line({{"status", "ok"}, {"value", 1}})).status, TestStatus::kFail);
+  EXPECT_EQ(judge({{"raises", true}}, test_line({{"status", "timeout"}})).status,
+            TestStatus::kTimeout);
+  EXPECT_EQ(judge({{"raises", true}}, test_line({{"status", "memory"}})).status,
+            TestStatus::kMemory);
+  EXPECT_EQ(judge({{"raises", true}}, test_line({{"status", "ok"}, {"value", 1}})).status,
+            TestStatus::kFail);
 }
 
 TEST_F(ValuesCheckerTest, NonPlainResultFails) {
-  auto r = judge({{"value", {1}}}, test_line({{"status", "unserializable"}, {"type", "AlwaysEqual"}}));
+  auto r =
+      judge({{"value", {1}}}, test_line({{"status", "unserializable"}, {"type", "AlwaysEqual"}}));
   EXPECT_EQ(r.status, TestStatus::kFail);
   EXPECT_NE(r.detail.find("AlwaysEqual"), std::string::npos);
 }
 
 TEST_F(ValuesCheckerTest, DuplicateReportsMakeTheTestFailEvenIfOneIsRight) {
-  std::string lines = test_line({{"status", "ok"}, {"value", {1}}}) + test_line({{"status", "ok"}, {"value", {1}}});
+  std::string lines =
+      test_line({{"status", "ok"}, {"value", {1}}}) + test_line({{"status", "ok"}, {"value", {1}}});
   auto r = judge({{"value", {1}}}, lines);
   EXPECT_EQ(r.status, TestStatus::kFail);
   EXPECT_NE(r.detail.find("more than once"), std::string::npos);
@@ -101,19 +111,26 @@ TEST_F(ValuesCheckerTest, MissingObservationTakesTheRunsLimit) {
 
 TEST_F(ValuesCheckerTest, InputAfterIsCompared) {
   json expect = {{"value", {1}}, {"input_after", {{1}}}};
-  EXPECT_EQ(judge(expect, test_line({{"status", "ok"}, {"value", {1}}, {"input_after", {{1}}}})).status, TestStatus::kPass);
-  EXPECT_EQ(judge(expect, test_line({{"status", "ok"}, {"value", {1}}, {"input_after", json::array()}})).status,
-            TestStatus::kFail);
+  EXPECT_EQ(
+      judge(expect, test_line({{"status", "ok"}, {"value", {1}}, {"input_after", {{1}}}})).status,
+      TestStatus::kPass);
+  EXPECT_EQ(
+      judge(expect, test_line({{"status", "ok"}, {"value", {1}}, {"input_after", json::array()}}))
+          .status,
+      TestStatus::kFail);
   EXPECT_EQ(judge(expect, test_line({{"status", "ok"}, {"value", {1}}})).status, TestStatus::kFail);
 }
 
 TEST_F(ValuesCheckerTest, DigestExpectationComparesTheReportedDigest) {
   std::string sha(64, 'a');
   json expect = {{"value_digest", {{"sha256", sha}, {"length", 3}, {"head", {1, 2, 3}}}}};
-  auto same = test_line({{"status", "ok"}, {"value_digest", {{"sha256", sha}, {"length", 3}, {"head", {1, 2, 3}}}}});
+  auto same = test_line(
+      {{"status", "ok"}, {"value_digest", {{"sha256", sha}, {"length", 3}, {"head", {1, 2, 3}}}}});
   EXPECT_EQ(judge(expect, same).status, TestStatus::kPass);
 
-  auto other = test_line({{"status", "ok"}, {"value_digest", {{"sha256", std::string(64, 'b')}, {"length", 2}, {"head", {2, 3}}}}});
+  auto other = test_line(
+      {{"status", "ok"},
+       {"value_digest", {{"sha256", std::string(64, 'b')}, {"length", 2}, {"head", {2, 3}}}}});
   auto r = judge(expect, other);
   EXPECT_EQ(r.status, TestStatus::kFail);
   EXPECT_NE(r.detail.find("a list of 3 items starting [1,2,3]"), std::string::npos) << r.detail;
@@ -124,8 +141,10 @@ TEST_F(ValuesCheckerTest, DigestExpectationIsNotMetByAPlainValueOrNothing) {
   json expect = {{"value_digest", {{"sha256", std::string(64, 'a')}}}};
   // A harness that ignored report_digest, or an answer forging a result line.
   EXPECT_EQ(judge(expect, test_line({{"status", "ok"}, {"value", {1}}})).status, TestStatus::kFail);
-  EXPECT_EQ(judge(expect, test_line({{"status", "ok"}, {"value_digest", "aaaa"}})).status, TestStatus::kFail);
-  EXPECT_EQ(judge(expect, test_line({{"status", "ok"}, {"value_digest", {{"sha256", 5}}}})).status, TestStatus::kFail);
+  EXPECT_EQ(judge(expect, test_line({{"status", "ok"}, {"value_digest", "aaaa"}})).status,
+            TestStatus::kFail);
+  EXPECT_EQ(judge(expect, test_line({{"status", "ok"}, {"value_digest", {{"sha256", 5}}}})).status,
+            TestStatus::kFail);
 }
 
 TEST(Observations, MalformedLinesAndUnknownIdsAreNotedNotTrusted) {
@@ -140,7 +159,8 @@ TEST(Observations, MalformedLinesAndUnknownIdsAreNotedNotTrusted) {
 }
 
 TEST(Observations, TruncatedLastLineIsDropped) {
-  Observations obs = parse_observations("{\"event\":\"start\"}\n{\"event\":\"test\",\"id\":\"x\",\"sta", {"x"});
+  Observations obs =
+      parse_observations("{\"event\":\"start\"}\n{\"event\":\"test\",\"id\":\"x\",\"sta", {"x"});
   EXPECT_TRUE(obs.tests.empty());
   EXPECT_EQ(obs.problems.size(), 1u);
 }
