@@ -45,8 +45,9 @@ struct TestResult {
   std::string category;
   TestStatus status = TestStatus::kFail;
   double time_ms = 0;
-  std::string detail;         // expected vs actual, the error message, the limit hit
-  bool retried = false;       // run again: a starved timeout, or a CPU time near the limit
+  std::string detail;    // expected vs actual, the error message, the limit hit
+  bool retried = false;  // run again: a starved timeout, or a CPU time near the limit
+  bool flaky = false;    // its status differed across `run --repeat` gradings (then it is a fail)
   std::vector<TestRun> runs;  // every run, in order, when it ran more than once
   double limit_ms = 0;        // the CPU limit those runs were held against
 };

@@ -59,6 +59,7 @@ struct RunArgs {
   std::string reports;   // empty: <db folder>/reports
   std::string prices, hand_scores;
   int jobs = 0;                            // 0: one per core
+  int repeat = 1;                          // gradings per answer; > 1 flags flaky tests
   std::size_t max_answer_bytes = 1 << 20;  // pipeline::InputLimits' default
   std::string shard, run_id, pick = "first";
   bool no_cache = false, no_retry = false, quiet = false, ascending = false;

@@ -80,6 +80,7 @@ RunOptions run_options(const RunArgs& args, Progress* progress, const std::atomi
   options.batch.jobs = capped_jobs(args.jobs, "-j", notice);
   if (!notice.empty()) std::cerr << "gradebox: " << notice << "\n";
   options.batch.use_cache = !args.no_cache;
+  options.batch.repeat = args.repeat;
   options.batch.grade = {"", args.pick == "best", !args.no_retry};
   options.batch.stop = stop;
   options.batch.progress = progress;
@@ -138,7 +139,7 @@ void print_summary(const RunOutcome& o, const RunArgs& args) {
   std::fprintf(
       stderr,
       "gradebox: run %s%s: %d answers%s, %d done before, %d graded, %d from cache, "
-      "%d grader errors%s, %d left%s\n  history %s, reports %s\n",
+      "%d grader errors%s, %d left%s%s\n  history %s, reports %s\n",
       o.meta.id.c_str(), o.meta.shard.empty() ? "" : (" shard " + o.meta.shard).c_str(), o.answers,
       o.in_slice != o.answers ? (" (" + std::to_string(o.in_slice) + " in this shard)").c_str()
                               : "",
@@ -147,6 +148,7 @@ void print_summary(const RunOutcome& o, const RunArgs& args) {
       o.reports_not_written
           ? (", " + std::to_string(o.reports_not_written) + " report files NOT written").c_str()
           : "",
+      s.flaky ? (", " + std::to_string(s.flaky) + " flaky tests (see the notes)").c_str() : "",
       history_path(args).c_str(), (reports_path(args) / o.meta.id).c_str());
   for (const auto& e : s.errors) std::cerr << "gradebox: " << e.message << "\n";
 }
@@ -199,6 +201,10 @@ void add_run_options(CLI::App* sub, RunArgs& args) {
   sub->add_option("--pick", args.pick, "first (default) or best candidate")
       ->check(CLI::IsMember({"first", "best"}));
   sub->add_flag("--no-cache", args.no_cache, "regrade even what the result cache holds");
+  sub->add_option("--repeat", args.repeat,
+                  "grade each answer R times (no cache); a test whose status differs is "
+                  "flagged flaky (and fails)")
+      ->check(CLI::Range(1, 20));
   sub->add_flag("--no-retry", args.no_retry,
                 "run every test once: no retry of a starved timeout or a time near the limit");
   sub->add_option("--max-answer-bytes", args.max_answer_bytes,

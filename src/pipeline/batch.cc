@@ -2,7 +2,9 @@
 
 #include "grade/job_limit.h"
 #include "pipeline/job_queue.h"
+#include "pipeline/repeats.h"
 
+#include <algorithm>
 #include <mutex>
 #include <thread>
 
@@ -21,13 +23,12 @@ bool stopped(const BatchOptions& options) { return options.stop && options.stop-
 void store(History& history, const std::string& run_id, const GradeJob& job,
            const BatchOptions& options, const Report& report, bool from_cache,
            BatchSummary& summary) {
-  auto status =
-      history.record(run_id, job.answer, job.task->stamp,
-                     options_key(answer_options(options.grade, job.answer)), report, from_cache);
+  auto status = history.record(run_id, job.answer, job.task->stamp, cache_key(options, job.answer),
+                               report, from_cache);
   if (!status) summary.errors.push_back(status.error());
   (from_cache ? summary.cached : summary.graded)++;
   if (!from_cache && report.verdict == Verdict::kGraderError) summary.grader_errors++;
-  if (options.on_report) options.on_report(report);
+  if (options.on_report) options.on_report(job.answer, report);
   if (options.progress) options.progress->done(report, from_cache);
 }
 
@@ -37,8 +38,10 @@ std::vector<const GradeJob*> answer_from_cache(History& history, const std::stri
                                                const BatchOptions& options, BatchSummary& summary) {
   std::vector<const GradeJob*> misses;
   for (const auto& job : jobs) {
-    std::string key = options_key(answer_options(options.grade, job.answer));
-    auto hit = options.use_cache ? history.cached(job.answer, job.task->stamp, key) : std::nullopt;
+    std::string key = cache_key(options, job.answer);
+    auto hit = options.use_cache && options.repeat <= 1
+                   ? history.cached(job.answer, job.task->stamp, key)
+                   : std::nullopt;
     if (!hit) {
       misses.push_back(&job);
       continue;
@@ -60,10 +63,22 @@ std::vector<const GradeJob*> run_pool(History& history, const std::string& run_i
   auto work = [&] {
     for (const GradeJob* next; !stopped(options) && (next = queue.next());) {
       const GradeJob& job = *next;
-      Report report =
-          grader.grade(*job.task, job.answer.text, answer_options(options.grade, job.answer));
-      queue.finished(job, report.grade_seconds);
+      std::vector<Report> repeats;
+      double seconds = 0;
+      for (int r = 0; r < std::max(1, options.repeat) && !stopped(options); ++r) {
+        repeats.push_back(
+            grader.grade(*job.task, job.answer.text, answer_options(options.grade, job.answer)));
+        seconds += repeats.back().grade_seconds;
+      }
+      if (repeats.empty()) return;
+      Report report = repeats.size() > 1 ? merge_repeats(repeats) : repeats.front();
+      queue.finished(job, seconds);
       std::lock_guard lock(mutex);
+      if (repeats.size() > 1) {
+        if (auto s = history.record_repeats(run_id, job.answer, repeats); !s)
+          summary.errors.push_back(s.error());
+        summary.flaky += static_cast<int>(flaky_tests(report).size());
+      }
       // After Ctrl-C the sandboxed children may have been signalled too: a
       // result finished now is not trusted; the resume grades it again.
       if (stopped(options)) return;
@@ -93,6 +108,12 @@ void retry_grader_errors(History& history, const std::string& run_id,
 }
 
 }  // namespace
+
+std::string cache_key(const BatchOptions& options, const AnswerRecord& answer) {
+  std::string key = options_key(answer_options(options.grade, answer));
+  // A report merged from repeats is only ever a hit for the same repeat count.
+  return options.repeat > 1 ? key + ";repeat=" + std::to_string(options.repeat) : key;
+}
 
 GradeOptions answer_options(const GradeOptions& run, const AnswerRecord& answer) {
   GradeOptions options = run;

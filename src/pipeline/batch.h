@@ -21,12 +21,14 @@ struct GradeJob {
 };
 
 struct BatchOptions {
-  int jobs = 0;                             // workers; 0 = one per core
-  bool use_cache = true;                    // false: regrade even what the cache holds
-  GradeOptions grade;                       // pick and retry (the model is set per answer)
+  int jobs = 0;           // workers; 0 = one per core
+  bool use_cache = true;  // false: regrade even what the cache holds
+  int repeat = 1;      // gradings per answer (run --repeat): > 1 marks flaky tests, skips the cache
+  GradeOptions grade;  // pick and retry (the model is set per answer)
   const std::atomic<bool>* stop = nullptr;  // set by Ctrl-C: take no new answer
   Progress* progress = nullptr;
-  std::function<void(const Report&)> on_report;  // e.g. the report's JSON file
+  // e.g. the report's JSON file; the answer says which sample it is
+  std::function<void(const AnswerRecord&, const Report&)> on_report;
 };
 
 struct BatchSummary {
@@ -35,12 +37,17 @@ struct BatchSummary {
   int grader_errors = 0;      // among graded, after the retry
   int retried = 0;            // grader-errors graded a second time
   int left = 0;               // not done because of a stop
+  int flaky = 0;              // tests marked flaky by --repeat
   std::vector<Error> errors;  // history write failures
 };
 
 /// Makes the Grader on first need, so a run the cache answers entirely
 /// never builds a sandbox.
 using GraderFactory = std::function<Result<std::shared_ptr<const Grader>>()>;
+
+/// The result-cache key of one answer: its grade options, and the repeat
+/// count when it is more than one.
+std::string cache_key(const BatchOptions& options, const AnswerRecord& answer);
 
 /// The options one answer is graded with: the run's, and the answer's
 /// model, reasoning and finish_reason.

@@ -3,6 +3,8 @@
 #include <map>
 #include <set>
 
+#include "pipeline/repeats.h"
+#include "pipeline/sample_stats.h"
 #include "tasks/stamp.h"
 
 namespace gradebox::pipeline {
@@ -15,6 +17,7 @@ constexpr const char* kEnvironmentFields[] = {"gradebox_version", "toolchain", "
 std::map<std::string, std::pair<std::string, std::string>> category_states(const Report& r) {
   std::map<std::string, std::pair<std::string, std::string>> states;  // id -> (kind, state)
   for (const auto& t : r.tests) {
+    if (t.flaky) continue;  // listed apart: a flaky test alone is no regression
     auto& [kind, state] = states[t.category];
     kind = t.kind;
     if (t.status == TestStatus::kNotApplicable) {
@@ -48,7 +51,9 @@ std::vector<PairedTest> pair_tests(const Report& a, const Report& b, int& new_fa
   for (const auto& t : a.tests) before[t.id] = &t;
   std::vector<PairedTest> paired;
   for (const auto& t : b.tests) {
+    if (t.flaky) continue;
     auto it = before.find(t.id);
+    if (it != before.end() && it->second->flaky) continue;
     bool failing = t.status != TestStatus::kPass && t.status != TestStatus::kNotApplicable;
     if (it == before.end()) new_failures += failing;
     if (it == before.end() || t.status == TestStatus::kNotApplicable ||
@@ -126,16 +131,62 @@ bool moved(const AnswerDiff& d) {
          d.correctness_before != d.correctness_after || d.edge_before != d.edge_after;
 }
 
+constexpr std::uint64_t kMeanDiffSeed = 2021;
+
+using TaskKey = std::pair<std::string, std::string>;  // (model, task)
+
+// Per model × task, each sample's automated score (grader-errors left out:
+// they are listed apart, never scored).
+std::map<TaskKey, std::vector<double>> sample_scores(const RunView& run) {
+  std::map<TaskKey, std::vector<double>> scores;
+  for (const auto& [key, result] : run.results) {
+    const Report& r = result.report;
+    if (r.verdict == Verdict::kGraderError) continue;
+    scores[{key.model, key.task}].push_back(0.4 * r.correctness.score + 0.2 * r.edge_cases.score);
+  }
+  return scores;
+}
+
+// The model × tasks with n > 1 on both sides, compared by their means.
+std::vector<MeanDiff> compare_means(const RunView& a, const RunView& b) {
+  auto sa = sample_scores(a), sb = sample_scores(b);
+  std::vector<MeanDiff> means;
+  for (const auto& [key, before] : sa) {
+    auto it = sb.find(key);
+    if (before.size() < 2 || it == sb.end() || it->second.size() < 2) continue;
+    const auto& after = it->second;
+    MeanDiff m;
+    m.model = key.first, m.task = key.second;
+    m.n_before = static_cast<int>(before.size()), m.n_after = static_cast<int>(after.size());
+    m.mean_before = mean_of(before), m.mean_after = mean_of(after);
+    m.delta = bootstrap_mean_difference(before, after, kMeanDiffSeed);
+    m.noise = m.delta.low <= 0 && m.delta.high >= 0;
+    m.regression = m.delta.high < 0;
+    means.push_back(m);
+  }
+  return means;
+}
+
 }  // namespace
 
 RunDiff diff_runs(const RunView& a, const RunView& b, const DiffOptions& options) {
   RunDiff diff;
   diff.run_a = a.meta.id, diff.run_b = b.meta.id;
   diff.options = options;
+  diff.means = compare_means(a, b);
+  for (const auto& [key, rb] : b.results)
+    for (const auto& name : flaky_tests(rb.report)) diff.flaky.push_back(name);
+  std::set<TaskKey> by_means;
+  for (const auto& m : diff.means) {
+    by_means.insert({m.model, m.task});
+    ++diff.compared;
+    diff.regressions += m.regression;
+  }
   for (const auto& [key, ra] : a.results) {
+    if (by_means.count({key.model, key.task})) continue;
     auto it = b.results.find(key);
     if (it == b.results.end()) {
-      diff.only_in_a.push_back(key.first + "/" + key.second);
+      diff.only_in_a.push_back(answer_name(key));
       continue;
     }
     ++diff.compared;
@@ -148,7 +199,8 @@ RunDiff diff_runs(const RunView& a, const RunView& b, const DiffOptions& options
     }
   }
   for (const auto& [key, rb] : b.results) {
-    if (!a.results.count(key)) diff.only_in_b.push_back(key.first + "/" + key.second);
+    if (!a.results.count(key) && !by_means.count({key.model, key.task}))
+      diff.only_in_b.push_back(answer_name(key));
   }
   return diff;
 }

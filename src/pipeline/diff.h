@@ -44,11 +44,26 @@ struct AnswerDiff {
   bool grader_error = false;  // either side is grader-error: listed apart, never scored
 };
 
+/// A model × task with more than one sample on both sides: the two means of
+/// the automated score compared (samples are independent draws, so sample N
+/// of one night is no pair for sample N of the other).
+struct MeanDiff {
+  std::string model;
+  std::string task;
+  int n_before = 0, n_after = 0;
+  double mean_before = 0, mean_after = 0;  // 0.4c + 0.2e, out of 6
+  Interval delta;                          // bootstrap 95% of after − before
+  bool noise = false;                      // the interval holds 0: no change these samples can show
+  bool regression = false;                 // the whole interval is below 0
+};
+
 struct RunDiff {
   std::string run_a, run_b;
   DiffOptions options;
-  std::vector<AnswerDiff> changed;                // something moved (graded on both sides)
-  std::vector<AnswerDiff> grader_errors;          // listed apart
+  std::vector<AnswerDiff> changed;        // something moved (graded on both sides)
+  std::vector<AnswerDiff> grader_errors;  // listed apart
+  std::vector<MeanDiff> means;            // n > 1 on both sides
+  std::vector<std::string> flaky;         // "model/task: test" flaky in B (run --repeat): apart
   std::vector<std::string> only_in_a, only_in_b;  // "model/task"
   int compared = 0;
   int regressions = 0;

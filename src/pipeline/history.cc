@@ -57,7 +57,7 @@ SQLite::Statement select_rows(SQLite::Database& db, const char* table, const cha
 }
 
 void load_answers(SQLite::Database& db, RunView& view) {
-  auto q = select_rows(db, "answers", sql::kAnswerColumns, view.meta.id, "model, task");
+  auto q = select_rows(db, "answers", sql::kAnswerColumns, view.meta.id, "model, task, sample");
   for (int row = 1; q.executeStep(); ++row) {
     std::string run_id;
     auto answer = sql::answer_row(q, run_id);
@@ -83,7 +83,7 @@ Result<StoredResult> checked_result(const Result<ResultRow>& row) {
 }
 
 void load_results(SQLite::Database& db, RunView& view) {
-  auto q = select_rows(db, "results", sql::kResultColumns, view.meta.id, "model, task");
+  auto q = select_rows(db, "results", sql::kResultColumns, view.meta.id, "model, task, sample");
   for (int row = 1; q.executeStep(); ++row) {
     auto read = sql::result_row(q);
     auto result = checked_result(read);
@@ -92,7 +92,7 @@ void load_results(SQLite::Database& db, RunView& view) {
                                       read ? read->model : "", read ? read->task : ""));
       continue;
     }
-    view.results[{read->model, read->task}] = std::move(*result);
+    view.results[{read->model, read->task, read->sample}] = std::move(*result);
   }
 }
 
@@ -212,14 +212,14 @@ Status History::begin_run(const RunMeta& meta, const std::vector<AnswerRecord>& 
 std::set<AnswerKey> History::graded(const std::string& run_id) {
   std::lock_guard lock(mutex_);
   std::set<AnswerKey> keys;
-  auto q = select_rows(*db_, "results", sql::kResultColumns, run_id, "model, task");
+  auto q = select_rows(*db_, "results", sql::kResultColumns, run_id, "model, task, sample");
   while (q.executeStep()) {
     auto row = sql::result_row(q);
     // A grader-error is gradebox's fault, maybe transient: a resume retries
     // it; a row that does not read back is graded again too.
     auto result = checked_result(row);
     if (result && result->report.verdict != Verdict::kGraderError)
-      keys.insert({row->model, row->task});
+      keys.insert({row->model, row->task, row->sample});
   }
   return keys;
 }
@@ -252,9 +252,10 @@ Status History::record(const std::string& run_id, const AnswerRecord& answer,
         to_json(report).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     std::string hash = answer_hash(answer.text);
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    sql::insert_result(*db_, "INSERT OR REPLACE",
-                       {run_id, answer.model, answer.task, hash, stamp, to_string(report.verdict),
-                        report.correctness.score, report.edge_cases.score, from_cache, json});
+    sql::insert_result(
+        *db_, "INSERT OR REPLACE",
+        {run_id, answer.model, answer.task, hash, stamp, to_string(report.verdict),
+         report.correctness.score, report.edge_cases.score, from_cache, json, answer.sample});
     // A grader-error is gradebox's fault and may be transient: never cached.
     if (report.verdict != Verdict::kGraderError && !from_cache) {
       SQLite::Statement c(*db_,
@@ -267,7 +268,31 @@ Status History::record(const std::string& run_id, const AnswerRecord& answer,
     tx.commit();
     return ok_status();
   } catch (const std::exception& e) {
-    return sql_error("record(" + run_id + ", " + answer.model + "/" + answer.task + ")", e);
+    return sql_error("record(" + run_id + ", " + answer.model + "/" + answer.task + "#" +
+                         std::to_string(answer.sample) + ")",
+                     e);
+  }
+}
+
+Status History::record_repeats(const std::string& run_id, const AnswerRecord& answer,
+                               const std::vector<Report>& repeats) {
+  std::lock_guard lock(mutex_);
+  try {
+    SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement q(*db_,
+                        "INSERT OR REPLACE INTO repeats(run_id, model, task, sample, repeat, "
+                        "report) VALUES(?,?,?,?,?,?)");
+    for (std::size_t i = 0; i < repeats.size(); ++i) {
+      q.reset();
+      q.bind(1, run_id), q.bind(2, answer.model), q.bind(3, answer.task), q.bind(4, answer.sample);
+      q.bind(5, static_cast<int>(i));
+      q.bind(6, to_json(repeats[i]).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      q.exec();
+    }
+    tx.commit();
+    return ok_status();
+  } catch (const std::exception& e) {
+    return sql_error("record_repeats(" + run_id + ", " + answer_name(key_of(answer)) + ")", e);
   }
 }
 

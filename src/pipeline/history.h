@@ -47,7 +47,23 @@ struct StoredResult {
   Report report;
 };
 
-using AnswerKey = std::pair<std::string, std::string>;  // (model, task)
+/// One answer of a run: a model's sample for a task.
+struct AnswerKey {
+  std::string model;
+  std::string task;
+  int sample = 0;
+  auto operator<=>(const AnswerKey&) const = default;
+};
+
+inline AnswerKey key_of(const AnswerRecord& answer) {
+  return {answer.model, answer.task, answer.sample};
+}
+
+/// "model/task", with "#N" for a sample other than 0 (a run of one sample
+/// names its answers as it always did).
+inline std::string answer_name(const AnswerKey& key) {
+  return key.model + "/" + key.task + (key.sample ? "#" + std::to_string(key.sample) : "");
+}
 
 /// Everything one run holds, for leaderboards and diffs.
 struct RunView {
@@ -90,7 +106,7 @@ class History {
   /// and problems. Error when the id exists with another fingerprint.
   Status begin_run(const RunMeta& meta, const std::vector<AnswerRecord>& answers,
                    const std::vector<InputProblem>& problems);
-  /// (model, task) pairs of the run that already have a readable result
+  /// Answers of the run that already have a readable result
   /// (grader-errors excepted: those are graded again; so is a bad row).
   std::set<AnswerKey> graded(const std::string& run_id);
   /// A cached report for this exact text, reasoning and finish_reason under
@@ -102,6 +118,10 @@ class History {
   /// Stores one result (and caches it unless it is a grader-error).
   Status record(const std::string& run_id, const AnswerRecord& answer, const std::string& stamp,
                 const std::string& options, const Report& report, bool from_cache);
+  /// Keeps every report of an answer graded more than once (run --repeat),
+  /// in order, beside the merged result `record` stores.
+  Status record_repeats(const std::string& run_id, const AnswerRecord& answer,
+                        const std::vector<Report>& repeats);
   /// The run; a row that fails history_rows.h's checks is left out and
   /// named in `problems` (kind bad-history-row), so nothing unchecked from
   /// the file becomes a path or an output, and one bad row never fails it.

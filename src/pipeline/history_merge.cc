@@ -31,8 +31,9 @@ using RunTask = std::pair<std::string, std::string>;  // (run, task)
 // What the merge of one shard has learned so far.
 struct ShardState {
   std::map<std::string, bool> runs;  // run id -> was in the output before
-  std::map<std::tuple<std::string, std::string, std::string>, std::string> answers;  // -> hash
-  std::map<std::string, int> answer_counts;                                          // per run
+  // (run, model, task, sample) -> hash
+  std::map<std::tuple<std::string, std::string, std::string, int>, std::string> answers;
+  std::map<std::string, int> answer_counts;  // per run
 };
 
 // Checks of one row run in order; the first failure rejects the shard.
@@ -123,8 +124,8 @@ class ShardMerge {
     // The run is already here: a shard cannot add or change its answers.
     SQLite::Statement q(out_,
                         "SELECT answer_hash, reasoning, finish_reason FROM answers WHERE "
-                        "run_id = ? AND model = ? AND task = ?");
-    q.bind(1, run_id), q.bind(2, r.model), q.bind(3, r.task);
+                        "run_id = ? AND model = ? AND task = ? AND sample = ?");
+    q.bind(1, run_id), q.bind(2, r.model), q.bind(3, r.task), q.bind(4, r.sample);
     if (!q.executeStep() || q.getColumn(0).getString() != a.hash ||
         q.getColumn(1).getString() != r.reasoning || q.getColumn(2).getString() != r.finish_reason)
       return Error{r.model + "/" + r.task + " is not an answer of run " + run_id + " here"};
@@ -139,7 +140,7 @@ class ShardMerge {
       Status ok = answer ? check_answer(*answer, run_id) : Status(answer.error());
       if (!ok) return bad("answers", row, ok.error().message);
       const AnswerRecord& r = answer->record;
-      state_.answers[{run_id, r.model, r.task}] = answer->hash;
+      state_.answers[{run_id, r.model, r.task, r.sample}] = answer->hash;
       ++state_.answer_counts[run_id];
       sql::insert_answers(out_, run_id, {r});
     }
@@ -177,7 +178,7 @@ class ShardMerge {
   Status check_result(const ResultRow& r) {
     if (!state_.runs.count(r.run_id)) return Error{"run_id is not a run of the shard"};
     if (auto s = check_ids(r.model, r.task); !s) return s;
-    auto answer = state_.answers.find({r.run_id, r.model, r.task});
+    auto answer = state_.answers.find({r.run_id, r.model, r.task, r.sample});
     if (answer == state_.answers.end())
       return Error{r.model + "/" + r.task + " has a result but no answer in run " + r.run_id};
     if (answer->second != r.answer_hash) return Error{"answer_hash is not the answer's"};

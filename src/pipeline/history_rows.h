@@ -22,6 +22,7 @@ struct ResultRow {
   double correctness = 0, edge = 0;
   bool from_cache = false;
   std::string report;  // the stored report's JSON
+  int sample = 0;
 };
 
 /// The kind of an InputProblem naming a history row that was left out.

@@ -17,6 +17,15 @@ Result<double> number_at(SQLite::Statement& q, int i) {
   return c.getDouble();
 }
 
+// A sample number: NULL (a shard made before samples) is sample 0.
+Result<int> sample_at(SQLite::Statement& q, int i) {
+  SQLite::Column c = q.getColumn(i);
+  if (c.isNull()) return 0;
+  if (!c.isInteger() || c.getInt64() < 0 || c.getInt64() > kMaxSample)
+    return Error{std::string("column ") + c.getName() + " holds no sample number"};
+  return c.getInt();
+}
+
 // Reads the text columns [first, first + n) into `out`, stopping at the first bad one.
 Status texts_at(SQLite::Statement& q, int first, std::initializer_list<std::string*> out) {
   int i = first;
@@ -35,16 +44,19 @@ CREATE TABLE IF NOT EXISTS runs(
   id TEXT PRIMARY KEY, created TEXT NOT NULL, input TEXT, fingerprint TEXT,
   shard TEXT, gradebox_version TEXT);
 CREATE TABLE IF NOT EXISTS answers(
-  run_id TEXT, model TEXT, task TEXT, answer_hash TEXT, text TEXT,
-  latency_s REAL, tokens INTEGER, source TEXT, reasoning TEXT, finish_reason TEXT,
-  PRIMARY KEY(run_id, model, task));
+  run_id TEXT, model TEXT, task TEXT, sample INTEGER NOT NULL DEFAULT 0, answer_hash TEXT,
+  text TEXT, latency_s REAL, tokens INTEGER, source TEXT, reasoning TEXT, finish_reason TEXT,
+  PRIMARY KEY(run_id, model, task, sample));
 CREATE TABLE IF NOT EXISTS results(
-  run_id TEXT, model TEXT, task TEXT, answer_hash TEXT, grader_stamp TEXT,
-  verdict TEXT, correctness REAL, edge REAL, from_cache INTEGER, report TEXT,
-  PRIMARY KEY(run_id, model, task));
+  run_id TEXT, model TEXT, task TEXT, sample INTEGER NOT NULL DEFAULT 0, answer_hash TEXT,
+  grader_stamp TEXT, verdict TEXT, correctness REAL, edge REAL, from_cache INTEGER, report TEXT,
+  PRIMARY KEY(run_id, model, task, sample));
 CREATE TABLE IF NOT EXISTS problems(
   run_id TEXT, kind TEXT, location TEXT, model TEXT, task TEXT, message TEXT,
   PRIMARY KEY(run_id, kind, location, model, task));
+CREATE TABLE IF NOT EXISTS repeats(
+  run_id TEXT, model TEXT, task TEXT, sample INTEGER, repeat INTEGER, report TEXT,
+  PRIMARY KEY(run_id, model, task, sample, repeat));
 CREATE TABLE IF NOT EXISTS cache(
   answer_hash TEXT, grader_stamp TEXT, options TEXT, text TEXT, report TEXT,
   reasoning TEXT, finish_reason TEXT, PRIMARY KEY(answer_hash, grader_stamp, options));
@@ -52,10 +64,11 @@ CREATE TABLE IF NOT EXISTS cache(
 
 const char* const kRunColumns = "id, created, input, fingerprint, shard, gradebox_version";
 const char* const kAnswerColumns =
-    "run_id, model, task, text, latency_s, tokens, source, answer_hash, reasoning, finish_reason";
+    "run_id, model, task, text, latency_s, tokens, source, answer_hash, reasoning, finish_reason, "
+    "sample";
 const char* const kResultColumns =
     "run_id, model, task, answer_hash, grader_stamp, verdict, correctness, edge, from_cache, "
-    "report";
+    "report, sample";
 const char* const kProblemColumns = "run_id, kind, location, model, task, message";
 
 const TableColumns kTables[4] = {{"runs", kRunColumns},
@@ -69,19 +82,48 @@ const AddedColumn kAddedColumns[4] = {{"answers", "reasoning"},
                                       {"cache", "finish_reason"}};
 
 bool is_added_column(const std::string& table, const std::string& column) {
+  if (column == "sample" && (table == "answers" || table == "results")) return true;
   for (const auto& added : kAddedColumns)
     if (table == added.table && column == added.column) return true;
   return false;
 }
 
+namespace {
+
+bool has_column(SQLite::Database& db, const char* table, const char* column) {
+  SQLite::Statement q(db, "SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?");
+  q.bind(1, table), q.bind(2, column);
+  q.executeStep();
+  return q.getColumn(0).getInt() != 0;
+}
+
+// A key column cannot be added in place (SQLite keeps the primary key it
+// was made with): the table is rebuilt under the new schema, its rows
+// copied as sample 0, then the old one dropped.
+void add_sample_key(SQLite::Database& db, const char* table, const char* columns) {
+  std::string old_name = std::string(table) + "_before_samples";
+  db.exec(std::string("ALTER TABLE ") + table + " RENAME TO " + old_name);
+  db.exec(kSchema);  // recreates `table` with the sample in its key
+  db.exec(std::string("INSERT INTO ") + table + "(" + columns + ") SELECT " + columns + " FROM " +
+          old_name);
+  db.exec("DROP TABLE " + old_name);
+}
+
+}  // namespace
+
 void migrate_schema(SQLite::Database& db) {
-  for (const auto& added : kAddedColumns) {
-    SQLite::Statement q(db, "SELECT COUNT(*) FROM pragma_table_info(?) WHERE name = ?");
-    q.bind(1, added.table), q.bind(2, added.column);
-    q.executeStep();
-    if (q.getColumn(0).getInt() == 0)
+  for (const auto& added : kAddedColumns)
+    if (!has_column(db, added.table, added.column))
       db.exec(std::string("ALTER TABLE ") + added.table + " ADD COLUMN " + added.column + " TEXT");
-  }
+  // Issue 19: answers and results are keyed by (run, model, task, sample).
+  if (!has_column(db, "answers", "sample"))
+    add_sample_key(db, "answers",
+                   "run_id, model, task, answer_hash, text, latency_s, tokens, source, reasoning, "
+                   "finish_reason");
+  if (!has_column(db, "results", "sample"))
+    add_sample_key(db, "results",
+                   "run_id, model, task, answer_hash, grader_stamp, verdict, correctness, edge, "
+                   "from_cache, report");
 }
 
 Result<RunMeta> run_row(SQLite::Statement& q) {
@@ -104,6 +146,9 @@ Result<StoredAnswer> answer_row(SQLite::Statement& q, std::string& run_id) {
   r.tokens = q.getColumn(5).getInt64();
   if (auto s = texts_at(q, 6, {&r.source, &a.hash, &r.reasoning, &r.finish_reason}); !s)
     return s.error();
+  auto sample = sample_at(q, 10);
+  if (!sample) return sample.error();
+  r.sample = *sample;
   return a;
 }
 
@@ -118,6 +163,9 @@ Result<ResultRow> result_row(SQLite::Statement& q) {
     if (!*n) return n->error();
   r.correctness = *correctness, r.edge = *edge, r.from_cache = *from_cache != 0;
   if (auto s = texts_at(q, 9, {&r.report}); !s) return s.error();
+  auto sample = sample_at(q, 10);
+  if (!sample) return sample.error();
+  r.sample = *sample;
   return r;
 }
 
@@ -138,12 +186,13 @@ void insert_run(SQLite::Database& db, const RunMeta& meta) {
 void insert_answers(SQLite::Database& db, const std::string& run_id,
                     const std::vector<AnswerRecord>& answers) {
   SQLite::Statement q(db, std::string("INSERT OR IGNORE INTO answers(") + kAnswerColumns +
-                              ") VALUES(?,?,?,?,?,?,?,?,?,?)");
+                              ") VALUES(?,?,?,?,?,?,?,?,?,?,?)");
   for (const auto& a : answers) {
     q.reset();
     q.bind(1, run_id), q.bind(2, a.model), q.bind(3, a.task), q.bind(4, a.text);
     q.bind(5, a.latency_s), q.bind(6, static_cast<int64_t>(a.tokens)), q.bind(7, a.source);
     q.bind(8, answer_hash(a.text)), q.bind(9, a.reasoning), q.bind(10, a.finish_reason);
+    q.bind(11, a.sample);
     q.exec();
   }
 }
@@ -161,11 +210,12 @@ void insert_problems(SQLite::Database& db, const std::string& run_id,
 }
 
 void insert_result(SQLite::Database& db, const char* verb, const ResultRow& row) {
-  SQLite::Statement q(
-      db, std::string(verb) + " INTO results(" + kResultColumns + ") VALUES(?,?,?,?,?,?,?,?,?,?)");
+  SQLite::Statement q(db, std::string(verb) + " INTO results(" + kResultColumns +
+                              ") VALUES(?,?,?,?,?,?,?,?,?,?,?)");
   q.bind(1, row.run_id), q.bind(2, row.model), q.bind(3, row.task), q.bind(4, row.answer_hash);
   q.bind(5, row.grader_stamp), q.bind(6, row.verdict), q.bind(7, row.correctness);
   q.bind(8, row.edge), q.bind(9, row.from_cache ? 1 : 0), q.bind(10, row.report);
+  q.bind(11, row.sample);
   q.exec();
 }
 

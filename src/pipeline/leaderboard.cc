@@ -4,6 +4,8 @@
 #include <cmath>
 #include <set>
 
+#include "pipeline/sample_stats.h"
+
 namespace gradebox::pipeline {
 namespace {
 
@@ -18,36 +20,98 @@ std::set<AnswerKey> too_large_answers(const RunView& run) {
   return keys;
 }
 
+constexpr std::uint64_t kBootstrapSeed = 2021;  // fixed: the same run prints the same intervals
+constexpr int kPassAtK[] = {1, 5, 10};
+
+// The results of every sample of one model × task, in sample order.
+std::vector<const StoredResult*> samples_of(const RunView& run, const std::string& model,
+                                            const std::string& task) {
+  std::vector<const StoredResult*> found;
+  for (auto it = run.results.lower_bound({model, task, 0});
+       it != run.results.end() && it->first.model == model && it->first.task == task; ++it)
+    found.push_back(&it->second);
+  return found;
+}
+
+// A sample passes when every core test passes (n/a left out).
+bool sample_passed(const Report& r) {
+  return r.verdict == Verdict::kGraded && r.correctness.total > 0 &&
+         r.correctness.passed == r.correctness.total;
+}
+
+// Means, pass@k and interval over the samples; a grader-error sample counts
+// as 0 (and marks the cell) until it is regraded.
+void score_samples(TaskCell& cell, const std::vector<const StoredResult*>& samples) {
+  double c = 0, e = 0;
+  bool any_error = false;
+  std::set<std::string> verdicts;
+  for (const auto* s : samples) {
+    const Report& r = s->report;
+    verdicts.insert(to_string(r.verdict));
+    bool graded = r.verdict != Verdict::kGraderError;
+    any_error |= !graded;
+    double sc = graded ? r.correctness.score : 0, se = graded ? r.edge_cases.score : 0;
+    c += sc, e += se;
+    cell.sample_automated.push_back(kCorrectnessWeight * sc + kEdgeWeight * se);
+    cell.passed += sample_passed(r);
+  }
+  cell.n = static_cast<int>(samples.size());
+  cell.verdict = verdicts.size() == 1 ? *verdicts.begin() : "mixed";
+  cell.state = any_error ? TaskCell::State::kGraderError : TaskCell::State::kScored;
+  cell.correctness = round2(c / cell.n), cell.edge = round2(e / cell.n);
+}
+
+void add_sample_statistics(TaskCell& cell) {
+  for (int k : kPassAtK)
+    if (k <= cell.n) cell.pass_at[k] = pass_at_k(cell.n, cell.passed, k);
+  if (cell.n > 1) cell.ci95 = bootstrap_mean(cell.sample_automated, kBootstrapSeed);
+}
+
 TaskCell cell_for(const RunView& run, const std::string& model, const std::string& task,
                   const std::set<AnswerKey>& answered, const std::set<AnswerKey>& too_large,
                   const std::optional<HandScores>& hand) {
   TaskCell cell;
   AnswerKey key{model, task};
-  auto it = run.results.find(key);
-  if (it != run.results.end()) {
-    const Report& r = it->second.report;
-    cell.verdict = to_string(r.verdict);
-    // A grader-error keeps its zeros: it counts as 0 until it is regraded.
-    bool graded = r.verdict != Verdict::kGraderError;
-    cell.state = graded ? TaskCell::State::kScored : TaskCell::State::kGraderError;
-    cell.correctness = graded ? r.correctness.score : 0;
-    cell.edge = graded ? r.edge_cases.score : 0;
+  auto samples = samples_of(run, model, task);
+  if (!samples.empty()) {
+    score_samples(cell, samples);
   } else if (too_large.count(key)) {
     cell.state = TaskCell::State::kTooLarge;  // keeps its zeros too
     cell.verdict = "too-large";
+    cell.n = 1;
+    cell.sample_automated = {0.0};
   } else {
     cell.state = answered.count(key) ? TaskCell::State::kPending : TaskCell::State::kMissing;
     return cell;
   }
+  add_sample_statistics(cell);
   cell.automated = round2(kCorrectnessWeight * cell.correctness + kEdgeWeight * cell.edge);
   if (hand) {
-    if (auto h = hand->find(key); h != hand->end()) {
+    if (auto h = hand->find({model, task}); h != hand->end()) {
       cell.hand = h->second;
       cell.overall = round2(cell.automated + kQualityWeight * h->second.quality +
                             kDocumentationWeight * h->second.documentation);
     }
   }
   return cell;
+}
+
+// The row's n, pass@k (for each k every counted task has) and interval.
+void summarise_samples(LeaderboardRow& row) {
+  std::vector<std::vector<double>> strata;
+  std::map<int, std::vector<double>> by_k;
+  bool many = false;
+  for (const auto& [task, cell] : row.tasks) {
+    if (cell.n == 0) continue;
+    row.n += cell.n;
+    many |= cell.n > 1;
+    strata.push_back(cell.sample_automated);
+    for (int k : kPassAtK)
+      if (cell.pass_at.count(k)) by_k[k].push_back(cell.pass_at.at(k));
+  }
+  for (const auto& [k, values] : by_k)
+    if (values.size() == strata.size()) row.pass_at[k] = mean_of(values);
+  if (many) row.ci95 = bootstrap_stratified_mean(strata, kBootstrapSeed);
 }
 
 const char* state_note(TaskCell::State state) {
@@ -103,8 +167,37 @@ std::set<std::string> models_of(const RunView& run, const std::set<AnswerKey>& t
   for (const auto& p : run.problems) {
     if (!p.model.empty() && p.kind == "missing-answer") models.insert(p.model);
   }
-  for (const auto& key : too_large) models.insert(key.first);
+  for (const auto& key : too_large) models.insert(key.model);
   return models;
+}
+
+// Cost per model and in total from the records' output tokens; nothing
+// when no record carried tokens (then the run says so rather than print 0).
+void add_costs(const RunView& run, Leaderboard& board) {
+  std::map<std::string, long long> tokens;
+  for (const auto& a : run.answers) tokens[a.record.model] += a.record.tokens;
+  for (auto& row : board.rows) {
+    row.tokens = tokens[row.model];
+    for (const auto& [task, cell] : row.tasks) row.solved += cell.passed;
+    board.has_tokens |= row.tokens > 0;
+    if (row.tokens <= 0 || !row.info) continue;
+    row.cost = row.tokens * row.info->price / 1e6;
+    board.total_cost = board.total_cost.value_or(0) + *row.cost;
+    if (row.solved) row.cost_per_solved = *row.cost / row.solved;
+  }
+}
+
+// Rows whose automated-score interval overlaps the leader's.
+void mark_ties(Leaderboard& board) {
+  const LeaderboardRow* leader = nullptr;
+  for (const auto& row : board.rows) {
+    board.many_samples |= row.ci95.has_value();
+    if (row.counted && (!leader || row.automated > leader->automated)) leader = &row;
+  }
+  if (!leader || !leader->ci95) return;
+  for (auto& row : board.rows)
+    row.tied_with_leader = &row != leader && row.ci95 && row.ci95->high >= leader->ci95->low &&
+                           row.ci95->low <= leader->ci95->high;
 }
 
 }  // namespace
@@ -133,7 +226,7 @@ Leaderboard build_leaderboard(const RunView& run, const Prices& prices,
     tasks.insert(a.record.task);
     answered.insert({a.record.model, a.record.task});
   }
-  for (const auto& key : too_large) tasks.insert(key.second);
+  for (const auto& key : too_large) tasks.insert(key.task);
   board.tasks.assign(tasks.begin(), tasks.end());
   for (const auto& model : models_of(run, too_large)) {
     LeaderboardRow row;
@@ -145,6 +238,11 @@ Leaderboard build_leaderboard(const RunView& run, const Prices& prices,
     for (const auto& task : board.tasks)
       row.tasks[task] = cell_for(run, model, task, answered, too_large, hand);
     summarise(row, board.hand_scored);
+    summarise_samples(row);
+    for (const auto& [key, result] : run.results)
+      if (key.model == model)
+        for (const auto& t : result.report.tests)
+          if (t.flaky) row.notes.push_back(answer_name(key) + ": test " + t.id + " is flaky");
     for (const auto& p : run.problems) {
       if (p.model == model && p.kind != "missing-answer" && p.kind != "too-large")
         row.notes.push_back(p.location + ": " + p.kind + " (not graded)");
@@ -156,6 +254,8 @@ Leaderboard build_leaderboard(const RunView& run, const Prices& prices,
   for (const auto& [key, result] : run.results) {
     if (result.report.verdict == Verdict::kGraderError) board.grader_errors.push_back(&result);
   }
+  mark_ties(board);
+  add_costs(run, board);
   sort_leaderboard(board, "", false);
   return board;
 }

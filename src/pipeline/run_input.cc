@@ -4,7 +4,9 @@
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <iterator>
 #include <optional>
+#include <tuple>
 
 #include "check/bounded_json.h"
 #include "gradebox/grade.h"
@@ -20,7 +22,8 @@ using nlohmann::json;
 // A record is flat; the depth limit only bounds the parser's work.
 constexpr int kRecordDepth = 64;
 
-using Seen = std::map<std::pair<std::string, std::string>, std::string>;
+// (model, task, sample) -> where it was first seen.
+using Seen = std::map<std::tuple<std::string, std::string, int>, std::string>;
 
 // An answer on its way in: the record, or why it is too large to grade.
 struct Candidate {
@@ -58,7 +61,7 @@ void admit(Candidate candidate, const std::set<std::string>& known_tasks, Seen& 
         {"unknown-task", record.source, model, task, "unknown or unloadable task '" + task + "'"});
     return;
   }
-  auto key = std::make_pair(model, task);
+  auto key = std::make_tuple(model, task, record.sample);
   if (auto it = seen.find(key); it != seen.end()) {
     input.problems.push_back({"duplicate", record.source, model, task,
                               "duplicate of " + it->second + " (the first one is graded)"});
@@ -99,6 +102,12 @@ std::optional<FieldProblem> check_fields(const json& record) {
       {"reasoning_content", [](const json& v) { return v.is_string(); }, "a string"},
       {"finish_reason", [](const json& v) { return v.is_string(); }, "a string"},
       {"latency_s", [](const json& v) { return v.is_number(); }, "a number"},
+      {"sample",
+       [](const json& v) {
+         return v.is_number_integer() && v.get<long long>() >= 0 &&
+                v.get<long long>() <= kMaxSample;
+       },
+       "an integer from 0 to 9999"},
       {"tokens", [](const json& v) { return v.is_number_integer(); }, "an integer"}};
   for (const auto& field : kOptional) {
     auto it = record.find(field.name);
@@ -147,6 +156,8 @@ std::optional<Candidate> parse_line(const std::string& line, const std::string& 
     c.record.latency_s = it->get<double>();
   if (auto it = j.find("tokens"); it != j.end() && it->is_number_integer())
     c.record.tokens = it->get<long long>();
+  if (auto it = j.find("sample"); it != j.end() && it->is_number_integer())
+    c.record.sample = it->get<int>();
   return c;
 }
 
@@ -216,25 +227,45 @@ std::string task_of(const std::string& name) {
   return fs::path(name).stem().string();
 }
 
+// Where a folder's answers belong. A model's folder holds <task>.md (the
+// name's stem is the task, sample 0); a task's folder <model>/<task>/ holds
+// one file per sample, <N>.md (the stem is the sample number).
+struct AnswerFolder {
+  int fd = -1;
+  std::string model;
+  std::string task;  // empty: a model's folder
+  std::string where;
+  bool of_samples() const { return !task.empty(); }
+};
+
+// "7" -> 7: digits without a leading zero, at most kMaxSample.
+std::optional<int> sample_number(const std::string& stem) {
+  if (stem.empty() || stem.size() > 4 || (stem.size() > 1 && stem[0] == '0')) return std::nullopt;
+  if (!std::all_of(stem.begin(), stem.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  return std::stoi(stem);
+}
+
 struct Reasoning {
   CappedText file;
   std::string at;  // where it was found
 };
 
-// The folder's reasoning files by task; an unreadable one is a problem.
-std::map<std::string, Reasoning> read_reasonings(int folder, const std::string& model,
+// The folder's reasoning files by the stem of the answer they belong to;
+// an unreadable one is a problem.
+std::map<std::string, Reasoning> read_reasonings(const AnswerFolder& folder,
                                                  const std::vector<FolderEntry>& files,
-                                                 const std::string& where,
                                                  const InputLimits& limits, RunInput& input) {
   std::map<std::string, Reasoning> found;
   for (const auto& file : files) {
     if (!is_reasoning_file(file)) continue;
-    std::string at = where + "/" + printable(file.name), task = task_of(file.name);
-    auto text = read_file_at(folder, file.name, limits.max_answer_bytes);
+    std::string at = folder.where + "/" + printable(file.name), stem = task_of(file.name);
+    auto text = read_file_at(folder.fd, file.name, limits.max_answer_bytes);
     if (text)
-      found[task] = {std::move(*text), at};
+      found[stem] = {std::move(*text), at};
     else
-      input.problems.push_back({"unreadable", at, safe_or_empty(model), safe_or_empty(task),
+      input.problems.push_back({"unreadable", at, safe_or_empty(folder.model),
+                                safe_or_empty(folder.of_samples() ? folder.task : stem),
                                 printable(text.error().message)});
   }
   return found;
@@ -242,9 +273,9 @@ std::map<std::string, Reasoning> read_reasonings(int folder, const std::string& 
 
 // Gives the answer its reasoning (taken out of `reasonings`); a reasoning
 // over the limit makes the answer too-large, as reasoning_content does.
-void attach_reasoning(Candidate& c, std::map<std::string, Reasoning>& reasonings,
-                      const InputLimits& limits) {
-  auto it = reasonings.find(c.record.task);
+void attach_reasoning(Candidate& c, const std::string& stem,
+                      std::map<std::string, Reasoning>& reasonings, const InputLimits& limits) {
+  auto it = reasonings.find(stem);
   if (it == reasonings.end()) return;
   if (it->second.file.too_large && c.too_large.empty())
     c.too_large = over_limit("reasoning file", limits.max_answer_bytes);
@@ -252,7 +283,90 @@ void attach_reasoning(Candidate& c, std::map<std::string, Reasoning>& reasonings
   reasonings.erase(it);
 }
 
-// One model's folder: every entry is an answer or a problem.
+// The answer a file of `folder` holds, or a problem: its task and sample
+// come from the folder and the file's name.
+std::optional<std::pair<std::string, int>> answer_key(const AnswerFolder& folder,
+                                                      const FolderEntry& file,
+                                                      const std::string& at, RunInput& input) {
+  std::string stem = task_of(file.name);
+  std::string task = folder.of_samples() ? folder.task : stem;
+  if (file.kind == EntryKind::kLink) {
+    input.problems.push_back({"symlink", at, safe_or_empty(folder.model), safe_or_empty(task),
+                              "a symbolic link: not followed, not graded"});
+    return std::nullopt;
+  }
+  auto sample = folder.of_samples() ? sample_number(stem) : std::optional<int>(0);
+  if (file.kind != EntryKind::kFile || fs::path(file.name).extension() != ".md" || !sample) {
+    input.problems.push_back({"not-an-answer", at, safe_or_empty(folder.model), "",
+                              folder.of_samples()
+                                  ? "not a sample's answer file (<model>/<task>/<N>.md)"
+                                  : "not an answer file (<model>/<task>.md)"});
+    return std::nullopt;
+  }
+  return std::make_pair(task, *sample);
+}
+
+// Every file of `folder` (but those in `skip`) is an answer or a problem.
+void load_answers(const AnswerFolder& folder, const std::vector<FolderEntry>& files,
+                  const std::set<std::string>& known_tasks, const InputLimits& limits, Seen& seen,
+                  RunInput& input) {
+  auto reasonings = read_reasonings(folder, files, limits, input);
+  for (const auto& file : files) {
+    if (is_reasoning_file(file)) continue;
+    std::string at = folder.where + "/" + printable(file.name);
+    auto key = answer_key(folder, file, at, input);
+    if (!key) continue;
+    auto text = read_file_at(folder.fd, file.name, limits.max_answer_bytes);
+    if (!text) {
+      input.problems.push_back({"unreadable", at, safe_or_empty(folder.model),
+                                safe_or_empty(key->first), printable(text.error().message)});
+      continue;
+    }
+    Candidate c{{folder.model, key->first, std::move(text->text), 0, 0, at},
+                text->too_large ? over_limit("answer file", limits.max_answer_bytes) : ""};
+    c.record.sample = key->second;
+    attach_reasoning(c, task_of(file.name), reasonings, limits);
+    admit(std::move(c), known_tasks, seen, input);
+  }
+  for (const auto& [stem, reasoning] : reasonings)
+    input.problems.push_back(
+        {"not-an-answer", reasoning.at, safe_or_empty(folder.model), "",
+         "a reasoning file without its answer " + printable(stem) + ".md; not graded"});
+}
+
+// Tasks a model's folder holds both as <task>.md and as <task>/: which of
+// them is the answer is unknowable, so neither is graded.
+std::set<std::string> both_layouts(const std::vector<FolderEntry>& files) {
+  std::set<std::string> single, folders, both;
+  for (const auto& file : files) {
+    if (file.kind == EntryKind::kFolder) folders.insert(file.name);
+    if (file.kind == EntryKind::kFile && !is_reasoning_file(file) &&
+        fs::path(file.name).extension() == ".md")
+      single.insert(task_of(file.name));
+  }
+  std::set_intersection(single.begin(), single.end(), folders.begin(), folders.end(),
+                        std::inserter(both, both.end()));
+  return both;
+}
+
+// <model>/<task>/: one answer per sample.
+void load_sample_folder(const AnswerFolder& model_folder, const std::string& task,
+                        const std::set<std::string>& known_tasks, const InputLimits& limits,
+                        Seen& seen, RunInput& input) {
+  std::string where = model_folder.where + "/" + printable(task);
+  auto folder = open_folder_at(model_folder.fd, task);
+  auto files =
+      folder ? list_folder(folder->get()) : Result<std::vector<FolderEntry>>(folder.error());
+  if (!files) {
+    input.problems.push_back({"unreadable", where, safe_or_empty(model_folder.model),
+                              safe_or_empty(task), printable(files.error().message)});
+    return;
+  }
+  load_answers({folder->get(), model_folder.model, task, where}, *files, known_tasks, limits, seen,
+               input);
+}
+
+// One model's folder: every entry is an answer, a folder of samples or a problem.
 void load_model_folder(int root, const std::string& model, const std::string& where,
                        const std::set<std::string>& known_tasks, const InputLimits& limits,
                        Seen& seen, RunInput& input) {
@@ -264,36 +378,22 @@ void load_model_folder(int root, const std::string& model, const std::string& wh
         {"unreadable", where, safe_or_empty(model), "", printable(files.error().message)});
     return;
   }
-  auto reasonings = read_reasonings(folder->get(), model, *files, where, limits, input);
+  auto both = both_layouts(*files);
+  for (const auto& task : both)
+    input.problems.push_back({"duplicate", where + "/" + printable(task), safe_or_empty(model),
+                              safe_or_empty(task),
+                              "both " + printable(task) + ".md and " + printable(task) +
+                                  "/ hold answers: neither is graded"});
+  std::vector<FolderEntry> singles;
+  AnswerFolder here{folder->get(), model, "", where};
   for (const auto& file : *files) {
-    if (is_reasoning_file(file)) continue;
-    std::string at = where + "/" + printable(file.name);
-    std::string task = task_of(file.name);
-    if (file.kind == EntryKind::kLink) {
-      input.problems.push_back({"symlink", at, safe_or_empty(model), safe_or_empty(task),
-                                "a symbolic link: not followed, not graded"});
-      continue;
-    }
-    if (file.kind != EntryKind::kFile || fs::path(file.name).extension() != ".md") {
-      input.problems.push_back({"not-an-answer", at, safe_or_empty(model), "",
-                                "not an answer file (<model>/<task>.md)"});
-      continue;
-    }
-    auto text = read_file_at(folder->get(), file.name, limits.max_answer_bytes);
-    if (!text) {
-      input.problems.push_back({"unreadable", at, safe_or_empty(model), safe_or_empty(task),
-                                printable(text.error().message)});
-      continue;
-    }
-    Candidate c{{model, task, std::move(text->text), 0, 0, at},
-                text->too_large ? over_limit("answer file", limits.max_answer_bytes) : ""};
-    attach_reasoning(c, reasonings, limits);
-    admit(std::move(c), known_tasks, seen, input);
+    if (both.count(task_of(file.name)) || both.count(file.name)) continue;
+    if (file.kind == EntryKind::kFolder)
+      load_sample_folder(here, file.name, known_tasks, limits, seen, input);
+    else
+      singles.push_back(file);
   }
-  for (const auto& [task, reasoning] : reasonings)
-    input.problems.push_back(
-        {"not-an-answer", reasoning.at, safe_or_empty(model), "",
-         "a reasoning file without its answer " + printable(task) + ".md; not graded"});
+  load_answers(here, singles, known_tasks, limits, seen, input);
 }
 
 // <run>/<model>/<task>.md, read without following any link below <run>.
@@ -379,7 +479,7 @@ Result<RunInput> load_run_input(const fs::path& path, const std::set<std::string
     return Error{"load_run_input(" + path.string() + "): no such directory or JSONL file"};
   }
   std::sort(input.answers.begin(), input.answers.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.model, a.task) < std::tie(b.model, b.task);
+    return std::tie(a.model, a.task, a.sample) < std::tie(b.model, b.task, b.sample);
   });
   report_missing(input);
   return input;

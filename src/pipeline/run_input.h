@@ -1,6 +1,8 @@
 // A benchmark run as input: answers from a run directory
 // (<run>/<model-id>/<task-id>.md, its reasoning optionally beside it in
-// <task-id>.reasoning.md) or from the harness's JSONL records. Every
+// <task-id>.reasoning.md; or many samples as <run>/<model-id>/<task-id>/<N>.md
+// with <N>.reasoning.md) or from the harness's JSONL records (`"sample": N`
+// optional, 0 when absent). Every
 // answer that cannot be graded is a problem with its file or line, never
 // silently dropped.
 #pragma once
@@ -24,7 +26,11 @@ struct AnswerRecord {
   std::string source;           // "run.jsonl:12" or "run/glm-5/flatten_py.md"
   std::string reasoning{};      // JSONL reasoning_content, or <task>.reasoning.md
   std::string finish_reason{};  // JSONL finish_reason, e.g. "stop", "length"
+  int sample = 0;               // which of a model's samples for the task (JSONL "sample")
 };
+
+/// The largest sample number accepted (JSONL "sample", <task>/<N>.md).
+constexpr int kMaxSample = 9999;
 
 /// Why an answer (or a line) was not graded. `kind` is one of unknown-task,
 /// missing-answer, duplicate, malformed, missing-field, bad-id, not-an-answer,
@@ -41,7 +47,7 @@ struct InputProblem {
 
 struct RunInput {
   std::filesystem::path path;
-  std::vector<AnswerRecord> answers;  // sorted by (model, task)
+  std::vector<AnswerRecord> answers;  // sorted by (model, task, sample)
   std::vector<InputProblem> problems;
 };
 

@@ -33,7 +33,7 @@ std::vector<GradeJob> pending_jobs(History& history, const RunMeta& meta, const 
   for (const auto& answer : input.answers) {
     if (options.shard && !in_shard(answer.model, answer.task, *options.shard)) continue;
     ++outcome.in_slice;
-    if (done.count({answer.model, answer.task})) {
+    if (done.count(key_of(answer))) {
       ++outcome.already_done;
       continue;
     }
@@ -50,7 +50,8 @@ std::string run_fingerprint(const RunInput& input, const TaskRegistry& registry,
   std::set<std::string> tasks;
   for (const auto& a : input.answers) {
     text += a.model + "\t" + a.task + "\t" + answer_hash(a.text) + "\t" + answer_hash(a.reasoning) +
-            "\t" + answer_hash(a.finish_reason) + "\n";
+            "\t" + answer_hash(a.finish_reason) +
+            (a.sample ? "\t#" + std::to_string(a.sample) : std::string()) + "\n";
     tasks.insert(a.task);
   }
   // A too-large answer scores 0: a run with one differs from a run without.
@@ -85,12 +86,12 @@ Result<RunOutcome> grade_run(History& history, const RunInput& input, const Task
   BatchOptions batch = options.batch;
   if (!options.reports_dir.empty()) {
     auto user_hook = batch.on_report;
-    batch.on_report = [&, user_hook](const Report& r) {
-      if (auto s = write_report_file(options.reports_dir, outcome.meta.id, r); !s) {
+    batch.on_report = [&, user_hook](const AnswerRecord& a, const Report& r) {
+      if (auto s = write_report_file(options.reports_dir, outcome.meta.id, r, a.sample); !s) {
         outcome.summary.errors.push_back(s.error());
         ++outcome.reports_not_written;
       }
-      if (user_hook) user_hook(r);
+      if (user_hook) user_hook(a, r);
     };
   }
   BatchSummary summary = grade_batch(history, outcome.meta.id, jobs, batch, make_grader);
@@ -108,16 +109,19 @@ RunInput input_from_run(const RunView& run) {
   return input;
 }
 
-Status write_report_file(const fs::path& dir, const std::string& run_id, const Report& report) {
+Status write_report_file(const fs::path& dir, const std::string& run_id, const Report& report,
+                         int sample) {
   for (const auto* id : {&run_id, &report.model, &report.task}) {
     if (!is_safe_id(*id))
       return Error{"report file under " + dir.string() + ": unsafe id '" + printable(*id) + "'"};
   }
   auto folder = open_folders_below(dir, {run_id, report.model});
   if (!folder) return folder.error();
-  fs::path shown = dir / run_id / report.model / (report.task + ".json");
+  std::string name =
+      report.task + (sample ? ".sample-" + std::to_string(sample) : std::string()) + ".json";
+  fs::path shown = dir / run_id / report.model / name;
   return write_file_atomically_at(
-      folder->get(), report.task + ".json",
+      folder->get(), name,
       to_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", shown);
 }
 

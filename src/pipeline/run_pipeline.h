@@ -48,9 +48,10 @@ Result<RunOutcome> grade_run(History& history, const RunInput& input, const Task
 /// graders (nightly --regrade) separates grader changes from model changes.
 RunInput input_from_run(const RunView& run);
 
-/// Writes <dir>/<run>/<model>/<task>.json atomically (temp file + rename).
-/// The ids must pass is_safe_id; no link below `dir` is followed.
+/// Writes <dir>/<run>/<model>/<task>.json atomically (temp file + rename);
+/// a sample other than 0 writes <task>.sample-<N>.json beside it. The ids
+/// must pass is_safe_id; no link below `dir` is followed.
 Status write_report_file(const std::filesystem::path& dir, const std::string& run_id,
-                         const Report& report);
+                         const Report& report, int sample = 0);
 
 }  // namespace gradebox::pipeline

@@ -89,7 +89,20 @@ RunDiff printable_diff(RunDiff diff) {
   }
   for (auto* names : {&diff.only_in_a, &diff.only_in_b})
     for (auto& name : *names) name = printable(name);
+  for (auto& m : diff.means) m.model = printable(m.model), m.task = printable(m.task);
+  for (auto& name : diff.flaky) name = printable(name);
   return diff;
+}
+
+// A model × task of many samples: the two means and what the interval says.
+std::string mean_text(const MeanDiff& m) {
+  return fmt::format(
+      "  {}/{}: mean automated {:.2f} (n={}) -> {:.2f} (n={}), 95% [{:+.2f}, {:+.2f}]: {}\n",
+      m.model, m.task, m.mean_before, m.n_before, m.mean_after, m.n_after, m.delta.low,
+      m.delta.high,
+      m.regression ? "REGRESSION"
+      : m.noise    ? "noise (the interval holds 0)"
+                   : "better");
 }
 
 }  // namespace
@@ -100,6 +113,12 @@ std::string diff_text(const RunDiff& unsafe) {
       fmt::format("diff {} -> {}: {} answers compared, {} changed, {} regressions\n", diff.run_a,
                   diff.run_b, diff.compared, diff.changed.size(), diff.regressions);
   for (const auto& d : diff.changed) out += answer_text(d);
+  if (!diff.means.empty()) {
+    out += "many samples (means compared):\n";
+    for (const auto& m : diff.means) out += mean_text(m);
+  }
+  if (!diff.flaky.empty())
+    out += "flaky tests (listed apart, not regressions): " + join(diff.flaky, ", ") + "\n";
   if (!diff.grader_errors.empty()) {
     out += "grader-error (listed apart, not compared):\n";
     for (const auto& d : diff.grader_errors)
@@ -116,6 +135,17 @@ std::string diff_json(const RunDiff& diff) {
   json changed = json::array(), errors = json::array();
   for (const auto& d : diff.changed) changed.push_back(answer_json(d));
   for (const auto& d : diff.grader_errors) errors.push_back(answer_json(d));
+  json means = json::array();
+  for (const auto& m : diff.means)
+    means.push_back({{"model", m.model},
+                     {"task", m.task},
+                     {"n_before", m.n_before},
+                     {"n_after", m.n_after},
+                     {"mean_before", m.mean_before},
+                     {"mean_after", m.mean_after},
+                     {"delta_ci95", {m.delta.low, m.delta.high}},
+                     {"noise", m.noise},
+                     {"regression", m.regression}});
   json j = {{"run_a", diff.run_a},
             {"run_b", diff.run_b},
             {"compared", diff.compared},
@@ -123,6 +153,8 @@ std::string diff_json(const RunDiff& diff) {
             {"options", {{"threshold", diff.options.threshold}, {"alpha", diff.options.alpha}}},
             {"changed", changed},
             {"grader_errors", errors},
+            {"means", means},
+            {"flaky", diff.flaky},
             {"only_in_a", diff.only_in_a},
             {"only_in_b", diff.only_in_b}};
   return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";  // ids may be any bytes
@@ -147,12 +179,22 @@ std::string diff_junit(const RunDiff& diff) {
         xml_escape(d.model), xml_escape(d.task), xml_escape(d.verdict_before),
         xml_escape(d.verdict_after));
   }
+  for (const auto& m : diff.means) {
+    MeanDiff shown = m;
+    shown.model = printable(m.model), shown.task = printable(m.task);
+    std::string text = xml_escape(mean_text(shown));
+    cases +=
+        fmt::format("  <testcase classname=\"{}\" name=\"{}\">{}</testcase>\n", xml_escape(m.model),
+                    xml_escape(m.task),
+                    m.regression ? "<failure message=\"mean regression\">" + text + "</failure>"
+                                 : "<system-out>" + text + "</system-out>");
+  }
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"gradebox diff {} -> {}\" "
       "tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n{}</testsuite>\n",
       xml_escape(diff.run_a), xml_escape(diff.run_b),
-      diff.changed.size() + diff.grader_errors.size(), diff.regressions, diff.grader_errors.size(),
-      cases);
+      diff.changed.size() + diff.grader_errors.size() + diff.means.size(), diff.regressions,
+      diff.grader_errors.size(), cases);
 }
 
 }  // namespace gradebox::pipeline

@@ -75,8 +75,8 @@ std::string reports_html(const RunView& run) {
     out += fmt::format(
         "<section class='report' id='{}'><h3>{} / {} — {} (correctness {:.1f}, edge {:.1f}){}</h3>"
         "<pre>{}</pre><details><summary>JSON report</summary><pre>{}</pre></details></section>\n",
-        html_escape(report_anchor(key.first, key.second)), html_escape(key.first),
-        html_escape(key.second), to_string(r.verdict), r.correctness.score, r.edge_cases.score,
+        html_escape(report_anchor(key.model, key.task)), html_escape(key.model),
+        html_escape(key.task), to_string(r.verdict), r.correctness.score, r.edge_cases.score,
         result.from_cache ? " (from cache)" : "", html_escape(to_text(r)),
         html_escape(to_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)));
   }

@@ -2,12 +2,19 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+#include <set>
+
 #include "util/utf8.h"
 
 namespace gradebox::pipeline {
 namespace {
 
 using nlohmann::json;
+
+constexpr const char* kTieNote =
+    "~ = tied with the leader: the 95% intervals of the automated score overlap. ×n = samples "
+    "per task; pass@k: the chance that one of k samples passes every core test.";
 
 std::string num(std::optional<double> v, int decimals = 2) {
   return v ? fmt::format("{:.{}f}", *v, decimals) : "n/a";
@@ -24,8 +31,20 @@ std::string cell_text(const Leaderboard& board, const TaskCell& cell) {
     case TaskCell::State::kPending:
       return "pending";
     default:
-      return num(headline(board, cell), 1);
+      return num(headline(board, cell), 1) + (cell.n > 1 ? fmt::format(" ×{}", cell.n) : "");
   }
+}
+
+// The pass@k columns a board of many samples shows: each k some row has.
+std::set<int> shown_ks(const Leaderboard& board) {
+  std::set<int> ks;
+  for (const auto& row : board.rows)
+    for (const auto& [k, p] : row.pass_at) ks.insert(k);
+  return ks;
+}
+
+std::string interval_text(const std::optional<Interval>& ci95) {
+  return ci95 ? fmt::format("{:.2f}–{:.2f}", ci95->low, ci95->high) : "-";
 }
 
 struct Table {
@@ -36,17 +55,26 @@ struct Table {
 Table make_table(const Leaderboard& board) {
   Table t;
   t.header = {"#", "model", "price", "correct", "edge", "auto/6"};
+  // Many samples: n, the interval and pass@k (with one sample each the
+  // table is what it always was).
+  std::set<int> ks = board.many_samples ? shown_ks(board) : std::set<int>{};
+  if (board.many_samples) t.header.insert(t.header.end(), {"95% CI", "n"});
+  for (int k : ks) t.header.push_back(fmt::format("pass@{}", k));
   if (board.hand_scored) t.header.insert(t.header.end(), {"quality", "docs", "overall"});
   t.header.insert(t.header.end(), {board.hand_scored ? "value" : "auto value", "tasks"});
   t.header.insert(t.header.end(), board.tasks.begin(), board.tasks.end());
   int rank = 0;
   for (const auto& row : board.rows) {
-    std::vector<std::string> r{std::to_string(++rank),
-                               row.model + (row.complete ? "" : " *"),
-                               row.info ? fmt::format("{:.2f}", row.info->price) : "n/a",
-                               row.counted ? num(row.correctness) : "n/a",
-                               row.counted ? num(row.edge) : "n/a",
-                               row.counted ? num(row.automated) : "n/a"};
+    std::vector<std::string> r{
+        std::to_string(++rank),
+        row.model + (row.tied_with_leader ? " ~" : "") + (row.complete ? "" : " *"),
+        row.info ? fmt::format("{:.2f}", row.info->price) : "n/a",
+        row.counted ? num(row.correctness) : "n/a",
+        row.counted ? num(row.edge) : "n/a",
+        row.counted ? num(row.automated) : "n/a"};
+    if (board.many_samples) r.insert(r.end(), {interval_text(row.ci95), std::to_string(row.n)});
+    for (int k : ks)
+      r.push_back(row.pass_at.count(k) ? fmt::format("{:.3f}", row.pass_at.at(k)) : "-");
     if (board.hand_scored)
       r.insert(r.end(), {num(row.quality), num(row.documentation), num(row.overall)});
     r.push_back(num(row.value, 1));
@@ -55,6 +83,20 @@ Table make_table(const Leaderboard& board) {
     t.rows.push_back(std::move(r));
   }
   return t;
+}
+
+// One line on what the run cost, or why that is unknown.
+std::string cost_note(const Leaderboard& board) {
+  if (!board.has_tokens) return "cost unknown: the records carry no token counts";
+  if (!board.total_cost) return "cost unknown: no model with token counts has a price";
+  std::string text = fmt::format("cost: ${:.2f} in total", *board.total_cost);
+  for (const auto& row : board.rows) {
+    if (!row.cost) continue;
+    text += fmt::format("; {} ${:.2f}", row.model, *row.cost);
+    if (row.cost_per_solved)
+      text += fmt::format(" (${:.3f} per solved task)", *row.cost_per_solved);
+  }
+  return text;
 }
 
 // One line per note; ids and messages in them come from benchmark input.
@@ -139,6 +181,8 @@ std::string leaderboard_text(const Leaderboard& board) {
   out += line(t.header);
   for (const auto& r : t.rows) out += line(r);
   out += "\n" + scoring_note(board) + "\n* = incomplete: see the notes.\n";
+  out += printable(cost_note(board)) + "\n";
+  if (board.many_samples) out += kTieNote + std::string("\n");
   std::string notes = printable_notes(board, "  - ");
   if (!notes.empty()) out += "\nNotes:\n" + notes;
   return out;
@@ -156,6 +200,7 @@ std::string leaderboard_markdown(const Leaderboard& board) {
   out += "\n";
   for (const auto& r : t.rows) out += row(r);
   out += "\n" + scoring_note(board) + " `*` = incomplete (see notes).\n";
+  if (board.many_samples) out += kTieNote + std::string("\n");
   std::string notes = printable_notes(board, "- ");
   if (!notes.empty()) out += "\n### Notes\n\n" + notes;
   return out;
@@ -203,6 +248,21 @@ std::string leaderboard_csv(const Leaderboard& board) {
   return out;
 }
 
+namespace {
+
+// Issue 19's sample fields, present for every n: pass_at keyed by k as a
+// string, ci95 null for a single sample.
+json samples_json(int n, const std::map<int, double>& pass_at,
+                  const std::optional<Interval>& ci95) {
+  json by_k = json::object();
+  for (const auto& [k, p] : pass_at) by_k[std::to_string(k)] = std::round(p * 1000.0) / 1000.0;
+  auto round2 = [](double v) { return std::round(v * 100.0) / 100.0; };
+  json interval = ci95 ? json::array({round2(ci95->low), round2(ci95->high)}) : json(nullptr);
+  return {{"n", n}, {"pass_at", by_k}, {"ci95", interval}};
+}
+
+}  // namespace
+
 json leaderboard_json(const Leaderboard& board) {
   auto opt = [](std::optional<double> v) { return v ? json(*v) : json(nullptr); };
   json rows = json::array();
@@ -218,6 +278,7 @@ json leaderboard_json(const Leaderboard& board) {
         if (c.hand)
           cell.update({{"quality", c.hand->quality}, {"documentation", c.hand->documentation}});
       }
+      cell.update(samples_json(c.n, c.pass_at, c.ci95));
       tasks[task] = cell;
     }
     rows.push_back({{"model", row.model},
@@ -234,6 +295,12 @@ json leaderboard_json(const Leaderboard& board) {
                     {"complete", row.complete},
                     {"notes", row.notes},
                     {"tasks", tasks}});
+    rows.back().update(samples_json(row.n, row.pass_at, row.ci95));
+    rows.back()["tied_with_leader"] = row.tied_with_leader;
+    rows.back().update({{"tokens", row.tokens},
+                        {"solved", row.solved},
+                        {"cost_usd", opt(row.cost)},
+                        {"cost_per_solved_usd", opt(row.cost_per_solved)}});
   }
   json errors = json::array();
   for (const auto* e : board.grader_errors)
@@ -256,7 +323,9 @@ json leaderboard_json(const Leaderboard& board) {
           {"rows", rows},
           {"value_frontier", value_frontier(board)},
           {"grader_errors", errors},
-          {"problems", problems}};
+          {"problems", problems},
+          {"total_cost_usd", board.total_cost ? json(*board.total_cost) : json(nullptr)},
+          {"cost_note", cost_note(board)}};
 }
 
 }  // namespace gradebox::pipeline

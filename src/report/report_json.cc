@@ -102,6 +102,7 @@ json test_json(const TestResult& t, const ValueCaps& caps) {
             {"time_ms", t.time_ms},
             {"detail", bounded_string(t.detail, caps.string_bytes)}};
   if (t.retried) j["retried"] = true;
+  if (t.flaky) j["flaky"] = true;
   add_runs(j, t);
   return j;
 }
@@ -117,6 +118,7 @@ TestResult test_from(const json& j) {
   t.time_ms = j.value("time_ms", 0.0);
   t.detail = j.value("detail", "");
   t.retried = j.value("retried", false);
+  t.flaky = j.value("flaky", false);
   read_runs(j, t);
   return t;
 }

@@ -187,5 +187,42 @@ TEST(PipelineDiff, TextNeverPassesControlCharactersToTheTerminal) {
   EXPECT_NE(text.find("m?1 fake?[2J/t"), std::string::npos) << text;
 }
 
+// Issue 19: with n > 1 samples on both nights, the means are compared; a
+// change whose interval holds 0 is noise, not a regression.
+RunView samples_run(const std::string& id, const std::vector<std::vector<std::string>>& failing) {
+  RunView v;
+  v.meta.id = id;
+  for (std::size_t n = 0; n < failing.size(); ++n)
+    v.results[{"m", "t", static_cast<int>(n)}] = {"h" + std::to_string(n), "1+aaa", false,
+                                                  report(failing[n])};
+  return v;
+}
+
+TEST(PipelineDiff, ManySamplesCompareMeansAndANoisyChangeIsNoRegression) {
+  std::vector<std::string> none, two{"core-cat0-0", "core-cat1-3"};
+  RunView night1 = samples_run("n1", {none, two, none, two});
+  RunView noisy = samples_run("n2", {two, none, two, two});
+  RunDiff same = diff_runs(night1, noisy, {});
+  ASSERT_EQ(same.means.size(), 1u);
+  EXPECT_TRUE(same.means[0].noise);
+  EXPECT_FALSE(same.means[0].regression);
+  EXPECT_EQ(same.regressions, 0);
+  EXPECT_TRUE(same.changed.empty());  // sample N of one night is no pair for sample N
+  std::vector<std::string> all_core{"core-cat0-0", "core-cat0-1", "core-cat0-2",
+                                    "core-cat1-3", "core-cat1-4", "core-cat1-5"};
+  RunView broken = samples_run("n3", {all_core, all_core, all_core, all_core});
+  RunDiff worse = diff_runs(night1, broken, {});
+  ASSERT_EQ(worse.means.size(), 1u);
+  EXPECT_TRUE(worse.means[0].regression);
+  EXPECT_EQ(worse.regressions, 1);
+  EXPECT_NE(diff_text(worse).find("REGRESSION"), std::string::npos) << diff_text(worse);
+  std::string junit = diff_junit(worse);
+  EXPECT_EQ(gradebox::testing::xml_parse_error(
+                junit, std::filesystem::path(::testing::TempDir()) / "junit-means"),
+            "")
+      << junit;
+  EXPECT_NE(junit.find("mean regression"), std::string::npos) << junit;
+}
+
 }  // namespace
 }  // namespace gradebox::pipeline

@@ -12,6 +12,7 @@
 #include "pipeline/history.h"
 #include "pipeline/leaderboard.h"
 #include "../support/schema_before_reasoning.h"
+#include "../support/schema_before_samples.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -214,6 +215,71 @@ TEST(HistoryMigration, AHistoryMadeBeforeReasoningOpensAndKeepsItsRows) {
   ASSERT_EQ(view->answers.size(), 1u);
   EXPECT_EQ(view->answers[0].record.reasoning, "draft");
   EXPECT_EQ(view->answers[0].record.finish_reason, "stop");
+}
+
+// Issue 19: a history made by the schema before samples opens; its answers
+// and results become sample 0 of the same keys, and a run with three
+// samples of one model × task then stores and reads back all three.
+TEST(HistoryMigration, AHistoryMadeBeforeSamplesKeepsItsRowsAsSampleZero) {
+  fs::path dir = fs::path(::testing::TempDir()) / "history-migration-samples";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  fs::path path = dir / "history.sqlite";
+  Report report;
+  report.model = "old", report.task = "echo_task", report.verdict = Verdict::kGraded;
+  TestResult& test = report.tests.emplace_back();
+  test.id = "basic-1", test.kind = "core", test.category = "basic";
+  test.status = TestStatus::kPass;
+  compute_scores(report);
+  {
+    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(testing::kSchemaBeforeSamples);
+    db.exec(
+        "INSERT INTO runs VALUES('before', '2024-05-01T00:00:00.000Z', 'x.jsonl', 'fp', '', "
+        "'0.1.0')");
+    SQLite::Statement a(db,
+                        "INSERT INTO answers VALUES('before', 'old', 'echo_task', ?, 'old text', "
+                        "1, 1, 'x.jsonl:1', 'draft', 'stop')");
+    a.bind(1, answer_hash("old text"));
+    a.exec();
+    SQLite::Statement r(db,
+                        "INSERT INTO results VALUES('before', 'old', 'echo_task', ?, 'stamp', "
+                        "'graded', ?, ?, 0, ?)");
+    r.bind(1, answer_hash("old text")), r.bind(2, report.correctness.score);
+    r.bind(3, report.edge_cases.score), r.bind(4, to_json(report).dump());
+    r.exec();
+  }
+  for (int open = 0; open < 2; ++open) {
+    auto history = History::open(path);
+    ASSERT_TRUE(history.ok()) << history.error().message;
+    auto view = (*history)->load_run("before");
+    ASSERT_TRUE(view.ok()) << view.error().message;
+    ASSERT_EQ(view->answers.size(), 1u);
+    EXPECT_EQ(view->answers[0].record.reasoning, "draft");
+    EXPECT_EQ(view->answers[0].record.sample, 0);
+    ASSERT_EQ(view->results.size(), 1u);
+    EXPECT_EQ(view->results.begin()->first, (AnswerKey{"old", "echo_task", 0}));
+    EXPECT_TRUE(view->problems.empty()) << view->problems[0].message;
+  }
+  auto history = History::open(path);
+  ASSERT_TRUE(history.ok());
+  RunMeta after{"after", "2024-05-02T00:00:00.000Z", "y.jsonl", "fp2", "", "0.1.0"};
+  std::vector<AnswerRecord> samples;
+  for (int n = 0; n < 3; ++n) {
+    samples.push_back({"m", "echo_task", "text " + std::to_string(n), 1, 1, "y.jsonl"});
+    samples.back().sample = n;
+  }
+  ASSERT_TRUE((*history)->begin_run(after, samples, {}).ok());
+  report.model = "m";  // a stored report must name its row's model
+  for (const auto& s : samples)
+    ASSERT_TRUE((*history)->record("after", s, "stamp", "pick=first;retry=1", report, false).ok());
+  EXPECT_EQ((*history)->graded("after").size(), 3u);
+  auto view = (*history)->load_run("after");
+  ASSERT_TRUE(view.ok()) << view.error().message;
+  ASSERT_EQ(view->answers.size(), 3u);
+  ASSERT_EQ(view->results.size(), 3u);
+  int n = 0;
+  for (const auto& [key, result] : view->results) EXPECT_EQ(key.sample, n++);
 }
 
 // A second gradebox starting on a history that another process is writing

@@ -360,6 +360,72 @@ TEST(PipelineInput, ARunFolderReadsTheReasoningBesideTheAnswer) {
     EXPECT_EQ(p.location.find("flatten_py.reasoning"), std::string::npos) << p.message;
 }
 
+// Issue 19: many samples per model × task, as a folder of <N>.md.
+TEST(PipelineInput, ARunFolderOfSamplesGivesOneAnswerPerSample) {
+  fs::path dir = test_dir();
+  write(dir / "run/m1/flatten_py/0.md", "first");
+  write(dir / "run/m1/flatten_py/2.md", "third");
+  write(dir / "run/m1/flatten_py/2.reasoning.md", "draft");
+  write(dir / "run/m1/flatten_py/10.md", "eleventh");
+  write(dir / "run/m1/flatten_py/notes.md", "not a sample");
+  write(dir / "run/m1/flatten_py/07.md", "leading zero");
+  write(dir / "run/m1/race_js.md", "single");
+  auto input = load_run_input(dir / "run", kTasks);
+  ASSERT_TRUE(input.ok()) << input.error().message;
+  ASSERT_EQ(input->answers.size(), 4u);
+  std::vector<std::pair<std::string, int>> keys;
+  for (const auto& a : input->answers) keys.push_back({a.task, a.sample});
+  EXPECT_EQ(keys, (std::vector<std::pair<std::string, int>>{
+                      {"flatten_py", 0}, {"flatten_py", 2}, {"flatten_py", 10}, {"race_js", 0}}));
+  EXPECT_EQ(input->answers[1].text, "third");
+  EXPECT_EQ(input->answers[1].reasoning, "draft");
+  EXPECT_EQ(input->answers[1].source, "run/m1/flatten_py/2.md");
+  for (const char* odd : {"run/m1/flatten_py/notes.md", "run/m1/flatten_py/07.md"}) {
+    ASSERT_NE(find(*input, odd), nullptr) << odd;
+    EXPECT_EQ(find(*input, odd)->kind, "not-an-answer");
+  }
+}
+
+TEST(PipelineInput, BothLayoutsForOneModelAndTaskAreAnInputError) {
+  fs::path dir = test_dir();
+  write(dir / "run/m1/flatten_py.md", "single");
+  write(dir / "run/m1/flatten_py/0.md", "sample");
+  write(dir / "run/m1/race_js.md", "fine");
+  auto input = load_run_input(dir / "run", kTasks);
+  ASSERT_TRUE(input.ok());
+  ASSERT_EQ(input->answers.size(), 1u);
+  EXPECT_EQ(input->answers[0].task, "race_js");
+  const InputProblem* both = find(*input, "run/m1/flatten_py");
+  ASSERT_NE(both, nullptr);
+  EXPECT_EQ(both->kind, "duplicate");
+  EXPECT_NE(both->message.find("neither is graded"), std::string::npos) << both->message;
+}
+
+TEST(PipelineInput, JsonlSamplesAreKeptApartAndASampleRepeatedIsADuplicate) {
+  fs::path dir = test_dir();
+  auto sample = [](int n, const std::string& text) {
+    std::string line = json_line("m1", "flatten_py", text);
+    return line.insert(line.size() - 2, ", \"sample\": " + std::to_string(n));
+  };
+  write(dir / "run.jsonl",
+        sample(1, "b") + json_line("m1", "flatten_py", "a") + sample(1, "c") + sample(-1, "d") +
+            sample(10000, "e") +
+            R"({"model": "m1", "task": "flatten_py", "text": "f", "sample": "2"})" + "\n");
+  auto input = load_run_input(dir / "run.jsonl", kTasks);
+  ASSERT_TRUE(input.ok());
+  ASSERT_EQ(input->answers.size(), 2u);
+  EXPECT_EQ(input->answers[0].sample, 0);  // no "sample": sample 0
+  EXPECT_EQ(input->answers[0].text, "a");
+  EXPECT_EQ(input->answers[1].sample, 1);
+  EXPECT_EQ(input->answers[1].text, "b");
+  EXPECT_EQ(find(*input, "run.jsonl:3")->kind, "duplicate");
+  for (const char* bad : {"run.jsonl:4", "run.jsonl:5", "run.jsonl:6"}) {
+    ASSERT_NE(find(*input, bad), nullptr) << bad;
+    EXPECT_EQ(find(*input, bad)->kind, "malformed") << bad;
+    EXPECT_NE(find(*input, bad)->message.find("sample"), std::string::npos);
+  }
+}
+
 TEST(PipelineInput, SafeIdsAreOnlyPlainNames) {
   for (const char* bad : {"", ".", "..", "/abs", "a/b", "../x", "a\\b", "a b", "\xc3\xa9"})
     EXPECT_FALSE(is_safe_id(bad)) << bad;

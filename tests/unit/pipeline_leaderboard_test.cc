@@ -5,6 +5,7 @@
 #include "pipeline/leaderboard.h"
 #include "report/leaderboard_format.h"
 #include "../support/xml_check.h"
+#include "pipeline/sample_stats.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -222,6 +223,137 @@ TEST(LeaderboardText, ControlCharactersInIdsNeverReachTheTerminal) {
     EXPECT_EQ(out.find("\n1  fake-model"), std::string::npos) << out;
     EXPECT_NE(out.find("evil?1  fake-model  9.99?[2J?"), std::string::npos) << out;
   }
+}
+
+// Issue 19: n samples of one model × task. A sample passes when every core
+// test passes; pass@k for k <= n; intervals only when n > 1, the same on
+// every build of the board.
+Report sample_report(const std::string& model, const std::string& task, int core_passed,
+                     double edge) {
+  Report r = report(model, task, 10.0 * core_passed / 4, edge);
+  r.correctness.passed = core_passed, r.correctness.total = 4;
+  return r;
+}
+
+void add_sample(RunView& run, const Report& r, int sample) {
+  AnswerRecord record{r.model, r.task, "text", 0, 0, ""};
+  record.sample = sample;
+  run.answers.push_back({record, "h"});
+  run.results[{r.model, r.task, sample}] = {"h", "stamp", false, r};
+}
+
+TEST(LeaderboardSamples, ThreeSamplesGiveMeansPassAtKAndAStableInterval) {
+  RunView run;
+  run.meta.id = "samples";
+  add_sample(run, sample_report("m", "t1", 4, 10), 0);  // passes: automated 6
+  add_sample(run, sample_report("m", "t1", 2, 10), 1);  // 0.4*5 + 2 = 4
+  add_sample(run, sample_report("m", "t1", 4, 5), 2);   // passes: 4 + 1 = 5
+  add_sample(run, sample_report("m", "t2", 0, 0), 0);
+  add_sample(run, sample_report("m", "t2", 0, 0), 1);
+  add_sample(run, sample_report("m", "t2", 4, 10), 2);  // passes
+  Leaderboard b = build_leaderboard(run, {}, std::nullopt);
+  ASSERT_EQ(b.rows.size(), 1u);
+  const auto& row = b.rows[0];
+  const auto& t1 = row.tasks.at("t1");
+  EXPECT_EQ(t1.n, 3);
+  EXPECT_EQ(t1.passed, 2);
+  EXPECT_NEAR(t1.correctness, (10 + 5 + 10) / 3.0, 0.005);
+  EXPECT_NEAR(t1.pass_at.at(1), 2.0 / 3.0, 1e-12);
+  EXPECT_EQ(t1.pass_at.count(5), 0u);  // k > n: not estimated
+  ASSERT_TRUE(t1.ci95.has_value());
+  EXPECT_GE(t1.ci95->low, 4.0);
+  EXPECT_LE(t1.ci95->high, 6.0);
+  EXPECT_EQ(row.n, 6);
+  EXPECT_NEAR(row.pass_at.at(1), (2.0 / 3.0 + 1.0 / 3.0) / 2, 1e-12);
+  ASSERT_TRUE(row.ci95.has_value());
+  EXPECT_LE(row.ci95->low, row.automated);
+  EXPECT_GE(row.ci95->high, row.automated);
+  // Built again: the same numbers.
+  Leaderboard again = build_leaderboard(run, {}, std::nullopt);
+  EXPECT_EQ(again.rows[0].ci95->low, row.ci95->low);
+  EXPECT_EQ(again.rows[0].ci95->high, row.ci95->high);
+  EXPECT_EQ(again.rows[0].tasks.at("t1").ci95->low, t1.ci95->low);
+}
+
+TEST(LeaderboardSamples, TheJsonBoardHasNPassAtAndCi95ForEveryN) {
+  RunView run;
+  run.meta.id = "json";
+  add_sample(run, sample_report("one", "t1", 4, 10), 0);
+  add_sample(run, sample_report("two", "t1", 4, 10), 0);
+  add_sample(run, sample_report("two", "t1", 0, 0), 1);
+  auto j = leaderboard_json(build_leaderboard(run, {}, std::nullopt));
+  for (const auto& row : j["rows"]) {
+    const auto& cell = row["tasks"]["t1"];
+    if (row["model"] == "one") {
+      EXPECT_EQ(cell["n"], 1);
+      EXPECT_EQ(cell["pass_at"], nlohmann::json({{"1", 1.0}}));
+      EXPECT_TRUE(cell["ci95"].is_null());
+      EXPECT_TRUE(row["ci95"].is_null());
+      EXPECT_EQ(row["n"], 1);
+    } else {
+      EXPECT_EQ(cell["n"], 2);
+      EXPECT_EQ(cell["pass_at"], nlohmann::json({{"1", 0.5}}));
+      ASSERT_TRUE(cell["ci95"].is_array());
+      EXPECT_EQ(cell["ci95"].size(), 2u);
+      EXPECT_EQ(row["pass_at"], nlohmann::json({{"1", 0.5}}));
+    }
+  }
+}
+
+TEST(LeaderboardSamples, OverlappingIntervalsAreMarkedTiedAndTheTableShowsThem) {
+  RunView run;
+  run.meta.id = "ties";
+  // "a" and "b" overlap (noisy, close means); "c" is far below both.
+  int a[] = {4, 2, 4, 3}, b[] = {3, 4, 2, 2}, c[] = {0, 0, 0, 1};
+  for (int i = 0; i < 4; ++i) {
+    add_sample(run, sample_report("a", "t1", a[i], 10), i);
+    add_sample(run, sample_report("b", "t1", b[i], 10), i);
+    add_sample(run, sample_report("c", "t1", c[i], 0), i);
+  }
+  Leaderboard board = build_leaderboard(run, {}, std::nullopt);
+  std::map<std::string, bool> tied;
+  for (const auto& row : board.rows) tied[row.model] = row.tied_with_leader;
+  EXPECT_FALSE(tied["a"]);  // the leader
+  EXPECT_TRUE(tied["b"]);
+  EXPECT_FALSE(tied["c"]);
+  std::string text = leaderboard_text(board);
+  EXPECT_NE(text.find("95% CI"), std::string::npos) << text;
+  EXPECT_NE(text.find("pass@1"), std::string::npos) << text;
+  EXPECT_NE(text.find("b ~"), std::string::npos) << text;
+  EXPECT_NE(text.find("×4"), std::string::npos) << text;
+  EXPECT_NE(leaderboard_markdown(board).find("tied with the leader"), std::string::npos);
+}
+
+TEST_F(LeaderboardTest, OneSampleEachLooksAsItAlwaysDid) {
+  Leaderboard b = build_leaderboard(run_, prices_, std::nullopt);
+  EXPECT_FALSE(b.many_samples);
+  std::string text = leaderboard_text(b);
+  EXPECT_EQ(text.find("95% CI"), std::string::npos);
+  EXPECT_EQ(text.find("pass@"), std::string::npos);
+  EXPECT_EQ(text.find(" ~"), std::string::npos);
+}
+
+TEST(LeaderboardCost, TokensTimesPricePerModelInTotalAndPerSolvedTask) {
+  RunView run;
+  run.meta.id = "cost";
+  add_sample(run, sample_report("m", "t1", 4, 10), 0);  // solved
+  add_sample(run, sample_report("m", "t2", 1, 10), 0);
+  for (auto& a : run.answers) a.record.tokens = 500000;  // 1M tokens for m
+  Prices prices;
+  prices["m"] = {"m", "M", "", "", 2.0, ""};  // $2 per million output tokens
+  Leaderboard board = build_leaderboard(run, prices, std::nullopt);
+  ASSERT_TRUE(board.rows[0].cost.has_value());
+  EXPECT_DOUBLE_EQ(*board.rows[0].cost, 2.0);
+  EXPECT_EQ(board.rows[0].solved, 1);
+  EXPECT_DOUBLE_EQ(*board.rows[0].cost_per_solved, 2.0);
+  EXPECT_DOUBLE_EQ(*board.total_cost, 2.0);
+  EXPECT_NE(leaderboard_text(board).find("cost: $2.00 in total"), std::string::npos);
+  for (auto& a : run.answers) a.record.tokens = 0;
+  Leaderboard unknown = build_leaderboard(run, prices, std::nullopt);
+  EXPECT_FALSE(unknown.total_cost.has_value());
+  EXPECT_FALSE(unknown.rows[0].cost.has_value());
+  EXPECT_NE(leaderboard_text(unknown).find("no token counts"), std::string::npos);
+  EXPECT_TRUE(leaderboard_json(unknown)["total_cost_usd"].is_null());
 }
 
 }  // namespace

@@ -145,7 +145,7 @@ TEST_F(PipelineRunTest, InterruptedRunResumesWithoutRegrading) {
   RunOptions options;
   options.batch.stop = &stop;
   int seen = 0;
-  options.batch.on_report = [&](const Report&) {
+  options.batch.on_report = [&](const AnswerRecord&, const Report&) {
     if (++seen == 2) stop = true;  // Ctrl-C after the second result
   };
   RunOutcome first = run(in, options);
