@@ -36,14 +36,6 @@ struct TaskLimits {
   std::uint64_t tmpfs_mb = 64;
 };
 
-/// A known-wrong answer (mutant or hack) that must fail `must_fail`.
-struct SelftestCase {
-  std::string answer;                  // path relative to the task folder
-  std::vector<std::string> must_fail;  // categories that must not be all-pass
-  std::string verdict;                 // expected verdict, if not "graded"
-  std::string twin;  // a hostile answer's honest twin, which it may never out-score
-};
-
 /// Everything gradebox knows about a task, loaded from its folder.
 struct Task {
   std::filesystem::path dir;
@@ -62,7 +54,6 @@ struct Task {
   std::vector<std::string> harness_argv;   // run inside the sandbox
   std::string checker;                     // "values" (built in) or a trusted script path
   std::string reference;                   // reference answer, relative to dir
-  std::vector<SelftestCase> selftest;
   nlohmann::json tests;  // hidden tests, expectations included (never enter the sandbox)
   nlohmann::json raw;    // the whole task.json, for task-specific fields
 

@@ -17,8 +17,8 @@ namespace gradebox {
 std::vector<std::filesystem::path> shared_libraries(const Task& task);
 
 /// `version + "+" + hash` over the task folder without its known answers
-/// (selftest/ and task.json's "selftest" list), every shared library it
-/// loads, its runtime profile and the grading engine's own sources.
+/// (known/), every shared library it loads, its runtime profile and the
+/// grading engine's own sources.
 std::string grader_stamp(const Task& task);
 
 /// A hash of gradebox's own grading code (extraction, task loading, grading,

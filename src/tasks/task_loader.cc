@@ -81,20 +81,6 @@ Status check_tests(const Task& task) {
   return ok_status();
 }
 
-std::vector<SelftestCase> read_selftest(const json& j) {
-  std::vector<SelftestCase> cases;
-  if (!j.is_array()) return cases;
-  for (const auto& item : j) {
-    SelftestCase c;
-    c.answer = item.value("answer", "");
-    c.must_fail = string_list(item, "must_fail");
-    c.verdict = item.value("verdict", "");
-    c.twin = item.value("twin", "");
-    cases.push_back(std::move(c));
-  }
-  return cases;
-}
-
 // Kept as written so validate() can name a wrong value; a non-string is
 // reported as such rather than thrown as a bare JSON type error.
 std::string judges_of(const json& category) {
@@ -124,7 +110,6 @@ Result<Task> parse_task(const std::filesystem::path& dir, const json& j) {
   task.harness_argv = string_list(j.at("harness"), "argv");
   task.checker = j.value("checker", "values");
   task.reference = j.value("reference", "");
-  task.selftest = read_selftest(j.value("selftest", json::array()));
   return task;
 }
 
@@ -140,12 +125,6 @@ Status validate(const Task& task, const std::string& folder_name) {
   }
   for (const auto& file : task.harness_files) {
     if (!std::filesystem::exists(task.dir / file)) return Error{"harness file missing: " + file};
-  }
-  for (const auto& c : task.selftest) {
-    for (const auto& file : {c.answer, c.twin}) {
-      if (!file.empty() && !std::filesystem::exists(task.dir / file))
-        return Error{"selftest answer missing: " + file};
-    }
   }
   if (auto s = check_regexes(task.entry); !s) return s;
   return check_tests(task);

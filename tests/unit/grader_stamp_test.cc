@@ -43,19 +43,16 @@ class GraderStampTest : public ::testing::Test {
     std::ifstream in(task_dir() / "task.json");
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
-  void add_selftest_list() {
-    write("graders/echo_task/selftest/wrong.md", "def echo(x):\n    return None\n");
-    std::string text = task_json();
-    text.insert(text.rfind('}'),
-                R"(, "selftest": [{"answer": "selftest/wrong.md", "must_fail": ["basic"]}])");
-    write("graders/echo_task/task.json", text);
+  void add_known_answer() {
+    write("graders/echo_task/known/wrong.md", "def echo(x):\n    return None\n");
+    write("graders/echo_task/known/wrong.json", R"({"must_fail": ["basic"]})");
   }
   fs::path root_;
 };
 
 TEST_F(GraderStampTest, KnownAnswersDoNotChangeIt) {
   std::string before = stamp();
-  add_selftest_list();
+  add_known_answer();
   EXPECT_EQ(stamp(), before);
 }
 
