@@ -185,7 +185,7 @@ def harness_as_nobody(tmp, answer_md, guard):
 
 @unittest.skipUnless(os.geteuid() == 0 and HAVE_NODE, "needs root (to run the harness as uid 65534) and node")
 class GuardedObserverTest(unittest.TestCase):
-    """selftest/hostile_parent_mem.md patches, through /proc/<ppid>/mem, the
+    """known/hostile_parent_mem.md patches, through /proc/<ppid>/mem, the
     observer's own copy of the answer's text (a commented-out import becomes
     a real one), so the observer would report "unsupported": the observer
     guard must close that; without it the patch works (so the test can fail)."""
