@@ -41,7 +41,8 @@ std::string grader_stamp(const Task& task) {
   auto spec = task.raw;
   spec.erase("selftest");
   hash.add("task.json", spec.dump());
-  hash.add_folder(task.dir, task.id, {"selftest", "task.json"});
+  // Nor do the grader's own tests and its authors' tools (generators, benches).
+  hash.add_folder(task.dir, task.id, {"selftest", "task.json", "tests", "tools"});
   for (const auto& library : shared_libraries(task)) {
     hash.add_folder(library, library.filename().string());
   }
