@@ -20,6 +20,7 @@ struct GradeOptions {
   std::string reasoning{};      // a record's separate reasoning text (JSONL reasoning_content,
                                 // --reasoning FILE): read only when the answer has no code
   std::string finish_reason{};  // the API's finish reason; "length" marks the report truncated
+  bool keep_box = false;        // leave each harness run's box on disk, with how to re-run it
 };
 
 /// Empty when `reason` is a valid finish reason (one short word), else the

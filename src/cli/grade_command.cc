@@ -5,6 +5,7 @@
 #include "gradebox/grade.h"
 #include "gradebox/report.h"
 #include "pipeline/run_input.h"
+#include "util/dev_trace.h"
 
 namespace gradebox::cli {
 namespace {
@@ -17,6 +18,8 @@ struct GradeArgs {
   std::string pick = "first";
   std::string out;
   bool no_retry = false;
+  bool keep_box = false;      // the dev loop: leave each box and say how to re-run it
+  bool verbose = false;       // the dev loop: observation lines and trusted calls on stderr
   std::string reasoning;      // file with the record's separate reasoning text
   std::string finish_reason;  // the API's finish reason ("length": cut off)
   std::size_t max_answer_bytes = pipeline::InputLimits{}.max_answer_bytes;
@@ -50,8 +53,9 @@ void print(const Report& report, const GradeArgs& args) {
 int run_grade(const GradeArgs& args, const GlobalOptions& global) {
   const Task task = load_one_task(global, args.task);
   std::string answer = read_answer(args.answer, args.max_answer_bytes);
-  GradeOptions options{args.model, args.pick == "best", !args.no_retry, read_reasoning(args),
-                       args.finish_reason};
+  GradeOptions options{args.model,           args.pick == "best", !args.no_retry,
+                       read_reasoning(args), args.finish_reason,  args.keep_box};
+  if (args.verbose) enable_dev_trace();
   std::string error;
   auto sandbox = make_sandbox(error);
   Report report = sandbox ? Grader(sandbox).grade(task, answer, options)
@@ -82,6 +86,12 @@ Runner add_grade_command(CLI::App& app, const GlobalOptions& global) {
   sub->add_option("--out,-o", args->out, "write the report to this file instead of stdout");
   sub->add_flag("--no-retry", args->no_retry,
                 "run every test once: no retry of a starved timeout or a time near the limit");
+  sub->add_flag("--keep-box", args->keep_box,
+                "keep each harness run's box folder and print it, with the command that runs the "
+                "harness in it again (gradebox rerun-box)");
+  sub->add_flag("--verbose,-v", args->verbose,
+                "print every observation line the harness wrote and every trusted call (check.py, "
+                "prober) on stderr");
   sub->add_option("--max-answer-bytes", args->max_answer_bytes,
                   "a larger answer is too-large: not graded (default 1 MiB)")
       ->check(CLI::PositiveNumber);

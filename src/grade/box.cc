@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 
@@ -80,13 +81,28 @@ Result<Box> Box::create() {
   fs::remove_all(path, ec);
   if (!fs::create_directory(path, ec))
     return Error{"mkdir(" + path.string() + "): " + ec.message()};
-  return Box(path);
+  return Box(path, false);
 }
 
-Box::Box(Box&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
+Result<Box> Box::create_kept(const std::string& label) {
+  std::error_code ec;
+  fs::create_directories(kKeptBoxRoot, ec);
+  std::string pattern = std::string(kKeptBoxRoot) + "/" + safe_relative_path(label) + "-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr)
+    return Error{"mkdtemp(" + pattern + "): " + std::strerror(errno)};
+  ::chmod(pattern.c_str(), 0755);
+  auto path = fs::path(pattern) / "box";
+  if (!fs::create_directory(path, ec))
+    return Error{"mkdir(" + path.string() + "): " + ec.message()};
+  return Box(path, true);
+}
+
+Box::Box(Box&& other) noexcept : path_(std::move(other.path_)), kept_(other.kept_) {
+  other.path_.clear();
+}
 
 Box::~Box() {
-  if (path_.empty()) return;
+  if (path_.empty() || kept_) return;
   std::error_code ec;
   fs::remove_all(path_, ec);
 }

@@ -26,6 +26,10 @@ struct AnswerFile {
 class Box {
  public:
   static Result<Box> create();
+  /// `grade --keep-box`: a box that outlives gradebox, at <folder>/box under
+  /// kKeptBoxRoot (never removed by remove_stale_boxes), so a grader author
+  /// can look at it and run the harness in it again (kept_box.h).
+  static Result<Box> create_kept(const std::string& label);
   Box(Box&& other) noexcept;
   Box& operator=(Box&&) = delete;
   ~Box();
@@ -36,9 +40,13 @@ class Box {
               const nlohmann::json& inputs);
 
  private:
-  explicit Box(std::filesystem::path path) : path_(std::move(path)) {}
+  Box(std::filesystem::path path, bool kept) : path_(std::move(path)), kept_(kept) {}
   std::filesystem::path path_;
+  bool kept_ = false;
 };
+
+/// Where kept boxes go, one folder each.
+inline constexpr const char* kKeptBoxRoot = "/tmp/gradebox-kept";
 
 /// The tests as the sandbox may see them: `expect` removed from each.
 nlohmann::json strip_expectations(const nlohmann::json& tests);

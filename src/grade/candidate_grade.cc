@@ -92,6 +92,7 @@ Result<CheckResult> run_and_check(const GradeContext& ctx, const std::vector<Ans
   HarnessRequest request{
       ctx.task, ctx.profile,        files,
       tests,    ctx.time_limits_ms, ctx.task.raw.value("options", json::object())};
+  request.keep_box = ctx.keep_box;
   auto run = run_harness(ctx.sandbox, request);
   if (!run) return run.error();
   run_out = std::move(*run);

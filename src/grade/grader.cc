@@ -164,7 +164,13 @@ Report Grader::grade_or_throw(const Task& task, const std::string& answer,
     prestart_trusted_scripts(task);
     TimeLimits limits = time_limits(task, *sandbox_, *profile);
     report.environment["time_limits"] = limits.calibration;
-    GradeContext ctx{task, *sandbox_, *profile, limits.per_test_ms, answer, options.retry_timeouts};
+    GradeContext ctx{task,
+                     *sandbox_,
+                     *profile,
+                     limits.per_test_ms,
+                     answer,
+                     options.retry_timeouts,
+                     options.keep_box};
     if (!ex.primary) {
       CandidateGrade prose = grade_prose_only(ctx);
       fill_from(report, prose);

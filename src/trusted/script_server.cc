@@ -18,6 +18,8 @@
 #include <boost/process.hpp>
 #include <boost/process/posix.hpp>
 
+#include "util/dev_trace.h"
+
 namespace gradebox {
 namespace {
 
@@ -258,11 +260,22 @@ Result<TrustedOutput> run_one_shot(const ScriptCall& call) {
   return run_trusted(run);
 }
 
-}  // namespace
+// --verbose: the call as the argv it stands for (a pooled server runs the
+// script as this one-shot would), its exit code and its time.
+void trace_call(const ScriptCall& call, const Result<TrustedOutput>& out, Clock::time_point start) {
+  if (!dev_trace_on()) return;
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  std::string line = "/usr/bin/python3 -I -S " + call.script.string() + " (cwd " +
+                     call.script.parent_path().string() + ", " +
+                     std::to_string(call.stdin_data.size()) + " bytes on stdin";
+  if (!call.network_namespace.empty()) line += ", in the box's network namespace";
+  line += ") -> ";
+  line += out ? "exit " + std::to_string(out->exit_code) : "error: " + out.error().message;
+  dev_trace("trusted", line + " in " + std::to_string(ms) + " ms");
+}
 
-void prestart_script(const std::filesystem::path& script) { pool().prestart(script); }
-
-Result<TrustedOutput> run_script(const ScriptCall& call) {
+Result<TrustedOutput> run_pooled(const ScriptCall& call) {
   const auto deadline = Clock::now() + call.timeout;
   auto lease = pool().take(call.script);
   if (!lease.server) return run_one_shot(call);
@@ -271,6 +284,17 @@ Result<TrustedOutput> run_script(const ScriptCall& call) {
   if (!*reply) return reply->error();     // timed out (the server goes), or no namespace
   pool().give_back(call.script, std::move(lease));
   return std::move(*reply);
+}
+
+}  // namespace
+
+void prestart_script(const std::filesystem::path& script) { pool().prestart(script); }
+
+Result<TrustedOutput> run_script(const ScriptCall& call) {
+  const auto start = Clock::now();
+  auto out = run_pooled(call);
+  trace_call(call, out, start);
+  return out;
 }
 
 }  // namespace gradebox

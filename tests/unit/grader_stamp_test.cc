@@ -56,6 +56,15 @@ TEST_F(GraderStampTest, KnownAnswersDoNotChangeIt) {
   EXPECT_EQ(stamp(), before);
 }
 
+TEST_F(GraderStampTest, TheGradersOwnTestsAndToolsDoNotChangeIt) {
+  std::string before = stamp();
+  write("graders/echo_task/tests/test_check.py", "import unittest\n");
+  write("graders/echo_task/tools/gen_cases.js", "console.log(1)\n");
+  EXPECT_EQ(stamp(), before);
+  write("graders/echo_task/helpers/gen_cases.js", "console.log(1)\n");
+  EXPECT_NE(stamp(), before) << "any other folder of the pack still counts";
+}
+
 TEST_F(GraderStampTest, TheRuntimesSharedLibraryChangesIt) {
   std::string before = stamp();
   write("graders/_python/gblib.py", "LIMIT = 2\n");

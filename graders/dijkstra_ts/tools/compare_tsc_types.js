@@ -3,7 +3,7 @@
 // harness reports) against the full --types node pass alone (what it
 // reported before), on every answer given; exits 1 on any difference.
 //
-//   node dev/compare_tsc_types.js FILE.ts|FILE.md ...
+//   node tools/compare_tsc_types.js FILE.ts|FILE.md ...
 //
 // .md files: every ```ts / ```typescript block becomes one answer.ts.
 

@@ -3,7 +3,7 @@ truth (the union of what discovery saw, the answer's literal data) and the
 parameters malformed-query sends its forms to. No server: a fake client
 answers from a Python function.
 
-    python3 -I graders/users_express/dev/test_probe_truth.py
+    python3 -I graders/users_express/tests/test_probe_truth.py
 """
 
 import os

@@ -1,11 +1,11 @@
-"""Grades the reference with race_js's runner replaced by dev/hostile_runner.js,
+"""Grades the reference with race_js's runner replaced by tools/hostile_runner.js,
 a runner fully under the answer's control (what a complete escape from the vm
 realm would give), once per variant, in the real sandbox. No variant may
 pass any category; the `info` variant prints what such a runner can reach
 (its descriptors, the observer's /proc mem and fd/3, the inputs file, its
 process group). Needs build/gradebox.
 
-  python3 graders/race_js/dev/hostile_runner.py [variant ...]
+  python3 graders/race_js/tools/hostile_runner.py [variant ...]
 """
 
 import json

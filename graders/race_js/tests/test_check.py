@@ -1,7 +1,7 @@
 """Unit tests of check.py's judging on hand-made traces (stdlib unittest);
 the observer's own tests are in test_observer.py.
 
-  python3 -m unittest discover -s graders/race_js/dev -p 'test_*.py'
+  python3 -m unittest discover -s graders/race_js/tests -p 'test_*.py'
 """
 
 import json

@@ -1,10 +1,15 @@
 """Times the race_js harness (observer + runner) outside the sandbox against
 a bare node start, interleaved so machine load hits both alike; prints medians.
 
-  python3 graders/race_js/dev/bench.py [answer.md ...] [-n 10]
+  python3 bench/race_js_harness.py [answer.md|answer.js ...] [-n 10]
+
+An .md answer is timed on its first fenced block (the reference has one); to
+time what gradebox extracts from another, keep its box
+(`gradebox grade --keep-box`) and pass its box/answer/answer.js.
 """
 
 import json
+import re
 import os
 import resource
 import statistics
@@ -13,10 +18,18 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import devrun  # noqa: E402
+PACK = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "graders", "race_js")
+FENCE = re.compile(r"^(```+|~~~+)[^\n]*\n(.*?)^\1[ \t]*$", re.MULTILINE | re.DOTALL)
 
 ENV = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8"}
+
+
+def answer_code(path):
+    text = open(path).read()
+    if not path.endswith(".md"):
+        return text
+    block = FENCE.search(text)
+    return block.group(2) if block else text
 
 
 def timed(argv, obs_path=None):
@@ -34,17 +47,17 @@ def timed(argv, obs_path=None):
 def main():
     args = sys.argv[1:]
     rounds = int(args[args.index("-n") + 1]) if "-n" in args else 10
-    answers = [a for a in args if a.endswith(".md")] or [os.path.join(devrun.PACK, "reference.md")]
-    tests = json.load(open(os.path.join(devrun.PACK, "tests.json")))["tests"]
+    answers = [a for a in args if a.endswith((".md", ".js"))] or [os.path.join(PACK, "reference.md")]
+    tests = json.load(open(os.path.join(PACK, "tests.json")))["tests"]
     stripped = [{k: v for k, v in t.items() if k != "expect"} | {"time_limit_ms": 250} for t in tests]
     for answer in answers:
         with tempfile.TemporaryDirectory() as work:
             os.makedirs(os.path.join(work, "answer"))
             path = os.path.join(work, "answer", "answer.js")
-            open(path, "w").write(devrun.primary_block(open(answer).read()))
+            open(path, "w").write(answer_code(answer))
             inputs = os.path.join(work, "inputs.json")
             json.dump({"answer": path, "files": [], "tests": stripped, "options": {}}, open(inputs, "w"))
-            harness = ["/usr/bin/python3", "-E", "-s", "-S", "-B", os.path.join(devrun.PACK, "harness.py"), inputs]
+            harness = ["/usr/bin/python3", "-E", "-s", "-S", "-B", os.path.join(PACK, "harness.py"), inputs]
             bare, full = [], []
             for _ in range(rounds):
                 bare.append(timed(["/usr/bin/node", "-e", "0"]))

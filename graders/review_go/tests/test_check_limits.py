@@ -3,7 +3,7 @@ harness's view of the answer (e.g. a compile error's text), and reach
 check.py nested up to the channel's 2000 levels; it judges them and keeps
 its reply small, never a RecursionError (grader-error).
 
-    python3 -I graders/review_go/dev/test_check_limits.py
+    python3 -I graders/review_go/tests/test_check_limits.py
 """
 import json
 import os

@@ -1,7 +1,7 @@
 """Unit tests of review_go's trusted database server (db_server.py): what it
 counts, how it fences the answer's SQL, and how it treats malformed input.
 
-    python3 -I graders/review_go/dev/test_db_server.py
+    python3 -I graders/review_go/tests/test_db_server.py
 """
 import json
 import os

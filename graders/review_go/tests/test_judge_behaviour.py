@@ -3,7 +3,7 @@ and the status, on well-formed responses (HTTP 200, a JSON array), whatever
 the users in them. Wrong values are charged in the value categories; the
 gate for vacuous servers is gradebox's (graders/README.md, "The behaviour rule").
 
-    cd graders/review_go/dev && python3 -B -m unittest test_judge_behaviour
+    cd graders/review_go/tests && python3 -B -m unittest test_judge_behaviour
 """
 import json
 import os

@@ -1,8 +1,8 @@
 'use strict';
 // Development: writes the job and requests harness.js would send runner.js, for profiling
 // the runner alone (NO sandbox; trusted answers only):
-//   dev/run_box.py ANSWER.md --keep            # prints box: /tmp/gb-dijkstra-...
-//   NODE_PATH=$PWD/../_node/node_modules node dev/runner_job.js BOX job.json
+//   gradebox grade --task dijkstra_ts ANSWER.md --keep-box   # prints the kept box: BOX
+//   NODE_PATH=$PWD/../_node/node_modules node tools/runner_job.js BOX job.json
 //   cd BOX && node --cpu-prof runner.js < job.json 4>out.jsonl
 const fs = require('fs');
 const path = require('path');
@@ -11,6 +11,8 @@ async function main() {
   const [box, out] = process.argv.slice(2);
   const { findNodeModules, transpile } = require(path.join(path.resolve(box), 'tools.js'));
   const inputs = JSON.parse(fs.readFileSync(path.join(box, 'inputs.json'), 'utf8'));
+  // The box's paths are the sandbox's (/box/...): here the box is a host folder.
+  inputs.answer = path.join(path.resolve(box), path.relative('/box', inputs.answer));
   const text = fs.readFileSync(inputs.answer, 'utf8');
   const t = await transpile(inputs.answer, text, findNodeModules());
   if (!t.ok) throw new Error('transpile: ' + t.error);

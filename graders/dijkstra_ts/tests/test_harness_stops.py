@@ -1,31 +1,31 @@
 #!/usr/bin/env python3
-"""The harness's two CPU savings keep their promises (no sandbox: run_box.py).
+"""The harness's two CPU savings are correct (no sandbox: harness_box.py).
 
-- A test that spends its CPU limit is stopped there (reason "cpu"), not at the
-  wall guard 2x + 500 ms past it, also when the answer takes SIGINT for
-  itself (the runner is killed, and the next test still runs).
+- A test that spends its CPU limit ends as a timeout at that limit (reason
+  "cpu"), also when the answer takes SIGINT for itself (the runner is
+  killed, and the next test still runs).
 - tsc's lite-first pass reports exactly the diagnostics of --types node
-  (dev/compare_tsc_types.js on dev/tsc_cases), and its declarations are
+  (tools/compare_tsc_types.js on tools/tsc_cases), and its declarations are
   up to date with @types/node.
 
-  python3 -m unittest graders/dijkstra_ts/dev/test_harness_costs.py
+What they save (how soon the stop lands, the lite pass's time) is measured
+by bench/dijkstra_ts_costs.py (`make bench`), never asserted here.
+
+  cd graders/dijkstra_ts/tests && python3 -m unittest test_harness_stops
 """
-import json
 import os
-import shutil
 import subprocess
 import sys
 import unittest
 
-DEV = os.path.dirname(os.path.abspath(__file__))
-TASK_DIR = os.path.dirname(DEV)
-sys.path.insert(0, DEV)
-import run_box  # noqa: E402
+TESTS = os.path.dirname(os.path.abspath(__file__))
+TASK_DIR = os.path.dirname(TESTS)
+TOOLS = os.path.join(TASK_DIR, "tools")
+sys.path.insert(0, TESTS)
+import harness_box  # noqa: E402
 
-LIMIT_MS = 1000
-# /proc counts CPU in 10 ms ticks and the watch polls every few ms: the stop
-# lands within a few tens of ms; the wall guard would land >= 1500 ms late.
-STOP_SLACK_MS = 80
+# Short, so the two spinning runs cost little: the stop is the same at any limit.
+LIMIT_MS = 300
 
 # Correct on the probe's small graphs, spins on anything larger.
 SPIN_ON_LARGE = """
@@ -48,20 +48,7 @@ export function dijkstra(graph: Map<number, [number, number][]>, source: number)
 
 def run_tests(answer, ids):
     """Test events (values dropped) of `answer` on the tests `ids`, limit LIMIT_MS."""
-    box, _ = run_box.make_box(answer, None)
-    try:
-        path = os.path.join(box, "inputs.json")
-        with open(path) as f:
-            inputs = json.load(f)
-        inputs["tests"] = [t for t in inputs["tests"] if t["id"] in ids]
-        for t in inputs["tests"]:
-            t["input"]["time_limit_ms"] = LIMIT_MS
-        with open(path, "w") as f:
-            json.dump(inputs, f)
-        observations, _ = run_box.run(box)
-    finally:
-        shutil.rmtree(box, ignore_errors=True)
-    return {o["id"]: o for o in observations if o.get("event") == "test"}
+    return harness_box.run_tests(answer, ids, LIMIT_MS)[0]
 
 
 def assert_spin_stopped(case, spun):
@@ -80,11 +67,7 @@ def assert_spin_stopped(case, spun):
 class CpuStop(unittest.TestCase):
     def test_a_spinning_call_stops_at_its_cpu_limit(self):
         events = run_tests(SPIN_ON_LARGE % "", {"random-graphs-01", "small-graph-1"})
-        spun = events["random-graphs-01"]
-        assert_spin_stopped(self, spun)
-        if spun.get("reason") == "cpu" and "cpu_ms" in spun and not spun.get("retried"):
-            # a starved first try says nothing about how promptly the stop lands
-            self.assertLess(spun["cpu_ms"], LIMIT_MS + STOP_SLACK_MS, spun)
+        assert_spin_stopped(self, events["random-graphs-01"])
         self.assertEqual(events["small-graph-1"]["status"], "ok")
 
     def test_an_answer_that_takes_sigint_is_killed_and_the_next_test_runs(self):
@@ -97,12 +80,12 @@ class CpuStop(unittest.TestCase):
 
 class TscLite(unittest.TestCase):
     def test_lite_declarations_are_generated_from_the_installed_types(self):
-        r = subprocess.run(["node", os.path.join(DEV, "gen_node_lite.js"), "--check"], capture_output=True, text=True)
+        r = subprocess.run(["node", os.path.join(TOOLS, "gen_node_lite.js"), "--check"], capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
 
     def test_reported_diagnostics_equal_the_full_pass_on_odd_answers(self):
-        cases = sorted(os.path.join(DEV, "tsc_cases", f) for f in os.listdir(os.path.join(DEV, "tsc_cases")))
-        r = subprocess.run(["node", os.path.join(DEV, "compare_tsc_types.js"), *cases],
+        cases = sorted(os.path.join(TOOLS, "tsc_cases", f) for f in os.listdir(os.path.join(TOOLS, "tsc_cases")))
+        r = subprocess.run(["node", os.path.join(TOOLS, "compare_tsc_types.js"), *cases],
                            capture_output=True, text=True, cwd=TASK_DIR)
         self.assertEqual(r.returncode, 0, r.stdout[-3000:] + r.stderr)
         last = r.stdout.strip().splitlines()[-1]

@@ -9,7 +9,7 @@ the harness runs as uid 65534 under the observer guard, like in the box).
 - Replies over the line cap or nested past the depth limit are that test's
   output-limit; the harness still ends with done and exit 0.
 
-  python3 -m unittest graders/dijkstra_ts/dev/test_observer.py
+  cd graders/dijkstra_ts/tests && python3 -m unittest test_observer
 """
 import json
 import os
@@ -19,11 +19,11 @@ import sys
 import tempfile
 import unittest
 
-DEV = os.path.dirname(os.path.abspath(__file__))
-TASK_DIR = os.path.dirname(DEV)
+TESTS = os.path.dirname(os.path.abspath(__file__))
+TASK_DIR = os.path.dirname(TESTS)
 ROOT = os.path.dirname(os.path.dirname(TASK_DIR))
-sys.path.insert(0, DEV)
-import run_box  # noqa: E402
+sys.path.insert(0, TESTS)
+import harness_box  # noqa: E402
 
 NOBODY = 65534
 LIMIT_MS = 1000
@@ -113,22 +113,15 @@ def guard_library(tmp):
 
 def run_as_nobody(answer, ids, guard):
     """(test events by id, done seen, exit code, stdout) of the harness run as uid 65534."""
-    box, _ = run_box.make_box(answer, None)
+    box = harness_box.make_box(answer, ids, LIMIT_MS)
     try:
         path = os.path.join(box, "inputs.json")
-        with open(path) as f:
-            inputs = json.load(f)
-        inputs["tests"] = [t for t in inputs["tests"] if t["id"] in ids]
-        for t in inputs["tests"]:
-            t["input"]["time_limit_ms"] = LIMIT_MS
-        with open(path, "w") as f:
-            json.dump(inputs, f)
         obs_path = os.path.join(box, "obs.jsonl")
         fd = os.open(obs_path, os.O_WRONLY | os.O_CREAT, 0o666)
         os.fchmod(fd, 0o666)  # writable by all: only the guard may refuse fd/3
         subprocess.run(["chmod", "-R", "a+rwX", box], check=True)
         env = {"PATH": "/usr/bin:/bin", "HOME": "/tmp", "LANG": "C.UTF-8", "NODE_ENV": "production",
-               "NODE_PATH": os.path.join(ROOT, "graders", "_node", "node_modules")}
+               "NODE_PATH": harness_box.NODE_PATH}
 
         def channel_on_fd_3():
             os.dup2(fd, 3)

@@ -6,7 +6,7 @@ issue named only to be dismissed or denied, the fix without the issue, the
 issue with a wrong fix (escaping, a prepared statement in the loop), a pool
 mentioned only to say it is fine, the words only inside a code block.
 
-    cd graders/review_go/dev && python3 -B -m unittest test_prose_phrasings
+    cd graders/review_go/tests && python3 -B -m unittest test_prose_phrasings
 """
 import os
 import sys

@@ -3,7 +3,7 @@ wire, ScenarioObserver on hand-made runner messages, and ScenarioRun against
 fake runners that behave as a fully compromised runner could (forge, spam,
 send huge or deep lines, stop reading, exit, hang).
 
-  python3 -m unittest discover -s graders/race_js/dev -p 'test_*.py'
+  python3 -m unittest discover -s graders/race_js/tests -p 'test_*.py'
 """
 
 import os

@@ -4,7 +4,7 @@ capped fields; a non-graded load verdict is reported only when the observer
 can check it; the runner never holds the observer's fd 3; and, run as uid
 65534 like in the box, the observer guard closes /proc/<observer>/mem.
 
-    python3 -I graders/users_express/dev/test_observer.py   (test_trusted.py runs these too)
+    python3 -I graders/users_express/tests/test_observer.py   (test_trusted.py runs these too)
 """
 
 import json

@@ -1,6 +1,6 @@
 'use strict';
 // A runner fully under the answer's control: what a complete escape from
-// the vm realm would give the answer. dev/hostile_runner.py puts it in place
+// the vm realm would give the answer. tools/hostile_runner.py puts it in place
 // of race_runner.js and grades the reference with it; whatever it does, no
 // category may pass. VARIANT is replaced per run.
 const fs = require('fs');

@@ -1,7 +1,7 @@
 """Unit tests of the pack's trusted logic (no server needed): check.py, the
-prober's pure helpers, and the observer side (dev/test_observer.py):
+prober's pure helpers, and the observer side (tests/test_observer.py):
 
-    python3 -I graders/users_express/dev/test_trusted.py
+    python3 -I graders/users_express/tests/test_trusted.py
 """
 
 import json

@@ -1,6 +1,6 @@
 """Unit tests of the prober's handling of the answer's HTTP bodies.
 
-    python3 -I graders/review_go/dev/test_probe_net.py
+    python3 -I graders/review_go/tests/test_probe_net.py
 """
 import os
 import sys
