@@ -145,10 +145,8 @@ async function execute(adapter, g, opts) {
     const t = nowMs();
     result.value = await readResult(adapter, raw, keys, targets, remaining, mapLine, withPaths);
     if (P.isPromise(raw)) answerMs += nowMs() - t;  // an async answer's own time
-    // Returned, in a shape the harness cannot read: still a normal return
-    // (it terminates, it may leave the input alone); check.py fails its values.
-    if (result.value.error) Object.assign(result, { unrecognized: true, message: result.value.error });
-    if (repeat && !result.unrecognized) {
+    if (result.value.error) Object.assign(result, { status: 'unrecognized', message: result.value.error });
+    if (repeat && result.status === 'ok') {
       const again = await readResult(adapter, timed(() => callAnswer(adapter, ctx, s, keys, targets), true), keys, targets, remaining, mapLine, withPaths);
       result.value.repeat = again.dist;
     }

@@ -11,7 +11,7 @@ const CAP_OUTPUT = 64 * 1024;
 const DEFAULT_LIMIT_MS = 2000;
 // Result fields a runner reply may carry; anything else is dropped.
 const RESULT_FIELDS = ['status', 'value', 'error_type', 'message', 'line', 'missing_name', 'where', 'mutation',
-  'type', 'signal', 'harness_refused', 'unrecognized'];
+  'type', 'signal', 'harness_refused'];
 
 const limitOf = (t) => (t.input && t.input.time_limit_ms) || t.time_limit_ms || DEFAULT_LIMIT_MS;
 // The runner's wall guard: the CPU stop comes first; 3x + 500 ms when a
