@@ -98,6 +98,7 @@ Result<CheckResult> run_and_check(const GradeContext& ctx, const std::vector<Ans
   run_out = std::move(*run);
   CheckInput input{ctx.task,        tests,      run_out.observations,
                    run_out.outcome, ctx.answer, run_out.probe};
+  input.harness_reported = run_out.probe.is_null();  // a prober's tasks judge its results
   return check(input);
 }
 

@@ -25,7 +25,10 @@ bool runs_trusted_script(const Task& task) {
 std::vector<std::filesystem::path> shared_libraries(const Task& task) {
   std::vector<std::string> names = {"_" + task.runtime};
   for (const auto& file : task.harness_files) names.push_back(library_of(file));
-  if (runs_trusted_script(task)) names.push_back("_python");
+  if (runs_trusted_script(task)) {
+    names.push_back("_python");
+    names.push_back("_trusted");  // the probers' HTTP client (gb_http.py) decides verdicts too
+  }
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   std::vector<std::filesystem::path> folders;

@@ -96,16 +96,17 @@ TEST_F(GraderStampTest, BytecodeAndOtherTasksDoNotChangeIt) {
   EXPECT_EQ(stamp(), before);
 }
 
-TEST_F(GraderStampTest, ScriptTasksAlsoLoadThePythonLibrary) {
+TEST_F(GraderStampTest, ScriptTasksAlsoLoadThePythonAndTrustedLibraries) {
   Task task;
   task.dir = task_dir();
   task.runtime = "node";
   task.harness_files = {"harness.js", "../_node/lib/gb_channel.js"};
   task.checker = "check.py";
   auto libraries = shared_libraries(task);
-  ASSERT_EQ(libraries.size(), 2u);
+  ASSERT_EQ(libraries.size(), 3u);
   EXPECT_EQ(libraries[0].filename(), "_node");
   EXPECT_EQ(libraries[1].filename(), "_python");
+  EXPECT_EQ(libraries[2].filename(), "_trusted");
   task.checker = "values";
   EXPECT_EQ(shared_libraries(task).size(), 1u);
 }

@@ -102,14 +102,12 @@ class ProtocolTest(unittest.TestCase):
                              capture_output=True, text=True, check=True).stdout
         return json.loads(out)["results"][0]
 
-    def test_duplicate_observation_fails(self):
+    # A test reported twice, or never (with the run's limit), is judged by
+    # gradebox before check.py runs: tests/unit/script_checker_test.cc.
+
+    def test_a_good_trace_passes(self):
         good = {"event": "test", "id": "logs-data-1", "status": "ok", "value": trace(FETCH, ARRIVE, BODY, log(PAYLOAD))}
         self.assertEqual(self.run_check([good])["status"], "pass")
-        self.assertEqual(self.run_check([good, good])["status"], "fail")
-
-    def test_missing_observation_takes_the_limit(self):
-        self.assertEqual(self.run_check([], {"limit": "memory"})["status"], "memory")
-        self.assertEqual(self.run_check([], {"limit": "none"})["status"], "fail")
 
     def test_malformed_trace_fails(self):
         bad = {"event": "test", "id": "logs-data-1", "status": "ok", "value": {"events": "x"}}
