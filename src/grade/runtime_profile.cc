@@ -7,8 +7,9 @@
 #include <map>
 #include <mutex>
 
-#include <boost/process.hpp>
+#include <nlohmann/json.hpp>
 
+#include "grade/first_output_line.h"
 #include "grade/host_cache.h"
 
 namespace gradebox {
@@ -107,23 +108,8 @@ std::filesystem::path version_cache_file(const RuntimeProfile& profile) {
 }
 
 std::string ask_version(const RuntimeProfile& profile) {
-  std::string version = "unknown";
-  if (!profile.version_command.empty()) {
-    try {
-      namespace bp = boost::process;
-      bp::ipstream out;
-      std::vector<std::string> args(profile.version_command.begin() + 1,
-                                    profile.version_command.end());
-      bp::child child(profile.version_command[0], bp::args(args), (bp::std_out & bp::std_err) > out,
-                      bp::std_in < bp::null);
-      std::string line;
-      if (std::getline(out, line) && !line.empty()) version = line;
-      child.wait();
-    } catch (const std::exception&) {
-      // Stays "unknown": the report says so rather than guessing.
-    }
-  }
-  return version;
+  // Stays "unknown" when it cannot run: the report says so rather than guessing.
+  return first_output_line(profile.version_command).value_or("unknown");
 }
 
 }  // namespace

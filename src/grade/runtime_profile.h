@@ -6,8 +6,6 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "gradebox/sandbox.h"
 #include "gradebox/status.h"
 #include "gradebox/task.h"  // profiles_dir
