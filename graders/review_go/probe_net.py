@@ -9,7 +9,7 @@ import socket
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_python"))  # -I drops it
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_trusted"))  # -I drops it
 from gb_trusted import LimitExceeded, bounded_loads  # noqa: E402
 
 # Largest body kept. The biggest right answer (all 48 users) is ~10 KB even

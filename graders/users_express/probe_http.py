@@ -12,7 +12,7 @@ import socket
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_python"))  # -I drops it
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_trusted"))  # -I drops it
 from gb_trusted import LimitExceeded, bounded_loads  # noqa: E402
 
 HOST = "127.0.0.1"
