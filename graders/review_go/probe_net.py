@@ -117,7 +117,7 @@ def status_phase(port):
 
 def listening(exclude):
     """(host, port) of every listening TCP socket in this network namespace,
-    from /proc/self/net (after setns it shows the sandbox's sockets)."""
+    from /proc/self/net (started in the sandbox's network, it shows the sandbox's sockets)."""
     found = []
     for table, any_host, loop in (("tcp", "00000000", "127.0.0.1"), ("tcp6", "0" * 32, "::1")):
         try:
