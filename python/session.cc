@@ -5,7 +5,7 @@
 #include <map>
 #include <mutex>
 
-#include "grade/box.h"
+#include "gradebox/grade.h"
 
 namespace gradebox::python {
 namespace {

@@ -33,9 +33,9 @@ import re
 import sys
 from urllib.parse import urlsplit
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_python"))  # -I drops it
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_trusted"))  # -I drops it
 from gb_trusted import allow_depth, cut, read_request, shown  # noqa: E402
-from gb_wire import DEFAULT_MAX_DEPTH, nesting_depth  # noqa: E402
+from gb_wire import DEFAULT_MAX_DEPTH, nesting_depth  # noqa: E402  (gb_trusted put _python on the path)
 
 LOG_METHODS = {"log", "info", "debug", "dir", "table"}
 ERROR_METHODS = {"error", "warn", "trace", "assert"}

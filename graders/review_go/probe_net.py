@@ -8,8 +8,7 @@ import socket
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_python"))  # -I drops it
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_trusted"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_trusted"))  # -I drops it
 import gb_http  # noqa: E402
 from gb_trusted import LimitExceeded, bounded_loads  # noqa: E402
 
@@ -112,7 +111,7 @@ def status_phase(port):
 
 def listening(exclude):
     """(host, port) of every listening TCP socket in this network namespace,
-    from /proc/self/net (after setns it shows the sandbox's sockets)."""
+    from /proc/self/net (started in the sandbox's network, it shows the sandbox's sockets)."""
     found = []
     for table, any_host, loop in (("tcp", "00000000", "127.0.0.1"), ("tcp6", "0" * 32, "::1")):
         try:

@@ -30,6 +30,10 @@ std::string finish_reason_problem(const std::string& reason);
 /// True for the finish reasons that mean "cut at the token limit".
 bool finish_reason_cut_off(const std::string& reason);
 
+/// Removes the boxes (answer folders) left by gradebox processes that no
+/// longer exist; a front end calls it before it starts grading.
+void remove_stale_boxes();
+
 /// Grades `answer` (the model's raw text) for `task`. Never throws for
 /// anything the answer does; a fault of gradebox or of the environment is a
 /// report with verdict grader-error.

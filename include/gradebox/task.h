@@ -75,8 +75,9 @@ TaskRegistry load_tasks(const std::filesystem::path& root);
 /// the source tree this binary was built from.
 std::filesystem::path default_graders_dir();
 
-/// Where the runtime profiles are: sandbox/profiles next to `graders_dir`,
-/// else the source tree's.
-std::filesystem::path profiles_dir(const std::filesystem::path& graders_dir);
+/// A runtime's profile, beside its harness library: `graders_dir`'s
+/// _<runtime>/profile.json, else the source tree's (docs/runtime_profiles.md).
+std::filesystem::path runtime_profile_path(const std::filesystem::path& graders_dir,
+                                           const std::string& runtime);
 
 }  // namespace gradebox

@@ -47,6 +47,15 @@ void open_for_reading(const fs::path& root) {
 
 bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
 
+// graders/_trusted holds code that runs outside with the expectations in
+// reach (checkers, probers, their server): it never enters a box.
+bool in_trusted_folder(const std::string& harness_file) {
+  for (const auto& part : fs::path(harness_file)) {
+    if (part == kTrustedFolder) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string safe_relative_path(const std::string& name) {
@@ -113,6 +122,8 @@ Status Box::fill(const Task& task, const std::vector<AnswerFile>& answer,
     if (auto s = write_file(path_ / "answer" / file.path, file.code); !s) return s;
   }
   for (const auto& file : task.harness_files) {
+    if (in_trusted_folder(file))
+      return Error{"harness file " + file + ": " + kTrustedFolder + "/ is trusted, never in a box"};
     if (auto s = copy_into(task.dir / file, path_ / fs::path(file).filename()); !s) return s;
   }
   for (const auto& file : harness_bytecode(task)) {

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "gradebox/grade.h"  // remove_stale_boxes
 #include "gradebox/status.h"
 #include "gradebox/task.h"
 
@@ -19,6 +20,9 @@ struct AnswerFile {
   std::string path;  // e.g. "app.js", "routes/users.js"
   std::string code;
 };
+
+/// The graders/ folder of trusted helpers (graders/README.md): never copied into a box.
+inline constexpr const char* kTrustedFolder = "_trusted";
 
 /// A temporary directory that removes itself (RAII).
 /// Named after the owning pid so a later gradebox can remove the boxes of
@@ -36,6 +40,7 @@ class Box {
 
   const std::filesystem::path& path() const { return path_; }
   /// Writes the answer files, the task's harness files and inputs.json.
+  /// A harness file under graders/_trusted is an Error naming it.
   Status fill(const Task& task, const std::vector<AnswerFile>& answer,
               const nlohmann::json& inputs);
 
@@ -54,8 +59,5 @@ nlohmann::json strip_expectations(const nlohmann::json& tests);
 /// A file name from a block's info string made safe: relative, no "..",
 /// no absolute part; empty when nothing usable is left.
 std::string safe_relative_path(const std::string& name);
-
-/// Removes boxes of gradebox processes that no longer exist.
-void remove_stale_boxes();
 
 }  // namespace gradebox

@@ -106,11 +106,10 @@ void grade_candidates(const GradeContext& ctx, const Extraction& ex, const Grade
   fill_from(report, grades[kept]);
 }
 
-// The task's checker and probe start while the answer runs, not after it.
+// The task's checker starts while the answer runs, not after it. (A probe
+// starts in the sandbox's network once it exists: script_server.h.)
 void prestart_trusted_scripts(const Task& task) {
   if (task.checker != "values") prestart_script(task.dir / task.checker);
-  if (task.raw.contains("probe") && task.raw["probe"].is_string())
-    prestart_script(task.dir / task.raw["probe"].get<std::string>());
 }
 
 // A bug of gradebox's own: reported as such, never as the answer's fault.

@@ -54,7 +54,7 @@ Result<BindMount> usr_mount(const std::string& name, const std::vector<std::stri
 
 Result<RuntimeProfile> load_runtime_profile(const std::string& name,
                                             const std::filesystem::path& graders_dir) {
-  auto path = profiles_dir(graders_dir) / (name + ".json");
+  auto path = runtime_profile_path(graders_dir, name);
   std::ifstream in(path);
   if (!in) return Error{"runtime profile not found: " + path.string()};
   try {

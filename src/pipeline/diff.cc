@@ -3,7 +3,7 @@
 #include <map>
 #include <set>
 
-#include "tasks/stamp.h"
+#include "util/text_hash.h"
 
 namespace gradebox::pipeline {
 namespace {

@@ -26,8 +26,8 @@ std::vector<std::filesystem::path> shared_libraries(const Task& task) {
   std::vector<std::string> names = {"_" + task.runtime};
   for (const auto& file : task.harness_files) names.push_back(library_of(file));
   if (runs_trusted_script(task)) {
-    names.push_back("_python");
-    names.push_back("_trusted");  // the probers' HTTP client (gb_http.py) decides verdicts too
+    names.push_back("_trusted");  // trusted helpers, the probers' HTTP client (gb_http.py)
+    names.push_back("_python");   // gb_trusted.py parses with the box side's gb_wire.py
   }
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
@@ -47,7 +47,7 @@ std::string grader_stamp(const Task& task) {
   for (const auto& library : shared_libraries(task)) {
     hash.add_folder(library, library.filename().string());
   }
-  auto profile = profiles_dir(task.dir.parent_path()) / (task.runtime + ".json");
+  auto profile = runtime_profile_path(task.dir.parent_path(), task.runtime);
   hash.add_file(profile, "profile:" + task.runtime);
   hash.add("engine", engine_version());
   return task.version + "+" + hash.hex();

@@ -12,8 +12,9 @@
 namespace gradebox {
 
 /// The shared library folders (graders/_<name>) a task loads: its runtime's
-/// (`_<runtime>`), those its harness files reach into, and `_python` when a
-/// trusted script (checker or probe) runs through the Python script server.
+/// (`_<runtime>`), those its harness files reach into, and `_trusted` (with
+/// `_python`, whose parser it shares) when a trusted script (checker or
+/// probe) runs through the Python script server.
 std::vector<std::filesystem::path> shared_libraries(const Task& task);
 
 /// `version + "+" + hash` over the task folder without its known answers

@@ -1,5 +1,7 @@
-// The box's path hygiene and the derivation of time limits.
+// The box's path hygiene, what a box holds, and the derivation of time limits.
 #include <gtest/gtest.h>
+
+#include <set>
 
 #include "grade/box.h"
 #include "grade/time_limits.h"
@@ -33,6 +35,46 @@ TEST(BoxFiles, AreRemovedWithTheBox) {
     EXPECT_TRUE(std::filesystem::exists(where));
   }
   EXPECT_FALSE(std::filesystem::exists(where));
+}
+
+// The names of every file in graders/_trusted (checkers' and probers' helpers).
+std::set<std::string> trusted_file_names() {
+  std::set<std::string> names;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(
+           std::filesystem::path(GRADEBOX_SOURCE_DIR) / "graders" / kTrustedFolder)) {
+    if (entry.is_regular_file()) names.insert(entry.path().filename().string());
+  }
+  return names;
+}
+
+TEST(BoxLayout, NoTaskPutsATrustedHelperInItsBox) {
+  const auto trusted = trusted_file_names();
+  ASSERT_TRUE(trusted.count("gb_trusted.py"));
+  ASSERT_TRUE(trusted.count("gb_script_server.py"));
+  TaskRegistry registry = load_tasks(std::filesystem::path(GRADEBOX_SOURCE_DIR) / "graders");
+  ASSERT_FALSE(registry.tasks.empty());
+  for (const auto& [id, task] : registry.tasks) {
+    auto box = Box::create();
+    ASSERT_TRUE(box.ok()) << box.error().message;
+    auto filled = box->fill(task, {{"app.py", "x = 1\n"}}, nlohmann::json::object());
+    ASSERT_TRUE(filled.ok()) << id << ": " << filled.error().message;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(box->path())) {
+      EXPECT_FALSE(trusted.count(entry.path().filename().string()))
+          << id << " put " << entry.path() << " in its box";
+    }
+  }
+}
+
+TEST(BoxLayout, AHarnessFileUnderTheTrustedFolderIsAnErrorNamingIt) {
+  Task task;
+  task.dir = std::filesystem::path(GRADEBOX_SOURCE_DIR) / "graders" / "flatten_py";
+  task.harness_files = {"harness.py", "../_trusted/gb_trusted.py"};
+  auto box = Box::create();
+  ASSERT_TRUE(box.ok()) << box.error().message;
+  auto filled = box->fill(task, {}, nlohmann::json::object());
+  ASSERT_FALSE(filled.ok());
+  EXPECT_NE(filled.error().message.find("../_trusted/gb_trusted.py"), std::string::npos);
+  EXPECT_FALSE(std::filesystem::exists(box->path() / "gb_trusted.py"));
 }
 
 TEST(DeriveLimits, ScalesTheReferenceWithAFloorAndKeepsContractLimits) {

@@ -12,8 +12,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// A graders/ folder with echo_task, a shared `_python` library and the
-/// runtime profile in sandbox/profiles beside it, as in the source tree.
+/// A graders/ folder with echo_task and a shared `_python` library holding
+/// its runtime profile, as in the source tree.
 class GraderStampTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -22,10 +22,9 @@ class GraderStampTest : public ::testing::Test {
              ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
     fs::create_directories(root_ / "graders/_python");
-    fs::create_directories(root_ / "sandbox/profiles");
     fs::copy(fs::path(TESTS_DIR) / "unit/data/echo_task", task_dir(), fs::copy_options::recursive);
     write("graders/_python/gblib.py", "LIMIT = 1\n");
-    write("sandbox/profiles/python.json", R"({"name": "python", "env": []})");
+    write("graders/_python/profile.json", R"({"name": "python", "env": []})");
   }
   void TearDown() override { fs::remove_all(root_); }
 
@@ -73,7 +72,7 @@ TEST_F(GraderStampTest, TheRuntimesSharedLibraryChangesIt) {
 
 TEST_F(GraderStampTest, TheRuntimeProfileChangesIt) {
   std::string before = stamp();
-  write("sandbox/profiles/python.json", R"({"name": "python", "env": ["X=1"]})");
+  write("graders/_python/profile.json", R"({"name": "python", "env": ["X=1"]})");
   EXPECT_NE(stamp(), before);
 }
 
@@ -96,7 +95,7 @@ TEST_F(GraderStampTest, BytecodeAndOtherTasksDoNotChangeIt) {
   EXPECT_EQ(stamp(), before);
 }
 
-TEST_F(GraderStampTest, ScriptTasksAlsoLoadThePythonAndTrustedLibraries) {
+TEST_F(GraderStampTest, ScriptTasksAlsoLoadTheTrustedAndPythonLibraries) {
   Task task;
   task.dir = task_dir();
   task.runtime = "node";

@@ -9,26 +9,23 @@ global namespace: no state passes from one request to the next, and a
 child that crashes or is killed leaves the server running. What is saved
 is the interpreter's start and the imports, ~25-40 ms per call.
 
+The server and its children stay on the host's network: a script that must
+reach a sandbox's servers (a probe) is started inside that network by
+gradebox, through the sandbox's interface, and never comes here.
+
 Protocol (bytes, over a Unix socket on fd 0 and fd 1):
-                  request  b"<n> <net>\\n" + n bytes of stdin, where net is
-                  "fd" when the header's first byte carries (SCM_RIGHTS) a
-                  network namespace for the child to join (a sandbox's, to
-                  reach its server: opened by gradebox while it surely
-                  exists), or "-";
+                  request  b"<n>\\n" + n bytes of stdin;
                   response b"<exit> <n_out> <n_err>\\n" + stdout + stderr.
 EOF on fd 0 ends the server.
 """
 import builtins
-import ctypes
 import io
 import os
-import socket
 import sys
 import traceback
 
 
-CHANNEL = socket.socket(fileno=0)
-CLONE_NEWNET = 0x40000000
+MAX_HEADER = 32  # digits of a size and a newline, with room to spare
 
 
 def read_exact(n):
@@ -43,24 +40,18 @@ def read_exact(n):
 
 
 def read_request():
-    """(stdin bytes, network namespace fd or None), or None at EOF."""
-    header, fds = b"", []
+    """The request's stdin bytes, or None at EOF (or off the protocol: the
+    server ends, and gradebox runs the script afresh)."""
+    header = b""
     while not header.endswith(b"\n"):
-        byte, new_fds, _, _ = socket.recv_fds(CHANNEL, 1, 1)
-        if not byte:
+        byte = os.read(0, 1)
+        if not byte or len(header) >= MAX_HEADER:
             return None
         header += byte
-        fds += new_fds
-    size, net = header.split()
-    payload = read_exact(int(size))
-    if payload is None or net not in (b"fd", b"-") or (net == b"fd") != (len(fds) == 1):
-        return None  # not our protocol: end, and gradebox runs the script afresh
-    return payload, (fds[0] if fds else None)
-
-
-def join_network(fd):
-    """setns(2) by ctypes: the interpreter's os.setns comes with Python 3.12."""
-    return ctypes.CDLL(None, use_errno=True).setns(fd, CLONE_NEWNET) == 0
+    size = header.strip()
+    if not size.isdigit():
+        return None
+    return read_exact(int(size))
 
 
 def write_all(fd, data):
@@ -108,15 +99,9 @@ def complete(reply):
     return bool(newline) and len(fields) == 3 and len(rest) == int(fields[1]) + int(fields[2])
 
 
-def child(code, path, payload, netns, fd):
+def child(code, path, payload, fd):
     try:
-        joined = netns is None or join_network(netns)
-        if netns is not None:
-            os.close(netns)
-        if not joined:
-            reply = response(126, b"", b"gb_script_server: cannot join the network namespace\n")
-        else:
-            reply = response(*run_script(code, path, payload))
+        reply = response(*run_script(code, path, payload))
     except BaseException:  # noqa: B036 - never return into the server's loop
         reply = response(1, b"", b"gb_script_server: the request could not run\n")
     try:
@@ -125,7 +110,7 @@ def child(code, path, payload, netns, fd):
         os._exit(0)
 
 
-def serve_one(code, path, payload, netns):
+def serve_one(code, path, payload):
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -135,11 +120,8 @@ def serve_one(code, path, payload, netns):
         os.dup2(null, 0)
         os.dup2(null, 1)
         os.close(null)
-        CHANNEL.detach()
-        child(code, path, payload, netns, write_end)
+        child(code, path, payload, write_end)
     os.close(write_end)
-    if netns is not None:
-        os.close(netns)
     with os.fdopen(read_end, "rb") as pipe:
         reply = pipe.read()
     _, wait_status = os.waitpid(pid, 0)
@@ -169,10 +151,10 @@ def main():
         code = compile(f.read(), path, "exec")
     preload(code, path)
     while True:
-        request = read_request()
-        if request is None:
+        payload = read_request()
+        if payload is None:
             return
-        serve_one(code, path, *request)
+        serve_one(code, path, payload)
 
 
 if __name__ == "__main__":

@@ -16,9 +16,13 @@ Standard library only (`python3 -I -S`).
 """
 
 import json
+import os
 import sys
 
-from gb_wire import DEFAULT_MAX_DEPTH, nesting_depth
+# The bounded parser is the box side's (graders/_python/gb_wire.py): one
+# definition of the channel's depth rule for both sides. -I drops the path.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_python"))
+from gb_wire import DEFAULT_MAX_DEPTH, nesting_depth  # noqa: E402
 
 # The request wraps an event's value in a few levels of its own
 # (request -> observations -> event -> value), and a probe's output sits
