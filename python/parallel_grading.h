@@ -48,11 +48,5 @@ class ParallelGrading {
   std::atomic<bool> stopped_{false};
   WorkerPool pool_;  // last: its threads start once the fields above exist
 };
-std::atomic<bool> stopped_{false};
-std::mutex mutex_;
-std::condition_variable idle_;
-int running_workers_ = 0;
-std::vector<std::thread> workers_;
-};
 
 }  // namespace gradebox::python
