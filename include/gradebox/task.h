@@ -1,12 +1,14 @@
 // A task pack: one folder under graders/ described by its task.json.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "gradebox/extract.h"
 #include "gradebox/status.h"
@@ -54,10 +56,21 @@ struct Task {
   std::vector<std::string> harness_argv;   // run inside the sandbox
   std::string checker;                     // "values" (built in) or a trusted script path
   std::string reference;                   // reference answer, relative to dir
-  nlohmann::json tests;  // hidden tests, expectations included (never enter the sandbox)
-  nlohmann::json raw;    // the whole task.json, for task-specific fields
+  std::string tests_file = "tests.json";    // relative to dir
+  std::vector<std::string> also_languages;  // languages a primary may also be in
+  bool multi_file = false;                  // sibling blocks naming files are laid out too
+  bool check_without_code = false;          // "no_code": "check": prose is judged without code
+  std::string probe;                        // trusted prober script, relative to dir; "" = none
+  double probe_timeout_seconds = 60;
+  double startup_cpu_seconds = 5;  // CPU the runtime needs before the first test
+  // Task-specific JSON stays JSON, held by pointer so this header needs only
+  // json_fwd.hpp. Loaded tasks always have both; a null one reads as empty.
+  std::shared_ptr<const nlohmann::json> tests;    // hidden tests (the "tests" array), expectations
+                                                  // included: they never enter the sandbox
+  std::shared_ptr<const nlohmann::json> options;  // "options", passed to the harness
 
   const Category* category(const std::string& id) const;
+  std::size_t test_count() const;
 };
 
 /// Loads and validates one task folder; the Error names the file and field.

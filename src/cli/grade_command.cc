@@ -2,6 +2,7 @@
 #include <filesystem>
 
 #include "cli/common.h"
+#include "gradebox/frontend.h"
 #include "gradebox/grade.h"
 #include "gradebox/report.h"
 #include "pipeline/run_input.h"
@@ -25,16 +26,6 @@ struct GradeArgs {
   std::size_t max_answer_bytes = pipeline::InputLimits{}.max_answer_bytes;
 };
 
-Report grader_error_report(const Task& task, const std::string& model, const std::string& why) {
-  Report report;
-  report.task = task.id;
-  report.model = model;
-  report.verdict = Verdict::kGraderError;
-  report.verdict_detail = why;
-  compute_scores(report);
-  return report;
-}
-
 // The separate reasoning, read like an answer (same size limit), from a file.
 std::string read_reasoning(const GradeArgs& args) {
   if (args.reasoning.empty()) return {};
@@ -56,10 +47,9 @@ int run_grade(const GradeArgs& args, const GlobalOptions& global) {
   GradeOptions options{args.model,           args.pick == "best", !args.no_retry,
                        read_reasoning(args), args.finish_reason,  args.keep_box};
   if (args.verbose) enable_dev_trace();
-  std::string error;
-  auto sandbox = make_sandbox(error);
-  Report report = sandbox ? Grader(sandbox).grade(task, answer, options)
-                          : grader_error_report(task, args.model, error);
+  auto grader = open_grader();
+  Report report = grader ? (*grader)->grade(task, answer, options)
+                         : grader_error_report(task.id, args.model, grader.error().message);
   print(report, args);
   return report.verdict == Verdict::kGraderError ? kGraderError : kJudged;
 }

@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "cli/common.h"
+#include "gradebox/frontend.h"
 #include "grade/harness_trace.h"
 #include "grade/kept_box.h"
 #include "util/dev_trace.h"
@@ -53,13 +54,12 @@ int run_rerun_box(const std::string& folder) {
   if (!std::filesystem::is_directory(std::filesystem::path(folder) / "box", ec))
     throw UsageError(folder + " has no box folder (removed?)");
   enable_dev_trace();  // the prober's call, as grade --verbose shows it
-  std::string error;
-  auto sandbox = make_sandbox(error);
+  auto sandbox = open_sandbox();
   if (!sandbox) {
-    std::cerr << "gradebox: " << error << "\n";
+    std::cerr << "gradebox: " << sandbox.error().message << "\n";
     return kGraderError;
   }
-  auto outcome = rerun(*sandbox, *kept);
+  auto outcome = rerun(**sandbox, *kept);
   if (!outcome) {
     std::cerr << "gradebox: " << outcome.error().message << "\n";
     return kGraderError;

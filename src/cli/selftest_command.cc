@@ -76,17 +76,16 @@ void selftest_task(const Task& task, const Grader& grader, Tally& tally) {
 int run_selftest(const std::vector<std::string>& ids, const GlobalOptions& global) {
   TaskRegistry registry = load_registry(global);
   std::vector<const Task*> tasks;
-  for (const auto& id : ids) tasks.push_back(&find_task(registry, id));
+  for (const auto& id : ids) tasks.push_back(&task_or_usage_error(registry, id));
   if (ids.empty()) {
     for (const auto& [id, task] : registry.tasks) tasks.push_back(&task);
   }
-  std::string error;
-  auto sandbox = make_sandbox(error);
-  if (!sandbox) {
-    std::cerr << "gradebox: selftest: " << error << "\n";
+  auto opened = open_grader();
+  if (!opened) {
+    std::cerr << "gradebox: selftest: " << opened.error().message << "\n";
     return kGraderError;
   }
-  Grader grader(sandbox);
+  const Grader& grader = **opened;
   Tally tally;
   for (const Task* task : tasks) selftest_task(*task, grader, tally);
   std::printf("selftest: %d failed%s\n", tally.failures,

@@ -3,6 +3,7 @@
 // per --pick, and write the report.
 #include <chrono>
 
+#include "gradebox/frontend.h"
 #include "gradebox/grade.h"
 #include "grade/answer_layout.h"
 #include "grade/box.h"
@@ -29,7 +30,7 @@ Extraction extract_for(const Task& task, const std::string& answer, const std::s
                        std::string& language) {
   language = task.language;
   Extraction ex = extract(answer, task.language, task.entry, task.prompt_blocks, reasoning);
-  for (const auto& other : task.raw.value("also_languages", std::vector<std::string>{})) {
+  for (const auto& other : task.also_languages) {
     if (ex.primary && !ex.from_reasoning) break;
     Extraction alt = extract(answer, other, task.entry, task.prompt_blocks, reasoning);
     if (better(alt, ex)) {
@@ -114,13 +115,7 @@ void prestart_trusted_scripts(const Task& task) {
 
 // A bug of gradebox's own: reported as such, never as the answer's fault.
 Report internal_error(const Task& task, const GradeOptions& options, const std::string& what) {
-  Report report;
-  report.task = task.id;
-  report.model = options.model;
-  report.verdict = Verdict::kGraderError;
-  report.verdict_detail = "internal error: " + what;
-  compute_scores(report);
-  return report;
+  return grader_error_report(task.id, options.model, "internal error: " + what);
 }
 
 }  // namespace
@@ -152,7 +147,7 @@ Report Grader::grade_or_throw(const Task& task, const std::string& answer,
   report.extraction_reason = ex.reason;
   auto profile = load_runtime_profile(task.runtime, task.dir.parent_path());
   report.environment = environment_json(task, profile ? &*profile : nullptr);
-  const bool judge_prose = task.raw.value("no_code", std::string()) == "check";
+  const bool judge_prose = task.check_without_code;
   if (!ex.primary && !judge_prose) {
     report.verdict = Verdict::kNoCode;
     report.verdict_detail = ex.reason;

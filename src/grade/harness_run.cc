@@ -54,15 +54,15 @@ std::set<std::string> ids_of(const json& tests) {
 // object; `limit_note` says why), which fails the tests it would have judged.
 ScriptCall probe_call(const HarnessRequest& req) {
   ScriptCall call;
-  call.script = req.task.dir / req.task.raw["probe"].get<std::string>();
+  call.script = req.task.dir / req.task.probe;
   // The answer's files as extraction wrote them (trusted text, never what the
   // answer's process reports): the prober may read literal data from them.
   json files = json::array();
   for (const auto& file : req.files) files.push_back({{"path", file.path}, {"code", file.code}});
   call.stdin_data = json({{"tests", req.tests}, {"options", req.options}, {"answer_files", files}})
                         .dump(-1, ' ', false, json::error_handler_t::replace);
-  call.timeout = std::chrono::milliseconds(
-      static_cast<long>(req.task.raw.value("probe_timeout_seconds", 60.0) * 1000));
+  call.timeout =
+      std::chrono::milliseconds(static_cast<long>(req.task.probe_timeout_seconds * 1000));
   return call;
 }
 
@@ -88,7 +88,7 @@ Result<Box> make_box(const HarnessRequest& req) {
 Status keep_if_asked(const HarnessRequest& req, const Box& box, const SandboxSpec& spec) {
   if (!req.keep_box) return ok_status();
   std::optional<ScriptCall> prober;
-  if (req.task.raw.contains("probe")) prober = probe_call(req);
+  if (!req.task.probe.empty()) prober = probe_call(req);
   return keep_for_rerun(box, {spec, prober});
 }
 
@@ -98,7 +98,7 @@ SandboxLimits harness_limits(const HarnessRequest& req) {
   const TaskLimits& t = req.task.limits;
   double test_seconds = 0;
   for (const auto& [id, ms] : req.time_limits_ms) test_seconds += ms / 1000.0;
-  const double startup = req.task.raw.value("startup_cpu_seconds", 5.0);
+  const double startup = req.task.startup_cpu_seconds;
   SandboxLimits limits;
   limits.cpu_seconds = startup + 1.5 * test_seconds;
   limits.wall_seconds = std::min(t.run_wall_seconds, 2 * limits.cpu_seconds + 5);
@@ -121,7 +121,7 @@ Result<HarnessResult> run_harness(Sandbox& sandbox, const HarnessRequest& req) {
   HarnessResult result;
   result.limits = spec.limits;
   std::string probe_limit_note;
-  if (req.task.raw.contains("probe")) {
+  if (!req.task.probe.empty()) {
     auto probed = probe(**running, req, probe_limit_note);
     (*running)->kill();
     auto outcome = (*running)->wait();

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "gradebox/task.h"
 
 namespace gradebox {
@@ -18,9 +20,11 @@ namespace gradebox {
 std::vector<std::filesystem::path> shared_libraries(const Task& task);
 
 /// `version + "+" + hash` over the task folder without its known answers
-/// (known/), every shared library it loads, its runtime profile and the
-/// grading engine's own sources.
-std::string grader_stamp(const Task& task);
+/// (known/), its own tests and tools, every shared library it loads, its
+/// runtime profile and the grading engine's own sources. `spec_file` is
+/// task.json as parsed: its canonical dump is hashed, so every key counts,
+/// typed or not.
+std::string grader_stamp(const Task& task, const nlohmann::json& spec_file);
 
 /// A hash of gradebox's own grading code (extraction, task loading, grading,
 /// checking, scoring, the sandbox), generated at build time.

@@ -81,11 +81,11 @@ TEST(DeriveLimits, ScalesTheReferenceWithAFloorAndKeepsContractLimits) {
   Task task;
   task.limits.test_cpu_floor_ms = 100;
   task.limits.reference_multiple = 10;
-  task.tests = {{"tests",
-                 {{{"id", "fast"}},
-                  {{"id", "slow"}},
-                  {{"id", "fixed"}, {"time_limit_ms", 2000}},
-                  {{"id", "unmeasured"}}}}};
+  task.tests = std::make_shared<const nlohmann::json>(
+      nlohmann::json::array({{{"id", "fast"}},
+                             {{"id", "slow"}},
+                             {{"id", "fixed"}, {"time_limit_ms", 2000}},
+                             {{"id", "unmeasured"}}}));
   auto limits = derive_limits(task, {{"fast", 1.0}, {"slow", 50.0}, {"fixed", 900.0}});
   EXPECT_DOUBLE_EQ(limits["fast"], 100);    // the floor
   EXPECT_DOUBLE_EQ(limits["slow"], 500);    // 10 x 50 ms
