@@ -195,7 +195,7 @@ class GuardedObserverTest(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="gb-ux-guard-")
         os.chmod(cls.tmp, 0o755)
         cls.guard = guard_library(cls.tmp)
-        with open(os.path.join(PACK, "selftest", "hostile_parent_mem.md")) as f:
+        with open(os.path.join(PACK, "known", "hostile_parent_mem.md")) as f:
             cls.answer = f.read()
 
     @classmethod
