@@ -87,7 +87,7 @@ TEST_F(ScriptCheckerTest, AHarnessTasksScriptSeesOnlyTheTestsThatReturned) {
   EXPECT_EQ(result.results.size(), 5u);
 }
 
-// Was graders/race_js/dev/test_check.py's test_duplicate_observation_fails.
+// Was graders/race_js/tests/test_check.py's test_duplicate_observation_fails.
 TEST_F(ScriptCheckerTest, ATestReportedTwiceFailsWhateverTheScriptSays) {
   auto result = check(kMixedChannel, tests({"twice"}));
   EXPECT_EQ(result.extra["tests"], json::array());
@@ -95,7 +95,7 @@ TEST_F(ScriptCheckerTest, ATestReportedTwiceFailsWhateverTheScriptSays) {
   EXPECT_EQ(result.results.at("twice").detail, "result reported more than once");
 }
 
-// Was graders/race_js/dev/test_check.py's test_missing_observation_takes_the_limit.
+// Was graders/race_js/tests/test_check.py's test_missing_observation_takes_the_limit.
 TEST_F(ScriptCheckerTest, ATestNeverReportedTakesTheRunsLimit) {
   outcome_.limit = LimitHit::kMemory;
   EXPECT_EQ(check("", tests({"silent"})).results.at("silent").status, TestStatus::kMemory);
@@ -107,7 +107,7 @@ TEST_F(ScriptCheckerTest, ATestNeverReportedTakesTheRunsLimit) {
   EXPECT_NE(result.results.at("silent").detail.find("no result reported"), std::string::npos);
 }
 
-// Was graders/dijkstra_ts/dev/test_check_limits.py's status="weird" case.
+// Was graders/dijkstra_ts/tests/test_check_limits.py's status="weird" case.
 TEST_F(ScriptCheckerTest, AnUnknownStatusFailsBeforeTheScript) {
   const std::string weird = "{\"event\": \"test\", \"id\": \"w\", \"status\": \"weird\"}\n";
   auto result = check(weird, tests({"w"}));
