@@ -18,10 +18,10 @@ APT_PACKAGES := g++ make cmake pkg-config git \
 sample: build
 	$(GRADEBOX) run fixtures/runs/sample --prices fixtures/prices.json
 
-## test: every test (unit, sandbox, graders, CLI, Python) through ctest, then selftest
+## test: every test (unit, sandbox, graders and their known answers, CLI, Python) through ctest
+# Each known answer is graded once: ctest's graders_known_<task> runs `gradebox selftest TASK`.
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
-	$(GRADEBOX) selftest
 
 ## unit: the fast unit tests alone (seconds), while working on gradebox
 unit: build
@@ -46,10 +46,10 @@ define install_copy
 	mv $(2).new $(2) && rm -rf $(2).old
 endef
 
-# Each runtime profile's part of /usr (sandbox/profiles/*.json "usr"),
+# Each runtime profile's part of /usr (graders/_*/profile.json "usr"),
 # rebuilt when a profile or an installed package changes.
-.deps/runtimes: sandbox/install_runtimes.py $(wildcard sandbox/profiles/*.json) /var/lib/dpkg/status .deps/apt
-	python3 sandbox/install_runtimes.py sandbox/profiles $(INSTALL_ROOT)
+.deps/runtimes: sandbox/install_runtimes.py $(wildcard graders/_*/profile.json) /var/lib/dpkg/status .deps/apt
+	python3 sandbox/install_runtimes.py graders $(INSTALL_ROOT)
 	@mkdir -p .deps && touch $@
 
 .deps/apt: Makefile

@@ -15,3 +15,7 @@ if [[ -x $here/pipeline_bench.sh ]]; then
   echo "== the sample run: 50 answers, cold and warm result cache =="
   "$here/pipeline_bench.sh" "$build"
 fi
+echo
+echo "== task harnesses outside the sandbox: what their savings save (medians) =="
+python3 "$here/dijkstra_ts_costs.py" -n "${HARNESS_ROUNDS:-5}"
+python3 "$here/race_js_harness.py" -n "${HARNESS_ROUNDS:-5}"

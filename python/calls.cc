@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "grade/job_limit.h"
+#include "gradebox/frontend.h"
 #include "gradebox/grade.h"
 #include "gradebox/report.h"
 #include "json_to_python.h"
@@ -56,10 +57,11 @@ std::shared_ptr<const TaskRegistry> load_registry(const OptionalPath& graders) {
   return registry_for(graders.value_or(std::filesystem::path()));
 }
 
-const Task& find_task(const TaskRegistry& registry, const std::string& id) {
-  std::string unknown = unknown_task_message(registry, id);
-  if (!unknown.empty()) throw py::value_error(unknown);
-  return registry.tasks.at(id);
+const Task& task_or_raise(const TaskRegistry& registry, const std::string& id,
+                          const std::string& where = "") {
+  auto task = find_task(registry, id);
+  if (!task) throw py::value_error(where + task.error().message);
+  return **task;
 }
 
 py::dict report_dict(const Report& report) {
@@ -89,7 +91,7 @@ py::dict grade(const py::object& task, const py::object& text, const py::object&
   GradeOptions grade_opts = grade_options(require_str(model, "model"), options);
   add_record_fields(grade_opts, reasoning, finish_reason, "");
   auto registry = load_registry(options.graders);
-  const Task& found = find_task(*registry, id);
+  const Task& found = task_or_raise(*registry, id);
   Report report;
   {
     py::gil_scoped_release release;
@@ -127,15 +129,14 @@ GradeRequest request_from(const py::handle& record, const std::string& where,
   std::string text = require_str(record_field(record, "text", where, true), where + "['text']");
   py::object model = record_field(record, "model", where, false);
   std::string model_id = model.is_none() ? "" : require_str(model, where + "['model']");
-  std::string unknown = unknown_task_message(registry, id);
-  if (!unknown.empty()) throw py::value_error(where + ": " + unknown);
+  const Task& task = task_or_raise(registry, id, where + ": ");
   GradeOptions grade_opts = grade_options(model_id, options);
   // JSONL from OpenAI-compatible APIs names it reasoning_content.
   py::object reasoning = record_field(record, "reasoning_content", where, false);
   if (reasoning.is_none()) reasoning = record_field(record, "reasoning", where, false);
   add_record_fields(grade_opts, reasoning, record_field(record, "finish_reason", where, false),
                     where);
-  return {&registry.tasks.at(id), std::move(text), std::move(grade_opts)};
+  return {&task, std::move(text), std::move(grade_opts)};
 }
 
 // Every record checked before anything is graded: a typo in record 90
@@ -218,7 +219,7 @@ py::dict task_dict(const Task& task) {
                                py::arg("judges") = c.judges,
                                py::arg("description") = c.description));
   }
-  std::size_t tests = task.tests.contains("tests") ? task.tests["tests"].size() : 0;
+  std::size_t tests = task.test_count();
   return py::dict(py::arg("id") = task.id, py::arg("version") = task.version,
                   py::arg("stamp") = task.stamp, py::arg("language") = task.language,
                   py::arg("runtime") = task.runtime, py::arg("prompt") = task.prompt,

@@ -5,14 +5,12 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "gradebox/frontend.h"
 #include "gradebox/grade.h"
 
 namespace gradebox::python {
@@ -42,20 +40,13 @@ class ParallelGrading {
 
  private:
   void work();
-  void join();
 
   std::shared_ptr<const Grader> grader_;
   std::vector<GradeRequest> requests_;
   std::vector<std::optional<Report>> reports_;
   std::atomic<std::size_t> next_{0};
   std::atomic<bool> stopped_{false};
-  std::mutex mutex_;
-  std::condition_variable idle_;
-  int running_workers_ = 0;
-  std::vector<std::thread> workers_;
+  WorkerPool pool_;  // last: its threads start once the fields above exist
 };
-
-/// Threads for `jobs` (0: one per core) and `count` answers: at least one.
-int worker_count(int jobs, std::size_t count);
 
 }  // namespace gradebox::python

@@ -5,7 +5,7 @@
 #include <map>
 #include <mutex>
 
-#include "grade/box.h"
+#include "gradebox/frontend.h"
 
 namespace gradebox::python {
 namespace {
@@ -101,35 +101,10 @@ Result<std::shared_ptr<const Grader>> shared_grader() {
   if (auto grader = stored(grader_slot())) return grader;
   std::lock_guard first_use(*first_use_mutex);
   if (auto grader = stored(grader_slot())) return grader;  // made while we waited
-  clean_stale_sandboxes();
-  remove_stale_boxes();
-  auto sandbox = make_namespace_sandbox();
-  if (!sandbox) return sandbox.error();
-  auto grader = std::make_shared<const Grader>(std::shared_ptr<Sandbox>(std::move(*sandbox)));
-  store(grader_slot(), grader);
-  return std::shared_ptr<const Grader>(grader);
-}
-
-std::string unknown_task_message(const TaskRegistry& registry, const std::string& id) {
-  if (registry.tasks.count(id)) return "";
-  std::string known;
-  for (const auto& [name, task] : registry.tasks) known += (known.empty() ? "" : ", ") + name;
-  std::string message =
-      "unknown task '" + id + "' (known: " + (known.empty() ? "none" : known) + ")";
-  // A pack that failed to load may be the one asked for: say why.
-  for (const auto& problem : registry.problems) message += "; " + problem.message;
-  return message;
-}
-
-Report grader_error_report(const std::string& task, const std::string& model,
-                           const std::string& why) {
-  Report report;
-  report.task = task;
-  report.model = model;
-  report.verdict = Verdict::kGraderError;
-  report.verdict_detail = why;
-  compute_scores(report);
-  return report;
+  auto grader = open_grader();
+  if (!grader) return grader.error();
+  store(grader_slot(), *grader);
+  return grader;
 }
 
 }  // namespace gradebox::python

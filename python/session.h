@@ -21,16 +21,9 @@ void install_fork_handlers();
 /// first use and kept; the same object for every later call.
 std::shared_ptr<const TaskRegistry> registry_for(const std::filesystem::path& graders);
 
-/// The process's Grader, made on first use (clean_stale_sandboxes first, as
-/// the CLI does). A sandbox that cannot start is an Error, and is not
+/// The process's Grader, made on first use (open_grader(), as the CLI
+/// does). A sandbox that cannot start is an Error, and is not
 /// remembered: the next call tries again.
 Result<std::shared_ptr<const Grader>> shared_grader();
-
-/// "unknown task 'x' (known: a, b)", or empty when `id` is known.
-std::string unknown_task_message(const TaskRegistry& registry, const std::string& id);
-
-/// The report of an answer gradebox could not grade (never the answer's fault).
-Report grader_error_report(const std::string& task, const std::string& model,
-                           const std::string& why);
 
 }  // namespace gradebox::python

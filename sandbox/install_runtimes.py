@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Installs each runtime profile's view of /usr under a fixed path.
 
-`make deps` runs this (as root) after apt: for every sandbox/profiles/*.json
+`make deps` runs this (as root) after apt: for every graders/_*/profile.json
 with a "usr" list it builds INSTALL_ROOT/runtimes/<name>/usr, which the box
 binds at /usr instead of the host's whole /usr. A view holds the listed
 paths (globs allowed), every shared library their ELF files load (ldd, run
@@ -13,7 +13,7 @@ apt upgrade leaves the view consistent, just old until the next
 `make deps` (gradebox refuses a view whose runtime binary is not the
 host's: runtime_profile.cc).
 
-Usage: install_runtimes.py PROFILES_DIR INSTALL_ROOT
+Usage: install_runtimes.py GRADERS_DIR INSTALL_ROOT
 The view is built beside the old one and swapped in whole.
 """
 import glob
@@ -164,12 +164,12 @@ def install_view(profile, runtimes):
 def main():
     if len(sys.argv) != 3:
         sys.exit(__doc__)
-    profiles, root = sys.argv[1], sys.argv[2]
+    graders, root = sys.argv[1], sys.argv[2]
     runtimes = os.path.join(root, "runtimes")
     os.makedirs(runtimes, exist_ok=True)
     os.chmod(root, 0o755)
     os.chmod(runtimes, 0o755)
-    for path in sorted(glob.glob(os.path.join(profiles, "*.json"))):
+    for path in sorted(glob.glob(os.path.join(graders, "_*", "profile.json"))):
         with open(path) as f:
             profile = json.load(f)
         if "usr" in profile:

@@ -2,7 +2,7 @@
 
 The lead's LD_PRELOAD observer guard already makes the harness process
 non-dumpable before main; calling prctl here again is a belt that also
-holds when the harness runs without it (devgrade, unit tests). Non-dumpable
+holds when the harness runs without it (unit tests). Non-dumpable
 means no process of the same uid can open /proc/<observer>/mem or
 /proc/<observer>/fd/*. The observer is also a child subreaper, so an
 answer process whose parent dies is reparented to the observer, where

@@ -63,7 +63,7 @@ const toolPids = new Set();
 function trustTool(pid) { if (Number.isInteger(pid)) toolPids.add(pid); }
 
 // In the box (a pid namespace whose init is gradebox's), every other
-// process is the answer's or ours. Outside it (dev/run_box.py, trusted
+// process is the answer's or ours. Outside it (tests/harness_box.py, trusted
 // answers) the host's processes are not: only the runner is counted there.
 const IN_BOX = (() => {
   try {

@@ -167,7 +167,7 @@ function esbuildErrors(text) {
   return out.length ? out.join('\n') : text.trim().slice(0, 500);
 }
 
-/** The full pass alone, as the harness ran tsc before the lite pass (dev/compare_tsc_types.js). */
+/** The full pass alone, as the harness ran tsc before the lite pass (tools/compare_tsc_types.js). */
 const tscPassForCompare = (files, nodeModules, timeoutMs = 10000) => tscPass(files, nodeModules, 'node', timeoutMs);
 
 module.exports = {

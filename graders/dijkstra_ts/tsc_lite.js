@@ -3,7 +3,7 @@
 // than without it, and most answers use nothing of Node's but console.log.
 // So tsc first checks the answer against node_lite.d.ts (console
 // exactly as @types/node declares it, every other global Node adds as an
-// opaque type: see dev/gen_node_lite.js), and that pass is reported only
+// opaque type: see tools/gen_node_lite.js), and that pass is reported only
 // when it finds nothing. Any diagnostic, or a source that names anything
 // Node adds, means the full pass with --types node, reported as before.
 //

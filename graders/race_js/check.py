@@ -8,8 +8,10 @@ Each `test` observation carries the trace of one scenario: what the harness
 saw the answer do, in order, with virtual times (console calls with their
 arguments encoded as data, fetch calls, response arrivals, body reads,
 uncaught errors, unhandled rejections, exit) and how the run ended. Every
-decision is made here from those facts; the harness decides nothing. A
-missing, duplicated or malformed observation is a fail, never a pass.
+decision is made here from those facts; the harness decides nothing.
+gradebox judges the tests that did not return a trace (a timeout, a limit,
+a crash, a test reported twice or never: src/check/) and sends this script
+only the others; a malformed trace is a fail, never a pass.
 
 Leniencies, on purpose: a string argument that contains the payload as JSON
 (console.log(JSON.stringify(data))) counts as logging the data; console.info,
@@ -31,9 +33,9 @@ import re
 import sys
 from urllib.parse import urlsplit
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_python"))  # -I drops it
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_trusted"))  # -I drops it
 from gb_trusted import allow_depth, cut, read_request, shown  # noqa: E402
-from gb_wire import DEFAULT_MAX_DEPTH, nesting_depth  # noqa: E402
+from gb_wire import DEFAULT_MAX_DEPTH, nesting_depth  # noqa: E402  (gb_trusted put _python on the path)
 
 LOG_METHODS = {"log", "info", "debug", "dir", "table"}
 ERROR_METHODS = {"error", "warn", "trace", "assert"}
@@ -47,8 +49,6 @@ JSON_STARTS_LIMIT = 64
 OPENING = re.compile(r"[\[{]")
 EXPECTED_PATH = "/api/data"
 HUNG = {"timeout", "virtual-cap", "tampered"}
-LIMIT_STATUS = {"cpu": "timeout", "wall": "timeout", "memory": "memory", "output": "output-limit",
-                "processes": "crash"}
 
 
 # ---- values ---------------------------------------------------------------
@@ -318,39 +318,23 @@ def valid_trace(value):
                for e in value["events"])
 
 
-def index_observations(observations, ids, untrusted):
-    by_id, seen, load = {}, {i: 2 for i in untrusted if isinstance(i, str)}, None
+def index_observations(observations, ids):
+    """{id: test event}, load event. gradebox sends one event per test, and
+    only for tests that returned."""
+    by_id, load = {}, None
     for obs in observations if isinstance(observations, list) else []:
         if not isinstance(obs, dict):
             continue
         if obs.get("event") == "load" and load is None:
             load = obs
         if obs.get("event") == "test" and obs.get("id") in ids:
-            seen[obs["id"]] = seen.get(obs["id"], 0) + 1
             by_id[obs["id"]] = obs
-    duplicated = {i for i, n in seen.items() if n > 1}
-    return by_id, duplicated, load
+    return by_id, load
 
 
-def missing_status(outcome):
-    outcome = outcome if isinstance(outcome, dict) else {}
-    if outcome.get("violation"):
-        return "violation", f"blocked operation: {outcome['violation']}"
-    limit = outcome.get("limit")
-    if limit in LIMIT_STATUS:
-        return LIMIT_STATUS[limit], f"limit hit: {limit}"
-    if outcome.get("signal"):
-        return "crash", f"harness killed by signal {outcome['signal']}"
-    return "fail", "no observation for this test"
-
-
-def judge(test, obs, duplicated, outcome):
-    if test["id"] in duplicated:
-        return "fail", "duplicate observations (channel untrusted)"
+def judge(test, obs):
     if obs is None:
-        return missing_status(outcome)
-    if obs.get("status") == "timeout":
-        return "timeout", "the answer hung (CPU limit of the scenario)"
+        return "fail", "no observation for this test"
     value = obs.get("value")
     if obs.get("status") != "ok" or not valid_trace(value):
         return "fail", f"malformed observation (status {obs.get('status')!r})"
@@ -364,8 +348,7 @@ def judge(test, obs, duplicated, outcome):
 def main():
     data = read_request()
     tests = data.get("tests", [])
-    untrusted = data.get("untrusted") if isinstance(data.get("untrusted"), list) else []
-    by_id, duplicated, load = index_observations(data.get("observations"), {t["id"] for t in tests}, untrusted)
+    by_id, load = index_observations(data.get("observations"), {t["id"] for t in tests})
     results, scenarios = [], {}
     for test in tests:
         obs = by_id.get(test["id"])
@@ -374,7 +357,7 @@ def main():
         elif test.get("category") not in JUDGES:
             status, detail = "fail", f"unknown category {test.get('category')!r}"
         else:
-            status, detail = judge(test, obs, duplicated, data.get("outcome"))
+            status, detail = judge(test, obs)
         result = {"id": test["id"], "status": status, "detail": detail[:1000]}
         if obs and isinstance(obs.get("time_ms"), (int, float)) and not isinstance(obs.get("time_ms"), bool):
             result["time_ms"] = obs["time_ms"]

@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # -I drops it
 import prose  # noqa: E402
 import judge_http  # noqa: E402
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_python"))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "_trusted"))
 from gb_trusted import cut, read_request  # noqa: E402
 
 PROSE_TESTS = {"finds-sql-injection": "sql-injection", "finds-n-plus-1": "n-plus-1",

@@ -2,14 +2,14 @@
 is plain data: {"status", "content_type", "json" | "text", "refused", "error"}
 ("refused": the body is over MAX_BODY, nested past MAX_DEPTH or holds
 numbers JSON cannot carry on; only its head is kept, as text)."""
-import http.client
 import math
 import os
 import socket
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_python"))  # -I drops it
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_trusted"))  # -I drops it
+import gb_http  # noqa: E402
 from gb_trusted import LimitExceeded, bounded_loads  # noqa: E402
 
 # Largest body kept. The biggest right answer (all 48 users) is ~10 KB even
@@ -39,29 +39,23 @@ def get(server, path, timeout=REQUEST_SECONDS):
 
 def get_once(server, path, timeout):
     host, port = server
-    conn = http.client.HTTPConnection(host, port, timeout=timeout)
-    try:
-        conn.request("GET", path, headers={"Connection": "close"})
-        resp = conn.getresponse()
-        body = resp.read(MAX_BODY + 1)
-        reply = {"status": resp.status, "content_type": resp.getheader("Content-Type", "")}
-        if len(body) > MAX_BODY:
-            reply["refused"] = f"body over {MAX_BODY >> 10} KiB"
-            reply["text"] = body[:2000].decode("utf-8", errors="replace")
-            return reply
-        text = body.decode("utf-8", errors="replace")
-        value, problem = bounded_json(text)
-        if problem:
-            reply["text"] = text[:2000]
-            if problem != "not JSON":
-                reply["refused"] = problem
-        else:
-            reply["json"] = value
+    got = gb_http.get(host, port, path, timeout, MAX_BODY, {"Connection": "close"})
+    if got.failure:
+        return {"error": got.error}
+    reply = {"status": got.status, "content_type": got.header("content-type")}
+    if got.over:
+        reply["refused"] = f"body over {MAX_BODY >> 10} KiB"
+        reply["text"] = got.body[:2000].decode("utf-8", errors="replace")
         return reply
-    except Exception as e:  # noqa: BLE001 - whatever the answer's bytes raise is its failure, not ours
-        return {"error": f"{type(e).__name__}: {e}"[:300]}
-    finally:
-        conn.close()
+    text = got.body.decode("utf-8", errors="replace")
+    value, problem = bounded_json(text)
+    if problem:
+        reply["text"] = text[:2000]
+        if problem != "not JSON":
+            reply["refused"] = problem
+    else:
+        reply["json"] = value
+    return reply
 
 
 class OutOfRange(ValueError):
@@ -117,7 +111,7 @@ def status_phase(port):
 
 def listening(exclude):
     """(host, port) of every listening TCP socket in this network namespace,
-    from /proc/self/net (after setns it shows the sandbox's sockets)."""
+    from /proc/self/net (started in the sandbox's network, it shows the sandbox's sockets)."""
     found = []
     for table, any_host, loop in (("tcp", "00000000", "127.0.0.1"), ("tcp6", "0" * 32, "::1")):
         try:
@@ -147,11 +141,7 @@ def decode_host(host_hex, fallback):
 
 
 def accepts(host, port):
-    try:
-        with socket.create_connection((host, port), timeout=1.0):
-            return True
-    except OSError:
-        return False
+    return gb_http.accepts(host, port, 1.0)
 
 
 def wait_for_server(report, status_port, exclude, wait_seconds, show_seconds):

@@ -5,9 +5,9 @@ inline code keeps its text. A mention of an issue inside a negation ("there
 is no SQL injection here", "sql.Open per request is not a problem") does not
 count, nor does one dismissed ("... is fine here"); advice against it ("Don't
 open the database in the handler") does. Heuristic by nature: the patterns are
-tested on the phrasing set in dev/test_prose_phrasings.py (at least 15 ways
+tested on the phrasing set in tests/test_prose_phrasings.py (at least 15 ways
 to say each finding, and as many that must not count) and on the reviews in
-fixtures/review_go/. Only the first PROSE_LIMIT characters of prose are read,
+known/. Only the first PROSE_LIMIT characters of prose are read,
 which bounds the time a huge answer can cost.
 """
 import re

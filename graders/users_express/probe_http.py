@@ -6,17 +6,17 @@ has a timeout and the whole probe a deadline, so a server that never
 answers, or a handler stuck in a loop, costs seconds, not the run.
 """
 
-import http.client
 import os
-import socket
 import sys
 import time
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_python"))  # -I drops it
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "_trusted"))  # -I drops it
+import gb_http  # noqa: E402
 from gb_trusted import LimitExceeded, bounded_loads  # noqa: E402
 
-HOST = "127.0.0.1"
+HOST = gb_http.LOOPBACK
 MAX_BODY = 4 * 1024 * 1024
+HINTS_MAX = 16384  # the harness's route hints: a short list
 # A users response nests a few levels; anything deeper is not one, and is
 # refused before it is parsed (a declared limit, the answer's fail): parsed,
 # it would reach recursive code and turn the answer's wrong result into a
@@ -61,11 +61,9 @@ class Client:
 
     def _connection(self, timeout):
         if self.conn is None:
-            self.conn = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
+            self.conn = gb_http.connect(HOST, self.port, timeout)
         else:
-            self.conn.timeout = timeout
-            if self.conn.sock is not None:
-                self.conn.sock.settimeout(timeout)
+            gb_http.set_timeout(self.conn, timeout)
         return self.conn
 
     def _drop(self):
@@ -74,24 +72,14 @@ class Client:
         self.conn = None
 
     def _once(self, target, timeout):
-        start = time.monotonic()
-        conn = self._connection(timeout)
-        try:
-            conn.request("GET", target, headers={"Accept": "application/json", "Host": f"localhost:{self.port}"})
-            resp = conn.getresponse()
-            raw = resp.read(MAX_BODY + 1)
-            if resp.getheader("connection", "").lower() == "close" or len(raw) > MAX_BODY:
-                self._drop()
-            return _parse(resp.status, raw, (time.monotonic() - start) * 1000)
-        except (socket.timeout, TimeoutError):
+        headers = {"Accept": "application/json", "Host": f"localhost:{self.port}"}
+        reply = gb_http.exchange(self._connection(timeout), target, headers, MAX_BODY)
+        if reply.failure:
             self._drop()
-            return Response(failure="timeout", ms=(time.monotonic() - start) * 1000)
-        except ConnectionRefusedError:
+            return Response(failure=reply.failure, ms=reply.ms if reply.failure == "timeout" else 0.0)
+        if reply.header("connection").lower() == "close" or reply.over:
             self._drop()
-            return Response(failure="refused")
-        except (ConnectionError, http.client.HTTPException, OSError) as err:
-            self._drop()
-            return Response(failure="reset" if isinstance(err, ConnectionError) else "bad-response")
+        return _parse(reply.status, reply.body, reply.ms)
 
     def get(self, target, timeout=None):
         """GET target (path + raw query). A reused keep-alive connection the
@@ -164,11 +152,8 @@ def wait_for_port(port, deadline, gone):
     pause = 0.002
     checks = 0
     while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((HOST, port), timeout=0.2):
-                return True
-        except OSError:
-            pass
+        if gb_http.accepts(HOST, port, 0.2):
+            return True
         checks += 1
         if checks % 20 == 0 and gone():
             return False
@@ -180,13 +165,12 @@ def wait_for_port(port, deadline, gone):
 def fetch_hints(port):
     """The harness serves its route hints on port+1. Untrusted: only used to
     order the routes to try; bounded and filtered."""
+    reply = gb_http.get(HOST, port, "/", 0.3, HINTS_MAX)
     try:
-        conn = http.client.HTTPConnection(HOST, port, timeout=0.3)
-        conn.request("GET", "/")
-        raw = conn.getresponse().read(16384)
-        conn.close()
-        data = bounded_json(raw, 16384, 4)
-    except (OSError, ValueError, http.client.HTTPException, UnicodeDecodeError):
+        if reply.failure:
+            return []
+        data = bounded_json(reply.body[:HINTS_MAX], HINTS_MAX, 4)
+    except ValueError:  # UnicodeDecodeError included
         return []
     routes = data.get("routes") if isinstance(data, dict) else None
     if not isinstance(routes, list):

@@ -20,6 +20,7 @@ struct GradeOptions {
   std::string reasoning{};      // a record's separate reasoning text (JSONL reasoning_content,
                                 // --reasoning FILE): read only when the answer has no code
   std::string finish_reason{};  // the API's finish reason; "length" marks the report truncated
+  bool keep_box = false;        // leave each harness run's box on disk, with how to re-run it
 };
 
 /// Empty when `reason` is a valid finish reason (one short word), else the
@@ -28,6 +29,10 @@ std::string finish_reason_problem(const std::string& reason);
 
 /// True for the finish reasons that mean "cut at the token limit".
 bool finish_reason_cut_off(const std::string& reason);
+
+/// Removes the boxes (answer folders) left by gradebox processes that no
+/// longer exist; a front end calls it before it starts grading.
+void remove_stale_boxes();
 
 /// Grades `answer` (the model's raw text) for `task`. Never throws for
 /// anything the answer does; a fault of gradebox or of the environment is a

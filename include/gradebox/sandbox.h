@@ -110,6 +110,28 @@ class RunningSandbox {
   virtual void kill() = 0;
 };
 
+/// The one way for a trusted helper process that gradebox starts (a task's
+/// prober) into a sandbox's network, to reach the servers listening on its
+/// loopback: nothing outside sandbox/ enters a namespace itself. Opened from
+/// gradebox's process while the sandbox surely exists; the launcher then
+/// calls join_in_child() in the forked child, before it execs.
+class NetworkEntry {
+ public:
+  /// Opens `path` (RunningSandbox::network_namespace_path()); an Error names it.
+  static Result<NetworkEntry> open(const std::string& path);
+  NetworkEntry(NetworkEntry&& other) noexcept;
+  NetworkEntry& operator=(NetworkEntry&&) = delete;
+  ~NetworkEntry();
+  /// Joins the namespace, for the calling thread only: call it in a forked
+  /// child before exec. Async-signal-safe (gradebox is multi-threaded);
+  /// false when the kernel refuses.
+  bool join_in_child() const noexcept;
+
+ private:
+  explicit NetworkEntry(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
 /// The isolation layer. Implementations: the namespace sandbox (real) and
 /// FakeSandbox in tests (no root needed).
 class Sandbox {

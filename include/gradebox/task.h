@@ -1,12 +1,14 @@
 // A task pack: one folder under graders/ described by its task.json.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "gradebox/extract.h"
 #include "gradebox/status.h"
@@ -36,14 +38,6 @@ struct TaskLimits {
   std::uint64_t tmpfs_mb = 64;
 };
 
-/// A known-wrong answer (mutant or hack) that must fail `must_fail`.
-struct SelftestCase {
-  std::string answer;                  // path relative to the task folder
-  std::vector<std::string> must_fail;  // categories that must not be all-pass
-  std::string verdict;                 // expected verdict, if not "graded"
-  std::string twin;  // a hostile answer's honest twin, which it may never out-score
-};
-
 /// Everything gradebox knows about a task, loaded from its folder.
 struct Task {
   std::filesystem::path dir;
@@ -62,11 +56,21 @@ struct Task {
   std::vector<std::string> harness_argv;   // run inside the sandbox
   std::string checker;                     // "values" (built in) or a trusted script path
   std::string reference;                   // reference answer, relative to dir
-  std::vector<SelftestCase> selftest;
-  nlohmann::json tests;  // hidden tests, expectations included (never enter the sandbox)
-  nlohmann::json raw;    // the whole task.json, for task-specific fields
+  std::string tests_file = "tests.json";    // relative to dir
+  std::vector<std::string> also_languages;  // languages a primary may also be in
+  bool multi_file = false;                  // sibling blocks naming files are laid out too
+  bool check_without_code = false;          // "no_code": "check": prose is judged without code
+  std::string probe;                        // trusted prober script, relative to dir; "" = none
+  double probe_timeout_seconds = 60;
+  double startup_cpu_seconds = 5;  // CPU the runtime needs before the first test
+  // Task-specific JSON stays JSON, held by pointer so this header needs only
+  // json_fwd.hpp. Loaded tasks always have both; a null one reads as empty.
+  std::shared_ptr<const nlohmann::json> tests;    // hidden tests (the "tests" array), expectations
+                                                  // included: they never enter the sandbox
+  std::shared_ptr<const nlohmann::json> options;  // "options", passed to the harness
 
   const Category* category(const std::string& id) const;
+  std::size_t test_count() const;
 };
 
 /// Loads and validates one task folder; the Error names the file and field.
@@ -84,8 +88,9 @@ TaskRegistry load_tasks(const std::filesystem::path& root);
 /// the source tree this binary was built from.
 std::filesystem::path default_graders_dir();
 
-/// Where the runtime profiles are: sandbox/profiles next to `graders_dir`,
-/// else the source tree's.
-std::filesystem::path profiles_dir(const std::filesystem::path& graders_dir);
+/// A runtime's profile, beside its harness library: `graders_dir`'s
+/// _<runtime>/profile.json, else the source tree's (docs/runtime_profiles.md).
+std::filesystem::path runtime_profile_path(const std::filesystem::path& graders_dir,
+                                           const std::string& runtime);
 
 }  // namespace gradebox

@@ -17,8 +17,10 @@ TestResult make(const std::string& id, TestStatus status, std::string detail, do
   return r;
 }
 
+}  // namespace
+
 // No observation for the test: what happened to the run explains it.
-TestResult from_outcome(const std::string& id, const SandboxOutcome& out) {
+TestResult status_from_outcome(const std::string& id, const SandboxOutcome& out) {
   switch (out.limit) {
     case LimitHit::kCpu:
     case LimitHit::kWall:
@@ -41,8 +43,6 @@ TestResult from_outcome(const std::string& id, const SandboxOutcome& out) {
       "no result reported (the run ended with exit code " + std::to_string(out.exit_code) + ")");
 }
 
-}  // namespace
-
 std::string brief(const json& value, std::size_t max) {
   // Only the head is written: the value can be a 1 MiB line nested 2,000 deep.
   std::string text = compact_text(value, max + 1);
@@ -57,7 +57,7 @@ std::optional<TestResult> status_without_value(const std::string& id, const Obse
   if (it == obs.tests.end() && !obs.limit_note.empty() && outcome.limit == LimitHit::kNone &&
       outcome.violation.empty())
     return make(id, TestStatus::kFail, "no result reported: " + obs.limit_note);
-  if (it == obs.tests.end()) return from_outcome(id, outcome);
+  if (it == obs.tests.end()) return status_from_outcome(id, outcome);
   const json& e = *it->second;
   double ms = number_field(e, "time_ms");
   const std::string status = text_field(e, "status");
@@ -84,6 +84,18 @@ std::optional<TestResult> status_without_value(const std::string& id, const Obse
     return make(id, *parsed, detail, ms);
   }
   return make(id, TestStatus::kFail, "unknown observation status '" + status + "'", ms);
+}
+
+std::optional<TestResult> status_before_value(const json& test, const Observations& obs,
+                                              const SandboxOutcome& outcome) {
+  auto early = status_without_value(test.at("id").get<std::string>(), obs, outcome);
+  if (!early || early->status != TestStatus::kError) return early;
+  const auto expect = test.find("expect");
+  if (expect == test.end() || !expect->is_object()) return early;
+  const json raises = expect->value("raises", json());
+  // Raising is the expected behaviour here; a timeout or memory blow-up is not.
+  if (raises == true || raises == "allowed") early->status = TestStatus::kPass;
+  return early;
 }
 
 Result<CheckResult> check(const CheckInput& input) {

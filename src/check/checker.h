@@ -23,6 +23,10 @@ struct CheckInput {
   const SandboxOutcome& outcome;
   const std::string& answer;    // the raw answer text (prose findings)
   const nlohmann::json& probe;  // the trusted prober's output, or null
+  // A harness ran and reported its tests on the channel (no prober): the
+  // generic rules (status_before_value) judge every test that did not return
+  // normally, and a task's script sees only those that did.
+  bool harness_reported = false;
 };
 
 struct CheckResult {
@@ -40,6 +44,17 @@ Result<CheckResult> check(const CheckInput& input);
 /// normal return and the checker must compare values.
 std::optional<TestResult> status_without_value(const std::string& id, const Observations& obs,
                                                const SandboxOutcome& outcome);
+
+/// The status of a test the harness never reported: what happened to the run
+/// (a limit, a blocked call, a signal) explains it.
+TestResult status_from_outcome(const std::string& id, const SandboxOutcome& outcome);
+
+/// status_without_value for one test of the run, with its expectation's say
+/// on raising: `"raises": true` (raising is the right answer) or
+/// `"raises": "allowed"` (raising is as good as returning) turns an error
+/// into a pass.
+std::optional<TestResult> status_before_value(const nlohmann::json& test, const Observations& obs,
+                                              const SandboxOutcome& outcome);
 
 Result<CheckResult> check_values(const CheckInput& input);
 Result<CheckResult> check_with_script(const CheckInput& input);

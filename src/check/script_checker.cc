@@ -1,5 +1,7 @@
 // A task's own trusted judge (check.py), run outside the sandbox with the
 // expectations, the observations and the run's outcome on stdin.
+#include <set>
+
 #include "check/bounded_json.h"
 #include "check/checker.h"
 #include "trusted/script_server.h"
@@ -20,6 +22,13 @@ json outcome_json(const SandboxOutcome& o) {
           {"wall_seconds", o.wall_seconds},
           {"stdout", utf8_clean(o.stdout_data, 64 * 1024)},
           {"stderr", utf8_clean(o.stderr_data, 64 * 1024)}};
+}
+
+// The status gradebox gives a test the harness never reported, for a script
+// that voids what an unclean run reported (dijkstra_ts).
+json unreported_json(const SandboxOutcome& o) {
+  TestResult r = status_from_outcome("", o);
+  return {{"status", to_string(r.status)}, {"detail", r.detail}};
 }
 
 Result<CheckResult> parse_results(json reply, const CheckInput& in) {
@@ -70,17 +79,44 @@ void name_refused_data(CheckResult& result, const Observations& obs) {
   }
 }
 
-}  // namespace
-
-Result<CheckResult> check_with_script(const CheckInput& in) {
+// What the script judges: with a harness, only the tests that returned
+// normally, and only their events; the generic rules judged the others.
+struct ScriptShare {
+  json tests = json::array();
   json events = json::array();
-  for (const auto& e : in.observations.events) events.push_back(*e);
+  std::map<std::string, TestResult> judged;  // decided before the script ran
+};
+
+ScriptShare share_for_script(const CheckInput& in) {
+  ScriptShare share;
+  std::set<std::string> returned;
+  for (const auto& test : in.tests) {
+    std::optional<TestResult> early;
+    if (in.harness_reported) early = status_before_value(test, in.observations, in.outcome);
+    if (early) {
+      share.judged[early->id] = std::move(*early);
+    } else {
+      returned.insert(test.at("id").get<std::string>());
+      share.tests.push_back(test);
+    }
+  }
+  for (const auto& e : in.observations.events) {
+    const bool other_test = in.harness_reported && text_field(*e, "event") == "test" &&
+                            !returned.count(text_field(*e, "id"));
+    if (!other_test) share.events.push_back(*e);
+  }
+  return share;
+}
+
+Result<CheckResult> run_checker(const CheckInput& in, const ScriptShare& share) {
+  json untrusted = in.harness_reported ? json::array() : json(in.observations.untrusted);
   json request = {{"answer", in.answer},
-                  {"tests", in.tests},
-                  {"observations", events},
-                  {"untrusted", in.observations.untrusted},
+                  {"tests", share.tests},
+                  {"observations", share.events},
+                  {"untrusted", untrusted},
                   {"problems", in.observations.problems},
                   {"outcome", outcome_json(in.outcome)},
+                  {"unreported", unreported_json(in.outcome)},
                   {"probe", in.probe}};
   ScriptCall call;
   call.script = in.task.dir / in.task.checker;
@@ -101,6 +137,17 @@ Result<CheckResult> check_with_script(const CheckInput& in) {
   } catch (const std::exception& e) {
     return Error{in.task.checker + ": bad reply: " + e.what()};
   }
+}
+
+}  // namespace
+
+Result<CheckResult> check_with_script(const CheckInput& in) {
+  ScriptShare share = share_for_script(in);
+  auto result = run_checker(in, share);
+  if (!result) return result;
+  // The generic rules' statuses stand, whatever the script said of those ids.
+  for (auto& [id, r] : share.judged) result->results[id] = std::move(r);
+  return result;
 }
 
 }  // namespace gradebox

@@ -50,6 +50,7 @@ Runner add_run_command(CLI::App& app, const GlobalOptions& global);
 Runner add_diff_command(CLI::App& app, const GlobalOptions& global);
 Runner add_nightly_command(CLI::App& app, const GlobalOptions& global);
 Runner add_merge_command(CLI::App& app, const GlobalOptions& global);
+Runner add_rerun_box_command(CLI::App& app);
 
 /// `gradebox run`'s options; nightly grades its run with the same code.
 struct RunArgs {

@@ -4,7 +4,6 @@
 #include <iostream>
 #include <iterator>
 
-#include "grade/box.h"
 #include "util/atomic_file.h"
 
 namespace gradebox::cli {
@@ -24,12 +23,10 @@ TaskRegistry load_registry(const GlobalOptions& global) {
   return registry;
 }
 
-const Task& find_task(const TaskRegistry& registry, const std::string& id) {
-  auto it = registry.tasks.find(id);
-  if (it != registry.tasks.end()) return it->second;
-  std::string known;
-  for (const auto& [name, task] : registry.tasks) known += (known.empty() ? "" : ", ") + name;
-  throw UsageError("unknown task '" + id + "' (known: " + (known.empty() ? "none" : known) + ")");
+const Task& task_or_usage_error(const TaskRegistry& registry, const std::string& id) {
+  auto task = find_task(registry, id);
+  if (!task) throw UsageError(task.error().message);
+  return **task;
 }
 
 Task load_one_task(const GlobalOptions& global, const std::string& id) {
@@ -45,7 +42,7 @@ Task load_one_task(const GlobalOptions& global, const std::string& id) {
     return std::move(*task);
   }
   TaskRegistry registry = load_registry(global);  // names the known tasks
-  return find_task(registry, id);
+  return task_or_usage_error(registry, id);
 }
 
 std::string read_answer(const std::string& path, std::size_t max_bytes) {
@@ -76,17 +73,6 @@ void write_output(const std::string& path, const std::string& text) {
   }
   if (auto written = write_file_atomically(path, text); !written)
     throw UsageError("cannot write " + path + ": " + written.error().message);
-}
-
-std::shared_ptr<Sandbox> make_sandbox(std::string& error) {
-  clean_stale_sandboxes();
-  remove_stale_boxes();
-  auto sandbox = make_namespace_sandbox();
-  if (!sandbox) {
-    error = sandbox.error().message;
-    return nullptr;
-  }
-  return std::shared_ptr<Sandbox>(std::move(*sandbox));
 }
 
 }  // namespace gradebox::cli

@@ -2,9 +2,11 @@
 #include <filesystem>
 
 #include "cli/common.h"
+#include "gradebox/frontend.h"
 #include "gradebox/grade.h"
 #include "gradebox/report.h"
 #include "pipeline/run_input.h"
+#include "util/dev_trace.h"
 
 namespace gradebox::cli {
 namespace {
@@ -17,20 +19,12 @@ struct GradeArgs {
   std::string pick = "first";
   std::string out;
   bool no_retry = false;
+  bool keep_box = false;      // the dev loop: leave each box and say how to re-run it
+  bool verbose = false;       // the dev loop: observation lines and trusted calls on stderr
   std::string reasoning;      // file with the record's separate reasoning text
   std::string finish_reason;  // the API's finish reason ("length": cut off)
   std::size_t max_answer_bytes = pipeline::InputLimits{}.max_answer_bytes;
 };
-
-Report grader_error_report(const Task& task, const std::string& model, const std::string& why) {
-  Report report;
-  report.task = task.id;
-  report.model = model;
-  report.verdict = Verdict::kGraderError;
-  report.verdict_detail = why;
-  compute_scores(report);
-  return report;
-}
 
 // The separate reasoning, read like an answer (same size limit), from a file.
 std::string read_reasoning(const GradeArgs& args) {
@@ -50,12 +44,12 @@ void print(const Report& report, const GradeArgs& args) {
 int run_grade(const GradeArgs& args, const GlobalOptions& global) {
   const Task task = load_one_task(global, args.task);
   std::string answer = read_answer(args.answer, args.max_answer_bytes);
-  GradeOptions options{args.model, args.pick == "best", !args.no_retry, read_reasoning(args),
-                       args.finish_reason};
-  std::string error;
-  auto sandbox = make_sandbox(error);
-  Report report = sandbox ? Grader(sandbox).grade(task, answer, options)
-                          : grader_error_report(task, args.model, error);
+  GradeOptions options{args.model,           args.pick == "best", !args.no_retry,
+                       read_reasoning(args), args.finish_reason,  args.keep_box};
+  if (args.verbose) enable_dev_trace();
+  auto grader = open_grader();
+  Report report = grader ? (*grader)->grade(task, answer, options)
+                         : grader_error_report(task.id, args.model, grader.error().message);
   print(report, args);
   return report.verdict == Verdict::kGraderError ? kGraderError : kJudged;
 }
@@ -82,6 +76,12 @@ Runner add_grade_command(CLI::App& app, const GlobalOptions& global) {
   sub->add_option("--out,-o", args->out, "write the report to this file instead of stdout");
   sub->add_flag("--no-retry", args->no_retry,
                 "run every test once: no retry of a starved timeout or a time near the limit");
+  sub->add_flag("--keep-box", args->keep_box,
+                "keep each harness run's box folder and print it, with the command that runs the "
+                "harness in it again (gradebox rerun-box)");
+  sub->add_flag("--verbose,-v", args->verbose,
+                "print every observation line the harness wrote and every trusted call (check.py, "
+                "prober) on stderr");
   sub->add_option("--max-answer-bytes", args->max_answer_bytes,
                   "a larger answer is too-large: not graded (default 1 MiB)")
       ->check(CLI::PositiveNumber);

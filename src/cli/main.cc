@@ -25,7 +25,8 @@ int run(int argc, char** argv) {
       {"run", gradebox::cli::add_run_command(app, global)},
       {"diff", gradebox::cli::add_diff_command(app, global)},
       {"nightly", gradebox::cli::add_nightly_command(app, global)},
-      {"merge", gradebox::cli::add_merge_command(app, global)}};
+      {"merge", gradebox::cli::add_merge_command(app, global)},
+      {"rerun-box", gradebox::cli::add_rerun_box_command(app)}};
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -1,23 +1,25 @@
 // gradebox selftest [TASK...]: each task's reference must score 10/10 on
-// both components, each known-wrong mutant or hack kept in the task's folder
-// must fail the categories it targets (or get its verdict), and a hostile
-// answer must score no more than its honest twin (twin_compare.h).
+// both components, and each known answer in graders/<task>/known/ must get
+// what its expectation says (known/known_check.h): its verdict, its exact
+// categories, the categories it must fail, and a hostile answer may never
+// out-score its honest twin (report/twin_compare.h). Each answer is graded
+// once; ctest runs this per task (tests/CMakeLists.txt).
 #include <cstdio>
 #include <fstream>
 #include <iostream>
-#include <set>
+#include <map>
 
 #include "cli/common.h"
 #include "gradebox/report.h"
-#include "report/twin_compare.h"
+#include "known/known_answers.h"
+#include "known/known_check.h"
 
 namespace gradebox::cli {
 namespace {
 
-struct Check {
-  bool ok = true;
-  bool grader_error = false;
-  std::string why;
+struct Tally {
+  int failures = 0;
+  int grader_errors = 0;
 };
 
 std::string read_file(const std::filesystem::path& path) {
@@ -25,97 +27,71 @@ std::string read_file(const std::filesystem::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-std::set<std::string> failing_categories(const Report& report) {
-  std::set<std::string> failing;
-  for (const auto& t : report.tests) {
-    if (t.status != TestStatus::kPass && t.status != TestStatus::kNotApplicable)
-      failing.insert(t.category);
-  }
-  return failing;
-}
-
-Check check_reference(const Report& r) {
-  if (r.verdict != Verdict::kGraded)
-    return {false, r.verdict == Verdict::kGraderError,
-            std::string("verdict ") + to_string(r.verdict) + ": " + r.verdict_detail};
-  if (r.correctness.score < 10.0 || r.edge_cases.score < 10.0) {
-    std::string failing;
-    for (const auto& c : failing_categories(r)) failing += " " + c;
-    return {false, false,
-            "scored " + std::to_string(r.correctness.score) + "/" +
-                std::to_string(r.edge_cases.score) + ", failing:" + failing};
-  }
-  return {};
-}
-
-Check check_case(const SelftestCase& c, const Report& r) {
-  if (r.verdict == Verdict::kGraderError) return {false, true, "grader-error: " + r.verdict_detail};
-  std::string want = c.verdict.empty() ? "graded" : c.verdict;
-  if (want != to_string(r.verdict))
-    return {false, false, "verdict " + std::string(to_string(r.verdict)) + ", wanted " + want};
-  auto failing = failing_categories(r);
-  for (const auto& category : c.must_fail) {
-    if (!failing.count(category)) return {false, false, category + " passed but must fail"};
-  }
-  return {};
-}
-
-Check check_twin(const Report& hostile, const Report& twin) {
-  if (twin.verdict == Verdict::kGraderError)
-    return {false, true, "twin: grader-error: " + twin.verdict_detail};
+void print_line(const std::string& task, const std::string& what,
+                const std::vector<std::string>& problems) {
   std::string why;
-  for (const auto& gain : gains_over_twin(hostile, twin)) why += (why.empty() ? "" : "; ") + gain;
-  return {why.empty(), false, why};
+  for (const auto& p : problems) why += (why.empty() ? ": " : "; ") + p;
+  std::printf("%-5s %-14s %s%s\n", problems.empty() ? "ok" : "FAIL", task.c_str(), what.c_str(),
+              why.c_str());
 }
 
-void print_line(const std::string& task, const std::string& what, const Check& check) {
-  std::printf("%-5s %-14s %s%s%s\n", check.ok ? "ok" : "FAIL", task.c_str(), what.c_str(),
-              check.ok ? "" : ": ", check.ok ? "" : check.why.c_str());
+void record(Tally& tally, const std::string& task, const std::string& what, const Report& report,
+            const std::vector<std::string>& problems) {
+  print_line(task, what, problems);
+  tally.failures += !problems.empty();
+  tally.grader_errors += report.verdict == Verdict::kGraderError;
 }
 
-// Returns (failures, grader errors) for one task.
-std::pair<int, int> selftest_task(const Task& task, const Grader& grader) {
-  int failures = 0, errors = 0;
-  auto tally = [&](const std::string& what, const Check& check) {
-    print_line(task.id, what, check);
-    failures += !check.ok;
-    errors += check.grader_error;
-  };
+Report grade_known(const Grader& grader, const Task& task, const KnownAnswer& known) {
+  GradeOptions options{"selftest"};
+  if (!known.reasoning.empty()) options.reasoning = read_file(known.reasoning);
+  options.finish_reason = known.finish_reason;
+  return grader.grade(task, read_file(known.answer), options);
+}
+
+void selftest_task(const Task& task, const Grader& grader, Tally& tally) {
   Report reference = grader.grade(task, read_file(task.dir / task.reference), {"reference"});
-  tally("reference " + task.reference + " scores 10/10", check_reference(reference));
-  for (const auto& c : task.selftest) {
-    Report r = grader.grade(task, read_file(task.dir / c.answer), {"selftest"});
-    tally(c.answer, check_case(c, r));
-    if (c.twin.empty()) continue;
-    Report twin = grader.grade(task, read_file(task.dir / c.twin), {"selftest"});
-    tally(c.answer + " scores no more than " + c.twin, check_twin(r, twin));
+  record(tally, task.id, "reference " + task.reference + " scores 10/10", reference,
+         check_reference(reference));
+  auto answers = load_known_answers(task);
+  if (!answers.ok()) {
+    print_line(task.id, "known/", {answers.error().message});
+    tally.failures++;
+    return;
   }
-  return {failures, errors};
+  std::map<std::string, Report> reports;
+  for (const auto& known : *answers) {
+    Report r = grade_known(grader, task, known);
+    record(tally, task.id, "known/" + known.name + ".md", r, check_known(known, r));
+    reports.emplace(known.name, std::move(r));
+  }
+  for (const auto& known : *answers) {
+    if (known.twin.empty()) continue;
+    const Report& twin = reports.at(known.twin);
+    record(tally, task.id, "known/" + known.name + ".md scores no more than " + known.twin, twin,
+           check_twin(reports.at(known.name), twin));
+  }
 }
 
 int run_selftest(const std::vector<std::string>& ids, const GlobalOptions& global) {
   TaskRegistry registry = load_registry(global);
   std::vector<const Task*> tasks;
-  for (const auto& id : ids) tasks.push_back(&find_task(registry, id));
+  for (const auto& id : ids) tasks.push_back(&task_or_usage_error(registry, id));
   if (ids.empty()) {
     for (const auto& [id, task] : registry.tasks) tasks.push_back(&task);
   }
-  std::string error;
-  auto sandbox = make_sandbox(error);
-  if (!sandbox) {
-    std::cerr << "gradebox: selftest: " << error << "\n";
+  auto opened = open_grader();
+  if (!opened) {
+    std::cerr << "gradebox: selftest: " << opened.error().message << "\n";
     return kGraderError;
   }
-  Grader grader(sandbox);
-  int failures = 0, errors = 0;
-  for (const Task* task : tasks) {
-    auto [f, e] = selftest_task(*task, grader);
-    failures += f;
-    errors += e;
-  }
-  std::printf("selftest: %d failed%s\n", failures, errors ? " (grader errors among them)" : "");
-  if (errors) return kGraderError;
-  return failures || !registry.problems.empty() ? kCheckFailed : kJudged;
+  const Grader& grader = **opened;
+  Tally tally;
+  for (const Task* task : tasks) selftest_task(*task, grader, tally);
+  std::printf("selftest: %d failed%s\n", tally.failures,
+              tally.grader_errors ? " (grader errors among them)" : "");
+  if (tally.grader_errors) return kGraderError;
+  return tally.failures || !registry.problems.empty() ? kCheckFailed : kJudged;
 }
 
 }  // namespace

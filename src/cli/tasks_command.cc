@@ -20,12 +20,12 @@ int run_tasks(bool as_json, const GlobalOptions& global) {
                       {"stamp", task.stamp},
                       {"core_categories", core},
                       {"edge_categories", edge},
-                      {"tests", task.tests["tests"].size()},
+                      {"tests", task.test_count()},
                       {"prompt", task.prompt}});
       continue;
     }
     std::printf("%-14s %-11s %2d core + %2d edge categories, %3zu tests  %s\n", id.c_str(),
-                task.language.c_str(), core, edge, task.tests["tests"].size(), task.stamp.c_str());
+                task.language.c_str(), core, edge, task.test_count(), task.stamp.c_str());
   }
   if (as_json) std::cout << list.dump(2) << "\n";
   if (registry.tasks.empty())

@@ -12,7 +12,7 @@ bool layout_sibling(const Task& task, const Candidate& c, const Candidate& prima
   if (c.index == primary.index || c.quotation) return false;
   if (c.language == primary.language || c.language == task.language || c.language == "json")
     return true;
-  for (const auto& other : task.raw.value("also_languages", std::vector<std::string>{})) {
+  for (const auto& other : task.also_languages) {
     if (c.language == other) return true;
   }
   return false;
@@ -26,9 +26,9 @@ std::vector<AnswerFile> layout_candidate(const Task& task, const Extraction& ext
   std::string name = safe_relative_path(primary.filename);
   // Multi-file answers keep their own names so local requires resolve;
   // otherwise the task's name (e.g. answer.py) so the harness knows it.
-  if (name.empty() || !task.raw.value("multi_file", false)) name = task.answer_file;
+  if (name.empty() || !task.multi_file) name = task.answer_file;
   std::vector<AnswerFile> files{{name, primary.code}};
-  if (!task.raw.value("multi_file", false)) return files;
+  if (!task.multi_file) return files;
   std::set<std::string> taken{name};
   for (const auto& c : extraction.candidates) {
     std::string path = safe_relative_path(c.filename);

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 
@@ -46,6 +47,15 @@ void open_for_reading(const fs::path& root) {
 
 bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
 
+// graders/_trusted holds code that runs outside with the expectations in
+// reach (checkers, probers, their server): it never enters a box.
+bool in_trusted_folder(const std::string& harness_file) {
+  for (const auto& part : fs::path(harness_file)) {
+    if (part == kTrustedFolder) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string safe_relative_path(const std::string& name) {
@@ -80,13 +90,28 @@ Result<Box> Box::create() {
   fs::remove_all(path, ec);
   if (!fs::create_directory(path, ec))
     return Error{"mkdir(" + path.string() + "): " + ec.message()};
-  return Box(path);
+  return Box(path, false);
 }
 
-Box::Box(Box&& other) noexcept : path_(std::move(other.path_)) { other.path_.clear(); }
+Result<Box> Box::create_kept(const std::string& label) {
+  std::error_code ec;
+  fs::create_directories(kKeptBoxRoot, ec);
+  std::string pattern = std::string(kKeptBoxRoot) + "/" + safe_relative_path(label) + "-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr)
+    return Error{"mkdtemp(" + pattern + "): " + std::strerror(errno)};
+  ::chmod(pattern.c_str(), 0755);
+  auto path = fs::path(pattern) / "box";
+  if (!fs::create_directory(path, ec))
+    return Error{"mkdir(" + path.string() + "): " + ec.message()};
+  return Box(path, true);
+}
+
+Box::Box(Box&& other) noexcept : path_(std::move(other.path_)), kept_(other.kept_) {
+  other.path_.clear();
+}
 
 Box::~Box() {
-  if (path_.empty()) return;
+  if (path_.empty() || kept_) return;
   std::error_code ec;
   fs::remove_all(path_, ec);
 }
@@ -97,6 +122,8 @@ Status Box::fill(const Task& task, const std::vector<AnswerFile>& answer,
     if (auto s = write_file(path_ / "answer" / file.path, file.code); !s) return s;
   }
   for (const auto& file : task.harness_files) {
+    if (in_trusted_folder(file))
+      return Error{"harness file " + file + ": " + kTrustedFolder + "/ is trusted, never in a box"};
     if (auto s = copy_into(task.dir / file, path_ / fs::path(file).filename()); !s) return s;
   }
   for (const auto& file : harness_bytecode(task)) {

@@ -8,6 +8,7 @@
 #include "grade/join_blocks.h"
 #include "grade/rerun_policy.h"
 #include "util/utf8.h"
+#include "tasks/task_json.h"
 
 namespace gradebox {
 namespace {
@@ -89,14 +90,15 @@ json tests_with_ids(const json& tests, const std::set<std::string>& ids) {
 
 Result<CheckResult> run_and_check(const GradeContext& ctx, const std::vector<AnswerFile>& files,
                                   const json& tests, HarnessResult& run_out) {
-  HarnessRequest request{
-      ctx.task, ctx.profile,        files,
-      tests,    ctx.time_limits_ms, ctx.task.raw.value("options", json::object())};
+  HarnessRequest request{ctx.task, ctx.profile,        files,
+                         tests,    ctx.time_limits_ms, harness_options(ctx.task)};
+  request.keep_box = ctx.keep_box;
   auto run = run_harness(ctx.sandbox, request);
   if (!run) return run.error();
   run_out = std::move(*run);
   CheckInput input{ctx.task,        tests,      run_out.observations,
                    run_out.outcome, ctx.answer, run_out.probe};
+  input.harness_reported = run_out.probe.is_null();  // a prober's tasks judge its results
   return check(input);
 }
 
@@ -159,7 +161,7 @@ void rerun_noisy_tests(const GradeContext& ctx, const std::vector<AnswerFile>& f
     if (again.empty()) break;
     HarnessResult rerun;
     auto rechecked =
-        run_and_check(ctx, files, tests_with_ids(ctx.task.tests["tests"], again), rerun);
+        run_and_check(ctx, files, tests_with_ids(hidden_tests(ctx.task), again), rerun);
     if (!rechecked) break;  // the runs so far decide
     for (const auto& [id, r] : rechecked->results) {
       if (again.count(id)) runs[id].push_back(measured(r, rerun.observations, id));
@@ -172,7 +174,7 @@ void rerun_noisy_tests(const GradeContext& ctx, const std::vector<AnswerFile>& f
 
 std::vector<TestResult> ordered_results(const Task& task, CheckResult& checked) {
   std::vector<TestResult> tests;
-  for (const auto& t : task.tests["tests"]) {
+  for (const auto& t : hidden_tests(task)) {
     std::string id = t.at("id").get<std::string>();
     TestResult r;
     if (auto it = checked.results.find(id); it != checked.results.end()) {
@@ -197,7 +199,7 @@ CandidateGrade grade_prose_only(const GradeContext& ctx) {
   Observations none;
   SandboxOutcome not_run;
   json no_probe;
-  CheckInput input{ctx.task, ctx.task.tests["tests"], none, not_run, ctx.answer, no_probe};
+  CheckInput input{ctx.task, hidden_tests(ctx.task), none, not_run, ctx.answer, no_probe};
   auto checked = check(input);
   if (!checked) return fault(checked.error().message);
   CandidateGrade grade;
@@ -222,7 +224,7 @@ double CandidateGrade::weighted() const {
 
 CandidateGrade grade_files(const GradeContext& ctx, const std::vector<AnswerFile>& files) {
   HarnessResult run;
-  auto checked = run_and_check(ctx, files, ctx.task.tests["tests"], run);
+  auto checked = run_and_check(ctx, files, hidden_tests(ctx.task), run);
   if (!checked) return fault(checked.error().message);
   CandidateGrade grade;
   grade.run = run_summary(run);

@@ -37,6 +37,7 @@ struct GradeContext {
   const std::map<std::string, double>& time_limits_ms;
   const std::string& answer;   // raw text, for prose-judging checkers
   bool retry_timeouts = true;  // rerun noisy verdicts (false: every test runs once)
+  bool keep_box = false;       // grade --keep-box: every harness run leaves its box
 };
 
 /// Grades `files` (files[0] is the primary). Never throws: gradebox faults

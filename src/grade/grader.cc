@@ -3,6 +3,7 @@
 // per --pick, and write the report.
 #include <chrono>
 
+#include "gradebox/frontend.h"
 #include "gradebox/grade.h"
 #include "grade/answer_layout.h"
 #include "grade/box.h"
@@ -29,7 +30,7 @@ Extraction extract_for(const Task& task, const std::string& answer, const std::s
                        std::string& language) {
   language = task.language;
   Extraction ex = extract(answer, task.language, task.entry, task.prompt_blocks, reasoning);
-  for (const auto& other : task.raw.value("also_languages", std::vector<std::string>{})) {
+  for (const auto& other : task.also_languages) {
     if (ex.primary && !ex.from_reasoning) break;
     Extraction alt = extract(answer, other, task.entry, task.prompt_blocks, reasoning);
     if (better(alt, ex)) {
@@ -106,22 +107,15 @@ void grade_candidates(const GradeContext& ctx, const Extraction& ex, const Grade
   fill_from(report, grades[kept]);
 }
 
-// The task's checker and probe start while the answer runs, not after it.
+// The task's checker starts while the answer runs, not after it. (A probe
+// starts in the sandbox's network once it exists: script_server.h.)
 void prestart_trusted_scripts(const Task& task) {
   if (task.checker != "values") prestart_script(task.dir / task.checker);
-  if (task.raw.contains("probe") && task.raw["probe"].is_string())
-    prestart_script(task.dir / task.raw["probe"].get<std::string>());
 }
 
 // A bug of gradebox's own: reported as such, never as the answer's fault.
 Report internal_error(const Task& task, const GradeOptions& options, const std::string& what) {
-  Report report;
-  report.task = task.id;
-  report.model = options.model;
-  report.verdict = Verdict::kGraderError;
-  report.verdict_detail = "internal error: " + what;
-  compute_scores(report);
-  return report;
+  return grader_error_report(task.id, options.model, "internal error: " + what);
 }
 
 }  // namespace
@@ -153,7 +147,7 @@ Report Grader::grade_or_throw(const Task& task, const std::string& answer,
   report.extraction_reason = ex.reason;
   auto profile = load_runtime_profile(task.runtime, task.dir.parent_path());
   report.environment = environment_json(task, profile ? &*profile : nullptr);
-  const bool judge_prose = task.raw.value("no_code", std::string()) == "check";
+  const bool judge_prose = task.check_without_code;
   if (!ex.primary && !judge_prose) {
     report.verdict = Verdict::kNoCode;
     report.verdict_detail = ex.reason;
@@ -164,7 +158,13 @@ Report Grader::grade_or_throw(const Task& task, const std::string& answer,
     prestart_trusted_scripts(task);
     TimeLimits limits = time_limits(task, *sandbox_, *profile);
     report.environment["time_limits"] = limits.calibration;
-    GradeContext ctx{task, *sandbox_, *profile, limits.per_test_ms, answer, options.retry_timeouts};
+    GradeContext ctx{task,
+                     *sandbox_,
+                     *profile,
+                     limits.per_test_ms,
+                     answer,
+                     options.retry_timeouts,
+                     options.keep_box};
     if (!ex.primary) {
       CandidateGrade prose = grade_prose_only(ctx);
       fill_from(report, prose);

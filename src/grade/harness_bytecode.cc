@@ -5,7 +5,7 @@
 
 #include "grade/host_cache.h"
 #include "trusted/trusted_process.h"
-#include "tasks/stamp.h"
+#include "util/text_hash.h"
 
 namespace gradebox {
 namespace {

@@ -3,6 +3,8 @@
 #include <set>
 
 #include "check/bounded_json.h"
+#include "grade/harness_trace.h"
+#include "grade/kept_box.h"
 #include "trusted/script_server.h"
 #include "util/utf8.h"
 
@@ -50,18 +52,23 @@ std::set<std::string> ids_of(const json& tests) {
 // while the harness runs, then the sandbox is ended. Its output carries what
 // the answer's server sent: over a declared limit it is refused (an empty
 // object; `limit_note` says why), which fails the tests it would have judged.
-Result<json> probe(RunningSandbox& running, const HarnessRequest& req, std::string& limit_note) {
+ScriptCall probe_call(const HarnessRequest& req) {
   ScriptCall call;
-  call.script = req.task.dir / req.task.raw["probe"].get<std::string>();
+  call.script = req.task.dir / req.task.probe;
   // The answer's files as extraction wrote them (trusted text, never what the
   // answer's process reports): the prober may read literal data from them.
   json files = json::array();
   for (const auto& file : req.files) files.push_back({{"path", file.path}, {"code", file.code}});
   call.stdin_data = json({{"tests", req.tests}, {"options", req.options}, {"answer_files", files}})
                         .dump(-1, ' ', false, json::error_handler_t::replace);
+  call.timeout =
+      std::chrono::milliseconds(static_cast<long>(req.task.probe_timeout_seconds * 1000));
+  return call;
+}
+
+Result<json> probe(RunningSandbox& running, const HarnessRequest& req, std::string& limit_note) {
+  ScriptCall call = probe_call(req);
   call.network_namespace = running.network_namespace_path();
-  call.timeout = std::chrono::milliseconds(
-      static_cast<long>(req.task.raw.value("probe_timeout_seconds", 60.0) * 1000));
   auto out = run_script(call);
   if (!out) return out.error();
   if (out->exit_code != 0)
@@ -74,13 +81,24 @@ Result<json> probe(RunningSandbox& running, const HarnessRequest& req, std::stri
   return json::object();
 }
 
+Result<Box> make_box(const HarnessRequest& req) {
+  return req.keep_box ? Box::create_kept(req.task.id) : Box::create();
+}
+
+Status keep_if_asked(const HarnessRequest& req, const Box& box, const SandboxSpec& spec) {
+  if (!req.keep_box) return ok_status();
+  std::optional<ScriptCall> prober;
+  if (!req.task.probe.empty()) prober = probe_call(req);
+  return keep_for_rerun(box, {spec, prober});
+}
+
 }  // namespace
 
 SandboxLimits harness_limits(const HarnessRequest& req) {
   const TaskLimits& t = req.task.limits;
   double test_seconds = 0;
   for (const auto& [id, ms] : req.time_limits_ms) test_seconds += ms / 1000.0;
-  const double startup = req.task.raw.value("startup_cpu_seconds", 5.0);
+  const double startup = req.task.startup_cpu_seconds;
   SandboxLimits limits;
   limits.cpu_seconds = startup + 1.5 * test_seconds;
   limits.wall_seconds = std::min(t.run_wall_seconds, 2 * limits.cpu_seconds + 5);
@@ -92,16 +110,18 @@ SandboxLimits harness_limits(const HarnessRequest& req) {
 }
 
 Result<HarnessResult> run_harness(Sandbox& sandbox, const HarnessRequest& req) {
-  auto box = Box::create();
+  auto box = make_box(req);
   if (!box) return box.error();
   if (auto s = box->fill(req.task, req.files, inputs_json(req)); !s) return s.error();
   SandboxSpec spec = spec_for(req, *box);
+  if (auto s = keep_if_asked(req, *box, spec); !s) return s.error();
+  trace_start(spec, box->path().string());
   auto running = sandbox.start(spec);
   if (!running) return running.error();
   HarnessResult result;
   result.limits = spec.limits;
   std::string probe_limit_note;
-  if (req.task.raw.contains("probe")) {
+  if (!req.task.probe.empty()) {
     auto probed = probe(**running, req, probe_limit_note);
     (*running)->kill();
     auto outcome = (*running)->wait();
@@ -114,6 +134,7 @@ Result<HarnessResult> run_harness(Sandbox& sandbox, const HarnessRequest& req) {
     if (!outcome) return outcome.error();
     result.outcome = std::move(*outcome);
   }
+  trace_outcome(result.outcome);
   result.observations = parse_observations(result.outcome.channel_data, ids_of(req.tests));
   if (result.observations.limit_note.empty()) result.observations.limit_note = probe_limit_note;
   return result;

@@ -24,6 +24,7 @@ struct HarnessRequest {
   nlohmann::json tests;           // with expectations (stripped here)
   std::map<std::string, double> time_limits_ms;
   nlohmann::json options = nlohmann::json::object();
+  bool keep_box = false;  // grade --keep-box: leave the box and a re-run file (kept_box.h)
 };
 
 struct HarnessResult {

@@ -7,8 +7,9 @@
 #include <map>
 #include <mutex>
 
-#include <boost/process.hpp>
+#include <nlohmann/json.hpp>
 
+#include "grade/first_output_line.h"
 #include "grade/host_cache.h"
 
 namespace gradebox {
@@ -53,7 +54,7 @@ Result<BindMount> usr_mount(const std::string& name, const std::vector<std::stri
 
 Result<RuntimeProfile> load_runtime_profile(const std::string& name,
                                             const std::filesystem::path& graders_dir) {
-  auto path = profiles_dir(graders_dir) / (name + ".json");
+  auto path = runtime_profile_path(graders_dir, name);
   std::ifstream in(path);
   if (!in) return Error{"runtime profile not found: " + path.string()};
   try {
@@ -107,23 +108,8 @@ std::filesystem::path version_cache_file(const RuntimeProfile& profile) {
 }
 
 std::string ask_version(const RuntimeProfile& profile) {
-  std::string version = "unknown";
-  if (!profile.version_command.empty()) {
-    try {
-      namespace bp = boost::process;
-      bp::ipstream out;
-      std::vector<std::string> args(profile.version_command.begin() + 1,
-                                    profile.version_command.end());
-      bp::child child(profile.version_command[0], bp::args(args), (bp::std_out & bp::std_err) > out,
-                      bp::std_in < bp::null);
-      std::string line;
-      if (std::getline(out, line) && !line.empty()) version = line;
-      child.wait();
-    } catch (const std::exception&) {
-      // Stays "unknown": the report says so rather than guessing.
-    }
-  }
-  return version;
+  // Stays "unknown" when it cannot run: the report says so rather than guessing.
+  return first_output_line(profile.version_command).value_or("unknown");
 }
 
 }  // namespace

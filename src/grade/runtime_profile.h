@@ -1,16 +1,14 @@
-// Runtime profiles (sandbox/profiles/<name>.json) turned into the base of a
-// SandboxSpec: per-language facts are data, not branches (sandbox/profiles/README.md).
+// Runtime profiles (graders/_<name>/profile.json) turned into the base of a
+// SandboxSpec: per-language facts are data, not branches (docs/runtime_profiles.md).
 #pragma once
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "gradebox/sandbox.h"
 #include "gradebox/status.h"
-#include "gradebox/task.h"  // profiles_dir
+#include "gradebox/task.h"  // runtime_profile_path
 
 namespace gradebox {
 
@@ -24,7 +22,7 @@ struct RuntimeProfile {
   std::vector<std::string> version_command;
 };
 
-/// Loads sandbox/profiles/<name>.json; `${GRADERS}` in mount sources becomes
+/// Loads graders/_<name>/profile.json; `${GRADERS}` in mount sources becomes
 /// `graders_dir`. A profile with a "usr" list gets its installed view of
 /// /usr (kInstallRoot/runtimes/<name>/usr) as its first mount. Missing host
 /// paths, or a view older than the host's runtime binary, are an Error (a

@@ -8,6 +8,7 @@
 #include "grade/answer_layout.h"
 #include "grade/candidate_grade.h"
 #include "grade/host_cache.h"
+#include "tasks/task_json.h"
 
 namespace gradebox {
 namespace {
@@ -44,7 +45,7 @@ Result<std::map<std::string, double>> measure_reference(const Task& task, Sandbo
 
 std::map<std::string, double> provisional_limits(const Task& task) {
   std::map<std::string, double> limits;
-  for (const auto& t : task.tests["tests"]) {
+  for (const auto& t : hidden_tests(task)) {
     limits[t.at("id").get<std::string>()] =
         t.value("time_limit_ms", 5 * task.limits.test_cpu_floor_ms);
   }
@@ -54,7 +55,7 @@ std::map<std::string, double> provisional_limits(const Task& task) {
 std::map<std::string, double> derive_limits(const Task& task,
                                             const std::map<std::string, double>& reference_ms) {
   std::map<std::string, double> limits;
-  for (const auto& t : task.tests["tests"]) {
+  for (const auto& t : hidden_tests(task)) {
     std::string id = t.at("id").get<std::string>();
     if (t.contains("time_limit_ms")) {
       limits[id] = t["time_limit_ms"].get<double>();

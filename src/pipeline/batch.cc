@@ -1,21 +1,14 @@
 #include "pipeline/batch.h"
 
-#include "grade/job_limit.h"
+#include "gradebox/frontend.h"
 #include "pipeline/job_queue.h"
 #include "pipeline/repeats.h"
 
 #include <algorithm>
 #include <mutex>
-#include <thread>
 
 namespace gradebox::pipeline {
 namespace {
-
-int worker_count(int requested, std::size_t jobs) {
-  int cores = static_cast<int>(std::thread::hardware_concurrency());
-  int n = std::min(requested > 0 ? requested : (cores > 0 ? cores : 1), max_jobs());
-  return std::max(1, std::min<int>(n, static_cast<int>(jobs)));
-}
 
 bool stopped(const BatchOptions& options) { return options.stop && options.stop->load(); }
 
@@ -86,9 +79,7 @@ std::vector<const GradeJob*> run_pool(History& history, const std::string& run_i
       if (report.verdict == Verdict::kGraderError) failed.push_back(next);
     }
   };
-  std::vector<std::thread> workers;
-  for (int w = 0; w < worker_count(options.jobs, misses.size()); ++w) workers.emplace_back(work);
-  for (auto& t : workers) t.join();
+  WorkerPool(worker_count(options.jobs, misses.size()), work).join();
   return failed;
 }
 
@@ -131,16 +122,6 @@ std::string options_key(const GradeOptions& options) {
          ";reasoning=" + answer_hash(options.reasoning);
 }
 
-Report grader_error_report(const AnswerRecord& answer, const std::string& why) {
-  Report report;
-  report.task = answer.task;
-  report.model = answer.model;
-  report.verdict = Verdict::kGraderError;
-  report.verdict_detail = why;
-  compute_scores(report);
-  return report;
-}
-
 BatchSummary grade_batch(History& history, const std::string& run_id,
                          const std::vector<GradeJob>& jobs, const BatchOptions& options,
                          const GraderFactory& make_grader) {
@@ -155,7 +136,8 @@ BatchSummary grade_batch(History& history, const std::string& run_id,
     } else {
       for (const GradeJob* job : misses) {
         store(history, run_id, *job, options,
-              grader_error_report(job->answer, grader.error().message), false, summary);
+              grader_error_report(job->answer.task, job->answer.model, grader.error().message),
+              false, summary);
       }
     }
   }

@@ -61,7 +61,4 @@ BatchSummary grade_batch(History& history, const std::string& run_id,
                          const std::vector<GradeJob>& jobs, const BatchOptions& options,
                          const GraderFactory& make_grader);
 
-/// The report gradebox stores when it could not grade at all.
-Report grader_error_report(const AnswerRecord& answer, const std::string& why);
-
 }  // namespace gradebox::pipeline

@@ -4,6 +4,7 @@
 #include <csignal>
 #include <cstring>
 
+#include "gradebox/frontend.h"
 #include "pipeline/batch.h"
 #include "pipeline/child_process.h"
 #include "pipeline/history_rows.h"
@@ -59,8 +60,8 @@ std::string why_no_report(const ChildEnd& end, std::chrono::seconds backstop) {
 }  // namespace
 
 std::chrono::seconds hang_backstop(const Task& task) {
-  double probe = task.raw.value("probe_timeout_seconds", 60.0);
-  double per_run = task.limits.run_wall_seconds + (task.raw.contains("probe") ? probe : 0.0);
+  double probe = task.probe.empty() ? 0.0 : task.probe_timeout_seconds;
+  double per_run = task.limits.run_wall_seconds + probe;
   return std::chrono::seconds(static_cast<long>(kGradedRuns * per_run) + 120);
 }
 
@@ -79,14 +80,16 @@ Report ChildProcessGrader::grade(const Task& task, const std::string& answer,
     auto file = PrivateTempFile::write("reasoning", options.reasoning);
     if (!file)
       return grader_error_report(
-          record, "cannot hand the reasoning to gradebox grade: " + file.error().message);
+          record.task, record.model,
+          "cannot hand the reasoning to gradebox grade: " + file.error().message);
     reasoning.emplace(std::move(*file));
   }
   auto end = run_child(
       grade_argv(command_, task, options, answer.size(), reasoning ? reasoning->path() : ""),
       answer, backstop);
   if (!end)
-    return grader_error_report(record, "cannot start gradebox grade: " + end.error().message);
+    return grader_error_report(record.task, record.model,
+                               "cannot start gradebox grade: " + end.error().message);
   // Exit 0 (judged) and 3 (grader-error) both come with the report.
   if (end->exited && (end->exit_code == 0 || end->exit_code == 3)) {
     // Read like a stored report: under size and depth limits, and only for
@@ -94,13 +97,15 @@ Report ChildProcessGrader::grade(const Task& task, const std::string& answer,
     auto report = parse_stored_report(end->stdout_data);
     if (!report)
       return grader_error_report(
-          record, "gradebox grade wrote no readable report: " + report.error().message);
+          record.task, record.model,
+          "gradebox grade wrote no readable report: " + report.error().message);
     if (report->task != task.id || report->model != options.model)
-      return grader_error_report(record, "gradebox grade reported on another answer (" +
-                                             report->model + "/" + report->task + ")");
+      return grader_error_report(
+          record.task, record.model,
+          "gradebox grade reported on another answer (" + report->model + "/" + report->task + ")");
     return std::move(*report);
   }
-  return grader_error_report(record, why_no_report(*end, backstop));
+  return grader_error_report(record.task, record.model, why_no_report(*end, backstop));
 }
 
 }  // namespace gradebox::pipeline

@@ -5,7 +5,7 @@
 
 #include "pipeline/repeats.h"
 #include "pipeline/sample_stats.h"
-#include "tasks/stamp.h"
+#include "util/text_hash.h"
 
 namespace gradebox::pipeline {
 namespace {

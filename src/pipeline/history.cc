@@ -9,7 +9,7 @@
 
 #include "pipeline/history_rows.h"
 #include "pipeline/history_sql.h"
-#include "tasks/stamp.h"
+#include "util/text_hash.h"
 #include "util/utf8.h"
 
 namespace gradebox::pipeline {

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <regex>
 
-#include "tasks/stamp.h"
+#include "util/text_hash.h"
 
 namespace gradebox::pipeline {
 

@@ -17,7 +17,7 @@ std::string library_of(const std::string& harness_file) {
 }
 
 bool runs_trusted_script(const Task& task) {
-  return task.checker != "values" || task.raw.contains("probe");
+  return task.checker != "values" || !task.probe.empty();
 }
 
 }  // namespace
@@ -25,7 +25,10 @@ bool runs_trusted_script(const Task& task) {
 std::vector<std::filesystem::path> shared_libraries(const Task& task) {
   std::vector<std::string> names = {"_" + task.runtime};
   for (const auto& file : task.harness_files) names.push_back(library_of(file));
-  if (runs_trusted_script(task)) names.push_back("_python");
+  if (runs_trusted_script(task)) {
+    names.push_back("_trusted");  // trusted helpers, the probers' HTTP client (gb_http.py)
+    names.push_back("_python");   // gb_trusted.py parses with the box side's gb_wire.py
+  }
   std::sort(names.begin(), names.end());
   names.erase(std::unique(names.begin(), names.end()), names.end());
   std::vector<std::filesystem::path> folders;
@@ -35,17 +38,16 @@ std::vector<std::filesystem::path> shared_libraries(const Task& task) {
   return folders;
 }
 
-std::string grader_stamp(const Task& task) {
+std::string grader_stamp(const Task& task, const nlohmann::json& spec_file) {
   ContentHash hash;
+  hash.add("task.json", spec_file.dump());
   // Known answers test the grader; adding one must not look like a new grader.
-  auto spec = task.raw;
-  spec.erase("selftest");
-  hash.add("task.json", spec.dump());
-  hash.add_folder(task.dir, task.id, {"selftest", "task.json"});
+  // Nor do the grader's own tests and its authors' tools (generators, benches).
+  hash.add_folder(task.dir, task.id, {"known", "task.json", "tests", "tools"});
   for (const auto& library : shared_libraries(task)) {
     hash.add_folder(library, library.filename().string());
   }
-  auto profile = profiles_dir(task.dir.parent_path()) / (task.runtime + ".json");
+  auto profile = runtime_profile_path(task.dir.parent_path(), task.runtime);
   hash.add_file(profile, "profile:" + task.runtime);
   hash.add("engine", engine_version());
   return task.version + "+" + hash.hex();

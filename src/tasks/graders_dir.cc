@@ -1,4 +1,4 @@
-// Finding graders/ (and the runtime profiles beside it) at run time, so a task is a folder, not a
+// Finding graders/ (and the runtime profiles in it) at run time, so a task is a folder, not a
 // rebuild.
 #include <unistd.h>
 
@@ -22,11 +22,12 @@ std::filesystem::path default_graders_dir() {
   return std::filesystem::path(GRADEBOX_SOURCE_DIR) / "graders";
 }
 
-std::filesystem::path profiles_dir(const std::filesystem::path& graders_dir) {
-  auto beside = graders_dir.parent_path() / "sandbox" / "profiles";
+std::filesystem::path runtime_profile_path(const std::filesystem::path& graders_dir,
+                                           const std::string& runtime) {
+  const std::filesystem::path relative = std::filesystem::path("_" + runtime) / "profile.json";
   std::error_code ec;
-  if (std::filesystem::is_directory(beside, ec)) return beside;
-  return std::filesystem::path(GRADEBOX_SOURCE_DIR) / "sandbox" / "profiles";
+  if (std::filesystem::is_regular_file(graders_dir / relative, ec)) return graders_dir / relative;
+  return std::filesystem::path(GRADEBOX_SOURCE_DIR) / "graders" / relative;
 }
 
 }  // namespace gradebox

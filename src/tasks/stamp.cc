@@ -1,24 +1,12 @@
 #include "tasks/stamp.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <fstream>
 #include <sstream>
 #include <vector>
 
 namespace gradebox {
 namespace {
-
-constexpr std::uint64_t kFnvOffset = 1469598103934665603ull;
-constexpr std::uint64_t kFnvPrime = 1099511628211ull;
-
-std::uint64_t fnv(std::string_view text, std::uint64_t h) {
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= kFnvPrime;
-  }
-  return h;
-}
 
 // Generated or fetched, never written by hand: bytecode, npm packages,
 // Go's build outputs (bin/, pkg/) and caches.
@@ -35,19 +23,12 @@ bool skipped(const std::filesystem::path& relative, const std::set<std::string>&
 
 }  // namespace
 
-std::string hash_text(const std::string& text, std::uint64_t seed) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx",
-                static_cast<unsigned long long>(fnv(text, seed ? seed : kFnvOffset)));
-  return buf;
-}
-
 void ContentHash::add(std::string_view label, std::string_view content) {
-  state_ = fnv(label, state_);
-  state_ = fnv(std::string_view("\0", 1), state_);
-  state_ = fnv(std::to_string(content.size()), state_);
-  state_ = fnv(std::string_view("\0", 1), state_);
-  state_ = fnv(content, state_);
+  state_ = fnv1a(label, state_);
+  state_ = fnv1a(std::string_view("\0", 1), state_);
+  state_ = fnv1a(std::to_string(content.size()), state_);
+  state_ = fnv1a(std::string_view("\0", 1), state_);
+  state_ = fnv1a(content, state_);
 }
 
 void ContentHash::add_file(const std::filesystem::path& file, std::string_view label) {

@@ -9,11 +9,9 @@
 #include <string>
 #include <string_view>
 
-namespace gradebox {
+#include "util/text_hash.h"
 
-/// FNV-1a 64 of `text`, as 16 hex digits. Not cryptographic: it detects
-/// change, it does not resist an adversary (answers never choose graders).
-std::string hash_text(const std::string& text, std::uint64_t seed = 0);
+namespace gradebox {
 
 /// An order-sensitive hash over labelled pieces of content.
 class ContentHash {
@@ -29,7 +27,7 @@ class ContentHash {
   std::string hex() const;
 
  private:
-  std::uint64_t state_ = 1469598103934665603ull;
+  std::uint64_t state_ = kFnvOffset;
 };
 
 }  // namespace gradebox

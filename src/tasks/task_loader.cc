@@ -7,6 +7,7 @@
 
 #include "gradebox/task.h"
 #include "tasks/grader_stamp.h"
+#include "tasks/json_fields.h"
 
 namespace gradebox {
 namespace {
@@ -23,34 +24,56 @@ Result<json> read_json_file(const std::filesystem::path& path) {
   }
 }
 
-std::vector<std::string> string_list(const json& j, const char* key) {
-  std::vector<std::string> out;
-  if (j.contains(key)) {
-    for (const auto& item : j.at(key)) out.push_back(item.get<std::string>());
+// The sub-objects of task.json, each read with its keys checked; the
+// first problem lands in `problem` (see json_fields.h).
+void read_limits(const json& j, TaskLimits& limits, std::string& problem) {
+  JsonFields f(j, "limits.", problem);
+  f.read("test_cpu_floor_ms", limits.test_cpu_floor_ms);
+  f.read("reference_multiple", limits.reference_multiple);
+  f.read("run_wall_seconds", limits.run_wall_seconds);
+  f.read("memory_mb", limits.memory_mb);
+  f.read("max_processes", limits.max_processes);
+  f.read("output_kb", limits.output_kb);
+  f.read("tmpfs_mb", limits.tmpfs_mb);
+  f.reject_unknown_keys();
+}
+
+void read_entry(const json& j, EntryPointRule& rule, std::string& problem) {
+  JsonFields f(j, "entry_point.", problem);
+  f.read("all_of", rule.all_of);
+  f.read("any_of", rule.any_of);
+  f.read("fallback_any_of", rule.fallback_any_of);
+  std::string choose = "first";
+  f.read_choice("choose", choose, {"first", "last"});
+  rule.choose_last = choose == "last";
+  f.reject_unknown_keys();
+}
+
+void read_harness(const json& j, Task& task, std::string& problem) {
+  JsonFields f(j, "harness.", problem);
+  f.read("files", task.harness_files);
+  f.read("argv", task.harness_argv, Need::kRequired);
+  f.reject_unknown_keys();
+}
+
+// Named by id where it has one ("categories[basic].judges"), else by index.
+std::string item_path(const char* list, const json& item, std::size_t index) {
+  const json* id = item.is_object() && item.contains("id") ? &item["id"] : nullptr;
+  std::string name = id && id->is_string() ? id->get<std::string>() : std::to_string(index);
+  return std::string(list) + "[" + name + "].";
+}
+
+void read_categories(const json& list, Task& task, std::string& problem) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    JsonFields f(list[i], item_path("categories", list[i], i), problem);
+    Category c;
+    f.read("id", c.id, Need::kRequired);
+    f.read_choice("kind", c.kind, {"core", "edge"}, Need::kRequired);
+    f.read("description", c.description);
+    f.read_choice("judges", c.judges, {"value", "behaviour", "prose"}, Need::kRequired);
+    f.reject_unknown_keys();
+    task.categories.push_back(std::move(c));
   }
-  return out;
-}
-
-TaskLimits read_limits(const json& j) {
-  TaskLimits limits;
-  if (!j.is_object()) return limits;
-  limits.test_cpu_floor_ms = j.value("test_cpu_floor_ms", limits.test_cpu_floor_ms);
-  limits.reference_multiple = j.value("reference_multiple", limits.reference_multiple);
-  limits.run_wall_seconds = j.value("run_wall_seconds", limits.run_wall_seconds);
-  limits.memory_mb = j.value("memory_mb", limits.memory_mb);
-  limits.max_processes = j.value("max_processes", limits.max_processes);
-  limits.output_kb = j.value("output_kb", limits.output_kb);
-  limits.tmpfs_mb = j.value("tmpfs_mb", limits.tmpfs_mb);
-  return limits;
-}
-
-EntryPointRule read_entry(const json& j) {
-  EntryPointRule rule;
-  rule.all_of = string_list(j, "all_of");
-  rule.any_of = string_list(j, "any_of");
-  rule.fallback_any_of = string_list(j, "fallback_any_of");
-  rule.choose_last = j.value("choose", std::string("first")) == "last";
-  return rule;
 }
 
 Status check_regexes(const EntryPointRule& rule) {
@@ -66,89 +89,94 @@ Status check_regexes(const EntryPointRule& rule) {
   return ok_status();
 }
 
-Status check_tests(const Task& task) {
-  if (!task.tests.is_object() || !task.tests.contains("tests") || !task.tests["tests"].is_array())
+// The tests file stays JSON (its inputs and expectations are task-specific);
+// what gradebox itself relies on is checked: ids, unique, in a category.
+Status check_tests(const json& file, const Task& task) {
+  if (!file.is_object() || !file.contains("tests") || !file["tests"].is_array())
     return Error{"tests file has no \"tests\" array"};
   std::set<std::string> seen;
-  for (const auto& test : task.tests["tests"]) {
-    std::string id = test.value("id", "");
-    std::string category = test.value("category", "");
-    if (id.empty()) return Error{"a test has no id"};
-    if (!seen.insert(id).second) return Error{"duplicate test id " + id};
-    if (!task.category(category))
-      return Error{"test " + id + ": unknown category '" + category + "'"};
+  for (const auto& test : file["tests"]) {
+    const json* id = test.is_object() && test.contains("id") ? &test["id"] : nullptr;
+    if (!id || !id->is_string() || id->get<std::string>().empty()) return Error{"a test has no id"};
+    const std::string name = id->get<std::string>();
+    if (!seen.insert(name).second) return Error{"duplicate test id " + name};
+    const json category = test.value("category", json(""));
+    if (!category.is_string() || !task.category(category.get<std::string>()))
+      return Error{"test " + name + ": unknown category '" +
+                   (category.is_string() ? category.get<std::string>() : category.dump()) + "'"};
   }
   return ok_status();
 }
 
-std::vector<SelftestCase> read_selftest(const json& j) {
-  std::vector<SelftestCase> cases;
-  if (!j.is_array()) return cases;
-  for (const auto& item : j) {
-    SelftestCase c;
-    c.answer = item.value("answer", "");
-    c.must_fail = string_list(item, "must_fail");
-    c.verdict = item.value("verdict", "");
-    c.twin = item.value("twin", "");
-    cases.push_back(std::move(c));
-  }
-  return cases;
+// Nested objects and lists: read when present with the right type (the
+// reader has already named a wrong type or a missing required one).
+void read_nested(JsonFields& f, Task& task, std::string& problem) {
+  using T = json::value_t;
+  if (auto* entry = f.nested("entry_point", T::object, Need::kRequired))
+    read_entry(*entry, task.entry, problem);
+  if (auto* harness = f.nested("harness", T::object, Need::kRequired))
+    read_harness(*harness, task, problem);
+  if (auto* limits = f.nested("limits", T::object, Need::kOptional))
+    read_limits(*limits, task.limits, problem);
+  if (auto* categories = f.nested("categories", T::array, Need::kRequired))
+    read_categories(*categories, task, problem);
+  auto* options = f.nested("options", T::object, Need::kOptional);
+  task.options = std::make_shared<const json>(options ? *options : json::object());
 }
 
-// Kept as written so validate() can name a wrong value; a non-string is
-// reported as such rather than thrown as a bare JSON type error.
-std::string judges_of(const json& category) {
-  auto it = category.find("judges");
-  if (it == category.end()) return "";
-  return it->is_string() ? it->get<std::string>() : "(" + std::string(it->type_name()) + ")";
-}
-
-Result<Task> parse_task(const std::filesystem::path& dir, const json& j) {
-  Task task;
-  task.dir = dir;
-  task.raw = j;
-  task.id = j.at("id").get<std::string>();
-  task.version = j.at("version").get<std::string>();
-  task.language = j.at("language").get<std::string>();
-  task.runtime = j.at("runtime").get<std::string>();
-  task.prompt = j.value("prompt", "");
-  task.prompt_blocks = string_list(j, "prompt_code");
-  task.entry = read_entry(j.at("entry_point"));
-  for (const auto& c : j.at("categories")) {
-    task.categories.push_back({c.at("id").get<std::string>(), c.at("kind").get<std::string>(),
-                               c.value("description", ""), judges_of(c)});
-  }
-  task.limits = read_limits(j.value("limits", json::object()));
-  task.answer_file = j.at("answer_file").get<std::string>();
-  task.harness_files = string_list(j.at("harness"), "files");
-  task.harness_argv = string_list(j.at("harness"), "argv");
-  task.checker = j.value("checker", "values");
-  task.reference = j.value("reference", "");
-  task.selftest = read_selftest(j.value("selftest", json::array()));
-  return task;
+// Every key of task.json, typed; graders/README.md "task.json" lists them.
+Status parse_task(const json& j, Task& task) {
+  std::string problem;
+  JsonFields f(j, "", problem);
+  f.read("id", task.id, Need::kRequired);
+  f.read("version", task.version, Need::kRequired);
+  f.read("language", task.language, Need::kRequired);
+  f.read("runtime", task.runtime, Need::kRequired);
+  f.read("prompt", task.prompt);
+  f.read("prompt_code", task.prompt_blocks);
+  f.read("answer_file", task.answer_file, Need::kRequired);
+  f.read("tests", task.tests_file);
+  f.read("checker", task.checker);
+  f.read("reference", task.reference);
+  f.read("also_languages", task.also_languages);
+  f.read("multi_file", task.multi_file);
+  std::string no_code;
+  f.read_choice("no_code", no_code, {"check"});
+  task.check_without_code = no_code == "check";
+  f.read("probe", task.probe);
+  f.read("probe_timeout_seconds", task.probe_timeout_seconds);
+  f.read("startup_cpu_seconds", task.startup_cpu_seconds);
+  read_nested(f, task, problem);
+  f.reject_unknown_keys();
+  if (!problem.empty()) return Error{problem};
+  return ok_status();
 }
 
 Status validate(const Task& task, const std::string& folder_name) {
   if (task.id != folder_name) return Error{"id '" + task.id + "' differs from folder name"};
   if (task.harness_argv.empty()) return Error{"harness.argv is empty"};
-  for (const auto& c : task.categories) {
-    if (c.kind != "core" && c.kind != "edge")
-      return Error{"category " + c.id + ": kind must be core or edge"};
-    if (c.judges != "value" && c.judges != "behaviour" && c.judges != "prose")
-      return Error{"category " + c.id + ": \"judges\" must be value, behaviour or prose" +
-                   (c.judges.empty() ? " (missing)" : ", not '" + c.judges + "'")};
-  }
   for (const auto& file : task.harness_files) {
     if (!std::filesystem::exists(task.dir / file)) return Error{"harness file missing: " + file};
   }
-  for (const auto& c : task.selftest) {
-    for (const auto& file : {c.answer, c.twin}) {
-      if (!file.empty() && !std::filesystem::exists(task.dir / file))
-        return Error{"selftest answer missing: " + file};
-    }
+  for (const auto& script : {task.checker == "values" ? "" : task.checker, task.probe}) {
+    if (!script.empty() && !std::filesystem::exists(task.dir / script))
+      return Error{"trusted script missing: " + script};
   }
-  if (auto s = check_regexes(task.entry); !s) return s;
-  return check_tests(task);
+  return check_regexes(task.entry);
+}
+
+// Parsing and checks of one folder; the caller prefixes task.json's path.
+Status load_into(const std::filesystem::path& dir, const json& spec, Task& task) {
+  task.dir = dir;
+  if (auto s = parse_task(spec, task); !s) return s;
+  if (auto s = validate(task, dir.filename().string()); !s) return s;
+  auto tests = read_json_file(dir / task.tests_file);
+  if (!tests) return Error{tests.error().message};
+  if (auto s = check_tests(*tests, task); !s)
+    return Error{task.tests_file + ": " + s.error().message};
+  task.tests = std::make_shared<const json>(std::move((*tests)["tests"]));
+  task.stamp = grader_stamp(task, spec);
+  return ok_status();
 }
 
 }  // namespace
@@ -163,18 +191,14 @@ const Category* Task::category(const std::string& wanted) const {
 Result<Task> load_task(const std::filesystem::path& dir) {
   auto spec = read_json_file(dir / "task.json");
   if (!spec) return spec.error();
-  Result<Task> task = Error{""};
+  Task task;
+  Status loaded = Error{"unexpected JSON error"};
   try {
-    task = parse_task(dir, *spec);
-  } catch (const json::exception& e) {
-    return Error{(dir / "task.json").string() + ": " + e.what()};
+    loaded = load_into(dir, *spec, task);
+  } catch (const json::exception& e) {  // a check above missed a type: still one line
+    loaded = Error{e.what()};
   }
-  auto tests = read_json_file(dir / task->raw.value("tests", std::string("tests.json")));
-  if (!tests) return tests.error();
-  task->tests = std::move(*tests);
-  if (auto s = validate(*task, dir.filename().string()); !s)
-    return Error{(dir / "task.json").string() + ": " + s.error().message};
-  task->stamp = grader_stamp(*task);
+  if (!loaded) return Error{(dir / "task.json").string() + ": " + loaded.error().message};
   return task;
 }
 

@@ -1,6 +1,5 @@
 #include "trusted/script_server.h"
 
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -8,7 +7,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -18,6 +16,8 @@
 #include <boost/process.hpp>
 #include <boost/process/posix.hpp>
 
+#include "util/dev_trace.h"
+
 namespace gradebox {
 namespace {
 
@@ -25,7 +25,7 @@ namespace bp = boost::process;
 using Clock = std::chrono::steady_clock;
 
 std::filesystem::path server_program(const std::filesystem::path& script) {
-  return script.parent_path().parent_path() / "_python" / "gb_script_server.py";
+  return script.parent_path().parent_path() / "_trusted" / "gb_script_server.py";
 }
 
 // One gb_script_server.py process for one script, talking over a socket
@@ -41,7 +41,6 @@ class ScriptServer {
  private:
   ScriptServer(bp::child child, int socket) : child_(std::move(child)), socket_(socket) {}
   bool send_all(const std::string& data);
-  bool send_with_fd(const std::string& header, int fd);
   bool receive(char* data, std::size_t size, Clock::time_point deadline, bool& timed_out);
   bool receive_line(std::string& line, Clock::time_point deadline, bool& timed_out);
 
@@ -82,27 +81,6 @@ ScriptServer::~ScriptServer() {
   while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
   }
   child_.detach();
-}
-
-// The header, with fd (if >= 0) as SCM_RIGHTS on its first byte.
-bool ScriptServer::send_with_fd(const std::string& header, int fd) {
-  if (fd < 0) return send_all(header);
-  char control[CMSG_SPACE(sizeof(int))] = {};
-  iovec first{const_cast<char*>(header.data()), 1};
-  msghdr message{};
-  message.msg_iov = &first;
-  message.msg_iovlen = 1;
-  message.msg_control = control;
-  message.msg_controllen = sizeof(control);
-  cmsghdr* cmsg = CMSG_FIRSTHDR(&message);
-  cmsg->cmsg_level = SOL_SOCKET;
-  cmsg->cmsg_type = SCM_RIGHTS;
-  cmsg->cmsg_len = CMSG_LEN(sizeof(int));
-  std::memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
-  ssize_t n;
-  do n = ::sendmsg(socket_, &message, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
-  return n == 1 && send_all(header.substr(1));
 }
 
 bool ScriptServer::send_all(const std::string& data) {
@@ -146,19 +124,8 @@ bool ScriptServer::receive_line(std::string& line, Clock::time_point deadline, b
 
 std::optional<Result<TrustedOutput>> ScriptServer::ask(const ScriptCall& call,
                                                        Clock::time_point deadline) {
-  // The namespace is opened here, now, while the sandbox surely exists (as
-  // run_trusted does before its fork), and its descriptor travels along.
-  int network = -1;
-  if (!call.network_namespace.empty()) {
-    network = ::open(call.network_namespace.c_str(), O_RDONLY | O_CLOEXEC);
-    if (network < 0)
-      return Result<TrustedOutput>(
-          Error{"open(" + call.network_namespace + "): " + std::strerror(errno)});
-  }
-  std::string header = std::to_string(call.stdin_data.size()) + (network >= 0 ? " fd\n" : " -\n");
-  bool sent = send_with_fd(header, network) && send_all(call.stdin_data);
-  if (network >= 0) ::close(network);
-  if (!sent) return std::nullopt;
+  if (!send_all(std::to_string(call.stdin_data.size()) + "\n") || !send_all(call.stdin_data))
+    return std::nullopt;
   bool timed_out = false;
   std::string reply_header;
   TrustedOutput output;
@@ -258,19 +225,46 @@ Result<TrustedOutput> run_one_shot(const ScriptCall& call) {
   return run_trusted(run);
 }
 
-}  // namespace
+// --verbose: the call as the argv it stands for (a pooled server runs the
+// script as this one-shot would), its exit code and its time.
+void trace_call(const ScriptCall& call, const Result<TrustedOutput>& out, Clock::time_point start) {
+  if (!dev_trace_on()) return;
+  const auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+  std::string line = "/usr/bin/python3 -I -S " + call.script.string() + " (cwd " +
+                     call.script.parent_path().string() + ", " +
+                     std::to_string(call.stdin_data.size()) + " bytes on stdin";
+  if (!call.network_namespace.empty()) line += ", in the box's network namespace";
+  line += ") -> ";
+  line += out ? "exit " + std::to_string(out->exit_code) : "error: " + out.error().message;
+  dev_trace("trusted", line + " in " + std::to_string(ms) + " ms");
+}
 
-void prestart_script(const std::filesystem::path& script) { pool().prestart(script); }
-
-Result<TrustedOutput> run_script(const ScriptCall& call) {
+Result<TrustedOutput> run_pooled(const ScriptCall& call) {
+  // The pooled servers live on the host's network. A call in a sandbox's
+  // network starts its interpreter there, through the sandbox's entry
+  // (run_trusted): the server never enters a namespace, and a fresh process
+  // costs no more than a server started for that one sandbox would.
+  if (!call.network_namespace.empty()) return run_one_shot(call);
   const auto deadline = Clock::now() + call.timeout;
   auto lease = pool().take(call.script);
   if (!lease.server) return run_one_shot(call);
   auto reply = lease.server->ask(call, deadline);
   if (!reply) return run_one_shot(call);  // the server broke; the script gets a fresh interpreter
-  if (!*reply) return reply->error();     // timed out (the server goes), or no namespace
+  if (!*reply) return reply->error();     // timed out: the server goes
   pool().give_back(call.script, std::move(lease));
   return std::move(*reply);
+}
+
+}  // namespace
+
+void prestart_script(const std::filesystem::path& script) { pool().prestart(script); }
+
+Result<TrustedOutput> run_script(const ScriptCall& call) {
+  const auto start = Clock::now();
+  auto out = run_pooled(call);
+  trace_call(call, out, start);
+  return out;
 }
 
 }  // namespace gradebox

@@ -1,5 +1,5 @@
 // Trusted task scripts (a task's check.py, probe.py) served by fork servers instead of
-// a fresh interpreter per call: graders/_python/gb_script_server.py imports
+// a fresh interpreter per call: graders/_trusted/gb_script_server.py imports
 // the script once and runs each request in a forked child, as `python3 -I -S
 // script < stdin` would. Saves the interpreter's start and the script's
 // imports (~25-40 ms) on each of the ~70 checks and probes of a sample run.
@@ -24,7 +24,9 @@ struct ScriptCall {
 /// Runs the script through an idle server of a process-wide pool (one is
 /// started when none is idle, so parallel callers never wait on each other).
 /// A server that cannot start or dies is replaced by a one-shot run; a call
-/// that times out is an Error, as with run_trusted.
+/// that times out is an Error, as with run_trusted. A call with a
+/// network_namespace is always a one-shot run, started in that network
+/// through the sandbox's NetworkEntry (the servers stay on the host's).
 Result<TrustedOutput> run_script(const ScriptCall& call);
 
 /// Starts a server for `script` now, unless one is idle, so that its

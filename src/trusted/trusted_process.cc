@@ -1,30 +1,29 @@
 #include "trusted/trusted_process.h"
 
-#include <fcntl.h>
-#include <sched.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <future>
+#include <optional>
 #include <thread>
 
 #include <boost/asio.hpp>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
 
+#include "gradebox/sandbox.h"
+
 namespace gradebox {
 namespace {
 
 namespace bp = boost::process;
 
-// Joins a network namespace in the forked child, before exec. Only
-// async-signal-safe calls here: gradebox is multi-threaded.
+// The forked child enters the sandbox's network through the sandbox's own
+// step, before exec. Only async-signal-safe calls: gradebox is multi-threaded.
 struct JoinNetwork : bp::extend::handler {
-  int fd = -1;
+  const NetworkEntry* entry = nullptr;
   template <typename Executor>
   void on_exec_setup(Executor&) const {
-    if (fd >= 0 && ::setns(fd, CLONE_NEWNET) != 0) ::_exit(126);
+    if (entry && !entry->join_in_child()) ::_exit(126);
   }
 };
 
@@ -38,11 +37,14 @@ std::string joined(const std::vector<std::string>& argv) {
 
 Result<TrustedOutput> run_trusted(const TrustedRun& run) {
   if (run.argv.empty()) return Error{"run_trusted: empty argv"};
-  JoinNetwork join;
+  std::optional<NetworkEntry> network;
   if (!run.network_namespace.empty()) {
-    join.fd = ::open(run.network_namespace.c_str(), O_RDONLY | O_CLOEXEC);
-    if (join.fd < 0) return Error{"open(" + run.network_namespace + "): " + std::strerror(errno)};
+    auto opened = NetworkEntry::open(run.network_namespace);
+    if (!opened) return opened.error();
+    network.emplace(std::move(*opened));
   }
+  JoinNetwork join;
+  if (network) join.entry = &*network;
   TrustedOutput output;
   try {
     boost::asio::io_context ios;
@@ -68,7 +70,6 @@ Result<TrustedOutput> run_trusted(const TrustedRun& run) {
     }
     if (child.running(ec)) {
       child.terminate();
-      if (join.fd >= 0) ::close(join.fd);
       return Error{joined(run.argv) + ": no answer within " + std::to_string(run.timeout.count()) +
                    " ms"};
     }
@@ -77,10 +78,8 @@ Result<TrustedOutput> run_trusted(const TrustedRun& run) {
     output.stdout_data = out.get();
     output.stderr_data = err.get();
   } catch (const std::exception& e) {
-    if (join.fd >= 0) ::close(join.fd);
     return Error{joined(run.argv) + ": " + e.what()};
   }
-  if (join.fd >= 0) ::close(join.fd);
   return output;
 }
 

@@ -78,6 +78,28 @@ TEST(Cli, MalformedTaskPackIsReportedByName) {
   EXPECT_NE(r.err.find("bad/task.json"), std::string::npos) << r.err;
 }
 
+// A typo in a task pack is named, never silently ignored: grade and tasks
+// both print the one-line schema error and exit non-zero.
+TEST(Cli, ATypoInATaskPackIsAOneLineErrorNamingTheKey) {
+  std::string dir = ::testing::TempDir() + "/graders-typo-" + std::to_string(::getpid());
+  std::system(("rm -rf " + dir + " && mkdir -p " + dir + " && cp -r " + kSource +
+               "/graders/flatten_py " + kSource + "/graders/_python " + dir +
+               " && sed -i 's/\"checker\": \"values\"/\"checker\": \"values\", "
+               "\"mutli_file\": true/' " +
+               dir + "/flatten_py/task.json")
+                  .c_str());
+  const std::string wanted = "flatten_py/task.json: unknown key \"mutli_file\"";
+  CliRun grade = gradebox("--graders " + dir + " grade --task flatten_py " + kSource +
+                          "/graders/flatten_py/reference.md");
+  EXPECT_EQ(grade.exit_code, 2);
+  EXPECT_EQ(lines(grade.err), 1) << grade.err;
+  EXPECT_NE(grade.err.find(wanted), std::string::npos) << grade.err;
+  CliRun tasks = gradebox("--graders " + dir + " tasks");
+  EXPECT_NE(tasks.exit_code, 0);
+  EXPECT_NE(tasks.err.find(wanted), std::string::npos) << tasks.err;
+  std::system(("rm -rf " + dir).c_str());
+}
+
 TEST(Cli, TasksListsFlattenPy) {
   CliRun r = gradebox("tasks");
   EXPECT_NE(r.out.find("flatten_py"), std::string::npos) << r.out << r.err;

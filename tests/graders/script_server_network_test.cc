@@ -1,5 +1,6 @@
-// A probe served by the fork server joins the sandbox's network namespace
-// in its own child, as run_trusted does before exec (root needed: setns).
+// A probe runs in the sandbox's network namespace, entered through the
+// sandbox's NetworkEntry before exec (root needed: setns); the pooled
+// servers stay on the host's network.
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,7 +57,7 @@ TEST_F(ScriptServerNetworkTest, EachCallRunsInTheNamespaceItNames) {
   auto inside = call(sandbox_ns);
   ASSERT_TRUE(inside.ok()) << inside.error().message;
   EXPECT_EQ(inside->stdout_data, namespace_of(sandbox_ns) + "\n");
-  // The same server then serves a host call: the join stayed in that child.
+  // A host call then runs on the host's network: the join stayed in that child.
   auto host = call("");
   ASSERT_TRUE(host.ok()) << host.error().message;
   EXPECT_EQ(host->stdout_data, namespace_of("/proc/self/ns/net") + "\n");

@@ -25,7 +25,7 @@ TEST(PipelineExitAtLoad, AnAppThatExitsAtLoadFailsInEveryOneOf32ParallelGradings
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string text =
-      testing::file_text(kSource / "fixtures/users_express/hostile_exit_at_load.md");
+      testing::file_text(kSource / "graders/users_express/known/hostile_exit_at_load.md");
   {
     std::ofstream out(dir / "night.jsonl");
     for (int i = 0; i < 32; ++i)

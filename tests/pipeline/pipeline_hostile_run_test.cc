@@ -32,15 +32,15 @@ TEST(PipelineHostileRun, CompletesStoresNoLinkTargetAndRanksHonestly) {
   const fs::path root = dir / "night";
   for (const char* model : {"good", "-zero", "deep", "twin", "linker", "big"})
     fs::create_directories(root / model);
-  const fs::path selftest = kSource / "graders/flatten_py/selftest";
+  const fs::path known = kSource / "graders/flatten_py/known";
   std::ofstream(root / "good/flatten_py.md")
       << testing::file_text(kSource / "graders/flatten_py/reference.md");
   std::ofstream(root / "-zero/flatten_py.md")
       << "```python\ndef flatten(nested):\n    raise NotImplementedError\n```\n";
   std::ofstream(root / "deep/flatten_py.md")
-      << testing::file_text(selftest / "hostile_deep_nesting.md");
+      << testing::file_text(known / "hostile_deep_nesting.md");
   std::ofstream(root / "twin/flatten_py.md")
-      << testing::file_text(selftest / "hostile_deep_nesting_twin.md");
+      << testing::file_text(known / "hostile_deep_nesting_twin.md");
   std::ofstream(root / "big/flatten_py.md") << "```python\ndef flatten(x):\n    return x\n```\n"
                                             << std::string(2 << 20, '#');
   std::ofstream(dir / "secret.md") << "```python\ndef flatten(x):\n    return 'SECRET-TEXT'\n```\n";

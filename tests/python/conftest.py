@@ -13,21 +13,22 @@ import shutil
 import pytest
 
 SOURCE = pathlib.Path(__file__).resolve().parents[2]
-FIXTURES = SOURCE / "fixtures" / "flatten_py"
 PACK = SOURCE / "graders" / "flatten_py"
+KNOWN = PACK / "known"  # known answers and their expectations (graders/README.md)
 
 
 def fixture_text(name: str) -> str:
-    return (FIXTURES / name).read_text()
+    """A flatten_py known answer's text (or its .reasoning.txt)."""
+    return (KNOWN / name).read_text()
 
 
 def expected_categories(name: str) -> dict:
-    """fixtures/flatten_py/expected.json's per-category results for `name`."""
-    return json.loads((FIXTURES / "expected.json").read_text())[name]["categories"]
+    """The per-category results known/<name>.json expects for known answer `name`."""
+    return json.loads((KNOWN / name).with_suffix(".json").read_text())["categories"]
 
 
 def category_results(report: dict) -> dict:
-    """pass/fail per category, as expected.json spells it (n/a left out)."""
+    """pass/fail per category, as an expectation spells it (n/a left out)."""
     results: dict[str, str] = {}
     for test in report["tests"]:
         if test["status"] == "n/a":

@@ -33,7 +33,7 @@ def test_correct_answer_scores_ten_and_buggy_one_less():
 
 def test_report_is_the_cli_json_report():
     cli = pathlib.Path(gradebox.__file__).resolve().parent.parent / "gradebox"
-    answer = PACK.parent.parent / "fixtures" / "flatten_py" / "falsy_dropped.md"
+    answer = PACK / "known" / "falsy_dropped.md"
     out = subprocess.run([str(cli), "grade", "--task", "flatten_py", "--format", "json",
                           "--model", "m", str(answer)], capture_output=True, text=True, check=True)
     from_cli = json.loads(out.stdout)

@@ -89,12 +89,14 @@ def test_a_grader_failure_raises_after_all_with_every_report(graders_copy):
 
 
 def test_a_cpp_exception_inside_grading_is_a_grader_error_never_an_abort(graders_copy):
-    # A task.json value of the wrong type makes gradebox's own C++ throw
-    # mid-grade, on the caller's thread and on grade_many's worker threads.
-    task_json = graders_copy / "flatten_py" / "task.json"
-    task = json.loads(task_json.read_text())
-    task["also_languages"] = 7
-    task_json.write_text(json.dumps(task))
+    # A hidden test's time limit of the wrong type (task.json itself is
+    # checked at load; tests.json's per-test fields are read while grading)
+    # makes gradebox's own C++ throw mid-grade, on the caller's thread and on
+    # grade_many's worker threads.
+    tests_json = graders_copy / "flatten_py" / "tests.json"
+    tests = json.loads(tests_json.read_text())
+    tests["tests"][0]["time_limit_ms"] = "fast"
+    tests_json.write_text(json.dumps(tests))
     with pytest.raises(gradebox.GraderError, match="internal error"):
         gradebox.grade("flatten_py", fixture_text("recursive_typed.md"), graders=graders_copy)
     records = [record("recursive_typed.md", "a"), record("falsy_dropped.md", "b")]

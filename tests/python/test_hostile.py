@@ -6,18 +6,19 @@ import gradebox
 import pytest
 from conftest import PACK, category_results
 
-# The selftest answers that attack the grader rather than get flatten wrong.
-HOSTILE = ["eq_always_true.md", "exit_at_import.md", "forged_stdout.md", "forged_channel.md",
-           "sleep_forever.md", "reads_box.md", "kills_parent.md", "memory_hog.md"]
+# The known answers that attack the grader rather than get flatten wrong.
+HOSTILE = ["eq_always_true", "exit_at_import", "forged_stdout", "forged_channel",
+           "sleep_forever", "reads_box", "kills_parent", "memory_hog"]
 
 
-def selftest_case(name: str) -> dict:
-    cases = json.loads((PACK / "task.json").read_text())["selftest"]
-    return next(c for c in cases if c["answer"] == "selftest/" + name)
+def known_case(name: str) -> dict:
+    """known/<name>.json, with the answer's file name added."""
+    case = json.loads((PACK / "known" / (name + ".json")).read_text())
+    return {**case, "answer": "known/" + name + ".md"}
 
 
-def test_selftest_hacks_fail_what_task_json_says():
-    cases = [selftest_case(name) for name in HOSTILE]
+def test_known_hacks_fail_what_their_expectation_says():
+    cases = [known_case(name) for name in HOSTILE]
     records = [{"task": "flatten_py", "model": c["answer"], "text": (PACK / c["answer"]).read_text()}
                for c in cases]
     reports = gradebox.grade_many(records, jobs=2)
@@ -26,7 +27,7 @@ def test_selftest_hacks_fail_what_task_json_says():
         assert report["verdict"] == case.get("verdict", "graded"), case["answer"]
         passed = {t["category"] for t in report["tests"] if t["status"] == "pass"}
         failed = {t["category"] for t in report["tests"] if t["status"] != "pass"}
-        for category in case["must_fail"]:
+        for category in case.get("must_fail", []):
             assert category in failed, f"{case['answer']}: {category} all pass"
         assert report["correctness"]["score"] < 10.0, case["answer"]
 

@@ -1,5 +1,5 @@
 // A throwaway graders-like folder for the script fork server's tests:
-// _python/gb_script_server.py (the real one) beside task/<scripts>.
+// _trusted/gb_script_server.py (the real one) beside task/<scripts>.
 #pragma once
 
 #include <unistd.h>
@@ -14,11 +14,11 @@ class ScriptFolder {
  public:
   explicit ScriptFolder(const std::string& name)
       : root_(std::filesystem::temp_directory_path() / (name + "_" + std::to_string(::getpid()))) {
-    std::filesystem::create_directories(root_ / "_python");
+    std::filesystem::create_directories(root_ / "_trusted");
     std::filesystem::create_directories(root_ / "task");
     std::filesystem::copy_file(
-        std::filesystem::path(TESTS_DIR) / "../graders/_python/gb_script_server.py",
-        root_ / "_python/gb_script_server.py", std::filesystem::copy_options::overwrite_existing);
+        std::filesystem::path(TESTS_DIR) / "../graders/_trusted/gb_script_server.py",
+        root_ / "_trusted/gb_script_server.py", std::filesystem::copy_options::overwrite_existing);
   }
   ~ScriptFolder() { std::filesystem::remove_all(root_); }
 

@@ -12,8 +12,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-/// A graders/ folder with echo_task, a shared `_python` library and the
-/// runtime profile in sandbox/profiles beside it, as in the source tree.
+/// A graders/ folder with echo_task and a shared `_python` library holding
+/// its runtime profile, as in the source tree.
 class GraderStampTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -22,10 +22,9 @@ class GraderStampTest : public ::testing::Test {
              ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
     fs::create_directories(root_ / "graders/_python");
-    fs::create_directories(root_ / "sandbox/profiles");
     fs::copy(fs::path(TESTS_DIR) / "unit/data/echo_task", task_dir(), fs::copy_options::recursive);
     write("graders/_python/gblib.py", "LIMIT = 1\n");
-    write("sandbox/profiles/python.json", R"({"name": "python", "env": []})");
+    write("graders/_python/profile.json", R"({"name": "python", "env": []})");
   }
   void TearDown() override { fs::remove_all(root_); }
 
@@ -43,20 +42,26 @@ class GraderStampTest : public ::testing::Test {
     std::ifstream in(task_dir() / "task.json");
     return std::string(std::istreambuf_iterator<char>(in), {});
   }
-  void add_selftest_list() {
-    write("graders/echo_task/selftest/wrong.md", "def echo(x):\n    return None\n");
-    std::string text = task_json();
-    text.insert(text.rfind('}'),
-                R"(, "selftest": [{"answer": "selftest/wrong.md", "must_fail": ["basic"]}])");
-    write("graders/echo_task/task.json", text);
+  void add_known_answer() {
+    write("graders/echo_task/known/wrong.md", "def echo(x):\n    return None\n");
+    write("graders/echo_task/known/wrong.json", R"({"must_fail": ["basic"]})");
   }
   fs::path root_;
 };
 
 TEST_F(GraderStampTest, KnownAnswersDoNotChangeIt) {
   std::string before = stamp();
-  add_selftest_list();
+  add_known_answer();
   EXPECT_EQ(stamp(), before);
+}
+
+TEST_F(GraderStampTest, TheGradersOwnTestsAndToolsDoNotChangeIt) {
+  std::string before = stamp();
+  write("graders/echo_task/tests/test_check.py", "import unittest\n");
+  write("graders/echo_task/tools/gen_cases.js", "console.log(1)\n");
+  EXPECT_EQ(stamp(), before);
+  write("graders/echo_task/helpers/gen_cases.js", "console.log(1)\n");
+  EXPECT_NE(stamp(), before) << "any other folder of the pack still counts";
 }
 
 TEST_F(GraderStampTest, TheRuntimesSharedLibraryChangesIt) {
@@ -67,7 +72,7 @@ TEST_F(GraderStampTest, TheRuntimesSharedLibraryChangesIt) {
 
 TEST_F(GraderStampTest, TheRuntimeProfileChangesIt) {
   std::string before = stamp();
-  write("sandbox/profiles/python.json", R"({"name": "python", "env": ["X=1"]})");
+  write("graders/_python/profile.json", R"({"name": "python", "env": ["X=1"]})");
   EXPECT_NE(stamp(), before);
 }
 
@@ -90,16 +95,17 @@ TEST_F(GraderStampTest, BytecodeAndOtherTasksDoNotChangeIt) {
   EXPECT_EQ(stamp(), before);
 }
 
-TEST_F(GraderStampTest, ScriptTasksAlsoLoadThePythonLibrary) {
+TEST_F(GraderStampTest, ScriptTasksAlsoLoadTheTrustedAndPythonLibraries) {
   Task task;
   task.dir = task_dir();
   task.runtime = "node";
   task.harness_files = {"harness.js", "../_node/lib/gb_channel.js"};
   task.checker = "check.py";
   auto libraries = shared_libraries(task);
-  ASSERT_EQ(libraries.size(), 2u);
+  ASSERT_EQ(libraries.size(), 3u);
   EXPECT_EQ(libraries[0].filename(), "_node");
   EXPECT_EQ(libraries[1].filename(), "_python");
+  EXPECT_EQ(libraries[2].filename(), "_trusted");
   task.checker = "values";
   EXPECT_EQ(shared_libraries(task).size(), 1u);
 }

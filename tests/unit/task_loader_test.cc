@@ -2,6 +2,7 @@
 #include <fstream>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "gradebox/task.h"
 
@@ -43,7 +44,7 @@ TEST_F(TaskLoaderTest, LoadsAValidPack) {
   EXPECT_EQ(task->id, "echo_task");
   EXPECT_EQ(task->categories.size(), 2u);
   EXPECT_EQ(task->category("empty")->kind, "edge");
-  EXPECT_EQ(task->tests["tests"].size(), 3u);
+  EXPECT_EQ(task->test_count(), 3u);
   EXPECT_EQ(task->stamp.rfind("1+", 0), 0u);
 }
 
@@ -79,18 +80,15 @@ TEST_F(TaskLoaderTest, MissingJudgesNamesFileCategoryAndKey) {
   auto task = load_task(root_ / "echo_task");
   ASSERT_FALSE(task.ok());
   const std::string& m = task.error().message;
-  EXPECT_NE(m.find("task.json"), std::string::npos) << m;
-  EXPECT_NE(m.find("category empty"), std::string::npos) << m;
-  EXPECT_NE(m.find("\"judges\""), std::string::npos) << m;
-  EXPECT_NE(m.find("missing"), std::string::npos) << m;
+  EXPECT_NE(m.find("task.json: \"categories[empty].judges\" is required"), std::string::npos) << m;
 }
 
 TEST_F(TaskLoaderTest, UnknownJudgesValueIsNamed) {
   replace_in_task(R"("kind": "core", "judges": "value")", R"("kind": "core", "judges": "values")");
   auto task = load_task(root_ / "echo_task");
   ASSERT_FALSE(task.ok());
-  EXPECT_NE(task.error().message.find(
-                "category basic: \"judges\" must be value, behaviour or prose, not 'values'"),
+  EXPECT_NE(task.error().message.find("\"categories[basic].judges\" must be one of \"value\", "
+                                      "\"behaviour\", \"prose\", not \"values\""),
             std::string::npos)
       << task.error().message;
 }
@@ -99,7 +97,8 @@ TEST_F(TaskLoaderTest, NonStringJudgesIsAnErrorNotAThrow) {
   replace_in_task(R"("kind": "core", "judges": "value")", R"("kind": "core", "judges": 1)");
   auto task = load_task(root_ / "echo_task");
   ASSERT_FALSE(task.ok());
-  EXPECT_NE(task.error().message.find("category basic: \"judges\""), std::string::npos)
+  EXPECT_NE(task.error().message.find("\"categories[basic].judges\" must be a string, not number"),
+            std::string::npos)
       << task.error().message;
 }
 
@@ -131,6 +130,85 @@ TEST_F(TaskLoaderTest, MissingHarnessFileIsAnError) {
   auto task = load_task(root_ / "echo_task");
   ASSERT_FALSE(task.ok());
   EXPECT_NE(task.error().message.find("harness file missing"), std::string::npos);
+}
+
+// The schema: every key is typed and known; a typo is an error, not ignored.
+void expect_error(const Result<Task>& task, const std::string& wanted) {
+  ASSERT_FALSE(task.ok()) << "loaded, but expected: " << wanted;
+  const std::string& m = task.error().message;
+  EXPECT_NE(m.find("echo_task/task.json: " + wanted), std::string::npos) << m;
+  EXPECT_EQ(m.find('\n'), std::string::npos) << "not one line: " << m;
+}
+
+TEST_F(TaskLoaderTest, ATypoedKeyIsNamed) {
+  replace_in_task(R"("checker": "values",)", R"("checker": "values", "mutli_file": true,)");
+  expect_error(load_task(root_ / "echo_task"), "unknown key \"mutli_file\"");
+}
+
+TEST_F(TaskLoaderTest, ATypoedNestedKeyIsNamedWithItsPath) {
+  replace_in_task(R"("reference_multiple": 10)", R"("reference_multiple": 10, "memory": 9)");
+  expect_error(load_task(root_ / "echo_task"), "unknown key \"limits.memory\"");
+}
+
+TEST_F(TaskLoaderTest, AWrongTypeIsNamed) {
+  replace_in_task(R"("checker": "values",)", R"("checker": "values", "multi_file": "yes",)");
+  expect_error(load_task(root_ / "echo_task"), "\"multi_file\" must be a boolean, not string");
+}
+
+TEST_F(TaskLoaderTest, ANegativeLimitIsAWrongType) {
+  replace_in_task(R"("reference_multiple": 10)", R"("reference_multiple": 10, "memory_mb": -1)");
+  expect_error(load_task(root_ / "echo_task"),
+               "\"limits.memory_mb\" must be a non-negative integer, not number");
+}
+
+TEST_F(TaskLoaderTest, ABadEnumValueIsNamedWithTheAllowedOnes) {
+  replace_in_task(R"("checker": "values",)", R"("checker": "values", "no_code": "chek",)");
+  expect_error(load_task(root_ / "echo_task"), "\"no_code\" must be \"check\", not \"chek\"");
+  replace_in_task(R"("no_code": "chek",)", "");
+  replace_in_task(R"("choose": "first")", R"("choose": "middle")");
+  expect_error(load_task(root_ / "echo_task"),
+               "\"entry_point.choose\" must be one of \"first\", \"last\", not \"middle\"");
+}
+
+TEST_F(TaskLoaderTest, AMissingRequiredKeyIsNamed) {
+  replace_in_task(R"("answer_file": "answer.py",)", "");
+  expect_error(load_task(root_ / "echo_task"), "\"answer_file\" is required");
+}
+
+TEST_F(TaskLoaderTest, AMissingProbeScriptIsAnError) {
+  replace_in_task(R"("checker": "values",)", R"("checker": "values", "probe": "probe.py",)");
+  expect_error(load_task(root_ / "echo_task"), "trusted script missing: probe.py");
+}
+
+TEST_F(TaskLoaderTest, OptionalKeysBecomeTypedFields) {
+  auto defaults = load_task(root_ / "echo_task");
+  ASSERT_TRUE(defaults.ok()) << defaults.error().message;
+  EXPECT_FALSE(defaults->multi_file);
+  EXPECT_FALSE(defaults->check_without_code);
+  EXPECT_TRUE(defaults->probe.empty());
+  EXPECT_DOUBLE_EQ(defaults->startup_cpu_seconds, 5);
+  EXPECT_TRUE(defaults->options && defaults->options->empty());
+  write("probe.py", "");
+  replace_in_task(R"("checker": "values",)", R"("checker": "values", "multi_file": true,
+      "also_languages": ["typescript"], "no_code": "check", "probe": "probe.py",
+      "probe_timeout_seconds": 7, "startup_cpu_seconds": 2.5, "options": {"port": 3000},)");
+  auto task = load_task(root_ / "echo_task");
+  ASSERT_TRUE(task.ok()) << task.error().message;
+  EXPECT_TRUE(task->multi_file);
+  EXPECT_EQ(task->also_languages, std::vector<std::string>{"typescript"});
+  EXPECT_TRUE(task->check_without_code);
+  EXPECT_EQ(task->probe, "probe.py");
+  EXPECT_DOUBLE_EQ(task->probe_timeout_seconds, 7);
+  EXPECT_DOUBLE_EQ(task->startup_cpu_seconds, 2.5);
+  EXPECT_EQ(task->options->at("port"), 3000);
+  EXPECT_NE(task->stamp, defaults->stamp);  // every key counts in the stamp
+}
+
+TEST(RealTaskPacks, AllFiveLoad) {
+  TaskRegistry registry = load_tasks(fs::path(TESTS_DIR) / "../graders");
+  for (const auto& problem : registry.problems) ADD_FAILURE() << problem.message;
+  for (const char* id : {"flatten_py", "dijkstra_ts", "race_js", "users_express", "review_go"})
+    EXPECT_TRUE(registry.tasks.count(id)) << id;
 }
 
 TEST_F(TaskLoaderTest, RegistrySkipsSharedFoldersAndReportsBrokenPacks) {

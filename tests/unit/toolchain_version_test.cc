@@ -66,6 +66,12 @@ TEST_F(ToolchainVersion, AChangedBinaryIsAskedAgain) {
   EXPECT_EQ(toolchain_version(profile_), "tool 2");
 }
 
+TEST_F(ToolchainVersion, AVersionWrittenToStderrIsReadToo) {
+  std::ofstream(tool_, std::ios::trunc) << "#!/bin/sh\necho tool 3 >&2\necho more\n";
+  fs::permissions(tool_, fs::perms::owner_all);
+  EXPECT_EQ(toolchain_version(profile_), "tool 3");
+}
+
 TEST_F(ToolchainVersion, AToolThatCannotRunIsUnknownAndNotCached) {
   profile_.version_command = {(dir_ / "missing").string()};
   EXPECT_EQ(toolchain_version(profile_), "unknown");
