@@ -49,9 +49,9 @@ TEST(PipelineExitAtLoad, AnAppThatExitsAtLoadFailsInEveryOneOf32ParallelGradings
   ASSERT_EQ(run->results.size(), 32u);
   for (const auto& [key, result] : run->results) {
     const Report& report = result.report;
-    EXPECT_EQ(report.verdict, Verdict::kGraded) << key.first << ": " << report.verdict_detail;
+    EXPECT_EQ(report.verdict, Verdict::kGraded) << key.model << ": " << report.verdict_detail;
     for (const auto& test : report.tests)
-      EXPECT_EQ(to_string(test.status), std::string("fail")) << key.first << " " << test.id;
+      EXPECT_EQ(to_string(test.status), std::string("fail")) << key.model << " " << test.id;
   }
   fs::remove_all(dir);
 }

@@ -15,7 +15,7 @@ inline std::string run_essence(const pipeline::RunView& v) {
     out += a.record.model + "/" + a.record.task + " " + a.hash + " " +
            pipeline::answer_hash(a.record.reasoning) + " " + a.record.finish_reason + "\n";
   for (const auto& [key, r] : v.results) {
-    out += key.first + "/" + key.second + " " + to_string(r.report.verdict) + " " +
+    out += answer_name(key) + " " + to_string(r.report.verdict) + " " +
            std::to_string(r.report.correctness.score) + " " +
            std::to_string(r.report.edge_cases.score) + " " + r.answer_hash + " " + r.grader_stamp;
     for (const auto& t : r.report.tests) out += " " + t.id + "=" + to_string(t.status);

@@ -147,7 +147,9 @@ TEST_F(MergeTest, ScoreColumnsThatDisagreeWithTheReportAreRejected) {
 
 TEST_F(MergeTest, AResultForAModelThatWasNeverInTheInputIsRejected) {
   tamper(
-      "INSERT INTO results SELECT run_id, 'ghost', task, answer_hash, grader_stamp, verdict, "
+      "INSERT INTO results(run_id, model, task, answer_hash, grader_stamp, verdict, "
+      "correctness, edge, from_cache, report) SELECT run_id, 'ghost', task, answer_hash, "
+      "grader_stamp, verdict, "
       "correctness, edge, from_cache, json_set(report, '$.model', 'ghost') FROM results "
       "WHERE model = 'm0'");
   expect_rejected("results", "no answer");
