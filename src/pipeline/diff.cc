@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "pipeline/leaderboard.h"
 #include "pipeline/repeats.h"
 #include "pipeline/sample_stats.h"
 #include "util/text_hash.h"
@@ -131,8 +132,6 @@ bool moved(const AnswerDiff& d) {
          d.correctness_before != d.correctness_after || d.edge_before != d.edge_after;
 }
 
-constexpr std::uint64_t kMeanDiffSeed = 2021;
-
 using TaskKey = std::pair<std::string, std::string>;  // (model, task)
 
 // Per model × task, each sample's automated score (grader-errors left out:
@@ -142,7 +141,8 @@ std::map<TaskKey, std::vector<double>> sample_scores(const RunView& run) {
   for (const auto& [key, result] : run.results) {
     const Report& r = result.report;
     if (r.verdict == Verdict::kGraderError) continue;
-    scores[{key.model, key.task}].push_back(0.4 * r.correctness.score + 0.2 * r.edge_cases.score);
+    scores[{key.model, key.task}].push_back(kCorrectnessWeight * r.correctness.score +
+                                            kEdgeWeight * r.edge_cases.score);
   }
   return scores;
 }
@@ -159,7 +159,7 @@ std::vector<MeanDiff> compare_means(const RunView& a, const RunView& b) {
     m.model = key.first, m.task = key.second;
     m.n_before = static_cast<int>(before.size()), m.n_after = static_cast<int>(after.size());
     m.mean_before = mean_of(before), m.mean_after = mean_of(after);
-    m.delta = bootstrap_mean_difference(before, after, kMeanDiffSeed);
+    m.delta = bootstrap_mean_difference(before, after, kSampleBootstrapSeed);
     m.noise = m.delta.low <= 0 && m.delta.high >= 0;
     m.regression = m.delta.high < 0;
     means.push_back(m);

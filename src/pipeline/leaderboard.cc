@@ -20,7 +20,6 @@ std::set<AnswerKey> too_large_answers(const RunView& run) {
   return keys;
 }
 
-constexpr std::uint64_t kBootstrapSeed = 2021;  // fixed: the same run prints the same intervals
 constexpr int kPassAtK[] = {1, 5, 10};
 
 // The results of every sample of one model × task, in sample order.
@@ -64,7 +63,7 @@ void score_samples(TaskCell& cell, const std::vector<const StoredResult*>& sampl
 void add_sample_statistics(TaskCell& cell) {
   for (int k : kPassAtK)
     if (k <= cell.n) cell.pass_at[k] = pass_at_k(cell.n, cell.passed, k);
-  if (cell.n > 1) cell.ci95 = bootstrap_mean(cell.sample_automated, kBootstrapSeed);
+  if (cell.n > 1) cell.ci95 = bootstrap_mean(cell.sample_automated, kSampleBootstrapSeed);
 }
 
 TaskCell cell_for(const RunView& run, const std::string& model, const std::string& task,
@@ -111,7 +110,7 @@ void summarise_samples(LeaderboardRow& row) {
   }
   for (const auto& [k, values] : by_k)
     if (values.size() == strata.size()) row.pass_at[k] = mean_of(values);
-  if (many) row.ci95 = bootstrap_stratified_mean(strata, kBootstrapSeed);
+  if (many) row.ci95 = bootstrap_stratified_mean(strata, kSampleBootstrapSeed);
 }
 
 const char* state_note(TaskCell::State state) {

@@ -12,6 +12,9 @@
 
 namespace gradebox::pipeline {
 
+/// The one seed of every interval over samples: the same run prints the same numbers.
+constexpr std::uint64_t kSampleBootstrapSeed = 2021;
+
 /// 1 − C(n−c, k) / C(n, k): the chance that at least one of k samples drawn
 /// without replacement from n, of which c pass, passes. Computed as the
 /// product ∏_{i=n−c+1..n} (1 − k/i), which neither overflows nor loses
