@@ -8,6 +8,7 @@
 #include "gradebox/frontend.h"
 #include "gradebox/grade.h"
 #include "gradebox/report.h"
+#include "fields.h"
 #include "json_to_python.h"
 #include "parallel_grading.h"
 #include "session.h"
@@ -19,17 +20,6 @@ namespace {
 
 // How often grade_many looks for Ctrl-C while the workers grade.
 constexpr std::chrono::milliseconds kSignalPoll{100};
-
-std::string require_str(const py::handle& value, const std::string& what) {
-  if (!py::isinstance<py::str>(value)) {
-    throw py::type_error(what + " must be str, not " +
-                         py::str(py::type::handle_of(value).attr("__name__")).cast<std::string>());
-  }
-  Py_ssize_t size = 0;
-  const char* utf8 = PyUnicode_AsUTF8AndSize(value.ptr(), &size);
-  if (!utf8) throw py::error_already_set();  // UnicodeEncodeError: a lone surrogate
-  return std::string(utf8, static_cast<std::size_t>(size));
-}
 
 GradeOptions grade_options(const std::string& model, const PythonGradeOptions& options) {
   if (options.pick != "first" && options.pick != "best") {
@@ -108,16 +98,6 @@ py::dict grade(const py::object& task, const py::object& text, const py::object&
 
 namespace {
 
-py::object record_field(const py::handle& record, const char* key, const std::string& where,
-                        bool required) {
-  PyObject* value = PyObject_GetItem(record.ptr(), py::str(key).ptr());
-  if (value) return py::reinterpret_steal<py::object>(value);
-  if (!PyErr_ExceptionMatches(PyExc_KeyError)) throw py::error_already_set();
-  PyErr_Clear();
-  if (required) throw py::value_error(where + " has no '" + key + "'");
-  return py::none();
-}
-
 GradeRequest request_from(const py::handle& record, const std::string& where,
                           const TaskRegistry& registry, const PythonGradeOptions& options,
                           const py::handle& mapping_type) {
@@ -136,7 +116,7 @@ GradeRequest request_from(const py::handle& record, const std::string& where,
   if (reasoning.is_none()) reasoning = record_field(record, "reasoning", where, false);
   add_record_fields(grade_opts, reasoning, record_field(record, "finish_reason", where, false),
                     where);
-  return {&task, std::move(text), std::move(grade_opts)};
+  return {&task, std::move(text), std::move(grade_opts), sample_field(record, where)};
 }
 
 // Every record checked before anything is graded: a typo in record 90
@@ -189,6 +169,8 @@ py::list grade_many(const py::iterable& records, int jobs, const PythonGradeOpti
   auto registry = load_registry(options.graders);
   std::vector<GradeRequest> requests = requests_from(records, *registry, options);
   if (requests.empty()) return py::list();  // no sandbox needed
+  std::vector<int> samples;
+  for (const auto& r : requests) samples.push_back(r.sample);
   std::optional<std::vector<std::optional<Report>>> reports;
   {
     py::gil_scoped_release release;
@@ -201,7 +183,9 @@ py::list grade_many(const py::iterable& records, int jobs, const PythonGradeOpti
   std::optional<std::size_t> first_error;
   for (std::size_t i = 0; i < reports->size(); ++i) {
     const Report& report = *(*reports)[i];  // all present: nothing stopped the pool
-    dicts.append(report_dict(report));
+    py::dict dict = report_dict(report);
+    dict["sample"] = samples[i];  // as the record said: aggregate() keys on it
+    dicts.append(dict);
     if (!first_error && report.verdict == Verdict::kGraderError) first_error = i;
   }
   if (first_error) {

@@ -49,6 +49,7 @@ class Report(TypedDict):
     grade_seconds: float
     from_reasoning: bool  # the graded code is in the model's reasoning (the answer had none)
     truncated: bool  # cut at the token limit: finish_reason "length", or an unclosed fence
+    sample: NotRequired[int]  # grade_many: the record's sample (0 when it had none)
 
 class AnswerRecord(TypedDict, total=False):
     """A benchmark JSONL line; only task and text are required."""
@@ -61,6 +62,19 @@ class AnswerRecord(TypedDict, total=False):
     reasoning_content: str | None  # the API's separate reasoning ("reasoning" also read)
     reasoning: str | None
     finish_reason: str | None  # "length": the report says truncated
+    sample: int | None  # which of the model's answers to the task, 0-9999 (None, absent: 0)
+
+class Aggregate(TypedDict):
+    """One model x task over its samples: the leaderboard's cell."""
+
+    n: int  # samples
+    passed: int  # samples whose core tests all pass
+    verdict: str  # the samples' verdict if they agree, else "mixed"
+    correctness: float  # means over the samples, 2 decimals (grader-error: 0)
+    edge_cases: float
+    automated: float  # 0.4 correctness + 0.2 edge cases, of 6
+    pass_at: dict[str, float]  # {"1": p, "5": p, "10": p} for each k <= n (Chen et al. 2021)
+    ci95: list[float] | None  # [low, high]: 95 % bootstrap interval of automated; None if n = 1
 
 class Category(TypedDict):
     id: str
@@ -122,10 +136,20 @@ def grade_many(
     retry_timeouts: bool = True,
 ) -> list[Report]:
     """Grade records like the benchmark's JSONL lines on `jobs` threads
-    (0: one per core); reports in input order.
+    (0: one per core); reports in input order, each with its record's
+    ``sample`` (an int 0-9999, 0 when absent).
 
     Every record is checked first (TypeError/ValueError name the record).
     GraderError after all are done if any could not be graded (err.reports).
+    """
+
+def aggregate(results: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, Aggregate]]:
+    """{model: {task: Aggregate}} over grade_many's reports (model and
+    sample as their records had them), computed by the same code as
+    ``gradebox run``'s leaderboard.
+
+    TypeError/ValueError name the result (e.g. results[3]['verdict']); two
+    results with the same model, task and sample are a ValueError.
     """
 
 def tasks(*, graders: str | os.PathLike[str] | None = None) -> list[TaskInfo]:

@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include "aggregates.h"
 #include "calls.h"
 #include "session.h"
 
@@ -69,21 +70,50 @@ Grade many answers on `jobs` threads; returns the reports in input order.
 Args:
     records: mappings like the benchmark's JSONL lines, {"model", "task",
         "text", "latency_s", "tokens"}; "task" and "text" are required,
-        "model" is recorded, "reasoning_content" (or "reasoning") and
+        "model" is recorded, "sample" (an int from 0 to 9999, 0 when
+        absent) numbers a model's answers to one task, "reasoning_content" (or "reasoning") and
         "finish_reason" are used as grade()'s reasoning and finish_reason,
         other keys are ignored.
     jobs: grading threads sharing one sandbox; 0 means one per core.
     pick, graders, retry_timeouts: as for grade().
 
-Every record is checked before anything is graded. Ctrl-C stops taking new
+Each report carries its record's "sample" (for aggregate()). Every record
+is checked before anything is graded. Ctrl-C stops taking new
 records, waits for the running ones and raises KeyboardInterrupt.
 
 Raises:
     TypeError: a record is not a mapping, or a field has the wrong type.
-    ValueError: a record lacks "task" or "text", names an unknown task
-        (the message says which record), or jobs < 0, or a bad pick.
+    ValueError: a record lacks "task" or "text", names an unknown task,
+        has a sample outside 0-9999 (the message says which record), or
+        jobs < 0, or a bad pick.
     GraderError: after all records are done, if any could not be graded:
         err.report is the first such report, err.reports all of them.
+)";
+
+constexpr const char* kAggregateDoc =
+    R"(aggregate(results: Iterable[Mapping[str, Any]]) -> dict[str, dict[str, dict]]
+
+Per model and task, the numbers `gradebox run`'s leaderboard shows for the
+reports' samples (the same code computes them).
+
+Args:
+    results: reports as grade_many returns them (also err.reports of a
+        GraderError): task, verdict, correctness, edge_cases, and model
+        ('' when absent) and sample (0 when absent).
+
+Returns:
+    {model: {task: cell}}, each cell a dict: n (samples), passed (samples
+    whose core tests all pass), verdict (the samples' if they agree, else
+    "mixed"), correctness, edge_cases, automated (means, 2 decimals;
+    automated = 0.4 correctness + 0.2 edge cases, of 6; a grader-error
+    sample counts 0), pass_at ({"1": p, "5": p, "10": p} for each k <= n,
+    unbiased, Chen et al. 2021) and ci95 ([low, high], a 95 % bootstrap
+    interval of the automated score with a fixed seed; None when n = 1).
+
+Raises:
+    TypeError: a result is not a mapping, or a field has the wrong type.
+    ValueError: a field is missing or out of range, or two results have
+        the same model, task and sample (the message names the results).
 )";
 
 constexpr const char* kTasksDoc =
@@ -126,6 +156,8 @@ PYBIND11_MODULE(gradebox, m) {
       },
       kGradeManyDoc, py::arg("records"), py::kw_only(), py::arg("jobs") = 0,
       py::arg("pick") = "first", py::arg("graders") = py::none(), py::arg("retry_timeouts") = true);
+
+  m.def("aggregate", &gradebox::python::aggregate, kAggregateDoc, py::arg("results"));
 
   m.def("tasks", &gradebox::python::tasks, kTasksDoc, py::kw_only(),
         py::arg("graders") = py::none());

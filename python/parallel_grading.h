@@ -20,6 +20,7 @@ struct GradeRequest {
   const Task* task = nullptr;
   std::string text;
   GradeOptions options;
+  int sample = 0;  // the record's; not graded, only carried to its report
 };
 
 /// Starts grading at construction; the destructor stops and joins.

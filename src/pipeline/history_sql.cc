@@ -52,7 +52,7 @@ CREATE TABLE IF NOT EXISTS results(
   grader_stamp TEXT, verdict TEXT, correctness REAL, edge REAL, from_cache INTEGER, report TEXT,
   PRIMARY KEY(run_id, model, task, sample));
 CREATE TABLE IF NOT EXISTS problems(
-  run_id TEXT, kind TEXT, location TEXT, model TEXT, task TEXT, message TEXT,
+  run_id TEXT, kind TEXT, location TEXT, model TEXT, task TEXT, message TEXT, sample INTEGER,
   PRIMARY KEY(run_id, kind, location, model, task));
 CREATE TABLE IF NOT EXISTS repeats(
   run_id TEXT, model TEXT, task TEXT, sample INTEGER, repeat INTEGER, report TEXT,
@@ -69,7 +69,7 @@ const char* const kAnswerColumns =
 const char* const kResultColumns =
     "run_id, model, task, answer_hash, grader_stamp, verdict, correctness, edge, from_cache, "
     "report, sample";
-const char* const kProblemColumns = "run_id, kind, location, model, task, message";
+const char* const kProblemColumns = "run_id, kind, location, model, task, message, sample";
 
 const TableColumns kTables[4] = {{"runs", kRunColumns},
                                  {"answers", kAnswerColumns},
@@ -82,7 +82,8 @@ const AddedColumn kAddedColumns[4] = {{"answers", "reasoning"},
                                       {"cache", "finish_reason"}};
 
 bool is_added_column(const std::string& table, const std::string& column) {
-  if (column == "sample" && (table == "answers" || table == "results")) return true;
+  if (column == "sample" && (table == "answers" || table == "results" || table == "problems"))
+    return true;
   for (const auto& added : kAddedColumns)
     if (table == added.table && column == added.column) return true;
   return false;
@@ -115,6 +116,10 @@ void migrate_schema(SQLite::Database& db) {
   for (const auto& added : kAddedColumns)
     if (!has_column(db, added.table, added.column))
       db.exec(std::string("ALTER TABLE ") + added.table + " ADD COLUMN " + added.column + " TEXT");
+  // Issue 19: a too-large answer's problem names its sample (not a key:
+  // the location tells two apart already); NULL in older rows reads as 0.
+  if (!has_column(db, "problems", "sample"))
+    db.exec("ALTER TABLE problems ADD COLUMN sample INTEGER");
   // Issue 19: answers and results are keyed by (run, model, task, sample).
   if (!has_column(db, "answers", "sample"))
     add_sample_key(db, "answers",
@@ -173,6 +178,9 @@ Result<InputProblem> problem_row(SQLite::Statement& q, std::string& run_id) {
   InputProblem p;
   if (auto s = texts_at(q, 0, {&run_id, &p.kind, &p.location, &p.model, &p.task, &p.message}); !s)
     return s.error();
+  auto sample = sample_at(q, 6);
+  if (!sample) return sample.error();
+  p.sample = *sample;
   return p;
 }
 
@@ -200,11 +208,11 @@ void insert_answers(SQLite::Database& db, const std::string& run_id,
 void insert_problems(SQLite::Database& db, const std::string& run_id,
                      const std::vector<InputProblem>& problems) {
   SQLite::Statement q(db, std::string("INSERT OR IGNORE INTO problems(") + kProblemColumns +
-                              ") VALUES(?,?,?,?,?,?)");
+                              ") VALUES(?,?,?,?,?,?,?)");
   for (const auto& p : problems) {
     q.reset();
     q.bind(1, run_id), q.bind(2, p.kind), q.bind(3, p.location), q.bind(4, p.model);
-    q.bind(5, p.task), q.bind(6, p.message);
+    q.bind(5, p.task), q.bind(6, p.message), q.bind(7, p.sample);
     q.exec();
   }
 }

@@ -11,25 +11,36 @@ namespace {
 
 double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
-// Answers that were too large to grade: (model, task) of each such problem.
+// Answers that were too large to grade: (model, task, sample) of each such problem.
 std::set<AnswerKey> too_large_answers(const RunView& run) {
   std::set<AnswerKey> keys;
   for (const auto& p : run.problems)
     if (p.kind == "too-large" && !p.model.empty() && !p.task.empty())
-      keys.insert({p.model, p.task});
+      keys.insert({p.model, p.task, p.sample});
   return keys;
 }
 
 constexpr int kPassAtK[] = {1, 5, 10};
 
-// The results of every sample of one model × task, in sample order.
-std::vector<const StoredResult*> samples_of(const RunView& run, const std::string& model,
-                                            const std::string& task) {
-  std::vector<const StoredResult*> found;
+// One sample of a model × task: its report, or none when it was too large to grade.
+struct Sample {
+  int number;
+  const Report* report;
+};
+
+// Every sample of one model × task, graded or too large, in sample order.
+std::vector<Sample> samples_of(const RunView& run, const std::set<AnswerKey>& too_large,
+                               const std::string& model, const std::string& task) {
+  std::map<int, const Report*> found;
   for (auto it = run.results.lower_bound({model, task, 0});
        it != run.results.end() && it->first.model == model && it->first.task == task; ++it)
-    found.push_back(&it->second);
-  return found;
+    found[it->first.sample] = &it->second.report;
+  for (auto it = too_large.lower_bound({model, task, 0});
+       it != too_large.end() && it->model == model && it->task == task; ++it)
+    found.emplace(it->sample, nullptr);  // a graded result of the same sample wins
+  std::vector<Sample> samples;
+  for (const auto& [number, report] : found) samples.push_back({number, report});
+  return samples;
 }
 
 // A sample passes when every core test passes (n/a left out).
@@ -39,24 +50,27 @@ bool sample_passed(const Report& r) {
 }
 
 // Means, pass@k and interval over the samples; a grader-error sample counts
-// as 0 (and marks the cell) until it is regraded.
-void score_samples(TaskCell& cell, const std::vector<const StoredResult*>& samples) {
+// as 0 (and marks the cell) until it is regraded, a too-large one as 0 for good.
+void score_samples(TaskCell& cell, const std::vector<Sample>& samples) {
   double c = 0, e = 0;
   bool any_error = false;
   std::set<std::string> verdicts;
-  for (const auto* s : samples) {
-    const Report& r = s->report;
-    verdicts.insert(to_string(r.verdict));
-    bool graded = r.verdict != Verdict::kGraderError;
-    any_error |= !graded;
-    double sc = graded ? r.correctness.score : 0, se = graded ? r.edge_cases.score : 0;
+  for (const auto& s : samples) {
+    if (!s.report) cell.too_large.push_back(s.number);
+    verdicts.insert(s.report ? to_string(s.report->verdict) : "too-large");
+    bool graded = s.report && s.report->verdict != Verdict::kGraderError;
+    any_error |= s.report && !graded;
+    double sc = graded ? s.report->correctness.score : 0,
+           se = graded ? s.report->edge_cases.score : 0;
     c += sc, e += se;
     cell.sample_automated.push_back(kCorrectnessWeight * sc + kEdgeWeight * se);
-    cell.passed += sample_passed(r);
+    cell.passed += s.report && sample_passed(*s.report);
   }
   cell.n = static_cast<int>(samples.size());
   cell.verdict = verdicts.size() == 1 ? *verdicts.begin() : "mixed";
-  cell.state = any_error ? TaskCell::State::kGraderError : TaskCell::State::kScored;
+  cell.state = any_error                 ? TaskCell::State::kGraderError
+               : !cell.too_large.empty() ? TaskCell::State::kTooLarge
+                                         : TaskCell::State::kScored;
   cell.correctness = round2(c / cell.n), cell.edge = round2(e / cell.n);
 }
 
@@ -70,19 +84,13 @@ TaskCell cell_for(const RunView& run, const std::string& model, const std::strin
                   const std::set<AnswerKey>& answered, const std::set<AnswerKey>& too_large,
                   const std::optional<HandScores>& hand) {
   TaskCell cell;
-  AnswerKey key{model, task};
-  auto samples = samples_of(run, model, task);
-  if (!samples.empty()) {
-    score_samples(cell, samples);
-  } else if (too_large.count(key)) {
-    cell.state = TaskCell::State::kTooLarge;  // keeps its zeros too
-    cell.verdict = "too-large";
-    cell.n = 1;
-    cell.sample_automated = {0.0};
-  } else {
-    cell.state = answered.count(key) ? TaskCell::State::kPending : TaskCell::State::kMissing;
+  auto samples = samples_of(run, too_large, model, task);
+  if (samples.empty()) {
+    cell.state =
+        answered.count({model, task}) ? TaskCell::State::kPending : TaskCell::State::kMissing;
     return cell;
   }
+  score_samples(cell, samples);
   add_sample_statistics(cell);
   cell.automated = round2(kCorrectnessWeight * cell.correctness + kEdgeWeight * cell.edge);
   if (hand) {
@@ -129,16 +137,16 @@ void summarise(LeaderboardRow& row, bool hand_scored) {
   double c = 0, e = 0, q = 0, d = 0, o = 0;
   int with_hand = 0;
   for (const auto& [task, cell] : row.tasks) {
-    if (cell.state == TaskCell::State::kGraderError) {
+    if (cell.state == TaskCell::State::kGraderError)
       row.notes.push_back(task + ": grader-error, counted as 0 until regraded");
-    } else if (cell.state == TaskCell::State::kTooLarge) {
-      row.notes.push_back(task + ": answer too large to grade, counted as 0");
-    } else if (cell.state != TaskCell::State::kScored) {
+    for (int sample : cell.too_large)
+      row.notes.push_back(task + (sample ? "#" + std::to_string(sample) : "") +
+                          ": answer too large to grade, counted as 0");
+    if (cell.state == TaskCell::State::kPending || cell.state == TaskCell::State::kMissing) {
       row.notes.push_back(task + ": " + state_note(cell.state));
       continue;
-    } else {
-      ++row.scored;
     }
+    row.scored += cell.state == TaskCell::State::kScored;
     ++row.counted;
     c += cell.correctness, e += cell.edge;
     if (cell.overall) {

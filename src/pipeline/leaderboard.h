@@ -23,8 +23,9 @@ constexpr double kDocumentationWeight = 0.15;
 
 /// One model's result on one task.
 struct TaskCell {
-  // kTooLarge: the answer was over the input size limit and not graded; like
-  // a grader-error it counts as 0, so an input problem is no way out of a zero.
+  // kTooLarge: an answer (a sample) was over the input size limit and not
+  // graded; like a grader-error it counts as 0, so an input problem is no
+  // way out of a zero.
   enum class State { kScored, kGraderError, kTooLarge, kMissing, kPending } state = State::kMissing;
   std::string verdict;     // the sample's, or the samples' when all agree, else "mixed"
   double correctness = 0;  // mean over the samples
@@ -40,6 +41,7 @@ struct TaskCell {
   std::map<int, double> pass_at;
   std::optional<Interval> ci95;
   std::vector<double> sample_automated;  // per sample, in sample order (grader-errors as 0)
+  std::vector<int> too_large;            // the samples too large to grade (each counted as 0)
 };
 
 struct LeaderboardRow {

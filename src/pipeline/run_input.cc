@@ -69,7 +69,8 @@ void admit(Candidate candidate, const std::set<std::string>& known_tasks, Seen& 
   }
   seen[key] = record.source;
   if (!candidate.too_large.empty()) {
-    input.problems.push_back({"too-large", record.source, model, task, candidate.too_large});
+    input.problems.push_back(
+        {"too-large", record.source, model, task, candidate.too_large, record.sample});
     return;
   }
   input.answers.push_back(std::move(record));
@@ -459,8 +460,8 @@ void enforce_answer_limit(RunInput& input, const InputLimits& limits) {
                        : a.reasoning.size() > limits.max_answer_bytes ? "its reasoning"
                                                                       : nullptr;
     if (!what) return false;
-    input.problems.push_back(
-        {"too-large", a.source, a.model, a.task, over_limit(what, limits.max_answer_bytes)});
+    input.problems.push_back({"too-large", a.source, a.model, a.task,
+                              over_limit(what, limits.max_answer_bytes), a.sample});
     return true;
   });
 }

@@ -36,13 +36,15 @@ constexpr int kMaxSample = 9999;
 /// missing-answer, duplicate, malformed, missing-field, bad-id, not-an-answer,
 /// symlink, unreadable, too-large. Every string in it is printable: ids are
 /// set only when they pass is_safe_id, file names are shown with printable().
-/// A too-large answer scores 0 in the leaderboard (it is the model's answer).
+/// A too-large answer scores 0 in the leaderboard (it is the model's answer),
+/// as the sample it was (`<task>/<N>.md`, JSONL "sample").
 struct InputProblem {
   std::string kind;
   std::string location;  // file or file:line
   std::string model;     // when known
   std::string task;      // when known
   std::string message;
+  int sample = 0;  // the answer's, for a too-large one
 };
 
 struct RunInput {

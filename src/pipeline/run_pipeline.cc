@@ -56,7 +56,9 @@ std::string run_fingerprint(const RunInput& input, const TaskRegistry& registry,
   }
   // A too-large answer scores 0: a run with one differs from a run without.
   for (const auto& p : input.problems)
-    if (p.kind == "too-large") text += p.model + "\t" + p.task + "\ttoo-large\n";
+    if (p.kind == "too-large")
+      text += p.model + "\t" + p.task + (p.sample ? "\t#" + std::to_string(p.sample) : "") +
+              "\ttoo-large\n";
   for (const auto& id : tasks) text += id + "=" + registry.tasks.at(id).stamp + "\n";
   return answer_hash(text).substr(0, 12);
 }

@@ -53,6 +53,19 @@ std::string axes_svg(const Axes& a, const std::string& y_label) {
   return out;
 }
 
+// A row's 95 % interval as a vertical whisker with caps; drawn before its
+// point, so the point stays on top. Only on the automated axis (hand scores
+// have no interval), only for n > 1 (ci95 is set then).
+std::string whisker_svg(const Axes& a, const LeaderboardRow& r, bool hand_scored) {
+  if (!r.ci95 || hand_scored || !r.info) return "";
+  double x = a.x(r.info->price), lo = a.y(r.ci95->low), hi = a.y(r.ci95->high);
+  return fmt::format(
+      "<path class='ci' d='M{0:.1f} {1:.1f}H{2:.1f}M{3:.1f} {1:.1f}V{4:.1f}M{0:.1f} {4:.1f}"
+      "H{2:.1f}' stroke='#4a78c2' stroke-width='1.5' fill='none'><title>{5}: 95% interval "
+      "{6:.2f}–{7:.2f}</title></path>",
+      x - 4, hi, x + 4, x, lo, html_escape(r.model), r.ci95->low, r.ci95->high);
+}
+
 }  // namespace
 
 std::string html_escape(const std::string& text) {
@@ -106,6 +119,7 @@ std::string score_price_svg(const Leaderboard& board) {
     if (!r.info || !s) continue;
     bool front = std::count(on_frontier.begin(), on_frontier.end(), r.model);
     if (front) frontier.push_back({r.info->price, *s});
+    out += whisker_svg(a, r, board.hand_scored);
     out += fmt::format(
         "<circle class='point{}' cx='{:.1f}' cy='{:.1f}' r='6'><title>{}: {:.2f} at "
         "${:.2f}</title></circle>",
@@ -146,6 +160,7 @@ std::string heat_map_svg(const Leaderboard& board) {
                          : cell.state == TaskCell::State::kGraderError ? "ERR"
                          : cell.state == TaskCell::State::kTooLarge    ? "too-large"
                                                                        : "—";
+      if (cell.n > 1) text += fmt::format(" ×{}", cell.n);
       bool linked =
           cell.state == TaskCell::State::kScored || cell.state == TaskCell::State::kGraderError;
       double x = kLabelW + kCellW * t;

@@ -27,10 +27,30 @@ const b=e.getBBox();return e.id+':'+Math.round(b.width)+'x'+Math.round(b.height)
 document.body.dataset.rendered=s.join(' ');});
 )js";
 
+// Many samples: the interval, n and pass@k after the automated score, as
+// in the text table; with one sample each the table is what it always was.
+std::string samples_header(const Leaderboard& board) {
+  if (!board.many_samples) return "";
+  std::string out = "<th>95% CI</th><th>n</th>";
+  for (int k : pass_at_ks(board)) out += fmt::format("<th>pass@{}</th>", k);
+  return out;
+}
+
+std::string samples_cells(const Leaderboard& board, const LeaderboardRow& row) {
+  if (!board.many_samples) return "";
+  std::string out =
+      "<td>" + interval_text(row.ci95) + "</td><td>" + std::to_string(row.n) + "</td>";
+  for (int k : pass_at_ks(board))
+    out +=
+        "<td>" + (row.pass_at.count(k) ? fmt::format("{:.3f}", row.pass_at.at(k)) : "-") + "</td>";
+  return out;
+}
+
 std::string table_html(const Leaderboard& board) {
   std::string out =
       "<table id='leaderboard'><tr><th>#</th><th>model</th><th>price</th><th>correct</th>"
-      "<th>edge</th><th>auto/6</th>";
+      "<th>edge</th><th>auto/6</th>" +
+      samples_header(board);
   if (board.hand_scored) out += "<th>quality</th><th>docs</th><th>overall</th>";
   out += board.hand_scored ? "<th>value</th>" : "<th>auto value</th>";
   for (const auto& t : board.tasks) out += "<th>" + html_escape(t) + "</th>";
@@ -43,9 +63,11 @@ std::string table_html(const Leaderboard& board) {
     out += fmt::format(
         "<tr><td>{}</td><td title='{}'>{}{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>",
         ++rank, html_escape(r.info ? r.info->name : r.model), html_escape(r.model),
-        r.complete ? "" : " *", r.info ? fmt::format("${:.2f}", r.info->price) : "n/a",
+        std::string(r.tied_with_leader ? " ~" : "") + (r.complete ? "" : " *"),
+        r.info ? fmt::format("${:.2f}", r.info->price) : "n/a",
         r.counted ? num(r.correctness) : "n/a", r.counted ? num(r.edge) : "n/a",
         r.counted ? num(r.automated) : "n/a");
+    out += samples_cells(board, r);
     if (board.hand_scored)
       out += "<td>" + num(r.quality) + "</td><td>" + num(r.documentation) + "</td><td>" +
              num(r.overall) + "</td>";
@@ -58,6 +80,7 @@ std::string table_html(const Leaderboard& board) {
                          : c.state == TaskCell::State::kTooLarge    ? "too-large"
                          : c.state == TaskCell::State::kPending     ? "pending"
                                                                     : "missing";
+      if (c.n > 1) text += fmt::format(" ×{}", c.n);
       bool linked = c.state == TaskCell::State::kScored || c.state == TaskCell::State::kGraderError;
       out += linked ? "<td><a href='#" + html_escape(report_anchor(r.model, t)) + "'>" + text +
                           "</a></td>"
@@ -68,16 +91,25 @@ std::string table_html(const Leaderboard& board) {
   return out + "</table>\n";
 }
 
+// Every sample's report. The first of a model × task has the anchor the
+// table and heat map link to; later samples add "--<N>" (ids stay unique).
 std::string reports_html(const RunView& run) {
   std::string out;
+  const AnswerKey* previous = nullptr;
   for (const auto& [key, result] : run.results) {
     const Report& r = result.report;
+    bool first = !previous || previous->model != key.model || previous->task != key.task;
+    previous = &key;
+    std::string anchor =
+        report_anchor(key.model, key.task) + (first ? "" : "--" + std::to_string(key.sample));
     out += fmt::format(
-        "<section class='report' id='{}'><h3>{} / {} — {} (correctness {:.1f}, edge {:.1f}){}</h3>"
-        "<pre>{}</pre><details><summary>JSON report</summary><pre>{}</pre></details></section>\n",
-        html_escape(report_anchor(key.model, key.task)), html_escape(key.model),
-        html_escape(key.task), to_string(r.verdict), r.correctness.score, r.edge_cases.score,
-        result.from_cache ? " (from cache)" : "", html_escape(to_text(r)),
+        "<section class='report' id='{}'><h3>{} / {}{} — {} (correctness {:.1f}, edge "
+        "{:.1f}){}</h3><pre>{}</pre><details><summary>JSON report</summary><pre>{}</pre>"
+        "</details></section>\n",
+        html_escape(anchor), html_escape(key.model), html_escape(key.task),
+        key.sample ? " #" + std::to_string(key.sample) : "", to_string(r.verdict),
+        r.correctness.score, r.edge_cases.score, result.from_cache ? " (from cache)" : "",
+        html_escape(to_text(r)),
         html_escape(to_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)));
   }
   return out;
@@ -108,11 +140,15 @@ std::string leaderboard_html(const Leaderboard& board, const RunView& run) {
   out += "<p class='note'>" + html_escape(scoring_note(board)) +
          " * = incomplete (see the notes). "
          "Click a score to open that answer's report.</p>\n";
+  if (board.many_samples) out += "<p class='note'>" + html_escape(samples_note(board)) + "</p>\n";
   out += table_html(board);
   out +=
       "<h2>Score against price</h2><p>Red points and the dashed line: the value frontier (no other "
-      "model is both cheaper and better).</p>\n" +
-      score_price_svg(board) + "\n";
+      "model is both cheaper and better)." +
+      std::string(board.many_samples && !board.hand_scored
+                      ? " Whiskers: each model's 95% interval of the automated score."
+                      : "") +
+      "</p>\n" + score_price_svg(board) + "\n";
   out += "<h2>Models × tasks</h2>\n" + heat_map_svg(board) + "\n";
   out += notes_html(board);
   out += "<h2>Reports</h2><p>Open one from the table or the heat map.</p>\n" + reports_html(run);

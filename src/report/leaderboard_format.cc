@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -13,8 +14,9 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kTieNote =
-    "~ = tied with the leader: the 95% intervals of the automated score overlap. ×n = samples "
-    "per task; pass@k: the chance that one of k samples passes every core test.";
+    "~ = tied with the leader: the 95% intervals of the automated score overlap.";
+constexpr const char* kSamplesNote =
+    "×n = samples per task; pass@k: the chance that one of k samples passes every core test.";
 
 std::string num(std::optional<double> v, int decimals = 2) {
   return v ? fmt::format("{:.{}f}", *v, decimals) : "n/a";
@@ -35,17 +37,8 @@ std::string cell_text(const Leaderboard& board, const TaskCell& cell) {
   }
 }
 
-// The pass@k columns a board of many samples shows: each k some row has.
-std::set<int> shown_ks(const Leaderboard& board) {
-  std::set<int> ks;
-  for (const auto& row : board.rows)
-    for (const auto& [k, p] : row.pass_at) ks.insert(k);
-  return ks;
-}
-
-std::string interval_text(const std::optional<Interval>& ci95) {
-  return ci95 ? fmt::format("{:.2f}–{:.2f}", ci95->low, ci95->high) : "-";
-}
+// "\n" after a note, nothing for no note.
+std::string line_of(const std::string& note) { return note.empty() ? note : note + "\n"; }
 
 struct Table {
   std::vector<std::string> header;
@@ -57,7 +50,7 @@ Table make_table(const Leaderboard& board) {
   t.header = {"#", "model", "price", "correct", "edge", "auto/6"};
   // Many samples: n, the interval and pass@k (with one sample each the
   // table is what it always was).
-  std::set<int> ks = board.many_samples ? shown_ks(board) : std::set<int>{};
+  std::set<int> ks = board.many_samples ? pass_at_ks(board) : std::set<int>{};
   if (board.many_samples) t.header.insert(t.header.end(), {"95% CI", "n"});
   for (int k : ks) t.header.push_back(fmt::format("pass@{}", k));
   if (board.hand_scored) t.header.insert(t.header.end(), {"quality", "docs", "overall"});
@@ -117,6 +110,24 @@ std::vector<std::string> note_lines(const Leaderboard& board) {
 }
 
 }  // namespace
+
+std::set<int> pass_at_ks(const Leaderboard& board) {
+  std::set<int> ks;
+  for (const auto& row : board.rows)
+    for (const auto& [k, p] : row.pass_at) ks.insert(k);
+  return ks;
+}
+
+std::string samples_note(const Leaderboard& board) {
+  if (!board.many_samples) return "";
+  bool tied = std::any_of(board.rows.begin(), board.rows.end(),
+                          [](const LeaderboardRow& row) { return row.tied_with_leader; });
+  return (tied ? kTieNote + std::string(" ") : std::string()) + kSamplesNote;
+}
+
+std::string interval_text(const std::optional<Interval>& ci95) {
+  return ci95 ? fmt::format("{:.2f}–{:.2f}", ci95->low, ci95->high) : "-";
+}
 
 std::string scoring_note(const Leaderboard& board) {
   if (board.hand_scored)
@@ -182,7 +193,7 @@ std::string leaderboard_text(const Leaderboard& board) {
   for (const auto& r : t.rows) out += line(r);
   out += "\n" + scoring_note(board) + "\n* = incomplete: see the notes.\n";
   out += printable(cost_note(board)) + "\n";
-  if (board.many_samples) out += kTieNote + std::string("\n");
+  out += line_of(samples_note(board));
   std::string notes = printable_notes(board, "  - ");
   if (!notes.empty()) out += "\nNotes:\n" + notes;
   return out;
@@ -200,7 +211,7 @@ std::string leaderboard_markdown(const Leaderboard& board) {
   out += "\n";
   for (const auto& r : t.rows) out += row(r);
   out += "\n" + scoring_note(board) + " `*` = incomplete (see notes).\n";
-  if (board.many_samples) out += kTieNote + std::string("\n");
+  out += line_of(samples_note(board));
   std::string notes = printable_notes(board, "- ");
   if (!notes.empty()) out += "\n### Notes\n\n" + notes;
   return out;
@@ -222,12 +233,30 @@ std::string csv_field(const std::string& text) {
   return quoted + "\"";
 }
 
+// Many samples (issue 19): n, pass@k for each k some row has and the 95 %
+// interval of the automated score; with one sample each the CSV has none of them.
+std::string csv_sample_header(const std::set<int>& ks) {
+  std::string out = ",n";
+  for (int k : ks) out += "," + csv_field(fmt::format("pass@{}", k));
+  return out + ",ci95_low,ci95_high";
+}
+
+std::string csv_sample_fields(const LeaderboardRow& row, const std::set<int>& ks) {
+  std::string out = fmt::format(",{}", row.n);
+  for (int k : ks)
+    out += "," + (row.pass_at.count(k) ? fmt::format("{:.3f}", row.pass_at.at(k)) : "");
+  if (!row.ci95) return out + ",,";
+  return out + fmt::format(",{:.2f},{:.2f}", row.ci95->low, row.ci95->high);
+}
+
 }  // namespace
 
 std::string leaderboard_csv(const Leaderboard& board) {
+  std::set<int> ks = pass_at_ks(board);
   std::string out =
       "model,price,correctness,edge,automated,quality,documentation,overall,value,"
       "scored_tasks,total_tasks,complete";
+  if (board.many_samples) out += csv_sample_header(ks);
   for (const auto& task : board.tasks) out += "," + csv_field(task);
   out += "\n";
   auto opt = [](std::optional<double> v) { return v ? fmt::format("{:.2f}", *v) : std::string(); };
@@ -238,10 +267,11 @@ std::string leaderboard_csv(const Leaderboard& board) {
                        row.counted ? opt(row.automated) : "", opt(row.quality),
                        opt(row.documentation), opt(row.overall), opt(row.value), row.scored,
                        row.tasks.size(), row.complete ? "yes" : "no");
+    if (board.many_samples) out += csv_sample_fields(row, ks);
     for (const auto& task : board.tasks) {
       const TaskCell& c = row.tasks.at(task);
-      out += "," +
-             (c.state == TaskCell::State::kScored ? opt(headline(board, c)) : cell_text(board, c));
+      out += "," + csv_field(c.state == TaskCell::State::kScored ? opt(headline(board, c))
+                                                                 : cell_text(board, c));
     }
     out += "\n";
   }
@@ -313,6 +343,7 @@ json leaderboard_json(const Leaderboard& board) {
                         {"location", p.location},
                         {"model", p.model},
                         {"task", p.task},
+                        {"sample", p.sample},
                         {"message", p.message}});
   return {{"run", board.run_id},
           {"hand_scored", board.hand_scored},

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <set>
 #include <string>
 
 #include "pipeline/leaderboard.h"
@@ -19,6 +21,16 @@ std::string leaderboard_html(const Leaderboard& board, const RunView& run);
 
 /// What the numbers are, said plainly (the rubric's unscored 40% included).
 std::string scoring_note(const Leaderboard& board);
+
+/// Many samples (some n > 1): what ×n and pass@k mean, and ~ (tied with
+/// the leader) only when some row is tied; empty for one sample each.
+std::string samples_note(const Leaderboard& board);
+
+/// The k of the pass@k columns: each k some row has.
+std::set<int> pass_at_ks(const Leaderboard& board);
+
+/// "low–high" with 2 decimals, "-" for none.
+std::string interval_text(const std::optional<Interval>& ci95);
 
 /// Models on the value frontier: no other model is both cheaper (or as
 /// cheap) and better (or as good) with one of them strict.

@@ -2,10 +2,17 @@
 // / price, grader-errors as 0 until regraded, missing answers marked, sorting.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "pipeline/leaderboard.h"
 #include "report/leaderboard_format.h"
 #include "../support/xml_check.h"
 #include "pipeline/sample_stats.h"
+
+#include <fmt/format.h>
+
+#include <sstream>
 
 namespace gradebox::pipeline {
 namespace {
@@ -354,6 +361,170 @@ TEST(LeaderboardCost, TokensTimesPricePerModelInTotalAndPerSolvedTask) {
   EXPECT_FALSE(unknown.rows[0].cost.has_value());
   EXPECT_NE(leaderboard_text(unknown).find("no token counts"), std::string::npos);
   EXPECT_TRUE(leaderboard_json(unknown)["total_cost_usd"].is_null());
+}
+
+// A board of many samples: "a" and "b" tied (noisy, close), "c" far below,
+// each priced so the chart draws them.
+Leaderboard three_sample_board(RunView& run, Prices& prices) {
+  run.meta.id = "samples";
+  int a[] = {4, 2, 4}, b[] = {3, 4, 2}, c[] = {0, 0, 1};
+  for (int i = 0; i < 3; ++i) {
+    add_sample(run, sample_report("a", "t1", a[i], 10), i);
+    add_sample(run, sample_report("b", "t1", b[i], 10), i);
+    add_sample(run, sample_report("c", "t1", c[i], 0), i);
+  }
+  prices["a"] = {"a", "A", "", "", 1.0, ""};
+  prices["b"] = {"b", "B", "", "", 0.5, ""};
+  prices["c"] = {"c", "C", "", "", 0.2, ""};
+  return build_leaderboard(run, prices, std::nullopt);
+}
+
+std::vector<std::string> csv_lines(const std::string& csv) {
+  std::vector<std::string> lines;
+  std::istringstream in(csv);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+TEST(LeaderboardSamplesCsv, ManySamplesAddNPassAtKAndTheInterval) {
+  RunView run;
+  Prices prices;
+  Leaderboard board = three_sample_board(run, prices);
+  auto lines = csv_lines(leaderboard_csv(board));
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines[0],
+            "model,price,correctness,edge,automated,quality,documentation,overall,value,"
+            "scored_tasks,total_tasks,complete,n,pass@1,ci95_low,ci95_high,t1");
+  const LeaderboardRow& a = board.rows[0];
+  ASSERT_EQ(a.model, "a");
+  ASSERT_TRUE(a.ci95.has_value());
+  // a: 2 of 3 samples pass every core test.
+  EXPECT_NE(lines[1].find(fmt::format(",yes,3,0.667,{:.2f},{:.2f},", a.ci95->low, a.ci95->high)),
+            std::string::npos)
+      << lines[1];
+}
+
+TEST(LeaderboardSamplesCsv, AFieldThatCouldBeAFormulaStaysInert) {
+  RunView run;
+  add_sample(run, sample_report("=HYPERLINK(x)", "t1", 4, 10), 0);
+  add_sample(run, sample_report("=HYPERLINK(x)", "t1", 0, 10), 1);
+  auto lines = csv_lines(leaderboard_csv(build_leaderboard(run, {}, std::nullopt)));
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[1].rfind("'=HYPERLINK(x),", 0), 0u) << lines[1];
+  // header, then n, pass@1 and both interval bounds: 12 + 4 + 1 task fields.
+  EXPECT_EQ(std::count(lines[1].begin(), lines[1].end(), ','), 16) << lines[1];
+}
+
+// The n = 1 leaderboard in every format but JSON, as it was before many
+// samples existed (tests/unit/data/leaderboard/, made by main at d01be77).
+TEST_F(LeaderboardTest, OneSampleEachIsByteIdenticalToBeforeSamples) {
+  run_.problems.push_back({"too-large", "run/big/t2.md", "big", "t2", "over the limit"});
+  add(run_, report("big", "t1", 10, 10));
+  Leaderboard b = build_leaderboard(run_, prices_, std::nullopt);
+  HandScores hand{{{"cheap", "t1"}, {8, 6}}, {{"cheap", "t2"}, {10, 10}}};
+  Leaderboard h = build_leaderboard(run_, prices_, hand);
+  const std::pair<const char*, std::string> outputs[] = {
+      {"one_sample.txt", leaderboard_text(b)},
+      {"one_sample.md", leaderboard_markdown(b)},
+      {"one_sample.csv", leaderboard_csv(b)},
+      {"one_sample.html", leaderboard_html(b, run_)},
+      {"hand_scored.html", leaderboard_html(h, run_)}};
+  namespace fs = std::filesystem;
+  fs::path dir = fs::path(TESTS_DIR) / "unit/data/leaderboard";
+  for (const auto& [name, text] : outputs) {
+    std::ifstream in(dir / name, std::ios::binary);
+    std::string expected(std::istreambuf_iterator<char>(in), {});
+    if (expected.empty()) {  // no golden file: say where this output is, to look at
+      fs::path out = fs::path(::testing::TempDir()) / name;
+      std::ofstream(out, std::ios::binary) << text;
+      ADD_FAILURE() << "no " << (dir / name) << "; this build's output is in " << out;
+      continue;
+    }
+    EXPECT_EQ(text, expected) << name;
+  }
+}
+
+TEST(LeaderboardSamplesHtml, TheChartDrawsEachIntervalAndTheTableShowsNAndPassAtK) {
+  RunView run;
+  Prices prices;
+  Leaderboard board = three_sample_board(run, prices);
+  std::string html = leaderboard_html(board, run);
+  EXPECT_NE(html.find("<th>auto/6</th><th>95% CI</th><th>n</th><th>pass@1</th>"),
+            std::string::npos);
+  EXPECT_NE(html.find("<td>3</td><td>0.667</td>"), std::string::npos);  // a: n, pass@1
+  EXPECT_NE(html.find("b ~"), std::string::npos);                       // tied with a
+  EXPECT_NE(html.find("×3"), std::string::npos);
+  auto count = [&](const std::string& what) {
+    std::size_t n = 0;
+    for (auto at = html.find(what); at != std::string::npos; at = html.find(what, at + 1)) ++n;
+    return n;
+  };
+  EXPECT_EQ(count("<path class='ci'"), 3u);  // one whisker per priced model
+  EXPECT_NE(html.find("a: 95% interval " + interval_text(board.rows[0].ci95)), std::string::npos);
+  // The chart and the table parse as XML; every sample's report has its own anchor.
+  auto chart = html.substr(html.find("<svg class='chart' id='score-price'"));
+  chart = chart.substr(0, chart.find("</svg>") + 6);
+  auto table = html.substr(html.find("<table"));
+  table = table.substr(0, table.find("</table>") + 8);
+  auto dir = std::filesystem::path(::testing::TempDir()) / "samples-html";
+  EXPECT_EQ(gradebox::testing::xml_parse_error(chart, dir), "") << chart;
+  EXPECT_EQ(gradebox::testing::xml_parse_error(table, dir), "") << table;
+  EXPECT_EQ(gradebox::testing::xml_forbidden_at(html), std::string::npos);
+  EXPECT_EQ(count("id='report-a--t1'"), 1u);
+  EXPECT_EQ(count("id='report-a--t1--2'"), 1u);
+}
+
+TEST(LeaderboardSamplesHtml, HandScoresHaveNoIntervalSoNoWhisker) {
+  RunView run;
+  Prices prices;
+  three_sample_board(run, prices);
+  HandScores hand{{{"a", "t1"}, {8, 6}}};
+  std::string html = leaderboard_html(build_leaderboard(run, prices, hand), run);
+  EXPECT_EQ(html.find("class='ci'"), std::string::npos);
+  EXPECT_NE(html.find("<th>n</th>"), std::string::npos);
+}
+
+// The tie note says what ~ means only when some row carries it.
+TEST(LeaderboardSamples, TheTieNoteIsPrintedOnlyWhenARowIsTied) {
+  RunView run;
+  run.meta.id = "apart";
+  for (int i = 0; i < 3; ++i) {
+    add_sample(run, sample_report("high", "t1", 4, 10), i);
+    add_sample(run, sample_report("low", "t1", 0, 0), i);
+  }
+  Leaderboard board = build_leaderboard(run, {}, std::nullopt);
+  for (const auto& row : board.rows) EXPECT_FALSE(row.tied_with_leader) << row.model;
+  for (const std::string& out : {leaderboard_text(board), leaderboard_markdown(board)}) {
+    EXPECT_EQ(out.find("tied with the leader"), std::string::npos) << out;
+    EXPECT_NE(out.find("pass@k: the chance"), std::string::npos) << out;
+  }
+  RunView tied_run;
+  Prices prices;
+  Leaderboard tied = three_sample_board(tied_run, prices);
+  EXPECT_NE(leaderboard_text(tied).find("~ = tied with the leader"), std::string::npos);
+}
+
+// A sample too large to grade is that sample's 0, not sample 0's.
+TEST(LeaderboardSamples, ATooLargeSampleIsKeyedByItsOwnNumber) {
+  RunView run;
+  run.meta.id = "big-sample";
+  add_sample(run, sample_report("m", "t1", 4, 10), 0);
+  add_sample(run, sample_report("m", "t1", 4, 10), 1);
+  InputProblem big{"too-large", "run/m/t1/2.md", "m", "t1", "over the limit"};
+  big.sample = 2;
+  run.problems.push_back(big);
+  Leaderboard board = build_leaderboard(run, {}, std::nullopt);
+  const TaskCell& cell = board.rows.at(0).tasks.at("t1");
+  EXPECT_EQ(cell.n, 3);
+  EXPECT_EQ(cell.passed, 2);
+  EXPECT_EQ(cell.too_large, std::vector<int>{2});
+  EXPECT_EQ(cell.state, TaskCell::State::kTooLarge);
+  EXPECT_NEAR(cell.correctness, 20.0 / 3, 0.005);  // (10 + 10 + 0) / 3
+  EXPECT_NEAR(cell.pass_at.at(1), 2.0 / 3, 1e-12);
+  const auto& notes = board.rows.at(0).notes;
+  EXPECT_NE(std::find(notes.begin(), notes.end(), "t1#2: answer too large to grade, counted as 0"),
+            notes.end());
+  EXPECT_EQ(leaderboard_json(board)["problems"][0]["sample"], 2);
 }
 
 }  // namespace
