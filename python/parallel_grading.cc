@@ -28,6 +28,9 @@ void ParallelGrading::work() {
     } catch (const std::exception& e) {
       reports_[i] = grader_error_report(request.task->id, request.options.model,
                                         std::string("internal error: ") + e.what());
+    } catch (...) {  // not even a std::exception: still never an abort
+      reports_[i] = grader_error_report(request.task->id, request.options.model,
+                                        "internal error: an exception of unknown type");
     }
   }
 }

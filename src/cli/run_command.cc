@@ -8,6 +8,7 @@
 #include "grade/job_limit.h"
 #include "report/leaderboard_format.h"
 #include "pipeline/child_grading.h"
+#include "pipeline/repeats.h"
 #include "pipeline/run_pipeline.h"
 #include "pipeline/stop_signal.h"
 #include "util/utf8.h"
@@ -204,7 +205,7 @@ void add_run_options(CLI::App* sub, RunArgs& args) {
   sub->add_option("--repeat", args.repeat,
                   "grade each answer R times (no cache); a test whose status differs is "
                   "flagged flaky (and fails)")
-      ->check(CLI::Range(1, 20));
+      ->check(CLI::Range(1, kMaxRepeat));
   sub->add_flag("--no-retry", args.no_retry,
                 "run every test once: no retry of a starved timeout or a time near the limit");
   sub->add_option("--max-answer-bytes", args.max_answer_bytes,

@@ -279,15 +279,12 @@ Status History::record_repeats(const std::string& run_id, const AnswerRecord& an
   std::lock_guard lock(mutex_);
   try {
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement q(*db_,
-                        "INSERT OR REPLACE INTO repeats(run_id, model, task, sample, repeat, "
-                        "report) VALUES(?,?,?,?,?,?)");
     for (std::size_t i = 0; i < repeats.size(); ++i) {
-      q.reset();
-      q.bind(1, run_id), q.bind(2, answer.model), q.bind(3, answer.task), q.bind(4, answer.sample);
-      q.bind(5, static_cast<int>(i));
-      q.bind(6, to_json(repeats[i]).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-      q.exec();
+      std::string json =
+          to_json(repeats[i]).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      sql::insert_repeat(
+          *db_, "INSERT OR REPLACE",
+          {run_id, answer.model, answer.task, answer.sample, static_cast<int>(i), std::move(json)});
     }
     tx.commit();
     return ok_status();

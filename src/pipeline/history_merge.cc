@@ -46,9 +46,10 @@ class ShardMerge {
     in_ = std::make_unique<SQLite::Database>(sqlite_file_name(path_), SQLite::OPEN_READONLY);
     // A foreign file's views and triggers run none of our SQL functions.
     in_->exec("PRAGMA trusted_schema=OFF");
-    for (auto step : {&ShardMerge::check_tables, &ShardMerge::merge_runs,
-                      &ShardMerge::merge_answers, &ShardMerge::check_answer_sets,
-                      &ShardMerge::merge_results, &ShardMerge::merge_problems}) {
+    for (auto step :
+         {&ShardMerge::check_tables, &ShardMerge::merge_runs, &ShardMerge::merge_answers,
+          &ShardMerge::check_answer_sets, &ShardMerge::merge_results, &ShardMerge::merge_problems,
+          &ShardMerge::merge_repeats}) {
       if (auto s = (this->*step)(); !s) return s;
     }
     return ok_status();
@@ -60,19 +61,25 @@ class ShardMerge {
                  (row ? ", row " + std::to_string(row) : "") + ": " + why + "; nothing merged"};
   }
 
-  Status check_tables() {
-    for (const auto& t : sql::kTables) {
-      std::set<std::string>& have = columns_[t.table];
-      SQLite::Statement q(*in_, "SELECT name FROM pragma_table_info(?)");
-      q.bind(1, t.table);
-      while (q.executeStep()) have.insert(q.getColumn(0).getString());
-      if (have.empty()) return bad(t.table, 0, "missing");
-      std::istringstream columns(t.columns);
-      for (std::string name; std::getline(columns >> std::ws, name, ',');)
-        if (!have.count(name) && !sql::is_added_column(t.table, name))
-          return bad(t.table, 0, "no column " + name);
-    }
+  // A table the shard has must have every column (or one added since);
+  // only `repeats` may be missing (a history never run with --repeat).
+  Status check_table(const sql::TableColumns& t, bool required) {
+    std::set<std::string>& have = columns_[t.table];
+    SQLite::Statement q(*in_, "SELECT name FROM pragma_table_info(?)");
+    q.bind(1, t.table);
+    while (q.executeStep()) have.insert(q.getColumn(0).getString());
+    if (have.empty()) return required ? bad(t.table, 0, "missing") : ok_status();
+    std::istringstream columns(t.columns);
+    for (std::string name; std::getline(columns >> std::ws, name, ',');)
+      if (!have.count(name) && !sql::is_added_column(t.table, name))
+        return bad(t.table, 0, "no column " + name);
     return ok_status();
+  }
+
+  Status check_tables() {
+    for (const auto& t : sql::kTables)
+      if (auto s = check_table(t, true); !s) return s;
+    return check_table(sql::kRepeatsTable, false);
   }
 
   // A column added since the shard was made is read as NULL (empty).
@@ -219,6 +226,30 @@ class ShardMerge {
       Status ok = problem ? check_problem(*problem, run_id) : Status(problem.error());
       if (!ok) return bad("problems", row, ok.error().message);
       sql::insert_problems(out_, run_id, {*problem});
+    }
+    return ok_status();
+  }
+
+  // One of an answer's R gradings: for an answer the shard holds, its
+  // report checked as a result's is (there are no score columns to agree with).
+  Status check_repeat(const RepeatRow& r) {
+    if (!state_.runs.count(r.run_id)) return Error{"run_id is not a run of the shard"};
+    if (auto s = check_ids(r.model, r.task); !s) return s;
+    if (!state_.answers.count({r.run_id, r.model, r.task, r.sample}))
+      return Error{answer_name({r.model, r.task, r.sample}) +
+                   " has a repeat but no answer in run " + r.run_id};
+    auto report = stored_repeat_report(r);
+    return report ? ok_status() : Status(report.error());
+  }
+
+  Status merge_repeats() {
+    if (columns_["repeats"].empty()) return ok_status();  // made without --repeat
+    auto q = select("repeats", sql::kRepeatColumns);
+    for (int row = 1; q.executeStep(); ++row) {
+      auto repeat = sql::repeat_row(q);
+      Status ok = repeat ? check_repeat(*repeat) : Status(repeat.error());
+      if (!ok) return bad("repeats", row, ok.error().message);
+      sql::insert_repeat(out_, "INSERT OR IGNORE", *repeat);
     }
     return ok_status();
   }

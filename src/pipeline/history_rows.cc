@@ -53,10 +53,14 @@ Status check_score(const char* name, double score) {
   return Error{std::string(name) + " " + number(score) + " is outside 0-10"};
 }
 
+Status check_same_answer(const std::string& model, const std::string& task, const Report& report) {
+  if (report.model == model && report.task == task) return ok_status();
+  return Error{"its report is for another answer (" + printable(report.model) + "/" +
+               printable(report.task) + ")"};
+}
+
 Status check_agreement(const ResultRow& row, const Report& report) {
-  if (report.model != row.model || report.task != row.task)
-    return Error{"its report is for another answer (" + printable(report.model) + "/" +
-                 printable(report.task) + ")"};
+  if (auto s = check_same_answer(row.model, row.task, report); !s) return s;
   if (row.verdict != to_string(report.verdict))
     return Error{"verdict column '" + printable(row.verdict) + "' but report says " +
                  to_string(report.verdict)};
@@ -119,6 +123,14 @@ Result<Report> stored_report(const ResultRow& row) {
   auto report = parse_stored_report(row.report);
   if (!report) return report.error();
   if (auto s = check_agreement(row, *report); !s) return s.error();
+  return report;
+}
+
+Result<Report> stored_repeat_report(const RepeatRow& row) {
+  auto report = parse_stored_report(row.report);
+  if (!report) return report.error();
+  if (auto s = check_same_answer(row.model, row.task, *report); !s) return s.error();
+  if (auto s = check_scores_match_tests(*report); !s) return s.error();
   return report;
 }
 

@@ -25,6 +25,14 @@ struct ResultRow {
   int sample = 0;
 };
 
+/// One row of the repeats table (run --repeat): one of an answer's R gradings.
+struct RepeatRow {
+  std::string run_id, model, task;
+  int sample = 0;
+  int repeat = 0;      // 0 to R - 1
+  std::string report;  // that grading's report, as JSON
+};
+
 /// The kind of an InputProblem naming a history row that was left out.
 inline constexpr const char* kBadHistoryRow = "bad-history-row";
 
@@ -50,6 +58,10 @@ Result<Report> parse_stored_report(const std::string& json);
 /// The row's report: parsed under declared limits, agreeing with the row's
 /// model, task, verdict and scores, every score finite and within 0-10.
 Result<Report> stored_report(const ResultRow& row);
+
+/// The repeat row's report: parsed under declared limits, for the row's
+/// model and task, its scores those its tests give.
+Result<Report> stored_repeat_report(const RepeatRow& row);
 
 /// The report's scores are those its tests give (a forged 10 on failing
 /// tests is not). Merge and the result cache hold reports to this.

@@ -1,5 +1,7 @@
 #include "pipeline/history_sql.h"
 
+#include "pipeline/repeats.h"
+
 namespace gradebox::pipeline::sql {
 namespace {
 
@@ -70,11 +72,13 @@ const char* const kResultColumns =
     "run_id, model, task, answer_hash, grader_stamp, verdict, correctness, edge, from_cache, "
     "report, sample";
 const char* const kProblemColumns = "run_id, kind, location, model, task, message, sample";
+const char* const kRepeatColumns = "run_id, model, task, sample, repeat, report";
 
 const TableColumns kTables[4] = {{"runs", kRunColumns},
                                  {"answers", kAnswerColumns},
                                  {"results", kResultColumns},
                                  {"problems", kProblemColumns}};
+const TableColumns kRepeatsTable = {"repeats", kRepeatColumns};
 
 const AddedColumn kAddedColumns[4] = {{"answers", "reasoning"},
                                       {"answers", "finish_reason"},
@@ -184,6 +188,21 @@ Result<InputProblem> problem_row(SQLite::Statement& q, std::string& run_id) {
   return p;
 }
 
+Result<RepeatRow> repeat_row(SQLite::Statement& q) {
+  RepeatRow r;
+  if (auto s = texts_at(q, 0, {&r.run_id, &r.model, &r.task}); !s) return s.error();
+  auto sample = sample_at(q, 3);
+  if (!sample) return sample.error();
+  r.sample = *sample;
+  SQLite::Column repeat = q.getColumn(4);
+  if (!repeat.isInteger() || repeat.getInt64() < 0 || repeat.getInt64() >= kMaxRepeat)
+    return Error{"column repeat holds no repeat number (0 to " + std::to_string(kMaxRepeat - 1) +
+                 ")"};
+  r.repeat = repeat.getInt();
+  if (auto s = texts_at(q, 5, {&r.report}); !s) return s.error();
+  return r;
+}
+
 void insert_run(SQLite::Database& db, const RunMeta& meta) {
   SQLite::Statement q(db, std::string("INSERT INTO runs(") + kRunColumns + ") VALUES(?,?,?,?,?,?)");
   q.bind(1, meta.id), q.bind(2, meta.created), q.bind(3, meta.input);
@@ -224,6 +243,14 @@ void insert_result(SQLite::Database& db, const char* verb, const ResultRow& row)
   q.bind(5, row.grader_stamp), q.bind(6, row.verdict), q.bind(7, row.correctness);
   q.bind(8, row.edge), q.bind(9, row.from_cache ? 1 : 0), q.bind(10, row.report);
   q.bind(11, row.sample);
+  q.exec();
+}
+
+void insert_repeat(SQLite::Database& db, const char* verb, const RepeatRow& row) {
+  SQLite::Statement q(
+      db, std::string(verb) + " INTO repeats(" + kRepeatColumns + ") VALUES(?,?,?,?,?,?)");
+  q.bind(1, row.run_id), q.bind(2, row.model), q.bind(3, row.task), q.bind(4, row.sample);
+  q.bind(5, row.repeat), q.bind(6, row.report);
   q.exec();
 }
 

@@ -25,6 +25,7 @@ extern const char* const kRunColumns;
 extern const char* const kAnswerColumns;   // run_id first
 extern const char* const kResultColumns;   // run_id first
 extern const char* const kProblemColumns;  // run_id first
+extern const char* const kRepeatColumns;   // run_id first
 
 /// Each table's columns, for checking a foreign file has them all.
 struct TableColumns {
@@ -32,6 +33,8 @@ struct TableColumns {
   const char* columns;
 };
 extern const TableColumns kTables[4];
+/// `run --repeat`'s table: a history made without repeats may lack it.
+extern const TableColumns kRepeatsTable;
 
 /// Columns added to a table after histories existed (issue 17: an
 /// answer's reasoning and finish_reason, and the cache's copy of them). A
@@ -54,6 +57,7 @@ Result<RunMeta> run_row(SQLite::Statement& q);
 Result<StoredAnswer> answer_row(SQLite::Statement& q, std::string& run_id);
 Result<ResultRow> result_row(SQLite::Statement& q);
 Result<InputProblem> problem_row(SQLite::Statement& q, std::string& run_id);
+Result<RepeatRow> repeat_row(SQLite::Statement& q);
 
 /// Writers, naming their columns too.
 void insert_run(SQLite::Database& db, const RunMeta& meta);
@@ -63,5 +67,7 @@ void insert_problems(SQLite::Database& db, const std::string& run_id,
                      const std::vector<InputProblem>& problems);
 /// `verb`: "INSERT OR REPLACE" (a new grading) or "INSERT OR IGNORE" (a merge).
 void insert_result(SQLite::Database& db, const char* verb, const ResultRow& row);
+/// `verb` as for insert_result.
+void insert_repeat(SQLite::Database& db, const char* verb, const RepeatRow& row);
 
 }  // namespace gradebox::pipeline::sql

@@ -9,6 +9,9 @@
 
 namespace gradebox::pipeline {
 
+/// `run --repeat R` takes 1 <= R <= kMaxRepeat; stored repeats are numbered 0 to R - 1.
+inline constexpr int kMaxRepeat = 20;
+
 /// The first graded report of `repeats` with every test that differs across
 /// them marked flaky (a fail), its scores computed again. Grader-errors among
 /// the repeats are left out (gradebox's fault, not the answer's); when all

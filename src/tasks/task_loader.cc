@@ -14,6 +14,9 @@ namespace {
 
 using nlohmann::json;
 
+// A hidden test's fixed time limit: an hour is far past any sane test.
+constexpr int kMaxTestLimitMs = 3'600'000;
+
 Result<json> read_json_file(const std::filesystem::path& path) {
   std::ifstream in(path);
   if (!in) return Error{"cannot read " + path.string()};
@@ -89,22 +92,43 @@ Status check_regexes(const EntryPointRule& rule) {
   return ok_status();
 }
 
+// One hidden test's keys, typed (graders/README.md "tests.json"): what
+// gradebox and the harnesses read while grading, so a wrong type is named
+// here rather than thrown mid-grade. "input" is the task's own JSON (any
+// type); the checker reads "expect", an object.
+std::string read_test(const json& test, std::size_t index, const Task& task, std::string& problem) {
+  JsonFields f(test, item_path("tests", test, index), problem);
+  std::string id, category;
+  f.read("id", id, Need::kRequired);
+  f.read("category", category, Need::kRequired);
+  f.accept("input");
+  f.nested("expect", json::value_t::object,
+           task.checker == "values" ? Need::kRequired : Need::kOptional);
+  double limit_ms = 1;
+  f.read("time_limit_ms", limit_ms);
+  if (!(limit_ms > 0 && limit_ms <= kMaxTestLimitMs))
+    f.fail(f.name("time_limit_ms") + " must be a number of milliseconds above 0 and at most " +
+           std::to_string(kMaxTestLimitMs));
+  f.reject_unknown_keys();
+  if (problem.empty() && id.empty()) f.fail(f.name("id") + " is empty");
+  if (problem.empty() && !task.category(category))
+    f.fail("test " + id + ": unknown category '" + category + "'");
+  return id;
+}
+
 // The tests file stays JSON (its inputs and expectations are task-specific);
-// what gradebox itself relies on is checked: ids, unique, in a category.
+// each test's keys are typed, ids unique, each in a category of task.json.
 Status check_tests(const json& file, const Task& task) {
   if (!file.is_object() || !file.contains("tests") || !file["tests"].is_array())
-    return Error{"tests file has no \"tests\" array"};
+    return Error{"no \"tests\" array"};
   std::set<std::string> seen;
-  for (const auto& test : file["tests"]) {
-    const json* id = test.is_object() && test.contains("id") ? &test["id"] : nullptr;
-    if (!id || !id->is_string() || id->get<std::string>().empty()) return Error{"a test has no id"};
-    const std::string name = id->get<std::string>();
-    if (!seen.insert(name).second) return Error{"duplicate test id " + name};
-    const json category = test.value("category", json(""));
-    if (!category.is_string() || !task.category(category.get<std::string>()))
-      return Error{"test " + name + ": unknown category '" +
-                   (category.is_string() ? category.get<std::string>() : category.dump()) + "'"};
+  std::string problem;
+  const json& tests = file["tests"];
+  for (std::size_t i = 0; i < tests.size() && problem.empty(); ++i) {
+    std::string id = read_test(tests[i], i, task, problem);
+    if (problem.empty() && !seen.insert(id).second) problem = "duplicate test id " + id;
   }
+  if (!problem.empty()) return Error{problem};
   return ok_status();
 }
 
@@ -165,17 +189,31 @@ Status validate(const Task& task, const std::string& folder_name) {
   return check_regexes(task.entry);
 }
 
-// Parsing and checks of one folder; the caller prefixes task.json's path.
-Status load_into(const std::filesystem::path& dir, const json& spec, Task& task) {
+// Parsing and checks of task.json; the caller prefixes its path.
+Status load_spec(const std::filesystem::path& dir, const json& spec, Task& task) {
   task.dir = dir;
   if (auto s = parse_task(spec, task); !s) return s;
-  if (auto s = validate(task, dir.filename().string()); !s) return s;
-  auto tests = read_json_file(dir / task.tests_file);
-  if (!tests) return Error{tests.error().message};
-  if (auto s = check_tests(*tests, task); !s)
-    return Error{task.tests_file + ": " + s.error().message};
+  return validate(task, dir.filename().string());
+}
+
+// A check that missed a type still ends as one line, never a throw.
+template <typename Load>
+Status without_throwing(Load load) {
+  try {
+    return load();
+  } catch (const json::exception& e) {
+    return Error{e.what()};
+  }
+}
+
+// The tests file, checked; an error names its path.
+Status load_tests(Task& task) {
+  std::filesystem::path path = task.dir / task.tests_file;
+  auto tests = read_json_file(path);
+  if (!tests) return tests.error();
+  Status checked = without_throwing([&] { return check_tests(*tests, task); });
+  if (!checked) return Error{path.string() + ": " + checked.error().message};
   task.tests = std::make_shared<const json>(std::move((*tests)["tests"]));
-  task.stamp = grader_stamp(task, spec);
   return ok_status();
 }
 
@@ -192,13 +230,10 @@ Result<Task> load_task(const std::filesystem::path& dir) {
   auto spec = read_json_file(dir / "task.json");
   if (!spec) return spec.error();
   Task task;
-  Status loaded = Error{"unexpected JSON error"};
-  try {
-    loaded = load_into(dir, *spec, task);
-  } catch (const json::exception& e) {  // a check above missed a type: still one line
-    loaded = Error{e.what()};
-  }
+  Status loaded = without_throwing([&] { return load_spec(dir, *spec, task); });
   if (!loaded) return Error{(dir / "task.json").string() + ": " + loaded.error().message};
+  if (auto s = load_tests(task); !s) return s.error();
+  task.stamp = grader_stamp(task, *spec);
   return task;
 }
 

@@ -12,7 +12,7 @@ namespace gradebox::testing {
 inline std::string history_snapshot(const std::filesystem::path& db_path) {
   SQLite::Database db(db_path.string(), SQLite::OPEN_READONLY);
   std::string out;
-  for (const char* table : {"runs", "answers", "results", "problems", "cache"}) {
+  for (const char* table : {"runs", "answers", "results", "problems", "repeats", "cache"}) {
     SQLite::Statement q(db, std::string("SELECT * FROM ") + table + " ORDER BY 1, 2, 3");
     while (q.executeStep()) {
       out += table;

@@ -11,8 +11,7 @@
 
 #include "pipeline/history.h"
 #include "pipeline/leaderboard.h"
-#include "../support/schema_before_reasoning.h"
-#include "../support/schema_before_samples.h"
+#include "../support/old_history.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -156,53 +155,31 @@ TEST_F(HistoryReadTest, AnAnswerWithABadFinishReasonOrReasoningIsLeftOut) {
   EXPECT_EQ(bad_rows(*view, "answers"), 3);
 }
 
+// A file made by an older schema, in a folder of its own.
+fs::path old_history(const std::string& folder, const char* schema) {
+  fs::path dir = fs::path(::testing::TempDir()) / folder;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  testing::make_old_history(dir / "history.sqlite", schema);
+  return dir / "history.sqlite";
+}
+
 // A history made before issue 17 opens: its tables get the new columns,
 // its rows stay and read back (no reasoning, no finish_reason), and new
 // answers store both. Opening it again changes nothing.
 TEST(HistoryMigration, AHistoryMadeBeforeReasoningOpensAndKeepsItsRows) {
-  fs::path dir = fs::path(::testing::TempDir()) / "history-migration";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  fs::path path = dir / "history.sqlite";
-  Report report;
-  report.model = "old", report.task = "echo_task", report.verdict = Verdict::kGraded;
-  TestResult& test = report.tests.emplace_back();
-  test.id = "basic-1", test.kind = "core", test.category = "basic";
-  test.status = TestStatus::kPass;
-  compute_scores(report);
-  {
-    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec(testing::kSchemaBeforeReasoning);
-    db.exec(
-        "INSERT INTO runs VALUES('before', '2024-05-01T00:00:00.000Z', 'x.jsonl', 'fp', '', "
-        "'0.1.0')");
-    SQLite::Statement a(db,
-                        "INSERT INTO answers(run_id, model, task, answer_hash, text, "
-                        "latency_s, tokens, source) VALUES('before', 'old', 'echo_task', ?, "
-                        "'old text', 1, 1, 'x.jsonl:1')");
-    a.bind(1, answer_hash("old text"));
-    a.exec();
-    SQLite::Statement r(db,
-                        "INSERT INTO results VALUES('before', 'old', 'echo_task', ?, 'stamp', "
-                        "'graded', ?, ?, 0, ?)");
-    r.bind(1, answer_hash("old text")), r.bind(2, report.correctness.score);
-    r.bind(3, report.edge_cases.score), r.bind(4, to_json(report).dump());
-    r.exec();
-    db.exec(
-        "INSERT INTO problems VALUES('before', 'missing-answer', 'x.jsonl', 'old', "
-        "'other_task', 'no answer')");
-  }
+  fs::path path = old_history("history-migration", testing::kSchemaBeforeReasoning);
   for (int open = 0; open < 2; ++open) {
     auto history = History::open(path);
     ASSERT_TRUE(history.ok()) << history.error().message;
     auto view = (*history)->load_run("before");
     ASSERT_TRUE(view.ok()) << view.error().message;
     ASSERT_EQ(view->answers.size(), 1u);
-    EXPECT_EQ(view->answers[0].record.text, "old text");
+    EXPECT_EQ(view->answers[0].record.text, testing::kOldText);
     EXPECT_EQ(view->answers[0].record.reasoning, "");
     EXPECT_EQ(view->answers[0].record.finish_reason, "");
     EXPECT_EQ(view->results.size(), 1u);
-    ASSERT_EQ(view->problems.size(), 1u) << view->problems[0].message;
+    ASSERT_EQ(view->problems.size(), 1u);
     EXPECT_EQ(view->problems[0].kind, "missing-answer");
   }
   auto history = History::open(path);
@@ -221,34 +198,7 @@ TEST(HistoryMigration, AHistoryMadeBeforeReasoningOpensAndKeepsItsRows) {
 // and results become sample 0 of the same keys, and a run with three
 // samples of one model × task then stores and reads back all three.
 TEST(HistoryMigration, AHistoryMadeBeforeSamplesKeepsItsRowsAsSampleZero) {
-  fs::path dir = fs::path(::testing::TempDir()) / "history-migration-samples";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  fs::path path = dir / "history.sqlite";
-  Report report;
-  report.model = "old", report.task = "echo_task", report.verdict = Verdict::kGraded;
-  TestResult& test = report.tests.emplace_back();
-  test.id = "basic-1", test.kind = "core", test.category = "basic";
-  test.status = TestStatus::kPass;
-  compute_scores(report);
-  {
-    SQLite::Database db(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    db.exec(testing::kSchemaBeforeSamples);
-    db.exec(
-        "INSERT INTO runs VALUES('before', '2024-05-01T00:00:00.000Z', 'x.jsonl', 'fp', '', "
-        "'0.1.0')");
-    SQLite::Statement a(db,
-                        "INSERT INTO answers VALUES('before', 'old', 'echo_task', ?, 'old text', "
-                        "1, 1, 'x.jsonl:1', 'draft', 'stop')");
-    a.bind(1, answer_hash("old text"));
-    a.exec();
-    SQLite::Statement r(db,
-                        "INSERT INTO results VALUES('before', 'old', 'echo_task', ?, 'stamp', "
-                        "'graded', ?, ?, 0, ?)");
-    r.bind(1, answer_hash("old text")), r.bind(2, report.correctness.score);
-    r.bind(3, report.edge_cases.score), r.bind(4, to_json(report).dump());
-    r.exec();
-  }
+  fs::path path = old_history("history-migration-samples", testing::kSchemaBeforeSamples);
   for (int open = 0; open < 2; ++open) {
     auto history = History::open(path);
     ASSERT_TRUE(history.ok()) << history.error().message;
@@ -259,7 +209,9 @@ TEST(HistoryMigration, AHistoryMadeBeforeSamplesKeepsItsRowsAsSampleZero) {
     EXPECT_EQ(view->answers[0].record.sample, 0);
     ASSERT_EQ(view->results.size(), 1u);
     EXPECT_EQ(view->results.begin()->first, (AnswerKey{"old", "echo_task", 0}));
-    EXPECT_TRUE(view->problems.empty()) << view->problems[0].message;
+    // The stored problem only: no row was left out as unreadable.
+    ASSERT_EQ(view->problems.size(), 1u);
+    EXPECT_EQ(view->problems[0].kind, "missing-answer");
   }
   auto history = History::open(path);
   ASSERT_TRUE(history.ok());
@@ -270,7 +222,7 @@ TEST(HistoryMigration, AHistoryMadeBeforeSamplesKeepsItsRowsAsSampleZero) {
     samples.back().sample = n;
   }
   ASSERT_TRUE((*history)->begin_run(after, samples, {}).ok());
-  report.model = "m";  // a stored report must name its row's model
+  Report report = testing::old_report("m");  // a stored report must name its row's model
   for (const auto& s : samples)
     ASSERT_TRUE((*history)->record("after", s, "stamp", "pick=first;retry=1", report, false).ok());
   EXPECT_EQ((*history)->graded("after").size(), 3u);

@@ -50,16 +50,18 @@ class MergeTest : public ::testing::Test {
   fs::path out() const { return dir_ / "out.sqlite"; }
   fs::path shard() const { return dir_ / "shard.sqlite"; }
 
+  // `repeat` > 1: as `gradebox run --repeat R`, which fills the repeats table.
   void grade_into(const fs::path& db, const std::string& run_id,
-                  const std::vector<std::pair<std::string, std::string>>& model_texts) {
+                  const std::vector<std::pair<std::string, std::string>>& model_texts,
+                  int repeat = 1) {
     std::vector<AnswerRecord> records;
     for (const auto& [model, text] : model_texts)
       records.push_back({model, "echo_task", text, 1, 1, model});
-    grade_records_into(db, run_id, records);
+    grade_records_into(db, run_id, records, repeat);
   }
 
   void grade_records_into(const fs::path& db, const std::string& run_id,
-                          const std::vector<AnswerRecord>& records) {
+                          const std::vector<AnswerRecord>& records, int repeat = 1) {
     RunInput input;
     input.path = "night.jsonl";
     input.answers = records;
@@ -67,6 +69,7 @@ class MergeTest : public ::testing::Test {
     ASSERT_TRUE(history.ok()) << history.error().message;
     RunOptions options;
     options.run_id = run_id;
+    options.batch.repeat = repeat;
     auto outcome = grade_run(
         **history, input, registry_, options, [this]() -> Result<std::shared_ptr<const Grader>> {
           return std::shared_ptr<const Grader>(std::make_shared<Grader>(sandbox_));
@@ -281,6 +284,93 @@ TEST_F(MergeTest, AShardCannotChangeTheReasoningOfAnAnswerAlreadyHere) {
   before_ = testing::history_snapshot(out());
   tamper("UPDATE answers SET reasoning = 'rewritten' WHERE model = 'm1'");
   expect_rejected("answers", "is not an answer of run night here");
+}
+
+// Issue 19: `run --repeat R` keeps each answer's R reports in the repeats
+// table; a shard carries them and merge checks them like results.
+class MergeRepeatsTest : public MergeTest {
+ protected:
+  void SetUp() override {
+    MergeTest::SetUp();
+    fs::remove(shard());
+    grade_into(shard(), "night",
+               {{"m0", answer("0")}, {"m1", answer("1 BROKEN")}, {"m2", answer("2")}}, 2);
+    fs::copy_file(shard(), dir_ / "pristine.sqlite", fs::copy_options::overwrite_existing);
+  }
+
+  static std::string repeat_rows(const fs::path& db) {
+    SQLite::Database d(db.string(), SQLite::OPEN_READONLY);
+    SQLite::Statement q(d,
+                        "SELECT run_id, model, task, sample, repeat, report FROM repeats "
+                        "ORDER BY model, repeat");
+    std::string rows;
+    while (q.executeStep())
+      for (int i = 0; i < q.getColumnCount(); ++i) rows += q.getColumn(i).getString() + "|";
+    return rows;
+  }
+};
+
+TEST_F(MergeRepeatsTest, AShardsRepeatsAreMerged) {
+  std::string rows = repeat_rows(shard());
+  ASSERT_NE(rows.find("night|m1|echo_task|0|1|"), std::string::npos) << "no repeats to merge";
+  auto merged = merge(shard());
+  ASSERT_TRUE(merged.ok()) << merged.error().message;
+  EXPECT_EQ(repeat_rows(out()), rows);
+}
+
+TEST_F(MergeRepeatsTest, AShardWithoutTheRepeatsTableMerges) {
+  tamper("DROP TABLE repeats");
+  expect_merged_shard_equals_pristine();
+  EXPECT_EQ(repeat_rows(out()), "");
+}
+
+TEST_F(MergeRepeatsTest, ARepeatWithForgedScoresIsRejected) {
+  tamper(
+      "UPDATE repeats SET report = json_set(report, '$.correctness.score', 10) "
+      "WHERE model = 'm1' AND repeat = 1");
+  expect_rejected("repeats, row ", "not what its tests give");
+}
+
+TEST_F(MergeRepeatsTest, ARepeatOfNoAnswerIsRejected) {
+  tamper(
+      "INSERT INTO repeats SELECT run_id, model, task, 7, repeat, report FROM repeats "
+      "WHERE model = 'm0'");
+  expect_rejected("repeats", "m0/echo_task#7 has a repeat but no answer");
+}
+
+TEST_F(MergeRepeatsTest, ARepeatWhoseReportIsForAnotherAnswerIsRejected) {
+  tamper("UPDATE repeats SET report = json_set(report, '$.model', 'm2') WHERE model = 'm0'");
+  expect_rejected("repeats", "its report is for another answer (m2/echo_task)");
+}
+
+TEST_F(MergeRepeatsTest, BadRepeatRowsAreRejected) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"UPDATE repeats SET report = 'not json {' WHERE model = 'm2'", "not JSON"},
+      // {"model":"m\xff"}: a string that is not UTF-8
+      {"UPDATE repeats SET report = CAST(X'7b226d6f64656c223a226dff227d' AS TEXT) "
+       "WHERE model = 'm2'",
+       "stored report"},
+      {"UPDATE repeats SET report = X'00' WHERE model = 'm2'", "column report holds no text"},
+      {"UPDATE repeats SET model = CAST(X'6dff' AS TEXT) WHERE model = 'm2'", "not a safe name"},
+      {"UPDATE repeats SET model = '../..' WHERE model = 'm2'", "not a safe name"},
+      {"UPDATE repeats SET run_id = 'other' WHERE model = 'm2'", "not a run of the shard"},
+      {"UPDATE repeats SET repeat = repeat + 20 WHERE model = 'm2'", "no repeat number"},
+      {"UPDATE repeats SET repeat = repeat - 2 WHERE model = 'm2'", "no repeat number"},
+      {"UPDATE repeats SET report = '[' || report || ']' WHERE model = 'm2'", "stored"},
+  };
+  for (const auto& [sql, why] : cases) {
+    SCOPED_TRACE(sql);
+    tamper(sql);
+    expect_rejected("repeats", why);
+  }
+}
+
+TEST_F(MergeRepeatsTest, AnOversizedRepeatReportIsRejected) {
+  // Past the stored-report limits: 16 MiB of padding inside the JSON.
+  tamper(
+      "UPDATE repeats SET report = json_set(report, '$.verdict_detail', "
+      "hex(zeroblob(8500000))) WHERE model = 'm2' AND repeat = 0");
+  expect_rejected("repeats", "stored report");
 }
 
 TEST_F(MergeTest, AShardNamedLikeAnSqliteUriIsAPlainFile) {

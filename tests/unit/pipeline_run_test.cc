@@ -11,7 +11,7 @@
 #include "fake_sandbox.h"
 #include "pipeline/leaderboard.h"
 #include "pipeline/run_pipeline.h"
-#include "../support/schema_before_reasoning.h"
+#include "../support/old_history.h"
 
 namespace gradebox::pipeline {
 namespace {

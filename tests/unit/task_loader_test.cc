@@ -204,6 +204,61 @@ TEST_F(TaskLoaderTest, OptionalKeysBecomeTypedFields) {
   EXPECT_NE(task->stamp, defaults->stamp);  // every key counts in the stamp
 }
 
+// tests.json: each test's keys are typed when the task loads, not read
+// unchecked mid-grade; one line names the file, the test and the key.
+class TestsJsonTest : public TaskLoaderTest {
+ protected:
+  // echo_task's basic-1 with `fields` added ("" for none) after its category.
+  void write_basic_1(const std::string& fields) {
+    write("tests.json", R"({"tests": [{"id": "basic-1", "category": "basic")" + fields +
+                            R"(, "input": [1], "expect": {"value": [1]}}]})");
+  }
+  void expect_tests_error(const std::string& wanted) {
+    auto task = load_task(root_ / "echo_task");
+    ASSERT_FALSE(task.ok()) << "loaded, but expected: " << wanted;
+    const std::string& m = task.error().message;
+    EXPECT_NE(m.find("echo_task/tests.json: " + wanted), std::string::npos) << m;
+    EXPECT_EQ(m.find('\n'), std::string::npos) << "not one line: " << m;
+  }
+};
+
+TEST_F(TestsJsonTest, ATimeLimitIsAPositiveNumber) {
+  write_basic_1(R"(, "time_limit_ms": 2500)");
+  auto task = load_task(root_ / "echo_task");
+  ASSERT_TRUE(task.ok()) << task.error().message;
+  write_basic_1(R"(, "time_limit_ms": "fast")");
+  expect_tests_error("\"tests[basic-1].time_limit_ms\" must be a number, not string");
+  for (const char* bad : {"0", "-5", "1e12"}) {
+    write_basic_1(std::string(R"(, "time_limit_ms": )") + bad);
+    expect_tests_error("\"tests[basic-1].time_limit_ms\" must be a number of milliseconds above 0");
+  }
+}
+
+TEST_F(TestsJsonTest, ATypoedTestKeyIsNamed) {
+  write_basic_1(R"(, "time_limit": 2500)");
+  expect_tests_error("unknown key \"tests[basic-1].time_limit\"");
+}
+
+TEST_F(TestsJsonTest, EachKeyHasItsType) {
+  write("tests.json", R"({"tests": [{"id": 7, "category": "basic", "expect": {}}]})");
+  expect_tests_error("\"tests[0].id\" must be a string, not number");
+  write("tests.json", R"({"tests": [{"id": "basic-1", "category": ["basic"], "expect": {}}]})");
+  expect_tests_error("\"tests[basic-1].category\" must be a string, not array");
+  write("tests.json", R"({"tests": [{"id": "basic-1", "category": "basic", "expect": [1]}]})");
+  expect_tests_error("\"tests[basic-1].expect\" must be an object, not array");
+  write("tests.json", R"({"tests": [{"id": "basic-1", "expect": {}}]})");
+  expect_tests_error("\"tests[basic-1].category\" is required");
+  write("tests.json", R"({"tests": ["basic-1"]})");
+  expect_tests_error("\"tests[0]\" must be an object");
+}
+
+// The values checker compares against "expect": a test without one could
+// only fail mid-grade.
+TEST_F(TestsJsonTest, TheValuesCheckerNeedsAnExpectation) {
+  write("tests.json", R"({"tests": [{"id": "basic-1", "category": "basic", "input": [1]}]})");
+  expect_tests_error("\"tests[basic-1].expect\" is required");
+}
+
 TEST(RealTaskPacks, AllFiveLoad) {
   TaskRegistry registry = load_tasks(fs::path(TESTS_DIR) / "../graders");
   for (const auto& problem : registry.problems) ADD_FAILURE() << problem.message;
