@@ -1,5 +1,10 @@
-// Past one machine: the bundled sample run graded in 3 shards (as 3 machines
-// would, each with its own history), merged, equals a single-machine run.
+// Past one machine: a slice of the bundled sample run graded in 3 shards (as
+// 3 machines would, each with its own history), merged, equals a
+// single-machine run. The slice is every task of two models, one that passes
+// everything and one that fails tests in every task, so each task's grader
+// and both kinds of result go through shard and merge; the merge's rules
+// themselves are unit tests (tests/unit/pipeline_shard_test.cc,
+// pipeline_merge_test.cc).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -12,13 +17,21 @@ namespace gradebox::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kSource = fs::path(TESTS_DIR).parent_path();
+const fs::path kSample = fs::path(TESTS_DIR).parent_path() / "fixtures/runs/sample";
+const std::vector<std::string> kModels = {"deepseek-r1", "glm-5"};
+
+// The sample run's folder with only kModels (and its README, which a run skips).
+void copy_slice(const fs::path& to) {
+  fs::create_directories(to);
+  fs::copy_file(kSample / "README.md", to / "README.md");
+  for (const auto& model : kModels) fs::copy(kSample / model, to / model);
+}
 
 TEST(PipelineShards, SampleRunInThreeShardsMergedEqualsOneMachine) {
   fs::path dir = fs::path(::testing::TempDir()) / ("shards-" + std::to_string(::getpid()));
   fs::remove_all(dir);
-  fs::create_directories(dir);
-  std::string sample = (kSource / "fixtures/runs/sample").string() + " -q -j2 --run-id sample ";
+  copy_slice(dir / "sample");
+  std::string sample = (dir / "sample").string() + " -q -j2 --run-id sample ";
   // Exit 0: every answer graded, none a grader-error (exit 3).
   ASSERT_EQ(
       testing::run_gradebox("run " + sample + "--db " + (dir / "single.sqlite").string(), dir), 0)
@@ -29,6 +42,11 @@ TEST(PipelineShards, SampleRunInThreeShardsMergedEqualsOneMachine) {
     int rc = testing::run_gradebox(
         "run " + sample + "--shard " + std::to_string(k) + "/3 --db " + db.string(), dir);
     ASSERT_EQ(rc, 0) << "see " << (dir / "log");
+    auto shard = History::open(db);
+    ASSERT_TRUE(shard.ok());
+    auto run = (*shard)->load_run("sample");
+    ASSERT_TRUE(run.ok());
+    EXPECT_FALSE(run->results.empty()) << "shard " << k << " graded nothing: a merge of two";
     shards += " " + db.string();
   }
   ASSERT_EQ(testing::run_gradebox("merge " + (dir / "merged.sqlite").string() + shards, dir), 0);
@@ -38,9 +56,10 @@ TEST(PipelineShards, SampleRunInThreeShardsMergedEqualsOneMachine) {
   auto run_a = (*a)->load_run("sample");
   auto run_b = (*b)->load_run("sample");
   ASSERT_TRUE(run_a.ok() && run_b.ok());
-  EXPECT_EQ(run_a->answers.size(), 50u);
-  EXPECT_EQ(run_b->results.size(), 50u);
+  EXPECT_EQ(run_a->answers.size(), 5 * kModels.size());
+  EXPECT_EQ(run_b->results.size(), 5 * kModels.size());
   EXPECT_EQ(testing::run_essence(*run_a), testing::run_essence(*run_b));
+  fs::remove_all(dir);
 }
 
 }  // namespace
