@@ -5,9 +5,10 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include "gradebox/extract.h"
+#include "gradebox/json_field.h"
 #include "gradebox/status.h"
 
 namespace gradebox {
@@ -78,15 +79,16 @@ struct Report {
   Score correctness;
   Score edge_cases;
   std::vector<TestResult> tests;
-  nlohmann::json load;         // what the harness saw while loading (errors, output)
-  nlohmann::json environment;  // versions, stamps, limits
-  nlohmann::json extra;        // task-specific fields (probe logs, diagnostics)
+  JsonField load;         // what the harness saw while loading (errors, output)
+  JsonField environment;  // versions, stamps, limits
+  JsonField extra;        // task-specific fields (probe logs, diagnostics)
   double grade_seconds = 0;
 };
 
 /// Scores from test results: n/a left out of both counts.
 void compute_scores(Report& report);
 
+/// The JSON functions need <nlohmann/json.hpp> where they are called.
 nlohmann::json to_json(const Report& report);
 /// Parses a report written by to_json (history, diff); Error on bad input.
 Result<Report> report_from_json(const nlohmann::json& json);

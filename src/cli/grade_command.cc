@@ -1,5 +1,6 @@
 // gradebox grade --task ID ANSWER: one answer, a text summary or JSON.
 #include <filesystem>
+#include <nlohmann/json.hpp>
 
 #include "cli/common.h"
 #include "gradebox/frontend.h"

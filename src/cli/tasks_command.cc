@@ -1,6 +1,7 @@
 // gradebox tasks: the task packs found under graders/.
 #include <cstdio>
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 #include "cli/common.h"
 

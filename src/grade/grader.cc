@@ -84,7 +84,7 @@ void fill_from(Report& report, CandidateGrade& grade) {
   report.tests = std::move(grade.tests);
   report.load = std::move(grade.load);
   report.extra = std::move(grade.extra);
-  report.extra["run"] = std::move(grade.run);
+  (*report.extra)["run"] = std::move(grade.run);
 }
 
 // Grades the primary and the alternatives, tries the join retry, keeps one.
@@ -157,7 +157,7 @@ Report Grader::grade_or_throw(const Task& task, const std::string& answer,
   } else {
     prestart_trusted_scripts(task);
     TimeLimits limits = time_limits(task, *sandbox_, *profile);
-    report.environment["time_limits"] = limits.calibration;
+    (*report.environment)["time_limits"] = limits.calibration;
     GradeContext ctx{task,
                      *sandbox_,
                      *profile,

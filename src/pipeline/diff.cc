@@ -1,6 +1,7 @@
 #include "pipeline/diff.h"
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "pipeline/leaderboard.h"
@@ -67,7 +68,7 @@ std::vector<PairedTest> pair_tests(const Report& a, const Report& b, int& new_fa
 }
 
 std::string env_field(const Report& r, const char* field) {
-  return r.environment.contains(field) ? r.environment[field].dump() : "";
+  return r.environment->contains(field) ? (*r.environment)[field].dump() : "";
 }
 
 void classify_cause(const StoredResult& a, const StoredResult& b, AnswerDiff& d) {

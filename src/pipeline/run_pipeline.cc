@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <nlohmann/json.hpp>
 
 #include "tasks/stamp.h"
 #include "util/atomic_file.h"

@@ -186,9 +186,9 @@ json report_json(const Report& r, const Shrink& step) {
           {"correctness", score_json(r.correctness)},
           {"edge_cases", score_json(r.edge_cases)},
           {"tests", tests},
-          {"load", shown_value(r.load, step.caps)},
-          {"environment", shown_value(r.environment, step.caps)},
-          {"extra", shown_value(r.extra, step.caps)},
+          {"load", shown_value(*r.load, step.caps)},
+          {"environment", shown_value(*r.environment, step.caps)},
+          {"extra", shown_value(*r.extra, step.caps)},
           {"grade_seconds", r.grade_seconds}};
 }
 

@@ -115,8 +115,8 @@ std::string to_text(const Report& r) {
   out << "\n";
   out << score_text("correctness", r.correctness) << score_text("edge cases", r.edge_cases);
   // The load event is the answer's data: any shape, any depth.
-  auto errors = r.load.find("errors");  // end() unless an object holds it
-  if (errors != r.load.end() && errors->is_array() && !errors->empty()) {
+  auto errors = r.load->find("errors");  // end() unless an object holds it
+  if (errors != r.load->end() && errors->is_array() && !errors->empty()) {
     out << "load         " << errors->size()
         << " module-level error(s), first: " << one_line(compact_text((*errors)[0], 400), 200)
         << "\n";

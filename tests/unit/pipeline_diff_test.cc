@@ -1,6 +1,7 @@
 // Regression between runs: what moved, why (answer, grader, environment),
 // and how sure we are (McNemar, bootstrap), so one flaky test is no regression.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "pipeline/diff.h"
 #include "report/diff_format.h"

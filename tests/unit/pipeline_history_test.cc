@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 
 #include "pipeline/history.h"
 #include "pipeline/leaderboard.h"

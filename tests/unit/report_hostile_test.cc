@@ -3,6 +3,8 @@
 // thousands of code blocks. The verdict, statuses and scores survive.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "../support/in_child.h"
 #include "gradebox/report.h"
 
@@ -42,15 +44,15 @@ Report hostile_report(int depth) {
   for (int i = 0; i < 20000; ++i) r.graded.push_back(i);
   r.kept = 0;
   r.load = json::object();
-  r.load["errors"] = json::array();
-  r.load["errors"].push_back(nested(depth));
-  r.load["message"] = std::string(kMegabyte, 'e');
+  (*r.load)["errors"] = json::array();
+  (*r.load)["errors"].push_back(nested(depth));
+  (*r.load)["message"] = std::string(kMegabyte, 'e');
   r.extra = json::object();
-  r.extra["deep"] = nested(depth);
-  r.extra["wide"] = json::array();
-  for (int i = 0; i < 300000; ++i) r.extra["wide"].push_back(i);
-  r.extra["run"] = json::object();
-  r.extra["run"]["stdout"] = "what the answer printed";
+  (*r.extra)["deep"] = nested(depth);
+  (*r.extra)["wide"] = json::array();
+  for (int i = 0; i < 300000; ++i) (*r.extra)["wide"].push_back(i);
+  (*r.extra)["run"] = json::object();
+  (*r.extra)["run"]["stdout"] = "what the answer printed";
   return r;
 }
 
@@ -90,8 +92,8 @@ TEST(ReportLimits, TheTextSummaryShowsADeepLoadErrorsHead) {
   Report r;
   r.task = "flatten_py";
   r.load = json::object();
-  r.load["errors"] = json::array();
-  r.load["errors"].push_back(nested(1000000));
+  (*r.load)["errors"] = json::array();
+  (*r.load)["errors"].push_back(nested(1000000));
   EXPECT_EQ(testing::fate_in_child([&] { to_text(r); }), "exited 0");
   if (HasFailure()) return;
   std::string text = to_text(r);
@@ -129,8 +131,8 @@ TEST(ReportLimits, AnOrdinaryReportIsShownWhole) {
   r.tests.push_back(result(0, TestStatus::kFail));
   r.tests[0].detail = "expected [1], got [2]";
   json j = to_json(r);
-  EXPECT_EQ(j["load"], r.load);
-  EXPECT_EQ(j["extra"], r.extra);
+  EXPECT_EQ(j["load"], *r.load);
+  EXPECT_EQ(j["extra"], *r.extra);
   EXPECT_EQ(j["tests"][0]["detail"], "expected [1], got [2]");
   EXPECT_FALSE(j.contains("shrunk"));
 }

@@ -1,5 +1,6 @@
 // Scores, JSON round trip and the text summary.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "gradebox/report.h"
 #include "util/utf8.h"

@@ -2,6 +2,8 @@
 // more run is needed, and that the majority decides the same way every time.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "grade/rerun_policy.h"
 
 namespace gradebox {
