@@ -5,6 +5,7 @@
 // `gradebox diff previous latest` — the comparison nightly makes after
 // grading, with the same exit code — is run as a user would.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
 #include <set>
@@ -31,7 +32,7 @@ Report report(const std::string& model, const std::set<std::string>& failing) {
     t.id = t.category + "-" + std::to_string(i);
     t.status = failing.count(t.id) ? TestStatus::kFail : TestStatus::kPass;
   }
-  r.environment = {{"gradebox_version", "0.1.0"}, {"toolchain", "Python 3.11.2"}};
+  r.environment = nlohmann::json{{"gradebox_version", "0.1.0"}, {"toolchain", "Python 3.11.2"}};
   compute_scores(r);
   return r;
 }
