@@ -40,12 +40,7 @@ class HistoryReadTest : public ::testing::Test {
   }
   // A graded report whose stored JSON and columns say `score` (one core test).
   void record(const std::string& model, double score) {
-    Report r;
-    r.model = model, r.task = "echo_task", r.verdict = Verdict::kGraded;
-    TestResult& test = r.tests.emplace_back();
-    test.id = "basic-1", test.kind = "core", test.category = "basic";
-    test.status = TestStatus::kPass;
-    compute_scores(r);
+    Report r = testing::old_report(model);  // one passed core test
     r.correctness.score = score;
     ASSERT_TRUE(history_
                     ->record(meta_.id, {model, "echo_task", "text of " + model, 1, 1, model},
