@@ -53,7 +53,10 @@ class Settings:
         child_mb = number("child_memory_mb", max(64, memory_mb - 64))
         self.child_memory_bytes = int(child_mb) << 20
         self.default_time_limit_ms = number("default_time_limit_ms", 1000)
-        self.grace = number("grace", 1.0)  # the child is killed at grace x limit
+        # The child is killed at grace x limit: past gradebox's near-limit
+        # band (within 10 % of the limit, src/grade/rerun_policy.h), so a
+        # clear timeout measures as clear and runs once, not twice.
+        self.grace = number("grace", 1.15)
         self.setup_cpu_seconds = number("setup_cpu_ms", 5000) / 1000
         self.report_cpu_seconds = number("report_cpu_ms", 5000) / 1000
         self.idle_seconds = number("idle_ms", 500) / 1000

@@ -14,6 +14,10 @@ const RESULT_FIELDS = ['status', 'value', 'error_type', 'message', 'line', 'miss
   'type', 'signal', 'harness_refused'];
 
 const limitOf = (t) => (t.input && t.input.time_limit_ms) || t.time_limit_ms || DEFAULT_LIMIT_MS;
+// Where a test's CPU is stopped: past gradebox's near-limit band (within 10 %
+// of the limit, src/grade/rerun_policy.h), so a clear timeout measures as
+// clear and runs once, not twice. Over the limit is a timeout all the same.
+const stopAt = (limit) => limit * 1.15;
 // The runner's wall guard: the CPU stop comes first; 3x + 500 ms when a
 // starved test (less CPU than its limit when the guard fired) runs again.
 const firstSlack = (limit) => limit + 500;
@@ -67,4 +71,4 @@ function observed(reply, cpuMs, wallMs, limit) {
   return out;
 }
 
-module.exports = { forward, readReplies, deathStatus, observed, limitOf, firstSlack, retrySlack, isRecord, DEFAULT_LIMITS };
+module.exports = { forward, readReplies, deathStatus, observed, limitOf, stopAt, firstSlack, retrySlack, isRecord, DEFAULT_LIMITS };

@@ -13,7 +13,7 @@
 
 const { spawn } = require('child_process');
 const { cpuWatch, processCpuUs, threadCount, threadIds, threadTicks } = require('./cpu_watch');
-const { forward, readReplies, deathStatus, observed, limitOf, firstSlack, retrySlack, DEFAULT_LIMITS } = require('./observe');
+const { forward, readReplies, deathStatus, observed, limitOf, stopAt, firstSlack, retrySlack, DEFAULT_LIMITS } = require('./observe');
 
 const MAX_CONSECUTIVE_TIMEOUTS = 3;
 const BACKSTOP_EXTRA_MS = 2000;  // past the runner's wall guard: building the input, reading the result
@@ -145,7 +145,7 @@ class Session {
     if (startUs === null) return;  // exited: onExit accounts for it
     this.current = { test, attempt, limit, startUs, t0: nowMs() };
     this.child.stdin.write(JSON.stringify({ t: 'run', id: test.id, slack_ms: slack }) + '\n');
-    this.watch.arm({ id: test.id, startUs, budgetMs: limit });
+    this.watch.arm({ id: test.id, startUs, budgetMs: stopAt(limit) });
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.killForTimeout(), limit + slack + BACKSTOP_EXTRA_MS);
   }

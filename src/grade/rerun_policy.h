@@ -4,8 +4,10 @@
 // CPU time within 10 % of the limit, on either side, where scheduling
 // jitter alone decides pass or timeout. A starved run is run once more and
 // does not vote; a near-limit test gets up to three votes and the majority,
-// pass or not, decides. Pure functions of the measurements: the same
-// measurements always give the same verdict.
+// pass or not, decides. The harnesses stop a test at 1.15x its limit
+// (gbharness.py's grace, dijkstra_ts's stopAt), so a clear timeout is
+// measured past the band and not run again. Pure functions of the
+// measurements: the same measurements always give the same verdict.
 #pragma once
 
 #include <optional>

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """The harness's two CPU savings are correct (no sandbox: harness_box.py).
 
-- A test that spends its CPU limit ends as a timeout at that limit (reason
-  "cpu"), also when the answer takes SIGINT for itself (the runner is
-  killed, and the next test still runs).
+- A test that spends its CPU limit ends as a timeout (reason "cpu"),
+  stopped past gradebox's near-limit band (at 1.15 x the limit), also when
+  the answer takes SIGINT for itself (the runner is killed, and the next
+  test still runs).
 - tsc's lite-first pass reports exactly the diagnostics of --types node
   (tools/compare_tsc_types.js on tools/tsc_cases), and its declarations are
   up to date with @types/node.
@@ -52,13 +53,14 @@ def run_tests(answer, ids):
 
 
 def assert_spin_stopped(case, spun):
-    """A spinning call ends as a timeout: at its CPU limit, or, on a machine
+    """A spinning call ends as a timeout: past its CPU limit, or, on a machine
     so loaded that both tries were starved (their wall guards fired before
     the CPU limit was used), as a retried wall timeout short of the limit."""
     case.assertEqual(spun["status"], "timeout", spun)
     if spun.get("reason") == "cpu":
         if "cpu_ms" in spun:  # absent when the CPU watch had to kill the runner
-            case.assertGreaterEqual(spun["cpu_ms"], LIMIT_MS, spun)
+            # Past gradebox's near-limit band (10 %), so it is not run again.
+            case.assertGreater(spun["cpu_ms"], 1.1 * LIMIT_MS, spun)
     else:
         case.assertTrue(spun.get("retried"), spun)
         case.assertLess(spun["cpu_ms"], LIMIT_MS, spun)
