@@ -1,4 +1,6 @@
 // gradebox diff RUN_A RUN_B: what changed between two runs of the history.
+#include <CLI/CLI.hpp>
+
 #include "cli/common.h"
 #include "cli/history_access.h"
 #include "pipeline/diff.h"

@@ -1,6 +1,7 @@
 // gradebox grade --task ID ANSWER: one answer, a text summary or JSON.
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <CLI/CLI.hpp>
 
 #include "cli/common.h"
 #include "gradebox/frontend.h"

@@ -3,6 +3,7 @@
 #include <csignal>
 #include <iostream>
 #include <vector>
+#include <CLI/CLI.hpp>
 
 #include "cli/command.h"
 

@@ -2,6 +2,7 @@
 // machine graded `--shard K/N`) into one history. Every row of every shard
 // is checked first; one bad row rejects the merge and OUT stays as it was.
 #include <cstdio>
+#include <CLI/CLI.hpp>
 
 #include "cli/common.h"
 #include "cli/history_access.h"

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <iostream>
+#include <CLI/CLI.hpp>
 
 #include "cli/common.h"
 #include "cli/history_access.h"

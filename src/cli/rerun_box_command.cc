@@ -6,6 +6,7 @@
 // is the grader author's loop of edit the box's harness, run, read.
 #include <filesystem>
 #include <iostream>
+#include <CLI/CLI.hpp>
 
 #include "cli/common.h"
 #include "gradebox/frontend.h"

@@ -2,6 +2,7 @@
 // into the history, then print the leaderboard.
 #include <algorithm>
 #include <iostream>
+#include <CLI/CLI.hpp>
 
 #include "cli/common.h"
 #include "cli/history_access.h"

@@ -15,6 +15,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <CLI/CLI.hpp>
 
 #include "cli/common.h"
 #include "gradebox/report.h"

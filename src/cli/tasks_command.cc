@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
+#include <CLI/CLI.hpp>
 
 #include "cli/common.h"
 
