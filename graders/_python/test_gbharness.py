@@ -232,7 +232,8 @@ def run_harness(source, tests, options=None, channel=None, pid_out=None):
     return events
 
 
-def test_events(events):
+def events_by_id(events):
+    """The test events, by test id (not named test_*: pytest would collect it)."""
     return {e["id"]: e for e in events if e["event"] == "test"}
 
 
@@ -412,7 +413,7 @@ class ObserverTest(unittest.TestCase):
         """), self.cases(["slow", "again"]))
         kinds = [e["event"] for e in events]
         self.assertEqual(kinds, ["start", "load", "test", "test", "done"])
-        tests = test_events(events)
+        tests = events_by_id(events)
         for name in ("slow", "again"):
             self.assertEqual((tests[name]["status"], tests[name]["reason"]), ("timeout", "cpu"))
             self.assertGreaterEqual(tests[name]["time_ms"], 300)
@@ -432,7 +433,7 @@ class ObserverTest(unittest.TestCase):
                             pass
                 return opened
         """), self.cases(["probe"]), pid_out=pids)
-        opened = test_events(events)["probe"]["value"]
+        opened = events_by_id(events)["probe"]["value"]
         if not AS_NOBODY and os.getuid() == 0:
             self.skipTest("root without setpriv: /proc checks do not apply")
         self.assertNotIn(f"/proc/{pids[0]}/mem", opened)
@@ -452,7 +453,7 @@ class ObserverTest(unittest.TestCase):
                 os.read(done_read, 1)
                 return [1, 2]
         """), self.cases(["orphan"], limit_ms=3000), options={"idle_ms": 2000})
-        test = test_events(events)["orphan"]
+        test = events_by_id(events)["orphan"]
         self.assertEqual(test["status"], "ok")
         self.assertGreaterEqual(test["time_ms"], 690)
 
@@ -469,7 +470,7 @@ class ObserverTest(unittest.TestCase):
                 _burn(0.5)
                 return [1, 2]
         """), self.cases(["a", "b"], limit_ms=300))
-        tests = test_events(events)
+        tests = events_by_id(events)
         self.assertEqual(list(tests), ["a", "b"])
         # The forged line ends a's segment early; the work then counts for b.
         self.assertEqual((tests["b"]["status"], tests["b"]["reason"]), ("timeout", "cpu"))
@@ -495,7 +496,7 @@ class ObserverTest(unittest.TestCase):
              {"id": "deep", "input": {"python": "[3]"}, "time_limit_ms": 300},
              {"id": "fine", "input": {"python": "[4]"}, "time_limit_ms": 300}],
             channel={"max_line_bytes": 4000, "max_depth": 1000})
-        tests = test_events(events)
+        tests = events_by_id(events)
         self.assertEqual(tests["big"]["status"], "output-limit")
         self.assertEqual(tests["deep"]["status"], "crash")
         self.assertEqual((tests["fine"]["status"], tests["fine"]["value"]), ("ok", [4]))
@@ -506,7 +507,7 @@ class ObserverTest(unittest.TestCase):
                       "gb_answer._run_batch = lambda *args: os._exit(0)"):
             events = run_harness(f"import gb_answer, os, time\n{patch}\n"
                                  "def flatten(x):\n    return x\n", self.cases(["a", "b"]))
-            tests = test_events(events)
+            tests = events_by_id(events)
             self.assertEqual(list(tests), ["a", "b"], patch)
             self.assertTrue(all(t["status"] in ("timeout", "crash") for t in tests.values()))
             self.assertEqual(events[-1]["event"], "done")
@@ -528,8 +529,8 @@ class ObserverTest(unittest.TestCase):
                 return x
         """), [{"id": i, "input": {"python": code}, "time_limit_ms": 300}
               for i, code in (("a", "[1]"), ("kill", "[3]"), ("b", "[2]"))])
-        self.assertNotIn("kill", test_events(events))
-        self.assertNotIn("b", test_events(events))
+        self.assertNotIn("kill", events_by_id(events))
+        self.assertNotIn("b", events_by_id(events))
         self.assertNotEqual(events[-1]["event"], "done")
 
 
