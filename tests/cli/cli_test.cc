@@ -148,13 +148,7 @@ TEST(Cli, ProseOnlyAnswerIsNoCodeAndExitsZero) {
 }
 
 // A fresh folder for one test, named after it.
-std::string test_dir() {
-  std::string dir = ::testing::TempDir() + "/cli-" +
-                    ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir;
-}
+std::string test_dir() { return gradebox::testing::fresh_test_dir("cli").string(); }
 
 // `victim` holds "VICTIM" and `link` points at it.
 void plant_link(const std::string& victim, const std::string& link) {

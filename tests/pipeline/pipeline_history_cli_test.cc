@@ -21,13 +21,7 @@ const fs::path kSource = testing::kSourceRoot;
 
 class HistoryCliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("history-cli-" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
+  void SetUp() override { dir_ = gradebox::testing::fresh_test_dir("history-cli"); }
   // A run of models a and b on echo_task, each with one passing core test.
   void make_run(const fs::path& db, const std::string& id, const std::string& created) {
     auto history = History::open(db);

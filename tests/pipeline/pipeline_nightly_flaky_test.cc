@@ -40,11 +40,7 @@ Report report(const std::string& model, const std::set<std::string>& failing) {
 class NightlyFlakyTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) /
-           ("nightly-flaky-" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = gradebox::testing::fresh_test_dir("nightly-flaky");
     auto history = History::open(db());
     ASSERT_TRUE(history.ok()) << history.error().message;
     history_ = std::move(*history);

@@ -16,13 +16,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-fs::path test_dir() {
-  fs::path dir = fs::path(::testing::TempDir()) / "atomic" /
-                 ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path test_dir() { return gradebox::testing::fresh_test_dir("atomic"); }
 
 int files_in(const fs::path& dir) {
   return static_cast<int>(std::distance(fs::directory_iterator(dir), fs::directory_iterator()));

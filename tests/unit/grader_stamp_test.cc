@@ -6,6 +6,7 @@
 
 #include "gradebox/task.h"
 #include "tasks/grader_stamp.h"
+#include "../support/file_text.h"
 
 namespace gradebox {
 namespace {
@@ -17,10 +18,7 @@ namespace fs = std::filesystem;
 class GraderStampTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::path(::testing::TempDir()) /
-            ("stamp-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
+    root_ = gradebox::testing::fresh_test_dir("stamp");
     fs::create_directories(root_ / "graders/_python");
     fs::copy(fs::path(TESTS_DIR) / "unit/data/echo_task", task_dir(), fs::copy_options::recursive);
     write("graders/_python/gblib.py", "LIMIT = 1\n");

@@ -7,6 +7,7 @@
 
 #include "known/known_answers.h"
 #include "known/known_check.h"
+#include "../support/file_text.h"
 
 namespace gradebox {
 namespace {
@@ -16,10 +17,7 @@ namespace fs = std::filesystem;
 class KnownAnswersTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    task_.dir = fs::path(::testing::TempDir()) /
-                ("known-" + std::to_string(::getpid()) + "-" +
-                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(task_.dir);
+    task_.dir = gradebox::testing::fresh_test_dir("known");
     fs::create_directories(task_.dir / "known");
     task_.id = "echo_task";
     task_.categories = {{"basic", "core", "", "value"}, {"empty", "edge", "", "value"}};

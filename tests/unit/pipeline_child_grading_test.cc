@@ -12,6 +12,7 @@
 #include "pipeline/leaderboard.h"
 #include "report/leaderboard_format.h"
 #include "pipeline/run_pipeline.h"
+#include "../support/file_text.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -42,12 +43,7 @@ Report canned(Verdict verdict, int passed, const std::string& detail) {
 class ChildGradingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // One folder per test: ctest runs this suite's tests in parallel.
-    dir_ = fs::path(::testing::TempDir()) /
-           ("child-grading-" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = gradebox::testing::fresh_test_dir("child-grading");
     registry_ = load_tasks(fs::path(TESTS_DIR) / "unit/data");
     ASSERT_TRUE(registry_.tasks.count("echo_task"));
     std::ofstream(dir_ / "graded.json") << to_json(canned(Verdict::kGraded, 2, "")).dump();

@@ -13,6 +13,7 @@
 #include "pipeline/history.h"
 #include "pipeline/leaderboard.h"
 #include "../support/old_history.h"
+#include "../support/file_text.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -22,11 +23,7 @@ namespace fs = std::filesystem;
 class HistoryReadTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ =
-        fs::path(::testing::TempDir()) /
-        ("history-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = gradebox::testing::fresh_test_dir("history");
     auto history = History::open(path());
     ASSERT_TRUE(history.ok()) << history.error().message;
     history_ = std::move(*history);

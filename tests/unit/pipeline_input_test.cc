@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "pipeline/run_input.h"
+#include "../support/file_text.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -119,13 +120,7 @@ TEST(PipelineInput, HostileIdsNeverBecomePaths) {
 }
 
 // A fresh folder for one test, named after it.
-fs::path test_dir() {
-  fs::path dir = fs::path(::testing::TempDir()) /
-                 ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path test_dir() { return gradebox::testing::fresh_test_dir("input"); }
 
 bool has_control(const std::string& text) {
   return std::any_of(text.begin(), text.end(),

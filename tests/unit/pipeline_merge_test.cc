@@ -11,6 +11,7 @@
 #include "pipeline/run_pipeline.h"
 #include "../support/history_snapshot.h"
 #include "../support/run_essence.h"
+#include "../support/file_text.h"
 
 namespace gradebox::pipeline {
 namespace {
@@ -31,11 +32,7 @@ std::string answer(const std::string& tag) {
 class MergeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ =
-        fs::path(::testing::TempDir()) /
-        ("merge-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    dir_ = gradebox::testing::fresh_test_dir("merge");
     ::setenv("XDG_CACHE_HOME", dir_.c_str(), 1);
     registry_ = load_tasks(fs::path(TESTS_DIR) / "unit/data");
     sandbox_ = std::make_shared<testing::FakeSandbox>(echo);

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "gradebox/task.h"
+#include "../support/file_text.h"
 
 namespace gradebox {
 namespace {
@@ -14,11 +15,7 @@ namespace fs = std::filesystem;
 class TaskLoaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::path(::testing::TempDir()) /
-            ("tasks-" + std::to_string(::getpid()) + "-" +
-             ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(root_);
-    fs::create_directories(root_);
+    root_ = gradebox::testing::fresh_test_dir("tasks");
     fs::copy(fs::path(TESTS_DIR) / "unit/data/echo_task", root_ / "echo_task",
              fs::copy_options::recursive);
   }
