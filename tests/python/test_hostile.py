@@ -8,8 +8,8 @@ from conftest import PACK, category_results
 
 # The known answers that attack the grader rather than get flatten wrong.
 # memory_hog is left to `gradebox selftest flatten_py` (graders_known_flatten_py),
-# which asserts the same expectation: its memory stays in the box's cgroup, so
-# through this module it proves nothing the others do not, at ~30 s of CPU.
+# which asserts the same expectation: its memory stays in the test process's
+# limit, so through this module it proves nothing the others do not.
 HOSTILE = ["eq_always_true", "exit_at_import", "forged_stdout", "forged_channel",
            "sleep_forever", "reads_box", "kills_parent"]
 
