@@ -9,7 +9,7 @@ namespace {
 
 constexpr std::size_t kShownLineBytes = 4096;
 
-std::string printable(std::string_view line) {
+std::string shown_line(std::string_view line) {
   std::string out(line.substr(0, kShownLineBytes));
   for (char& c : out) {
     const auto byte = static_cast<unsigned char>(c);
@@ -34,7 +34,7 @@ std::vector<std::string> printable_channel_lines(const SandboxOutcome& outcome) 
   while (!data.empty()) {
     const auto end = data.find('\n');
     const auto line = data.substr(0, end);
-    if (!line.empty()) lines.push_back(printable(line));
+    if (!line.empty()) lines.push_back(shown_line(line));
     if (end == std::string_view::npos) break;
     data.remove_prefix(end + 1);
   }

@@ -16,7 +16,7 @@ extern char** environ;
 namespace gradebox::pipeline {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 Error errno_error(const std::string& call) { return Error{call + ": " + std::strerror(errno)}; }
 
@@ -81,11 +81,12 @@ struct NoPipeSignal {
 };
 
 // Feeds stdin and drains stdout/stderr until both reach EOF or the deadline.
-bool pump(Pipes& pipes, const std::string& input, ChildEnd& end, Clock::time_point deadline) {
+bool pump(Pipes& pipes, const std::string& input, ChildEnd& end, SteadyClock::time_point deadline) {
   std::size_t written = 0;
   if (input.empty()) ::close(std::exchange(pipes.in[1], -1));
   while (pipes.out[0] >= 0 || pipes.err[0] >= 0) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+    auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now());
     if (left.count() <= 0) return false;
     pollfd fds[3] = {
         {pipes.in[1], POLLOUT, 0}, {pipes.out[0], POLLIN, 0}, {pipes.err[0], POLLIN, 0}};
@@ -110,12 +111,12 @@ bool pump(Pipes& pipes, const std::string& input, ChildEnd& end, Clock::time_poi
 
 // Its output closed, the child normally exits at once; one that lingers
 // counts against the same deadline.
-bool exited_by(pid_t pid, Clock::time_point deadline, int& status) {
+bool exited_by(pid_t pid, SteadyClock::time_point deadline, int& status) {
   for (;;) {
     pid_t done = ::waitpid(pid, &status, WNOHANG);
     if (done == pid) return true;
     if (done < 0 && errno != EINTR) return true;  // not ours to wait for: nothing to kill
-    if (Clock::now() >= deadline) return false;
+    if (SteadyClock::now() >= deadline) return false;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }
@@ -132,7 +133,7 @@ Result<ChildEnd> run_child(const std::vector<std::string>& argv, const std::stri
   pipes.close_child_ends();
   ChildEnd end;
   NoPipeSignal no_pipe_signal;
-  const auto deadline = Clock::now() + timeout;
+  const auto deadline = SteadyClock::now() + timeout;
   int status = 0;
   if (!pump(pipes, stdin_data, end, deadline) || !exited_by(*pid, deadline, status)) {
     end.timed_out = true;

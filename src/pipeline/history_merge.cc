@@ -25,7 +25,7 @@ namespace gradebox::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::system_clock;
+using WallClock = std::chrono::system_clock;
 using RunTask = std::pair<std::string, std::string>;  // (run, task)
 
 // What the merge of one shard has learned so far.
@@ -39,7 +39,7 @@ struct ShardState {
 // Checks of one row run in order; the first failure rejects the shard.
 class ShardMerge {
  public:
-  ShardMerge(SQLite::Database& out, const fs::path& path, Clock::time_point now)
+  ShardMerge(SQLite::Database& out, const fs::path& path, WallClock::time_point now)
       : out_(out), path_(path), now_(now) {}
 
   Status run() {
@@ -256,7 +256,7 @@ class ShardMerge {
 
   SQLite::Database& out_;
   fs::path path_;
-  Clock::time_point now_;
+  WallClock::time_point now_;
   std::unique_ptr<SQLite::Database> in_;
   ShardState state_;
   std::map<RunTask, std::string> stamps_;
@@ -267,7 +267,7 @@ class ShardMerge {
 
 Status History::merge_from(const std::vector<fs::path>& shards) {
   std::lock_guard lock(mutex_);
-  auto now = Clock::now();
+  auto now = WallClock::now();
   try {
     SQLite::Transaction tx(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     for (const auto& shard : shards) {

@@ -11,27 +11,18 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/file_text.h"
+#include "../support/gradebox_command.h"
 
 namespace {
 
+using gradebox::testing::CliRun;
 using gradebox::testing::file_text;
+using gradebox::testing::kGradeboxBinary;
+using gradebox::testing::run_command;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-const std::string kGradebox = std::string(GRADEBOX_BUILD_DIR) + "/gradebox";
 const std::string kSource = std::string(TESTS_DIR) + "/..";
 
-CliRun gradebox(const std::string& args) {
-  std::string base = ::testing::TempDir() + "/cli-" + std::to_string(::getpid());
-  std::string command = kGradebox + " " + args + " >" + base + ".out 2>" + base + ".err </dev/null";
-  int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, file_text(base + ".out"),
-          file_text(base + ".err")};
-}
+CliRun gradebox(const std::string& args) { return run_command(kGradeboxBinary + " " + args); }
 
 int lines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
@@ -110,7 +101,7 @@ TEST(Cli, TasksListsFlattenPy) {
 TEST(Cli, RelativeGradersFolderGradesAScriptCheckedTask) {
   std::string base = ::testing::TempDir() + "/cli-relative-" + std::to_string(::getpid());
   std::string command =
-      "cd " + kSource + " && " + kGradebox +
+      "cd " + kSource + " && " + kGradeboxBinary +
       " --graders graders grade --task dijkstra_ts graders/dijkstra_ts/reference.md >" + base +
       ".out 2>" + base + ".err </dev/null";
   int status = std::system(command.c_str());
@@ -247,8 +238,8 @@ TEST(CliOutputs, AFullDiskLeavesNoTemporaryAndIsCounted) {
   night.close();
   std::string script = "mount -t tmpfs -o size=64k tmpfs " + reports + " && " +
                        "(dd if=/dev/zero of=" + reports +
-                       "/filler bs=4k count=64 2>/dev/null; true) && " + kGradebox + " run " + dir +
-                       "/night.jsonl --db " + dir + "/history.sqlite --reports " + reports +
+                       "/filler bs=4k count=64 2>/dev/null; true) && " + kGradeboxBinary + " run " +
+                       dir + "/night.jsonl --db " + dir + "/history.sqlite --reports " + reports +
                        " --run-id full -q >" + dir + "/out 2>" + dir + "/err; echo $? >" + dir +
                        "/rc; " + "find " + reports + " -type f ! -name filler >" + dir + "/left";
   int status = std::system(("unshare -m --propagation private sh -c '" + script + "'").c_str());

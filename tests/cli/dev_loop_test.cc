@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/file_text.h"
+#include "../support/gradebox_command.h"
 
 namespace {
 
@@ -20,28 +21,15 @@ namespace fs = std::filesystem;
 using gradebox::testing::file_text;
 using nlohmann::json;
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-const std::string kGradebox = std::string(GRADEBOX_BUILD_DIR) + "/gradebox";
+using gradebox::testing::CliRun;
+using gradebox::testing::kGradeboxBinary;
 const std::string kGraders = std::string(TESTS_DIR) + "/../graders";
 
-CliRun run(const std::string& command_line) {
-  static int calls = 0;
-  std::string base = ::testing::TempDir() + "/devloop-" + std::to_string(::getpid()) + "-" +
-                     std::to_string(calls++);
-  std::string command = command_line + " >" + base + ".out 2>" + base + ".err </dev/null";
-  int status = std::system(command.c_str());
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, file_text(base + ".out"),
-          file_text(base + ".err")};
-}
+CliRun run(const std::string& command_line) { return gradebox::testing::run_command(command_line); }
 
 CliRun grade(const std::string& task, const std::string& flags) {
-  return run(kGradebox + " grade --task " + task + " --format json --no-retry " + flags + " " +
-             kGraders + "/" + task + "/reference.md");
+  return run(kGradeboxBinary + " grade --task " + task + " --format json --no-retry " + flags +
+             " " + kGraders + "/" + task + "/reference.md");
 }
 
 // The text after `prefix` on each stderr line that starts with it.
@@ -153,7 +141,7 @@ TEST(DevLoopTrusted, VerboseShowsTheCheckersCallAndItsExitCode) {
 }
 
 TEST(DevLoopErrors, RerunBoxOfAFolderGradeDidNotKeepIsAOneLineUsageError) {
-  CliRun r = run(kGradebox + " rerun-box " + ::testing::TempDir());
+  CliRun r = run(kGradeboxBinary + " rerun-box " + ::testing::TempDir());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_NE(r.err.find("rerun.json"), std::string::npos) << r.err;

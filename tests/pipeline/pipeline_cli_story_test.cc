@@ -19,7 +19,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 const std::string kGradebox = std::string(GRADEBOX_BUILD_DIR) + "/gradebox";
-const fs::path kSource = gradebox::testing::kSourceRoot;
+using gradebox::testing::kSourceRoot;
 
 struct CliRun {
   int exit_code = -1;
@@ -39,11 +39,11 @@ class PipelineCli : public ::testing::Test {
     fs::remove_all(dir_);
     fs::create_directories(dir_ / "graders");
     for (const char* d : {"flatten_py", "_python"})
-      fs::copy(kSource / "graders" / d, dir_ / "graders" / d, fs::copy_options::recursive);
+      fs::copy(kSourceRoot / "graders" / d, dir_ / "graders" / d, fs::copy_options::recursive);
     keep_only_the_reference(dir_ / "graders/flatten_py");
     // The night's answers: the ten flatten_py answers and one unknown task.
     std::ofstream out(dir_ / "night.jsonl");
-    for (const auto& model : fs::directory_iterator(kSource / "fixtures/runs/sample")) {
+    for (const auto& model : fs::directory_iterator(kSourceRoot / "fixtures/runs/sample")) {
       if (!model.is_directory()) continue;
       out << json{{"model", model.path().filename()},
                   {"task", "flatten_py"},
@@ -82,7 +82,7 @@ const json* row(const json& board, const std::string& model) {
 TEST_F(PipelineCli, RunGradesTheAnswersAndPrintsTheLeaderboard) {
   CliRun r =
       gradebox("run " + (dir_ / "night.jsonl").string() + db() + "--run-id first -j2 -f json " +
-               "--prices " + (kSource / "fixtures/prices.json").string());
+               "--prices " + (kSourceRoot / "fixtures/prices.json").string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("night.jsonl:11: unknown-task"), std::string::npos) << r.err;
   json board = json::parse(r.out);
@@ -110,7 +110,7 @@ TEST_F(PipelineCli, ASecondStartRegradesNothing) {
 TEST_F(PipelineCli, ANewRunOfTheSameAnswersComesFromTheCache) {
   CliRun r = gradebox("run " + (dir_ / "night.jsonl").string() + db() +
                       "--run-id second -f csv --sort model --asc --hand-scores " +
-                      (kSource / "fixtures/hand_scores.csv").string());
+                      (kSourceRoot / "fixtures/hand_scores.csv").string());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.err.find("0 graded, 10 from cache"), std::string::npos) << r.err;
   EXPECT_EQ(r.out.find("model,price"), 0u);

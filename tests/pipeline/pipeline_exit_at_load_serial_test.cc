@@ -18,14 +18,14 @@ namespace gradebox::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kSource = testing::kSourceRoot;
+using testing::kSourceRoot;
 
 TEST(PipelineExitAtLoad, AnAppThatExitsAtLoadFailsInEveryOneOf32ParallelGradings) {
   fs::path dir = fs::path(::testing::TempDir()) / ("exit-at-load-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   const std::string text =
-      testing::file_text(kSource / "graders/users_express/known/hostile_exit_at_load.md");
+      testing::file_text(kSourceRoot / "graders/users_express/known/hostile_exit_at_load.md");
   {
     std::ofstream out(dir / "night.jsonl");
     for (int i = 0; i < 32; ++i)

@@ -17,7 +17,7 @@ namespace gradebox::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kSource = testing::kSourceRoot;
+using testing::kSourceRoot;
 
 class HistoryCliTest : public ::testing::Test {
  protected:
@@ -84,7 +84,7 @@ TEST_F(HistoryCliTest, AHistoryHoldingABadReportStillMergesAndDiffs) {
 // waits for the first instead of failing "database is locked" (exit 2).
 TEST_F(HistoryCliTest, TwoRunsStartedTogetherOnOneHistoryBothFinish) {
   fs::create_directories(dir_ / "run/m1");
-  fs::copy_file(kSource / "graders/flatten_py/reference.md", dir_ / "run/m1/flatten_py.md");
+  fs::copy_file(kSourceRoot / "graders/flatten_py/reference.md", dir_ / "run/m1/flatten_py.md");
   std::string run = testing::kGradeboxBinary + " run " + (dir_ / "run").string() + " -q -j1";
   for (int trial = 0; trial < 3; ++trial) {
     std::string db = " --db " + (dir_ / ("h" + std::to_string(trial) + ".sqlite")).string();

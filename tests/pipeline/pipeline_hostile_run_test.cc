@@ -24,7 +24,7 @@ namespace gradebox::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kSource = testing::kSourceRoot;
+using testing::kSourceRoot;
 
 TEST(PipelineHostileRun, CompletesStoresNoLinkTargetAndRanksHonestly) {
   fs::path dir = fs::path(::testing::TempDir()) / ("hostile-run-" + std::to_string(::getpid()));
@@ -32,9 +32,9 @@ TEST(PipelineHostileRun, CompletesStoresNoLinkTargetAndRanksHonestly) {
   const fs::path root = dir / "night";
   for (const char* model : {"good", "-zero", "deep", "twin", "linker", "big"})
     fs::create_directories(root / model);
-  const fs::path known = kSource / "graders/flatten_py/known";
+  const fs::path known = kSourceRoot / "graders/flatten_py/known";
   std::ofstream(root / "good/flatten_py.md")
-      << testing::file_text(kSource / "graders/flatten_py/reference.md");
+      << testing::file_text(kSourceRoot / "graders/flatten_py/reference.md");
   std::ofstream(root / "-zero/flatten_py.md")
       << "```python\ndef flatten(nested):\n    raise NotImplementedError\n```\n";
   std::ofstream(root / "deep/flatten_py.md")

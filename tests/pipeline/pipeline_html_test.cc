@@ -9,20 +9,21 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "../support/file_text.h"
 #include "report/leaderboard_format.h"
 
 namespace gradebox::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
-const fs::path kSource = fs::path(TESTS_DIR).parent_path();
+using testing::kSourceRoot;
 
 // A run like the sample's: ten models, five tasks, one grader-error.
 RunView sample_like_run() {
   RunView run;
   run.meta.id = "html-test";
   const char* tasks[] = {"flatten_py", "race_js", "dijkstra_ts", "review_go", "users_express"};
-  auto prices = load_prices(kSource / "fixtures/prices.json");
+  auto prices = load_prices(kSourceRoot / "fixtures/prices.json");
   int i = 0;
   for (const auto& [model, info] : *prices) {
     for (const char* task : tasks) {
@@ -51,8 +52,8 @@ TEST(PipelineHtml, ChromiumRendersTheChartsAndTheReports) {
   ASSERT_TRUE(fs::exists("/usr/bin/chromium"))
       << "apt-get install chromium (Makefile APT_PACKAGES)";
   RunView run = sample_like_run();
-  auto prices = load_prices(kSource / "fixtures/prices.json");
-  auto hand = load_hand_scores(kSource / "fixtures/hand_scores.csv");
+  auto prices = load_prices(kSourceRoot / "fixtures/prices.json");
+  auto hand = load_hand_scores(kSourceRoot / "fixtures/hand_scores.csv");
   ASSERT_TRUE(prices.ok() && hand.ok());
   Leaderboard board = build_leaderboard(run, *prices, *hand);
   fs::path dir = fs::path(::testing::TempDir()) / "html-test";

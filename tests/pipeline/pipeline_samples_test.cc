@@ -18,7 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-const fs::path kSource = testing::kSourceRoot;
+using testing::kSourceRoot;
 
 fs::path fresh_dir(const std::string& name) {
   fs::path dir = fs::path(::testing::TempDir()) / (name + "-" + std::to_string(::getpid()));
@@ -34,8 +34,8 @@ const char* kWrongFlatten = "```python\ndef flatten(nested):\n    return []\n```
 TEST(PipelineSamples, ThreeSamplesOfTwoModelsAndTwoTasksGivePassAtKAndStableIntervals) {
   fs::path dir = fresh_dir("samples-run");
   fs::path run = dir / "night";
-  std::string flatten = testing::file_text(kSource / "graders/flatten_py/reference.md");
-  std::string race = testing::file_text(kSource / "graders/race_js/reference.md");
+  std::string flatten = testing::file_text(kSourceRoot / "graders/flatten_py/reference.md");
+  std::string race = testing::file_text(kSourceRoot / "graders/race_js/reference.md");
   // "steady" solves every sample; "mixed" solves samples 0 and 2 of flatten_py, and race_js once.
   for (int n = 0; n < 3; ++n) {
     std::string name = std::to_string(n) + ".md";

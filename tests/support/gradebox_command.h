@@ -1,12 +1,17 @@
-// Runs the built gradebox as a user would, with its own cache under `dir`
-// and its output appended to dir/log (named in a failing assertion).
+// Runs the built gradebox as a user would: with its own cache under `dir`
+// and its output appended to dir/log (named in a failing assertion), or
+// with its exit code, stdout and stderr captured for the test to read.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <string>
+
+#include "file_text.h"
 
 namespace gradebox::testing {
 
@@ -18,6 +23,25 @@ inline int run_gradebox(const std::string& args, const std::filesystem::path& di
                         args + " >>" + (dir / "log").string() + " 2>&1 </dev/null";
   int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/// What a command printed and how it ended.
+struct CliRun {
+  int exit_code = -1;  // -1: did not exit normally
+  std::string out;
+  std::string err;
+};
+
+/// Runs `command_line` in a shell, its stdin empty, capturing stdout and
+/// stderr in files under TempDir (one pair per call).
+inline CliRun run_command(const std::string& command_line) {
+  static int calls = 0;
+  std::string base = ::testing::TempDir() + "/command-" + std::to_string(::getpid()) + "-" +
+                     std::to_string(calls++);
+  std::string command = command_line + " >" + base + ".out 2>" + base + ".err </dev/null";
+  int status = std::system(command.c_str());
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, file_text(base + ".out"),
+          file_text(base + ".err")};
 }
 
 }  // namespace gradebox::testing

@@ -10,17 +10,12 @@
 #include <vector>
 
 #include "gradebox/extract.h"
+#include "extract_data.h"
 
 namespace gradebox {
 namespace {
 
-std::string read_data(const std::string& name) {
-  std::ifstream in(std::string(TESTS_DIR) + "/unit/data/extract/" + name);
-  EXPECT_TRUE(in.good()) << name;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using testing::read_data;
 
 const EntryPointRule kFlatten{
     {}, {R"((^|\n)\s*def\s+\w*[Ff][Ll][Aa][Tt][Tt][Ee][Nn]\w*\s*\()"}, false};
@@ -32,10 +27,7 @@ const EntryPointRule kExpress{
     {R"(require\(\s*['"]express['"]\s*\)|from\s+['"]express['"])", R"(\.get\s*\()"}, {}, false};
 const EntryPointRule kDijkstra{{}, {R"([Dd]ijkstra|[Ss]hortest)"}, false};
 
-const std::string kRacePrompt =
-    "let data = null;\n"
-    "fetch('/api/data').then(r => r.json()).then(d => data = d);\n"
-    "console.log(data); // Always logs null — race condition!\n";
+using testing::kRacePrompt;
 
 const std::string kFlattenAnswer =
     R"(Here are two ways to flatten a nested list.

@@ -10,22 +10,14 @@
 #include <vector>
 
 #include "gradebox/extract.h"
+#include "extract_data.h"
 
 namespace gradebox {
 namespace {
 
-std::string read_data(const std::string& name) {
-  std::ifstream in(std::string(TESTS_DIR) + "/unit/data/extract/" + name);
-  EXPECT_TRUE(in.good()) << name;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
+using testing::read_data;
 
-const std::string kRacePrompt =
-    "let data = null;\n"
-    "fetch('/api/data').then(r => r.json()).then(d => data = d);\n"
-    "console.log(data); // Always logs null — race condition!\n";
+using testing::kRacePrompt;
 
 // Dice similarity of whitespace-stripped, non-empty line multisets: the
 // threshold rule first considered. Kept here to show why it was rejected.

@@ -9,14 +9,14 @@
 namespace gradebox {
 namespace {
 
-const EntryPointRule kFlatten{
+const EntryPointRule kFlattenOrOneArgDef{
     {}, {R"((^|\n)def\s+\w*flatten\w*\s*\()"}, false, {R"((^|\n)def\s+\w+\s*\(\s*\w+\s*\))"}};
 
 const std::string kDraft = "```python\ndef flatten(x):\n    return x  # draft\n```\n";
 const std::string kFinal = "```python\ndef flatten(nested):\n    return list(nested)\n```\n";
 
 Extraction run(const std::string& answer, const std::string& separate = {}) {
-  return extract(answer, "python", kFlatten, {}, separate);
+  return extract(answer, "python", kFlattenOrOneArgDef, {}, separate);
 }
 
 TEST(ExtractReasoning, ThinkDraftIsListedButTheFinalIsPrimary) {

@@ -100,4 +100,16 @@ inline SandboxOutcome echo_inputs(
   return exited(channel(events));
 }
 
+/// The echo task's answer told apart by `tag` (a comment in its code).
+inline std::string echo_answer(const std::string& tag) {
+  return "```python\ndef echo(x):\n    return x  # " + tag + "\n```\n";
+}
+
+/// echo_inputs for an echo_answer: test basic-2 is wrong when the answer's
+/// tag says BROKEN.
+inline SandboxOutcome echo_unless_broken(const FakeRun& run) {
+  bool broken = run.answer_code.find("BROKEN") != std::string::npos;
+  return echo_inputs(run, [&](const nlohmann::json& t) { return broken && t["id"] == "basic-2"; });
+}
+
 }  // namespace gradebox::testing

@@ -18,16 +18,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-// Echoes inputs, except that an answer holding "BROKEN" gets basic-2 wrong.
-SandboxOutcome echo(const testing::FakeRun& run) {
-  bool broken = run.answer_code.find("BROKEN") != std::string::npos;
-  return testing::echo_inputs(run, [&](const json& t) { return broken && t["id"] == "basic-2"; });
-}
-
-std::string answer(const std::string& tag) {
-  return "```python\ndef echo(x):\n    return x  # " + tag + "\n```\n";
-}
+using testing::echo_answer;
 
 class MergeTest : public ::testing::Test {
  protected:
@@ -35,11 +26,12 @@ class MergeTest : public ::testing::Test {
     dir_ = gradebox::testing::fresh_test_dir("merge");
     ::setenv("XDG_CACHE_HOME", dir_.c_str(), 1);
     registry_ = load_tasks(fs::path(TESTS_DIR) / "unit/data");
-    sandbox_ = std::make_shared<testing::FakeSandbox>(echo);
+    sandbox_ = std::make_shared<testing::FakeSandbox>(testing::echo_unless_broken);
     // The output already holds an honest run: a rejected merge must leave it as it was.
-    grade_into(out(), "before", {{"m0", answer("0")}});
-    grade_into(shard(), "night",
-               {{"m0", answer("0")}, {"m1", answer("1 BROKEN")}, {"m2", answer("2")}});
+    grade_into(out(), "before", {{"m0", echo_answer("0")}});
+    grade_into(
+        shard(), "night",
+        {{"m0", echo_answer("0")}, {"m1", echo_answer("1 BROKEN")}, {"m2", echo_answer("2")}});
     fs::copy_file(shard(), dir_ / "pristine.sqlite");
     before_ = testing::history_snapshot(out());
   }
@@ -200,7 +192,7 @@ TEST_F(MergeTest, ResultCacheRowsAreNeverImported) {
       "WHERE text LIKE '%BROKEN%'");
   ASSERT_TRUE(merge(shard()).ok());
   // A later run on the merged history grades that text honestly, not "(cached)" 10/10.
-  grade_into(out(), "later", {{"m9", answer("1 BROKEN")}});
+  grade_into(out(), "later", {{"m9", echo_answer("1 BROKEN")}});
   auto history = History::open(out());
   auto later = (*history)->load_run("later");
   ASSERT_TRUE(later.ok());
@@ -232,7 +224,7 @@ TEST_F(MergeTest, AMissingColumnIsNamed) {
 
 // Issue 17: an answer's reasoning and finish_reason travel with it.
 TEST_F(MergeTest, AShardsReasoningAndFinishReasonAreMerged) {
-  AnswerRecord r1{"r1", "echo_task", answer("r1"), 1, 1, "r1"};
+  AnswerRecord r1{"r1", "echo_task", echo_answer("r1"), 1, 1, "r1"};
   r1.reasoning = "a draft", r1.finish_reason = "length";
   grade_records_into(dir_ / "reasoning.sqlite", "thinking", {r1});
   auto merged = merge(dir_ / "reasoning.sqlite");
@@ -290,8 +282,9 @@ class MergeRepeatsTest : public MergeTest {
   void SetUp() override {
     MergeTest::SetUp();
     fs::remove(shard());
-    grade_into(shard(), "night",
-               {{"m0", answer("0")}, {"m1", answer("1 BROKEN")}, {"m2", answer("2")}}, 2);
+    grade_into(
+        shard(), "night",
+        {{"m0", echo_answer("0")}, {"m1", echo_answer("1 BROKEN")}, {"m2", echo_answer("2")}}, 2);
     fs::copy_file(shard(), dir_ / "pristine.sqlite", fs::copy_options::overwrite_existing);
   }
 
@@ -373,7 +366,7 @@ TEST_F(MergeRepeatsTest, AnOversizedRepeatReportIsRejected) {
 TEST_F(MergeTest, AShardNamedLikeAnSqliteUriIsAPlainFile) {
   // ./file:x.sqlite holds the shard; ./x.sqlite another history that a URI would name.
   fs::copy_file(shard(), dir_ / "file:x.sqlite");
-  grade_into(dir_ / "x.sqlite", "other", {{"m5", answer("5")}});
+  grade_into(dir_ / "x.sqlite", "other", {{"m5", echo_answer("5")}});
   fs::path cwd = fs::current_path();
   fs::current_path(dir_);
   auto merged = merge("file:x.sqlite");

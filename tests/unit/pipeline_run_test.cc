@@ -18,18 +18,9 @@ namespace {
 
 namespace fs = std::filesystem;
 using nlohmann::json;
+using testing::echo_answer;
 using testing::FakeRun;
 using testing::FakeSandbox;
-
-// Echoes inputs, except that an answer holding "BROKEN" gets basic-2 wrong.
-SandboxOutcome echo(const FakeRun& run) {
-  bool broken = run.answer_code.find("BROKEN") != std::string::npos;
-  return testing::echo_inputs(run, [&](const json& t) { return broken && t["id"] == "basic-2"; });
-}
-
-std::string answer(const std::string& tag) {
-  return "```python\ndef echo(x):\n    return x  # " + tag + "\n```\n";
-}
 
 class PipelineRunTest : public ::testing::Test {
  protected:
@@ -43,7 +34,7 @@ class PipelineRunTest : public ::testing::Test {
     auto history = History::open(dir_ / "history.sqlite");
     ASSERT_TRUE(history.ok()) << history.error().message;
     history_ = std::move(*history);
-    sandbox_ = std::make_shared<FakeSandbox>(echo);
+    sandbox_ = std::make_shared<FakeSandbox>(testing::echo_unless_broken);
   }
   RunInput input(const std::vector<std::pair<std::string, std::string>>& model_texts) {
     RunInput in;
@@ -89,7 +80,8 @@ class PipelineRunTest : public ::testing::Test {
 };
 
 TEST_F(PipelineRunTest, GradesEveryAnswerIntoTheHistory) {
-  RunOutcome o = run(input({{"a", answer("a")}, {"b", answer("b BROKEN")}, {"c", answer("c")}}));
+  RunOutcome o = run(
+      input({{"a", echo_answer("a")}, {"b", echo_answer("b BROKEN")}, {"c", echo_answer("c")}}));
   EXPECT_EQ(o.summary.graded, 3);
   EXPECT_EQ(o.summary.left, 0);
   auto view = history_->load_run(o.meta.id);
@@ -103,7 +95,7 @@ TEST_F(PipelineRunTest, GradesEveryAnswerIntoTheHistory) {
 }
 
 TEST_F(PipelineRunTest, SecondStartOfTheSameRunGradesNothing) {
-  auto in = input({{"a", answer("a")}, {"b", answer("b")}});
+  auto in = input({{"a", echo_answer("a")}, {"b", echo_answer("b")}});
   RunOutcome first = run(in);
   std::size_t runs_after_first = answer_runs();
   RunOutcome second = run(in);
@@ -115,9 +107,10 @@ TEST_F(PipelineRunTest, SecondStartOfTheSameRunGradesNothing) {
 }
 
 TEST_F(PipelineRunTest, CacheAnswersTheSameTextInANewRun) {
-  run(input({{"a", answer("same")}}));
+  run(input({{"a", echo_answer("same")}}));
   std::size_t before = answer_runs();
-  RunOutcome o = run(input({{"a", answer("same")}, {"z", answer("same")}}));  // another run
+  RunOutcome o =
+      run(input({{"a", echo_answer("same")}, {"z", echo_answer("same")}}));  // another run
   EXPECT_EQ(o.summary.cached, 2);
   EXPECT_EQ(o.summary.graded, 0);
   EXPECT_EQ(answer_runs(), before);
@@ -127,7 +120,7 @@ TEST_F(PipelineRunTest, CacheAnswersTheSameTextInANewRun) {
 }
 
 TEST_F(PipelineRunTest, AChangedGraderStampRegrades) {
-  auto in = input({{"a", answer("a")}});
+  auto in = input({{"a", echo_answer("a")}});
   RunOutcome first = run(in);
   registry_.tasks.at("echo_task").stamp += "-changed";
   RunOutcome second = run(in);
@@ -139,7 +132,7 @@ TEST_F(PipelineRunTest, AChangedGraderStampRegrades) {
 TEST_F(PipelineRunTest, InterruptedRunResumesWithoutRegrading) {
   std::vector<std::pair<std::string, std::string>> answers;
   for (int i = 0; i < 6; ++i)
-    answers.push_back({"m" + std::to_string(i), answer(std::to_string(i))});
+    answers.push_back({"m" + std::to_string(i), echo_answer(std::to_string(i))});
   auto in = input(answers);
   std::atomic<bool> stop{false};
   RunOptions options;
@@ -165,7 +158,7 @@ TEST_F(PipelineRunTest, InterruptedRunResumesWithoutRegrading) {
 }
 
 TEST_F(PipelineRunTest, NoSandboxMeansGraderErrorsThatAreRetriedAndNeverCached) {
-  auto in = input({{"a", answer("a")}});
+  auto in = input({{"a", echo_answer("a")}});
   auto failing = []() {
     return Result<std::shared_ptr<const Grader>>(Error{"make_namespace_sandbox: no root"});
   };
@@ -192,9 +185,10 @@ TEST_F(PipelineRunTest, ARunRetriesEachGraderErrorOnceBeforeItEnds) {
     bool doomed = run.answer_code.find("DOOMED") != std::string::npos;
     if (doomed) ++doomed_runs;
     if (doomed || (flaky && flaky_runs++ == 0)) return testing::exited("");
-    return echo(run);
+    return testing::echo_unless_broken(run);
   });
-  RunOutcome o = run(input({{"a", answer("a")}, {"f", answer("FLAKY")}, {"d", answer("DOOMED")}}));
+  RunOutcome o = run(
+      input({{"a", echo_answer("a")}, {"f", echo_answer("FLAKY")}, {"d", echo_answer("DOOMED")}}));
   auto view = history_->load_run(o.meta.id);
   ASSERT_TRUE(view.ok());
   EXPECT_EQ(view->results.at({"f", "echo_task"}).report.verdict, Verdict::kGraded);
@@ -210,7 +204,7 @@ TEST_F(PipelineRunTest, ARunRetriesEachGraderErrorOnceBeforeItEnds) {
 TEST_F(PipelineRunTest, EveryReportIsAlsoAJsonFile) {
   RunOptions options;
   options.reports_dir = dir_ / "reports";
-  RunOutcome o = run(input({{"a", answer("a")}}), options);
+  RunOutcome o = run(input({{"a", echo_answer("a")}}), options);
   fs::path file = dir_ / "reports" / o.meta.id / "a" / "echo_task.json";
   ASSERT_TRUE(fs::exists(file));
   std::ifstream in(file);
@@ -222,7 +216,7 @@ TEST_F(PipelineRunTest, EveryReportIsAlsoAJsonFile) {
 TEST_F(PipelineRunTest, ShardsGradeDisjointSlicesThatCoverTheRun) {
   std::vector<std::pair<std::string, std::string>> answers;
   for (int i = 0; i < 12; ++i)
-    answers.push_back({"m" + std::to_string(i), answer(std::to_string(i))});
+    answers.push_back({"m" + std::to_string(i), echo_answer(std::to_string(i))});
   auto in = input(answers);
   int total = 0;
   for (int k = 1; k <= 3; ++k) {
@@ -243,10 +237,10 @@ TEST_F(PipelineRunTest, HostileRunFolderRanksHonestlyAndStoresNoLinkTarget) {
   fs::create_directories(root / "big");
   fs::create_directories(root / "honest");
   fs::create_directories(root / "linker");
-  std::ofstream(dir_ / "secret.md") << answer("SECRET-TEXT");
+  std::ofstream(dir_ / "secret.md") << echo_answer("SECRET-TEXT");
   fs::create_symlink(dir_ / "secret.md", root / "linker/echo_task.md");
-  std::ofstream(root / "big/echo_task.md") << answer("big") << std::string(1 << 20, '#');
-  std::ofstream(root / "honest/echo_task.md") << answer("honest BROKEN");
+  std::ofstream(root / "big/echo_task.md") << echo_answer("big") << std::string(1 << 20, '#');
+  std::ofstream(root / "honest/echo_task.md") << echo_answer("honest BROKEN");
   auto in = load_run_input(root, {"echo_task"});
   ASSERT_TRUE(in.ok()) << in.error().message;
   RunOutcome o = run(*in);
@@ -267,7 +261,7 @@ TEST_F(PipelineRunTest, HostileRunFolderRanksHonestlyAndStoresNoLinkTarget) {
 // A too-large answer decides a score (0): a run with one is another run
 // than the same answers without it, never a resume of it.
 TEST_F(PipelineRunTest, ATooLargeAnswerIsPartOfTheRunsFingerprint) {
-  RunInput plain = input({{"a", answer("a")}});
+  RunInput plain = input({{"a", echo_answer("a")}});
   RunInput with_big = plain;
   with_big.problems.push_back({"too-large", "night.jsonl:2", "b", "echo_task", "over the limit"});
   EXPECT_NE(run_fingerprint(plain, registry_, {}), run_fingerprint(with_big, registry_, {}));
@@ -277,16 +271,16 @@ TEST_F(PipelineRunTest, ATooLargeAnswerIsPartOfTheRunsFingerprint) {
 // has none) and its finish_reason (truncated): a result graded with another
 // reasoning or finish_reason is not this answer's, and is not served.
 TEST_F(PipelineRunTest, AnotherReasoningOrFinishReasonIsNotServedFromTheCache) {
-  run(records_input({record("a", answer("same"), "", "")}));
-  RunOutcome reasoning = run(records_input({record("b", answer("same"), "thinking", "")}));
+  run(records_input({record("a", echo_answer("same"), "", "")}));
+  RunOutcome reasoning = run(records_input({record("b", echo_answer("same"), "thinking", "")}));
   EXPECT_EQ(reasoning.summary.cached, 0);
   EXPECT_EQ(reasoning.summary.graded, 1);
-  RunOutcome finish = run(records_input({record("c", answer("same"), "", "length")}));
+  RunOutcome finish = run(records_input({record("c", echo_answer("same"), "", "length")}));
   EXPECT_EQ(finish.summary.cached, 0);
   EXPECT_EQ(finish.summary.graded, 1);
-  RunOutcome both = run(records_input({record("d", answer("same"), "thinking", "")}));
+  RunOutcome both = run(records_input({record("d", echo_answer("same"), "thinking", "")}));
   EXPECT_EQ(both.summary.cached, 1) << "the same text and reasoning is served";
-  RunOutcome plain = run(records_input({record("e", answer("same"), "", "")}));
+  RunOutcome plain = run(records_input({record("e", echo_answer("same"), "", "")}));
   EXPECT_EQ(plain.summary.cached, 1);
 }
 
@@ -294,7 +288,7 @@ TEST_F(PipelineRunTest, AnotherReasoningOrFinishReasonIsNotServedFromTheCache) {
 // graded by a gradebox that never saw them: a history made then opens, but
 // its cache serves nothing.
 TEST_F(PipelineRunTest, AResultCachedBeforeReasoningWasKeyedIsNotServed) {
-  run(input({{"a", answer("old")}}));
+  run(input({{"a", echo_answer("old")}}));
   fs::path old = dir_ / "before-reasoning.sqlite";
   {
     SQLite::Database db(old.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
@@ -310,7 +304,7 @@ TEST_F(PipelineRunTest, AResultCachedBeforeReasoningWasKeyedIsNotServed) {
   auto history = History::open(old);
   ASSERT_TRUE(history.ok()) << history.error().message;
   history_ = std::move(*history);
-  RunOutcome o = run(input({{"b", answer("old")}}));
+  RunOutcome o = run(input({{"b", echo_answer("old")}}));
   EXPECT_EQ(o.summary.cached, 0);
   EXPECT_EQ(o.summary.graded, 1);
 }
@@ -331,8 +325,8 @@ TEST_F(PipelineRunTest, TheGraderReceivesEachAnswersReasoningAndFinishReason) {
   };
   auto grader = std::make_shared<Recording>(sandbox_);
   auto o = grade_run(*history_,
-                     records_input({record("r1", answer("1"), "the draft", "length"),
-                                    record("plain", answer("2"), "", "")}),
+                     records_input({record("r1", echo_answer("1"), "the draft", "length"),
+                                    record("plain", echo_answer("2"), "", "")}),
                      registry_, {}, [&]() -> Result<std::shared_ptr<const Grader>> {
                        return std::shared_ptr<const Grader>(grader);
                      });
@@ -348,8 +342,8 @@ TEST_F(PipelineRunTest, TheGraderReceivesEachAnswersReasoningAndFinishReason) {
 // a resume of it.
 TEST_F(PipelineRunTest, ReasoningAndFinishReasonArePartOfTheRunsFingerprint) {
   auto fingerprint = [&](const std::string& reasoning, const std::string& finish) {
-    return run_fingerprint(records_input({record("a", answer("a"), reasoning, finish)}), registry_,
-                           {});
+    return run_fingerprint(records_input({record("a", echo_answer("a"), reasoning, finish)}),
+                           registry_, {});
   };
   EXPECT_NE(fingerprint("", ""), fingerprint("thinking", ""));
   EXPECT_NE(fingerprint("", ""), fingerprint("", "length"));
@@ -365,7 +359,7 @@ TEST_F(PipelineRunTest, IdsReadBackFromAHistoryNeverBecomePathsNorAbort) {
   std::string absolute = (dir_ / "abs").string();
   std::vector<AnswerRecord> stored;
   for (const std::string& model : std::vector<std::string>{"../..", absolute, "m\xff", "ok"})
-    stored.push_back({model, "echo_task", answer(model), 1, 1, "x"});
+    stored.push_back({model, "echo_task", echo_answer(model), 1, 1, "x"});
   ASSERT_TRUE(
       history_
           ->begin_run({"stored", "2024-05-01T00:00:00.000Z", "x", "fp", "", "0.1.0"}, stored, {})

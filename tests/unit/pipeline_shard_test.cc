@@ -13,7 +13,7 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 // Echoes inputs, except that an answer holding "BROKEN" gets the "empty" tests wrong.
-SandboxOutcome echo(const testing::FakeRun& run) {
+SandboxOutcome echo_breaking_empty(const testing::FakeRun& run) {
   bool broken = run.answer_code.find("BROKEN") != std::string::npos;
   return testing::echo_inputs(run,
                               [&](const json& t) { return broken && t["category"] == "empty"; });
@@ -65,7 +65,7 @@ TEST(PipelineShard, ThreeMergedShardsEqualOneMachine) {
                              ""});
   }
   input.problems.push_back({"unknown-task", "night.jsonl:16", "m1", "fizzbuzz_rs", "unknown task"});
-  auto sandbox = std::make_shared<testing::FakeSandbox>(echo);
+  auto sandbox = std::make_shared<testing::FakeSandbox>(echo_breaking_empty);
   auto factory = [&]() -> Result<std::shared_ptr<const Grader>> {
     return std::shared_ptr<const Grader>(std::make_shared<Grader>(sandbox));
   };

@@ -3,6 +3,7 @@
 // too deep or too large become markers, and bounding twice changes nothing.
 #include <gtest/gtest.h>
 
+#include "deep_json.h"
 #include "../support/in_child.h"
 #include "report/json_text.h"
 #include "report/report_bounds.h"
@@ -13,9 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-json nested(int depth) {  // parsed, not built: nlohmann's parser does not recurse
-  return json::parse(std::string(depth, '[') + std::string(depth, ']'));
-}
+using testing::nested;
 
 int depth_of(const json& value) {  // the test's own walk, for bounded values only
   int deepest = 0;

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "deep_json.h"
 #include "../support/in_child.h"
 #include "gradebox/report.h"
 
@@ -15,9 +16,7 @@ using nlohmann::json;
 
 constexpr std::size_t kMegabyte = 1 << 20;
 
-json nested(int depth) {  // parsed, not built: nlohmann's parser does not recurse
-  return json::parse(std::string(depth, '[') + std::string(depth, ']'));
-}
+using testing::nested;
 
 TestResult result(int i, TestStatus status) {
   TestResult t;
