@@ -145,7 +145,8 @@ double limit_of(const GradeContext& ctx, const std::string& id) {
   return it == ctx.time_limits_ms.end() ? 0 : it->second;
 }
 
-// A starved test takes one round, then a near-limit one up to two more.
+// At most four runs of a test: a near-limit one needs up to two more votes,
+// and a starved run (which does not vote) takes a round of its own.
 constexpr int kMaxRerunRounds = 3;
 
 void rerun_noisy_tests(const GradeContext& ctx, const std::vector<AnswerFile>& files,

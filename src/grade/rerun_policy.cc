@@ -12,12 +12,13 @@ constexpr std::size_t kMajority = kMaxVotes / 2 + 1;
 
 bool passed(const Measurement* run) { return run->result.status == TestStatus::kPass; }
 
-// The runs that vote: all but a starved first run, which measured the
-// machine's load rather than the answer.
+// The runs that vote: every run but the starved ones, which measured the
+// machine's load rather than the answer (a starved rerun too: a busy
+// machine must not outvote a pass).
 std::vector<const Measurement*> votes_of(const std::vector<Measurement>& runs) {
   std::vector<const Measurement*> votes;
-  for (std::size_t i = runs.front().starved ? 1 : 0; i < runs.size(); ++i)
-    votes.push_back(&runs[i]);
+  for (const Measurement& run : runs)
+    if (!run.starved) votes.push_back(&run);
   return votes;
 }
 
@@ -36,7 +37,7 @@ bool near_limit(const Measurement& run, double limit_ms) {
 
 bool needs_another_run(const std::vector<Measurement>& runs, double limit_ms) {
   auto votes = votes_of(runs);
-  if (votes.empty()) return true;  // starved: the rerun is the first vote
+  if (votes.empty()) return true;  // only starved runs so far: the next may vote
   // A clear first measurement decides alone: most tests run once.
   if (!near_limit(*votes.front(), limit_ms) || votes.size() >= kMaxVotes) return false;
   const std::size_t pass = passes(votes);
@@ -45,7 +46,7 @@ bool needs_another_run(const std::vector<Measurement>& runs, double limit_ms) {
 
 TestResult settle(const std::vector<Measurement>& runs, double limit_ms) {
   auto votes = votes_of(runs);
-  TestResult result = runs.back().result;  // starved, never rerun: it stands
+  TestResult result = runs.back().result;  // every run starved: the last stands
   if (!votes.empty()) {
     const std::size_t pass = passes(votes);
     const std::size_t other = votes.size() - pass;

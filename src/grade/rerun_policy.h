@@ -2,9 +2,11 @@
 // is noise when the run measured the machine more than the answer: a
 // timeout on the wall clock short of the CPU limit (starved by load), or a
 // CPU time within 10 % of the limit, on either side, where scheduling
-// jitter alone decides pass or timeout. A starved run is run once more and
-// does not vote; a near-limit test gets up to three votes and the majority,
-// pass or not, decides. The harnesses stop a test at 1.15x its limit
+// jitter alone decides pass or timeout. No starved run votes (a starved
+// rerun neither): the test is run again while it has no decision, within
+// the caller's rounds, and if every run starved the last one stands. A
+// near-limit test gets up to three votes and the majority, pass or not,
+// decides. The harnesses stop a test at 1.15x its limit
 // (gbharness.py's grace, dijkstra_ts's stopAt), so a clear timeout is
 // measured past the band and not run again. Pure functions of the
 // measurements: the same measurements always give the same verdict.

@@ -110,5 +110,22 @@ TEST(RerunPolicy, AStarvedRunIsRunOnceMoreAndDoesNotVote) {
   EXPECT_EQ(settle({run(kTimeout, 300, true)}, kLimit).status, kTimeout);
 }
 
+TEST(RerunPolicy, AStarvedRerunDoesNotVoteEither) {
+  // A near-limit pass, then a rerun the wall-clock backstop stopped short of
+  // the limit: the pass is still the only vote, and one is not a majority.
+  const Measurement near_pass = run(kPass, 1900);
+  const Measurement starved = run(kTimeout, 1600, true);
+  EXPECT_TRUE(needs_another_run({near_pass, starved}, kLimit));
+  EXPECT_TRUE(needs_another_run({near_pass, starved, starved}, kLimit));
+  // The load never decides: only starved reruns after the pass, it stays a pass.
+  EXPECT_EQ(settle({near_pass, starved, starved, starved}, kLimit).status, kPass);
+  EXPECT_EQ(settle({near_pass, starved, run(kTimeout, 2050)}, kLimit).status, kPass);  // a tie
+  EXPECT_EQ(settle({near_pass, run(kTimeout, 2050), starved, run(kTimeout, 2100)}, kLimit).status,
+            kTimeout);
+  // Every run starved: the last one stands.
+  EXPECT_EQ(settle({starved, starved, starved}, kLimit).status, kTimeout);
+  EXPECT_TRUE(needs_another_run({starved, starved}, kLimit));
+}
+
 }  // namespace
 }  // namespace gradebox
