@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../support/host_processes.h"
 #include "gradebox/sandbox.h"
 
 namespace gradebox::testing {
@@ -76,15 +77,9 @@ inline void expect_next_run_works(Sandbox& sandbox) {
 /// Host pids whose command line contains `marker`.
 inline std::vector<int> host_processes_with(const std::string& marker) {
   std::vector<int> pids;
-  DIR* proc = opendir("/proc");
-  while (struct dirent* entry = readdir(proc)) {
-    int pid = std::atoi(entry->d_name);
-    if (pid <= 0 || pid == getpid()) continue;
-    std::ifstream in("/proc/" + std::to_string(pid) + "/cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), {});
-    if (cmdline.find(marker) != std::string::npos) pids.push_back(pid);
+  for (const HostProcess& process : host_processes()) {
+    if (process.cmdline.find(marker) != std::string::npos) pids.push_back(process.pid);
   }
-  closedir(proc);
   return pids;
 }
 

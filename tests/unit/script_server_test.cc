@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../support/host_processes.h"
 #include "../support/script_folder.h"
 
 namespace gradebox {
@@ -53,11 +54,9 @@ if __name__ == "__main__":
   int servers_running() const { return servers_running("task/check.py"); }
   int servers_running(const std::string& script) const {
     int count = 0;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
-      std::ifstream in(entry.path() / "cmdline");
-      std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      if (cmdline.find("gb_script_server.py") != std::string::npos &&
-          cmdline.find(folder_.path(script).string()) != std::string::npos)
+    for (const testing::HostProcess& process : testing::host_processes()) {
+      if (process.cmdline.find("gb_script_server.py") != std::string::npos &&
+          process.cmdline.find(folder_.path(script).string()) != std::string::npos)
         ++count;
     }
     return count;
