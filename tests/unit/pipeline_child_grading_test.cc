@@ -82,9 +82,9 @@ esac
     history_ = std::move(*history);
   }
   // `backstop`: how long a child may take before it counts as hung; short
-  // where a test hangs one on purpose, long where none should time out
-  // (a loaded machine must not turn a report into a hang).
-  RunOutcome run(const RunInput& in, std::chrono::seconds backstop = std::chrono::seconds(3)) {
+  // where a test hangs one on purpose (each hang waits it out), long where
+  // none should time out (a loaded machine must not turn a report into a hang).
+  RunOutcome run(const RunInput& in, std::chrono::seconds backstop = std::chrono::seconds(60)) {
     RunOptions options;
     options.batch.jobs = 2;
     std::vector<std::string> command{(dir_ / "fake-gradebox").string()};
@@ -115,7 +115,8 @@ TEST_F(ChildGradingTest, ACrashAHangAndAGraderErrorCostOnlyTheirOwnAnswers) {
   in.path = dir_ / "night.jsonl";
   for (std::string model : {"a", "CRASH", "HANG", "GRADER_ERROR", "b"})
     in.answers.push_back({model, "echo_task", "def echo(x): return x  # " + model, 1, 1, model});
-  RunOutcome first = run(in);
+  const auto backstop = std::chrono::seconds(1);  // the hang waits it out four times
+  RunOutcome first = run(in, backstop);
   EXPECT_EQ(first.summary.graded, 5);
   EXPECT_EQ(first.summary.left, 0);
   EXPECT_EQ(first.summary.retried, 3);
@@ -132,7 +133,7 @@ TEST_F(ChildGradingTest, ACrashAHangAndAGraderErrorCostOnlyTheirOwnAnswers) {
       << hang.verdict_detail;
   EXPECT_EQ(result(first, "GRADER_ERROR").verdict_detail, "harness never sent start");
   // A resume retries the three grader-errors, contained again, and ends.
-  RunOutcome resumed = run(in);
+  RunOutcome resumed = run(in, backstop);
   EXPECT_EQ(resumed.already_done, 2);
   EXPECT_EQ(resumed.summary.graded, 3);
   EXPECT_EQ(resumed.summary.grader_errors, 3);
@@ -161,7 +162,7 @@ TEST_F(ChildGradingTest, AHostileRunFolderCompletesAndRanksHonestly) {
   fs::create_symlink(dir_ / "secret.md", root / "linker/echo_task.md");
   auto in = load_run_input(root, {"echo_task"});
   ASSERT_TRUE(in.ok()) << in.error().message;
-  RunOutcome o = run(*in, std::chrono::seconds(60));
+  RunOutcome o = run(*in);
   EXPECT_EQ(o.summary.graded, 5);
   EXPECT_EQ(o.summary.left, 0);
   const Report& deep = result(o, "deep");
