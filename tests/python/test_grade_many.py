@@ -31,9 +31,28 @@ def test_records_from_a_jsonl_generator_with_one_job():
     assert [category_results(r) for r in reports] == [expected_categories(n) for n in NAMES[:2]]
 
 
+# Two alternatives, the first wrong and both cheap to grade (test_grade.py's
+# pick test grades the known answer whose broken alternative spends its limits).
+TWO_ALTERNATIVES = """Two ways:
+
+```python
+def flatten(nested):
+    return list(nested)
+```
+
+```python
+def flatten(nested):
+    out = []
+    for item in nested:
+        out.extend(flatten(item) if isinstance(item, list) else [item])
+    return out
+```
+"""
+
+
 def test_model_is_optional_and_options_apply_to_every_record():
-    text = fixture_text("two_alternatives_first_broken.md")
-    first, best = (gradebox.grade_many([{"task": "flatten_py", "text": text}], pick=pick)[0]
+    first, best = (gradebox.grade_many([{"task": "flatten_py", "text": TWO_ALTERNATIVES}],
+                                       pick=pick)[0]
                    for pick in ("first", "best"))
     assert first["model"] == "" and best["extraction"]["pick"] == "best"
     assert best["correctness"]["score"] > first["correctness"]["score"]
