@@ -16,6 +16,7 @@
 #include <boost/process.hpp>
 #include <boost/process/posix.hpp>
 
+#include "trusted/launch_guard.h"
 #include "util/dev_trace.h"
 
 namespace gradebox {
@@ -55,11 +56,14 @@ std::unique_ptr<ScriptServer> ScriptServer::start(const std::filesystem::path& s
     bp::environment env;
     env["PATH"] = "/usr/bin:/bin";
     env["LANG"] = "C.UTF-8";
-    bp::child child("/usr/bin/python3",
-                    bp::args({"-I", "-S", server_program(script).string(), script.string()}),
-                    bp::env(env), bp::start_dir(script.parent_path().string()),
-                    bp::posix::fd.bind(0, fds[1]), bp::posix::fd.bind(1, fds[1]),
-                    bp::std_err > bp::null);
+    bp::child child = [&] {
+      LaunchGuard guard;
+      return bp::child("/usr/bin/python3",
+                       bp::args({"-I", "-S", server_program(script).string(), script.string()}),
+                       bp::env(env), bp::start_dir(script.parent_path().string()),
+                       bp::posix::fd.bind(0, fds[1]), bp::posix::fd.bind(1, fds[1]),
+                       bp::std_err > bp::null);
+    }();
     ::close(fds[1]);
     return std::unique_ptr<ScriptServer>(new ScriptServer(std::move(child), fds[0]));
   } catch (const std::exception&) {

@@ -11,6 +11,7 @@
 #include <boost/process/extend.hpp>
 
 #include "gradebox/sandbox.h"
+#include "trusted/launch_guard.h"
 
 namespace gradebox {
 namespace {
@@ -53,10 +54,13 @@ Result<TrustedOutput> run_trusted(const TrustedRun& run) {
     env["PATH"] = "/usr/bin:/bin";
     env["LANG"] = "C.UTF-8";
     std::vector<std::string> args(run.argv.begin() + 1, run.argv.end());
-    bp::child child(run.argv[0], bp::args(args), bp::env(env),
-                    bp::start_dir(run.cwd.empty() ? std::string("/") : run.cwd),
-                    bp::std_in<boost::asio::buffer(run.stdin_data), bp::std_out> out,
-                    bp::std_err > err, ios, join);
+    bp::child child = [&] {
+      LaunchGuard guard;
+      return bp::child(run.argv[0], bp::args(args), bp::env(env),
+                       bp::start_dir(run.cwd.empty() ? std::string("/") : run.cwd),
+                       bp::std_in<boost::asio::buffer(run.stdin_data), bp::std_out> out,
+                       bp::std_err > err, ios, join);
+    }();
     // run_for returns once the pipes are drained; the exit may come a
     // moment later, so wait for it within what is left of the timeout.
     const auto deadline = std::chrono::steady_clock::now() + run.timeout;

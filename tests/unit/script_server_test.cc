@@ -6,6 +6,10 @@
 
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <thread>
@@ -126,17 +130,33 @@ TEST_F(ScriptServerTest, AnEditedScriptIsRunAsEdited) {
   EXPECT_EQ(out->stdout_data, "edited x\n");
 }
 
+// Eight callers at once, in 10 rounds: each round starts servers in parallel
+// (the pool keeps four). A launch that inherited another's pipe waited for
+// that server to exit, forever (trusted/launch_guard.h): about one round in
+// 60 hung before the guard. A hang ends the test binary after 60 s.
 TEST_F(ScriptServerTest, ParallelCallersEachGetTheirOwnAnswer) {
-  std::vector<std::thread> threads;
-  std::vector<std::string> got(8);
-  for (int t = 0; t < 8; ++t) {
-    threads.emplace_back([&, t] {
-      auto out = call("caller" + std::to_string(t));
-      got[t] = out.ok() ? out->stdout_data : out.error().message;
-    });
+  std::atomic<bool> done{false};
+  std::thread watchdog([&] {
+    for (int i = 0; i < 600 && !done; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (done) return;
+    std::fprintf(stderr, "ParallelCallersEachGetTheirOwnAnswer: a call hung for 60 s\n");
+    std::_Exit(1);
+  });
+  for (int round = 1; round <= 10; ++round) {
+    std::vector<std::thread> threads;
+    std::vector<std::string> got(8);
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        auto out = call("caller" + std::to_string(t));
+        got[t] = out.ok() ? out->stdout_data : out.error().message;
+      });
+    }
+    for (auto& th : threads) th.join();
+    for (int t = 0; t < 8; ++t) EXPECT_EQ(got[t], "CALLER" + std::to_string(t) + " 1\n");
   }
-  for (auto& th : threads) th.join();
-  for (int t = 0; t < 8; ++t) EXPECT_EQ(got[t], "CALLER" + std::to_string(t) + " 1\n");
+  done = true;
+  watchdog.join();
   EXPECT_LE(servers_running(), 4);  // the rest ended after their call
 }
 
