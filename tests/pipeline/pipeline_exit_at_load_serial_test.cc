@@ -6,7 +6,6 @@
 // program, is tests/sandbox/cleanup_test.cc's, without a race. Runs alone
 // (RUN_SERIAL): it sets the machine's load itself.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -23,9 +22,7 @@ namespace fs = std::filesystem;
 using testing::kSourceRoot;
 
 TEST(PipelineExitAtLoad, AnAppThatExitsAtLoadFailsInEveryOneOf16ParallelGradings) {
-  fs::path dir = fs::path(::testing::TempDir()) / ("exit-at-load-" + std::to_string(::getpid()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
+  fs::path dir = testing::fresh_test_dir("exit-at-load");
   const std::string text =
       testing::file_text(kSourceRoot / "graders/users_express/known/hostile_exit_at_load.md");
   {
